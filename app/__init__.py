@@ -1,0 +1,178 @@
+"""Orchard: a partnership CRM. create_app() is the only place the app is assembled."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from config import CONFIGS, ProductionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None, **overrides) -> Flask:
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("ORCHARD_ENV", "development")]
+    if config_class is ProductionConfig:
+        ProductionConfig.validate()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+
+    from app import models  # noqa: F401  (register every table)
+    from app.auth.session import init_login
+
+    init_login(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+    _register_errors(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.partners import bp as partners_bp
+    from app.settings import bp as settings_bp
+
+    for bp in (auth_bp, partners_bp, settings_bp):
+        app.register_blueprint(bp)
+
+    @app.route("/")
+    def home():
+        return redirect(url_for("partners.index"))
+
+
+def _select_locale():
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(["en"]) or "en"
+
+
+def _select_timezone():
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    app.jinja_env.globals.update(
+        fmt_date=formatting.fmt_date,
+        fmt_datetime=formatting.fmt_datetime,
+        fmt_money=formatting.fmt_money,
+        fmt_number=formatting.fmt_number,
+        fmt_ago=formatting.fmt_ago,
+    )
+
+    def nav_workspaces():
+        """The current user's workspaces, for the switcher (one query, only on full pages)."""
+        from sqlalchemy import select
+
+        from app.models import Membership, Workspace
+
+        return db.session.scalars(
+            select(Workspace).join(Membership, Membership.workspace_id == Workspace.id)
+            .where(Membership.user_id == current_user.id).order_by(Workspace.name)
+        ).all()
+
+    app.jinja_env.globals["nav_workspaces"] = nav_workspaces
+
+    @app.context_processor
+    def inject_workspace():
+        return {
+            "workspace": getattr(g, "workspace", None),
+            "membership": getattr(g, "membership", None),
+            "nav_counts": getattr(g, "nav_counts", {}),
+        }
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def error_page(status, title, message):
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return error_page(400, "Bad request", getattr(e, "description", "The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return error_page(400, "Form expired", "The form was missing its security token or it expired. "
+                          "Go back, reload the page and try again.")
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return error_page(403, "Not allowed", "Only a workspace owner can do that.")
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return error_page(404, "Not found", "There is nothing here. It may have been removed, or the link is wrong.")
+
+    @app.errorhandler(405)
+    def method_not_allowed(e):
+        return error_page(405, "Not allowed", "That action is not available here.")
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return error_page(429, "Too many attempts", "Too many attempts. Wait a few minutes and try again.")
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return error_page(500, "Something went wrong", "Something went wrong on our side. Nothing you saved was lost.")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Foreign keys on, WAL journal: SQLite as an embedded production database."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

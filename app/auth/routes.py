@@ -1,0 +1,124 @@
+from datetime import datetime, timezone
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm, RegisterForm, WorkspaceNameForm
+from app.extensions import db, limiter
+from app.services import ServiceError, accounts
+from app.web import public, safe_next_url
+
+
+def _hash_method():
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+def _account_key():
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home"))
+    invite_token = request.args.get("invite")
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(
+                db.session, name=form.name.data, email=form.email.data, password=form.password.data,
+                workspace_name=form.workspace_name.data, hash_method=_hash_method(),
+                create_workspace=not invite_token,
+            )
+        except ServiceError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            if invite_token:
+                return redirect(url_for("auth.accept_invite", token=invite_token))
+            flash(_("Welcome to Orchard! Add your first partner to get started."), "success")
+            return redirect(url_for("partners.index"))
+    return render_template("auth/register.html", form=form, invite_token=invite_token), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("home"))
+        form.form_errors.append(_("Email or password is not right."))
+        status = 422
+    elif form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token):
+    now = datetime.now(timezone.utc)
+    invite = accounts.find_open_invite(db.session, token, now)
+    if invite is None:
+        return render_template("auth/invite_invalid.html"), 404
+    if not current_user.is_authenticated:
+        return render_template("auth/invite.html", invite=invite, token=token)
+    if request.method == "POST":
+        accounts.accept_invite(db.session, invite, current_user, now)
+        db.session.commit()
+        flash(_("You joined %(name)s.", name=invite.workspace.name), "success")
+        return redirect(url_for("home"))
+    return render_template("auth/invite.html", invite=invite, token=token)
+
+
+@bp.route("/workspaces/switch/<int:workspace_id>", methods=["POST"])
+@login_required
+def switch(workspace_id):
+    try:
+        accounts.switch_workspace(db.session, current_user, workspace_id)
+    except ServiceError:
+        from flask import abort
+
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("home"))
+
+
+@bp.route("/workspaces/none")
+@login_required
+def no_workspace():
+    return render_template("auth/no_workspace.html", form=WorkspaceNameForm())
+
+
+@bp.route("/workspaces/new", methods=["GET", "POST"])
+@login_required
+def create_workspace():
+    form = WorkspaceNameForm()
+    if form.validate_on_submit():
+        workspace = accounts.create_workspace_for(db.session, current_user, form.name.data)
+        current_user.current_workspace_id = workspace.id
+        db.session.commit()
+        flash(_("Workspace %(name)s created.", name=workspace.name), "success")
+        return redirect(url_for("home"))
+    return render_template("auth/new_workspace.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,73 @@
+"""Partner (a client or referrer) and its Contacts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from app.extensions import db
+from app.models.base import Timestamps, UTCDateTime, WorkspaceScoped
+from app.models.workspace import User
+
+KINDS = ("company", "person")
+STATUSES = ("prospect", "active", "dormant", "ended", "referrer")
+TIERS = ("A", "B", "C")
+SOURCES = ("referral", "content", "direct", "event", "other")
+
+
+class Partner(WorkspaceScoped, Timestamps, db.Model):
+    __table_args__ = (
+        Index("ix_partner_ws_archived_name", "workspace_id", "archived_at", "name_key"),
+        Index("ix_partner_ws_updated", "workspace_id", "updated_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))  # lower-cased name, for sorting and search
+    kind: Mapped[str] = mapped_column(String(16), default="company")
+    status: Mapped[str] = mapped_column(String(16), default="prospect")
+    tier: Mapped[str] = mapped_column(String(1), default="B")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="direct")
+    website: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    no_prospects: Mapped[bool] = mapped_column(Boolean, default=False)
+    no_prospects_reason: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who recommended this partner (the referral genealogy builds on it)
+    referred_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="SET NULL"), index=True
+    )
+    # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
+    # service; None means "use the workspace default" (tier cadence / response time).
+    cadence_days: Mapped[int | None] = mapped_column()
+    response_time_days: Mapped[int | None] = mapped_column()
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="(Contact.is_primary.desc(), Contact.name)"
+    )
+
+    @validates("name")
+    def _keep_name_key(self, key, value):
+        self.name_key = (value or "").strip().lower()
+        return value
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Contact(WorkspaceScoped, Timestamps, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(60))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Removing a contact only marks it; "undo" clears the mark. A purge may drop old ones later.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partner: Mapped[Partner] = relationship(back_populates="contacts")

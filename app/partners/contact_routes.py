@@ -1,0 +1,101 @@
+"""Contacts, edited inline on the partner page. Every action answers with the whole contacts
+section (#partner-contacts) for htmx, or redirects back to the partner page without JavaScript."""
+from datetime import datetime, timezone
+
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Contact, Partner
+from app.partners import bp
+from app.partners.forms import ContactForm
+from app.services import contacts as contact_service
+from app.tenancy import get_or_404_in_workspace
+from app.web import render, wants_fragment
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _contact_of(partner, contact_id) -> Contact:
+    contact = get_or_404_in_workspace(Contact, contact_id)
+    if contact.partner_id != partner.id:
+        from flask import abort
+
+        abort(404)
+    return contact
+
+
+def _section(partner, *, form=None, editing=None, edit_form=None, message=None, undo_contact=None, status=200):
+    """The contacts section as a fragment (htmx) or inside the full partner page."""
+    return render(
+        "partners/show.html", "partners/_contacts.html", status=status,
+        partner=partner, contacts=contact_service.current_contacts(db.session, partner.id),
+        contact_form=form or ContactForm(formdata=None), editing=editing, edit_form=edit_form,
+        contact_message=message, undo_contact=undo_contact, tab="overview",
+    )
+
+
+def _done(partner, message, undo_contact=None):
+    if wants_fragment():
+        return _section(partner, message=message, undo_contact=undo_contact)
+    return redirect(url_for("partners.show", partner_id=partner.id, _anchor="partner-contacts"))
+
+
+@bp.route("/<int:partner_id>/contacts", methods=["GET"])
+def contacts(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    return _section(partner)
+
+
+@bp.route("/<int:partner_id>/contacts", methods=["POST"])
+def add_contact(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _section(partner, form=form, status=422)
+    contact = contact_service.add_contact(db.session, partner, form.data_for_service(), _now())
+    db.session.commit()
+    return _done(partner, _("%(name)s added.", name=contact.name))
+
+
+@bp.route("/<int:partner_id>/contacts/<int:contact_id>/edit", methods=["GET"])
+def edit_contact(partner_id, contact_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    contact = _contact_of(partner, contact_id)
+    return _section(partner, editing=contact.id, edit_form=ContactForm(obj=contact, formdata=None))
+
+
+@bp.route("/<int:partner_id>/contacts/<int:contact_id>", methods=["POST"])
+def update_contact(partner_id, contact_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    contact = _contact_of(partner, contact_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _section(partner, editing=contact.id, edit_form=form, status=422)
+    contact_service.update_contact(db.session, contact, form.data_for_service(), _now())
+    db.session.commit()
+    return _done(partner, _("%(name)s saved.", name=contact.name))
+
+
+@bp.route("/<int:partner_id>/contacts/<int:contact_id>/remove", methods=["POST"])
+def remove_contact(partner_id, contact_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    contact = _contact_of(partner, contact_id)
+    contact_service.remove_contact(contact, _now())
+    db.session.commit()
+    if not wants_fragment():
+        from flask import flash
+
+        flash(_("%(name)s removed.", name=contact.name), "info")
+    return _done(partner, _("%(name)s removed.", name=contact.name), undo_contact=contact)
+
+
+@bp.route("/<int:partner_id>/contacts/<int:contact_id>/restore", methods=["POST"])
+def restore_contact(partner_id, contact_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    contact = _contact_of(partner, contact_id)
+    contact_service.restore_contact(contact)
+    db.session.commit()
+    return _done(partner, _("%(name)s is back.", name=contact.name))

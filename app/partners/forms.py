@@ -1,0 +1,58 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Email, Length, Optional, URL
+
+from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
+
+KIND_LABELS = {"company": _l("Company"), "person": _l("Person")}
+STATUS_LABELS = {"prospect": _l("Prospect"), "active": _l("Active"), "dormant": _l("Dormant"),
+                 "ended": _l("Ended"), "referrer": _l("Referrer only")}
+SOURCE_LABELS = {"referral": _l("Referral"), "content": _l("Content"), "direct": _l("Direct"),
+                 "event": _l("Event"), "other": _l("Other")}
+TIER_LABELS = {"A": _l("A — key partner"), "B": _l("B — regular"), "C": _l("C — occasional")}
+
+
+def _coerce_owner(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES])
+    tier = SelectField(_l("Tier"), choices=[(t, TIER_LABELS[t]) for t in TIERS], default="B")
+    owner_id = SelectField(_l("Owner"), coerce=_coerce_owner, validate_choice=True)
+    source = SelectField(_l("Source"), choices=[(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
+    website = URLField(_l("Website"), validators=[Optional(), URL(require_tld=True, message=_l(
+        "Enter a full web address, like https://example.com")), Length(max=300)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    no_prospects = BooleanField(_l("Partner without prospects"), description=_l(
+        "A client who treats us as a subordinate or devalues the work."))
+    no_prospects_reason = TextAreaField(_l("Why no prospects?"), validators=[Optional(), Length(max=2000)])
+
+    def set_owner_choices(self, members):
+        self.owner_id.choices = [("", _l("— nobody —"))] + [(m.id, m.name) for m in members]
+
+    def data_for_service(self) -> dict:
+        return {name: self[name].data for name in (
+            "name", "kind", "status", "tier", "owner_id", "source", "website", "notes",
+            "no_prospects", "no_prospects_reason")}
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=60)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    is_primary = BooleanField(_l("Primary contact"))
+
+    def data_for_service(self) -> dict:
+        return {name: self[name].data for name in ("name", "role", "email", "phone", "notes", "is_primary")}
+
+
+class ConfirmDeleteForm(FlaskForm):
+    confirm_name = StringField(_l("Type the partner's name to confirm"), validators=[DataRequired()])

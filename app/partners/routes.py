@@ -1,0 +1,152 @@
+"""Partner book: list with live search and filters, create/edit, the partner page, archive, delete."""
+from datetime import datetime, timezone
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Partner, User
+from app.models.partner import SOURCES, STATUSES, TIERS
+from app.partners import bp
+from app.partners.forms import (ConfirmDeleteForm, ContactForm, PartnerForm, SOURCE_LABELS, STATUS_LABELS)
+from app.services import ServiceError, partners as partner_service
+from app.services.accounts import workspace_members
+from app.services.contacts import current_contacts
+from app.services.partners import PartnerFilters
+from app.tenancy import get_or_404_in_workspace, require_owner
+from app.web import render
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _int_arg(name, default=None):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def filters_from_args() -> PartnerFilters:
+    args = request.args
+
+    def choice(name, allowed, default=""):
+        value = args.get(name, default)
+        return value if value in allowed else default
+
+    return PartnerFilters(
+        q=args.get("q", "")[:200],
+        status=choice("status", STATUSES),
+        tier=choice("tier", TIERS),
+        owner_id=_int_arg("owner"),
+        source=choice("source", SOURCES),
+        archived=choice("archived", ("no", "only", "all"), "no"),
+        sort=choice("sort", partner_service.SORTS, "name"),
+        direction=choice("dir", ("asc", "desc"), "asc"),
+        page=max(1, _int_arg("page", 1)),
+    )
+
+
+@bp.route("/")
+def index():
+    filters = filters_from_args()
+    page = partner_service.list_partners(db.session, g.workspace.id, filters, per_page=25)
+    members = workspace_members(db.session, g.workspace.id)
+    return render("partners/index.html", "partners/_results.html", page=page, filters=filters,
+                  members=members, statuses=STATUS_LABELS, sources=SOURCE_LABELS, tiers=TIERS)
+
+
+def _partner_form(partner=None):
+    form = PartnerForm(obj=partner)
+    form.set_owner_choices(workspace_members(db.session, g.workspace.id))
+    return form
+
+
+def _apply_service_error(form, error: ServiceError):
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _partner_form()
+    if request.method == "GET":
+        form.owner_id.data = g.membership.user_id
+    if form.validate_on_submit():
+        try:
+            partner = partner_service.create_partner(db.session, g.workspace.id, form.data_for_service(), _now())
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Partner %(name)s added. Add at least two contacts so the relationship never hangs on one person.",
+                    name=partner.name), "success")
+            return redirect(url_for("partners.show", partner_id=partner.id))
+    return render("partners/form.html", form=form, partner=None, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:partner_id>")
+def show(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    contacts = current_contacts(db.session, partner.id)
+    return render("partners/show.html", partner=partner, contacts=contacts, contact_form=ContactForm(),
+                  tab="overview")
+
+
+@bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
+def edit(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    form = _partner_form(partner)
+    if form.validate_on_submit():
+        try:
+            partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
+        except ServiceError as error:
+            db.session.rollback()
+            partner = get_or_404_in_workspace(Partner, partner_id)
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("partners.show", partner_id=partner.id))
+    return render("partners/form.html", form=form, partner=partner,
+                  status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:partner_id>/archive", methods=["POST"])
+def archive(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner_service.archive_partner(partner, _now())
+    db.session.commit()
+    flash(_("%(name)s archived. It is hidden from lists; find it with the Archived filter.", name=partner.name), "info")
+    return redirect(url_for("partners.show", partner_id=partner.id))
+
+
+@bp.route("/<int:partner_id>/restore", methods=["POST"])
+def restore(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner_service.restore_partner(partner)
+    db.session.commit()
+    flash(_("%(name)s restored.", name=partner.name), "success")
+    return redirect(url_for("partners.show", partner_id=partner.id))
+
+
+@bp.route("/<int:partner_id>/delete", methods=["GET", "POST"])
+def delete(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    require_owner()
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        name = partner.name
+        try:
+            partner_service.delete_partner(db.session, partner, form.confirm_name.data)
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was deleted for good.", name=name), "info")
+            return redirect(url_for("partners.index"))
+    return render("partners/delete.html", form=form, partner=partner, status=422 if form.errors else 200)

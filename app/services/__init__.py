@@ -1,0 +1,10 @@
+"""Business rules, free of Flask: each function takes the session, workspace, actor and now it needs."""
+
+
+class ServiceError(Exception):
+    """A rule was broken; the message is meant for the user. `field` names the form field, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

@@ -1,0 +1,162 @@
+"""Accounts, workspaces, memberships and invites."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.models import Invite, Membership, User, Workspace
+from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
+from app.services import ServiceError
+from app.services.tokens import hash_token, new_token
+
+INVITE_LIFETIME = timedelta(days=7)
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    workspace_name: str | None = None,
+    hash_method: str = "scrypt",
+    create_workspace: bool = True,
+) -> User:
+    """A new user; unless joining by invite, with a workspace they own."""
+    email = normalise_email(email)
+    if find_user_by_email(session, email):
+        raise ServiceError("An account with this email already exists. Log in instead.", field="email")
+    user = User(name=name.strip(), email=email, password_hash=generate_password_hash(password, method=hash_method))
+    session.add(user)
+    session.flush()
+    if create_workspace:
+        workspace = create_workspace_for(session, user, workspace_name or f"{user.name}'s workspace")
+        user.current_workspace_id = workspace.id
+    return user
+
+
+def create_workspace_for(session: Session, owner: User, name: str, currency: str = "EUR") -> Workspace:
+    workspace = Workspace(name=name.strip(), default_currency=currency)
+    session.add(workspace)
+    session.flush()
+    session.add(Membership(workspace_id=workspace.id, user_id=owner.id, role=ROLE_OWNER))
+    session.flush()
+    return workspace
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user if the password matches. Takes as long for an unknown email as for a wrong password."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def change_password(user: User, current: str, new: str, hash_method: str = "scrypt") -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ServiceError("The current password is not right.", field="current_password")
+    user.password_hash = generate_password_hash(new, method=hash_method)
+    user.session_version = (user.session_version or 1) + 1
+
+
+def membership_for(session: Session, user: User, workspace_id: int) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.workspace_id == workspace_id)
+    )
+
+
+def switch_workspace(session: Session, user: User, workspace_id: int) -> Membership:
+    membership = membership_for(session, user, workspace_id)
+    if membership is None:
+        raise ServiceError("You are not a member of that workspace.")
+    user.current_workspace_id = workspace_id
+    return membership
+
+
+# --- invites -------------------------------------------------------------------------------------
+
+def create_invite(session: Session, workspace: Workspace, actor: User, now: datetime, role: str = ROLE_MEMBER):
+    """A one-time invite; returns (invite, token). Only the hash of the token is stored."""
+    if role not in (ROLE_OWNER, ROLE_MEMBER):
+        raise ServiceError("Unknown role.", field="role")
+    token, token_hash = new_token()
+    invite = Invite(
+        workspace_id=workspace.id, token_hash=token_hash, role=role, created_by_id=actor.id,
+        created_at=now, expires_at=now + INVITE_LIFETIME,
+    )
+    session.add(invite)
+    session.flush()
+    return invite, token
+
+
+def find_open_invite(session: Session, token: str, now: datetime) -> Invite | None:
+    invite = session.scalar(select(Invite).where(Invite.token_hash == hash_token(token or "")))
+    if invite is None or invite.state(now) != "open":
+        return None
+    return invite
+
+
+def accept_invite(session: Session, invite: Invite, user: User, now: datetime) -> Membership:
+    if invite.state(now) != "open":
+        raise ServiceError("This invite link has expired or was already used.")
+    membership = membership_for(session, user, invite.workspace_id)
+    if membership is None:
+        membership = Membership(workspace_id=invite.workspace_id, user_id=user.id, role=invite.role)
+        session.add(membership)
+    invite.accepted_at = now
+    invite.accepted_by_id = user.id
+    user.current_workspace_id = invite.workspace_id
+    session.flush()
+    return membership
+
+
+def revoke_invite(invite: Invite, now: datetime) -> None:
+    if invite.accepted_at is None and invite.revoked_at is None:
+        invite.revoked_at = now
+
+
+# --- members -------------------------------------------------------------------------------------
+
+def _owner_count(session: Session, workspace_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Membership)
+        .where(Membership.workspace_id == workspace_id, Membership.role == ROLE_OWNER)
+    )
+
+
+def set_member_role(session: Session, membership: Membership, role: str) -> None:
+    if role not in (ROLE_OWNER, ROLE_MEMBER):
+        raise ServiceError("Unknown role.", field="role")
+    if membership.role == ROLE_OWNER and role != ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
+        raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")
+    membership.role = role
+
+
+def remove_member(session: Session, membership: Membership) -> None:
+    if membership.role == ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
+        raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")
+    user = membership.user
+    session.delete(membership)
+    if user.current_workspace_id == membership.workspace_id:
+        user.current_workspace_id = None
+    session.flush()
+
+
+def workspace_members(session: Session, workspace_id: int) -> list[User]:
+    return list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id).order_by(User.name)
+    ))

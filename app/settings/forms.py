@@ -1,0 +1,53 @@
+from zoneinfo import available_timezones
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+
+from app.models.workspace import ROLES
+
+TIMEZONES = sorted(available_timezones())
+
+
+class WorkspaceForm(FlaskForm):
+    name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
+    default_currency = StringField(_l("Default currency"), validators=[
+        DataRequired(), Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter ISO code such as EUR or USD."))])
+    cadence_a_days = IntegerField(_l("Tier A cadence (days)"), validators=[DataRequired(), NumberRange(1, 365)])
+    cadence_b_days = IntegerField(_l("Tier B cadence (days)"), validators=[DataRequired(), NumberRange(1, 365)])
+    cadence_c_days = IntegerField(_l("Tier C cadence (days)"), validators=[DataRequired(), NumberRange(1, 730)])
+    response_time_days = IntegerField(_l("Expected response time (days)"),
+                                      validators=[DataRequired(), NumberRange(1, 60)])
+
+    def validate_default_currency(self, field):
+        from babel.numbers import get_currency_name
+
+        code = (field.data or "").upper()
+        if get_currency_name(code, locale="en") == code:
+            raise ValidationError(_l("%(code)s is not a currency we know.", code=code))
+
+
+def _password_length(form, field):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    timezone = SelectField(_l("Time zone"), choices=[(tz, tz) for tz in TIMEZONES])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length, Length(max=200)])
+
+
+class InviteForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, r.title()) for r in ROLES], default="member")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, r.title()) for r in ROLES])

@@ -1,0 +1,133 @@
+"""Settings: workspace (name, currency, cadence defaults), members and invites, profile."""
+from datetime import datetime, timezone
+
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Invite, Membership, User
+from app.services import ServiceError, accounts
+from app.settings import bp
+from app.settings.forms import InviteForm, PasswordForm, ProfileForm, RoleForm, WorkspaceForm
+from app.tenancy import get_or_404_in_workspace, require_owner, scoped
+from app.web import render
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def workspace():
+    form = WorkspaceForm(obj=g.workspace)
+    if request.method == "POST":
+        require_owner()
+        if form.validate_on_submit():
+            form.populate_obj(g.workspace)
+            g.workspace.default_currency = g.workspace.default_currency.upper()
+            db.session.commit()
+            flash(_("Workspace settings saved."), "success")
+            return redirect(url_for("settings.workspace"))
+    return render("settings/workspace.html", form=form, section="workspace", status=422 if form.errors else 200)
+
+
+@bp.route("/members")
+def members():
+    rows = db.session.execute(
+        scoped(Membership, Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+    ).all()
+    invites = []
+    if g.membership.is_owner:
+        invites = list(db.session.scalars(scoped(Invite).order_by(Invite.created_at.desc()).limit(50)))
+    new_link = session.pop("new_invite_link", None)
+    return render("settings/members.html", rows=rows, invites=invites, invite_form=InviteForm(),
+                  role_form=RoleForm(formdata=None), new_link=new_link, now=_now(), section="members")
+
+
+@bp.route("/invites", methods=["POST"])
+def create_invite():
+    require_owner()
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a role for the invite."), "error")
+        return redirect(url_for("settings.members"))
+    invite, token = accounts.create_invite(db.session, g.workspace, current_user, _now(), role=form.role.data)
+    db.session.commit()
+    # Shown once, right after creation: only its hash is stored.
+    session["new_invite_link"] = url_for("auth.accept_invite", token=token, _external=True)
+    flash(_("Invite link created. Copy it now: it is shown only once and works for 7 days."), "success")
+    return redirect(url_for("settings.members"))
+
+
+@bp.route("/invites/<int:invite_id>/revoke", methods=["POST"])
+def revoke_invite(invite_id):
+    invite = get_or_404_in_workspace(Invite, invite_id)
+    require_owner()
+    accounts.revoke_invite(invite, _now())
+    db.session.commit()
+    flash(_("Invite revoked; the link no longer works."), "info")
+    return redirect(url_for("settings.members"))
+
+
+@bp.route("/members/<int:membership_id>/role", methods=["POST"])
+def set_role(membership_id):
+    membership = get_or_404_in_workspace(Membership, membership_id)
+    require_owner()
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Choose owner or member."), "error")
+        return redirect(url_for("settings.members"))
+    try:
+        accounts.set_member_role(db.session, membership, form.role.data)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Role updated."), "success")
+    return redirect(url_for("settings.members"))
+
+
+@bp.route("/members/<int:membership_id>/remove", methods=["POST"])
+def remove_member(membership_id):
+    membership = get_or_404_in_workspace(Membership, membership_id)
+    require_owner()
+    try:
+        accounts.remove_member(db.session, membership)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Member removed from the workspace."), "info")
+    return redirect(url_for("settings.members"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordForm(prefix="pw")
+    if request.method == "POST" and request.form.get("form") == "profile":
+        if form.validate_on_submit():
+            current_user.name = form.name.data.strip()
+            current_user.timezone = form.timezone.data
+            db.session.commit()
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("settings.profile"))
+    elif request.method == "POST" and request.form.get("form") == "password":
+        if password_form.validate_on_submit():
+            try:
+                accounts.change_password(current_user, password_form.current_password.data,
+                                         password_form.new_password.data,
+                                         current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+            except ServiceError as error:
+                password_form.current_password.errors = [error.message]
+            else:
+                db.session.commit()
+                login_user(current_user)  # refresh this session's key; other sessions end
+                flash(_("Password changed. Other sessions were logged out."), "success")
+                return redirect(url_for("settings.profile"))
+    status = 422 if form.errors or password_form.errors else 200
+    return render("settings/profile.html", form=form, password_form=password_form, section="profile", status=status)

@@ -1,0 +1,37 @@
+"""Small request helpers shared by the blueprints: page vs fragment, public routes."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import make_response, render_template, request
+
+from app.extensions import htmx
+
+
+def wants_fragment() -> bool:
+    """A fragment only for htmx requests that are not boosted navigation."""
+    return bool(htmx) and not htmx.boosted
+
+
+def render(template: str, fragment: str | None = None, /, *, status: int = 200, **context):
+    """Render the full page, or only its fragment when htmx asked for a piece of it."""
+    chosen = fragment if fragment and wants_fragment() else template
+    response = make_response(render_template(chosen, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def public(view):
+    """Mark a view as reachable without logging in (statement links, feeds, auth pages)."""
+    view.is_public = True
+    return view
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,202 @@
+"""Shared fixtures, flaskr-style: app (temporary SQLite file), client, auth, htmx client,
+factories and a SQL query counter."""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import event
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Contact, Membership, Partner, User, Workspace
+from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
+from app.services import accounts
+from config import TestingConfig
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.db'}")
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def session(app):
+    return _db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    return datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+def make_user(name=None, email=None, password=PASSWORD, workspace_name=None) -> User:
+    """A user who owns a fresh workspace."""
+    n = next(_seq)
+    user = accounts.register_user(
+        _db.session, name=name or f"User {n}", email=email or f"user{n}@example.com", password=password,
+        workspace_name=workspace_name or f"Workspace {n}", hash_method="pbkdf2:sha256:1000",
+    )
+    _db.session.commit()
+    return user
+
+
+def workspace_of(user: User) -> Workspace:
+    return _db.session.get(Workspace, user.current_workspace_id)
+
+
+def add_member(workspace: Workspace, name=None, role=ROLE_MEMBER) -> User:
+    n = next(_seq)
+    user = accounts.register_user(_db.session, name=name or f"Member {n}", email=f"member{n}@example.com",
+                                  password=PASSWORD, create_workspace=False, hash_method="pbkdf2:sha256:1000")
+    _db.session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=role))
+    user.current_workspace_id = workspace.id
+    _db.session.commit()
+    return user
+
+
+def make_partner(workspace: Workspace, **overrides) -> Partner:
+    n = next(_seq)
+    values = {"name": f"Partner {n}", "kind": "company", "status": "active", "tier": "B", "source": "direct"}
+    values.update(overrides)
+    partner = Partner(workspace_id=workspace.id, **values)
+    _db.session.add(partner)
+    _db.session.commit()
+    return partner
+
+
+def make_contact(partner: Partner, **overrides) -> Contact:
+    n = next(_seq)
+    values = {"name": f"Contact {n}", "email": f"contact{n}@example.com"}
+    values.update(overrides)
+    contact = Contact(workspace_id=partner.workspace_id, partner_id=partner.id, **values)
+    _db.session.add(contact)
+    _db.session.commit()
+    return contact
+
+
+@pytest.fixture
+def factories(app):
+    class F:
+        user = staticmethod(make_user)
+        workspace_of = staticmethod(workspace_of)
+        member = staticmethod(add_member)
+        partner = staticmethod(make_partner)
+        contact = staticmethod(make_contact)
+    return F
+
+
+# --- auth ---------------------------------------------------------------------------------------
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password=PASSWORD):
+        email = user_or_email.email if isinstance(user_or_email, User) else user_or_email
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user(app):
+    """A logged-out user owning their own workspace."""
+    return make_user(name="Olga Owner", email="olga@example.com")
+
+
+@pytest.fixture
+def workspace(user):
+    return workspace_of(user)
+
+
+@pytest.fixture
+def logged_in(client, auth, user):
+    """A client logged in as `user` (owner of `workspace`)."""
+    response = auth.login(user)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def other(app):
+    """A second user in a second workspace: their ids must be invisible to `user`."""
+    other_user = make_user(name="Xavier Outsider", email="xavier@example.com")
+    ws = workspace_of(other_user)
+    partner = make_partner(ws, name="Outsider Partner")
+    contact = make_contact(partner, name="Outsider Contact")
+    return {"user": other_user, "workspace": ws, "partner": partner, "contact": contact}
+
+
+HX = {"HX-Request": "true"}
+HX_BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+
+
+@pytest.fixture
+def hx():
+    """Headers of an htmx (non-boosted) request."""
+    return dict(HX)
+
+
+# --- query counting -----------------------------------------------------------------------------
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements run."""
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+    return counting
