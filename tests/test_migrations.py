@@ -1,0 +1,26 @@
+"""The models and the migrations describe the same schema."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+
+
+def _diff():
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_migrations_build_exactly_the_models(app):
+    db.drop_all()
+    upgrade(revision="heads")
+    assert _diff() == []
+
+
+def test_migrations_downgrade_to_empty_and_back(app):
+    db.drop_all()
+    upgrade(revision="heads")
+    downgrade(revision="base")
+    upgrade(revision="heads")
+    assert _diff() == []
