@@ -56,15 +56,23 @@ def create_app(config_class=None, **overrides) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.interactions import bp as interactions_bp
+    from app.commissions import bp as commissions_bp
+    from app.deals import bp as deals_bp
+    from app.terms import bp as terms_bp
     from app.partners import bp as partners_bp
+    from app.referrals import bp as referrals_bp
+    from app.reminders import bp as reminders_bp
     from app.settings import bp as settings_bp
 
-    for bp in (auth_bp, partners_bp, settings_bp):
+    for bp in (auth_bp, partners_bp, settings_bp, referrals_bp, reminders_bp,
+               deals_bp, terms_bp, commissions_bp, dashboard_bp, interactions_bp):
         app.register_blueprint(bp)
 
     @app.route("/")
     def home():
-        return redirect(url_for("partners.index"))
+        return redirect(url_for("dashboard.index"))
 
 
 def _select_locale():

@@ -10,7 +10,8 @@ from app.extensions import htmx
 
 def wants_fragment() -> bool:
     """A fragment only for htmx requests that are not boosted navigation."""
-    return bool(htmx) and not htmx.boosted
+    # A history restore (back button after the htmx cache missed) needs the whole page.
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(template: str, fragment: str | None = None, /, *, status: int = 200, **context):

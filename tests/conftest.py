@@ -8,6 +8,8 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app import create_app
@@ -21,9 +23,24 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    The `app` fixture keeps one application context open for the whole test (so tests can use the
+    session), and Flask reuses an open context for requests: without this, `g` (the logged-in user
+    Flask-Login caches, g.workspace, g.membership) would leak from one request into the next, even
+    into another client's request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.db'}")
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         _db.create_all()
         yield app

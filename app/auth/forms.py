@@ -7,6 +7,10 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from app.models.partner import KINDS  # noqa: F401  (keeps import order stable for forms)
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _password_length(form, field):
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
@@ -14,15 +18,16 @@ def _password_length(form, field):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length, Length(max=200)])
     workspace_name = StringField(_l("Workspace name"), validators=[Length(max=120)],
                                  description=_l("Your business or agency. You can rename it later."))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me"))
 

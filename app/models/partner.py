@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, func, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
@@ -20,6 +20,15 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     __table_args__ = (
         Index("ix_partner_ws_archived_name", "workspace_id", "archived_at", "name_key"),
         Index("ix_partner_ws_updated", "workspace_id", "updated_at"),
+        # The partners list: each sortable column after (workspace, archived) so a page is read
+        # straight from an index (ties are broken by id, which every index carries).
+        Index("ix_partner_ws_archived_updated", "workspace_id", "archived_at", "updated_at"),
+        Index("ix_partner_ws_archived_created", "workspace_id", "archived_at", "created_at"),
+        Index("ix_partner_ws_archived_status", "workspace_id", "archived_at", "status"),
+        Index("ix_partner_ws_archived_tier", "workspace_id", "archived_at", "tier"),
+        Index("ix_partner_ws_archived_source", "workspace_id", "archived_at", "source"),
+        Index("ix_partner_ws_archived_owner", "workspace_id", "archived_at", "owner_id"),
+        Index("ix_partner_ws_archived_contacts", "workspace_id", "archived_at", "contact_count"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -40,6 +49,9 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     )
     # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
     # service; None means "use the workspace default" (tier cadence / response time).
+    # Current (not removed) contacts, kept by the ORM events at the end of this module, so the list can
+    # show and sort by it without counting contacts for every partner.
+    contact_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cadence_days: Mapped[int | None] = mapped_column()
     response_time_days: Mapped[int | None] = mapped_column()
 
@@ -59,6 +71,10 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
 
 
 class Contact(WorkspaceScoped, Timestamps, db.Model):
+    __table_args__ = (
+        # Partner search matches contact names and emails: one pass over this covering index.
+        Index("ix_contact_ws_search", "workspace_id", "removed_at", "partner_id", "name", "email"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -71,3 +87,37 @@ class Contact(WorkspaceScoped, Timestamps, db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner: Mapped[Partner] = relationship(back_populates="contacts")
+
+
+# --- Partner.contact_count ------------------------------------------------------------------------
+# Recounted in the same flush whenever a contact is added, removed (soft), restored, moved or deleted
+# through the ORM. Bulk inserts (the demo generator) set the count themselves.
+
+def _recount(connection, partner_ids) -> None:
+    partner = Partner.__table__
+    contact = Contact.__table__
+    for partner_id in {pid for pid in partner_ids if pid is not None}:
+        connection.execute(
+            partner.update().where(partner.c.id == partner_id).values(
+                contact_count=(
+                    select(func.count()).select_from(contact)
+                    .where(contact.c.partner_id == partner_id, contact.c.removed_at.is_(None))
+                    .scalar_subquery()
+                ),
+                updated_at=partner.c.updated_at,  # a bookkeeping column: not an edit of the partner
+            )
+        )
+
+
+@event.listens_for(Contact, "after_insert")
+@event.listens_for(Contact, "after_delete")
+def _contact_added_or_deleted(mapper, connection, target) -> None:
+    _recount(connection, [target.partner_id])
+
+
+@event.listens_for(Contact, "after_update")
+def _contact_changed(mapper, connection, target) -> None:
+    state = inspect(target)
+    removed, moved = state.attrs.removed_at.history, state.attrs.partner_id.history
+    if removed.has_changes() or moved.has_changes():
+        _recount(connection, [target.partner_id, *(moved.deleted or ())])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,7 +13,11 @@ from app.models.workspace import User
 
 
 class Reminder(WorkspaceScoped, Timestamps, db.Model):
-    __table_args__ = (Index("ix_reminder_ws_open_due", "workspace_id", "completed_at", "due_on"),)
+    __table_args__ = (
+        Index("ix_reminder_ws_open_due", "workspace_id", "completed_at", "due_on"),
+        # "my open reminders due by today": the navigation badge and the reminders page
+        Index("ix_reminder_ws_assignee_open_due", "workspace_id", "assignee_id", "completed_at", "due_on"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
@@ -23,6 +27,11 @@ class Reminder(WorkspaceScoped, Timestamps, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snooze_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     partner: Mapped[Partner | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None

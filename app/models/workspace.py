@@ -79,6 +79,7 @@ class Invite(WorkspaceScoped, db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    workspace: Mapped[Workspace] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
 

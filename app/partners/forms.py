@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, URL
 
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
@@ -19,19 +19,22 @@ def _coerce_owner(value):
     return int(value)
 
 
+# Choices are given as callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES])
-    tier = SelectField(_l("Tier"), choices=[(t, TIER_LABELS[t]) for t in TIERS], default="B")
+    kind = SelectField(_l("Kind"), choices=lambda: [(k, KIND_LABELS[k]) for k in KINDS])
+    status = SelectField(_l("Status"), choices=lambda: [(s, STATUS_LABELS[s]) for s in STATUSES])
+    tier = SelectField(_l("Tier"), choices=lambda: [(t, TIER_LABELS[t]) for t in TIERS], default="B")
     owner_id = SelectField(_l("Owner"), coerce=_coerce_owner, validate_choice=True)
-    source = SelectField(_l("Source"), choices=[(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
+    source = SelectField(_l("Source"), choices=lambda: [(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
     website = URLField(_l("Website"), validators=[Optional(), URL(require_tld=True, message=_l(
         "Enter a full web address, like https://example.com")), Length(max=300)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
     no_prospects = BooleanField(_l("Partner without prospects"), description=_l(
         "A client who treats us as a subordinate or devalues the work."))
     no_prospects_reason = TextAreaField(_l("Why no prospects?"), validators=[Optional(), Length(max=2000)])
+    # Who referred this partner: chosen with the search-as-you-type picker, set by the referral service
+    referred_by_id = IntegerField(_l("Referred by"), validators=[Optional()])
 
     def set_owner_choices(self, members):
         self.owner_id.choices = [("", _l("— nobody —"))] + [(m.id, m.name) for m in members]

@@ -70,6 +70,15 @@ def _apply_service_error(form, error: ServiceError):
         form.form_errors.append(error.message)
 
 
+def _set_referrer_from_form(form, partner):
+    """The referrer picker's choice (absent from the post = unchanged); rules in referral_tree."""
+    from app.services import referral_tree
+
+    if "referred_by_id" in request.form and form.referred_by_id.data != partner.referred_by_id:
+        referral_tree.set_referrer(db.session, g.workspace.id, partner, form.referred_by_id.data, now=_now(),
+                                   actor_id=g.membership.user_id, details=False)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = _partner_form()
@@ -78,6 +87,7 @@ def new():
     if form.validate_on_submit():
         try:
             partner = partner_service.create_partner(db.session, g.workspace.id, form.data_for_service(), _now())
+            _set_referrer_from_form(form, partner)
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -104,6 +114,7 @@ def edit(partner_id):
     if form.validate_on_submit():
         try:
             partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
+            _set_referrer_from_form(form, partner)
         except ServiceError as error:
             db.session.rollback()
             partner = get_or_404_in_workspace(Partner, partner_id)

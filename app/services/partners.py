@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from math import ceil
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, User
@@ -20,7 +20,7 @@ SORTS = {
     "tier": Partner.tier,
     "owner": User.name,
     "source": Partner.source,
-    "contacts": None,  # the contact-count column, resolved in list_partners
+    "contacts": Partner.contact_count,
     "updated": Partner.updated_at,
     "created": Partner.created_at,
 }
@@ -45,10 +45,15 @@ class Page:
     total: int
     page: int
     per_page: int
+    # capped: `total` is a lower bound (counting stopped there); has_more then says if a next page exists
+    capped: bool = False
+    has_more: bool | None = None
     pages: int = field(init=False)
 
     def __post_init__(self):
         self.pages = max(1, ceil(self.total / self.per_page)) if self.per_page else 1
+        if self.capped:
+            self.pages = max(self.pages, self.page + (1 if self.has_more else 0))
 
     @property
     def has_prev(self) -> bool:
@@ -56,6 +61,8 @@ class Page:
 
     @property
     def has_next(self) -> bool:
+        if self.has_more is not None:
+            return self.has_more
         return self.page < self.pages
 
 
@@ -64,14 +71,9 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def contact_count_column():
-    """Number of current contacts of each partner, as a correlated subquery."""
-    return (
-        select(func.count(Contact.id))
-        .where(Contact.partner_id == Partner.id, Contact.removed_at.is_(None))
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+# The list counts matching partners only up to this many ("1,000+ partners"): an exact count of a
+# 50,000-partner book would read every row on every page view, and nobody pages that far.
+COUNT_CAP = 1000
 
 
 def filtered_partners(workspace_id: int, filters: PartnerFilters):
@@ -89,35 +91,66 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters):
         conditions.append(Partner.owner_id == filters.owner_id)
     if filters.q.strip():
         pattern = like_pattern(filters.q)
-        contact_match = exists().where(
-            Contact.partner_id == Partner.id,
+        # One pass over the workspace's contacts (a covering index), not one lookup per partner.
+        # Emails are stored lower-cased by the contacts service.
+        matching_contacts = select(Contact.partner_id).where(
+            Contact.workspace_id == workspace_id,
             Contact.removed_at.is_(None),
-            or_(func.lower(Contact.name).like(pattern, escape="\\"),
-                func.lower(Contact.email).like(pattern, escape="\\")),
+            or_(func.lower(Contact.name).like(pattern, escape="\\"), Contact.email.like(pattern, escape="\\")),
         )
-        conditions.append(or_(Partner.name_key.like(pattern, escape="\\"), contact_match))
+        conditions.append(or_(Partner.name_key.like(pattern, escape="\\"), Partner.id.in_(matching_contacts)))
     return and_(*conditions)
 
 
+def _owner_rank(session: Session, workspace_id: int, descending: bool):
+    """Sort key for the owner column: the members' position by name (a few rows, one query), so the
+    page is picked from an index on owner_id instead of sorting every partner by a joined name.
+    Partners without an owner come last in both directions."""
+    from app.models import Membership
+
+    owner_ids = list(session.scalars(
+        select(User.id).join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id).order_by(User.name, User.id)
+    ))
+    if descending:
+        owner_ids.reverse()
+    whens = {owner_id: rank for rank, owner_id in enumerate(owner_ids)}
+    # owners who have left the workspace after the members; nobody last
+    return case(whens, value=Partner.owner_id, else_=len(owner_ids)) if whens else None, \
+        case((Partner.owner_id.is_(None), 1), else_=0)
+
+
 def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, per_page: int = 25) -> Page:
-    """One page of partners with owner name and contact count: two queries whatever the size."""
+    """One page of partners with owner name and contact count in two queries (three sorted by owner)
+    whatever the size: a capped count, and the page's rows picked by id from an index-ordered subquery."""
     where = filtered_partners(workspace_id, filters)
-    total = session.scalar(select(func.count(Partner.id)).where(where))
-    contacts = contact_count_column().label("contact_count")
-    sort_column = SORTS.get(filters.sort, Partner.name_key)
-    if sort_column is None:
-        sort_column = contacts
-    order = sort_column.desc() if filters.direction == "desc" else sort_column.asc()
+    matching = select(Partner.id).where(where).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(matching))
+    capped = total > COUNT_CAP
+
+    descending = filters.direction == "desc"
+    if filters.sort == "owner":
+        rank, nobody_last = _owner_rank(session, workspace_id, descending)
+        order = [nobody_last] + ([rank] if rank is not None else [])
+    else:
+        column = SORTS.get(filters.sort, Partner.name_key)
+        order = [column.desc() if descending else column.asc()]
+    # ties broken by id in the same direction, so an index on (…, column) serves the whole order
+    order.append(Partner.id.desc() if descending else Partner.id.asc())
+
     page = max(1, filters.page)
-    stmt = (
-        select(Partner, User.name.label("owner_name"), contacts)
+    # the page's ids come from an index where the sort allows; one more than a page tells if there is a next
+    page_ids = select(Partner.id).where(where).order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)
+    rows = session.execute(
+        select(Partner, User.name.label("owner_name"), Partner.contact_count.label("contact_count"))
         .outerjoin(User, User.id == Partner.owner_id)
-        .where(where)
-        .order_by(order, Partner.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = session.execute(stmt).all()
+        .where(Partner.id.in_(page_ids.scalar_subquery()))
+        .order_by(*order)
+    ).all()
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    if capped:
+        return Page(items=rows, total=COUNT_CAP, page=page, per_page=per_page, capped=True, has_more=has_more)
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
 

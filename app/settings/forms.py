@@ -4,22 +4,23 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from app.models.workspace import ROLES
 
 TIMEZONES = sorted(available_timezones())
+# Select choices are callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
 
 
 class WorkspaceForm(FlaskForm):
     name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
     default_currency = StringField(_l("Default currency"), validators=[
         DataRequired(), Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter ISO code such as EUR or USD."))])
-    cadence_a_days = IntegerField(_l("Tier A cadence (days)"), validators=[DataRequired(), NumberRange(1, 365)])
-    cadence_b_days = IntegerField(_l("Tier B cadence (days)"), validators=[DataRequired(), NumberRange(1, 365)])
-    cadence_c_days = IntegerField(_l("Tier C cadence (days)"), validators=[DataRequired(), NumberRange(1, 730)])
+    cadence_a_days = IntegerField(_l("Tier A cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
+    cadence_b_days = IntegerField(_l("Tier B cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
+    cadence_c_days = IntegerField(_l("Tier C cadence (days)"), validators=[InputRequired(), NumberRange(1, 730)])
     response_time_days = IntegerField(_l("Expected response time (days)"),
-                                      validators=[DataRequired(), NumberRange(1, 60)])
+                                      validators=[InputRequired(), NumberRange(1, 60)])
 
     def validate_default_currency(self, field):
         from babel.numbers import get_currency_name
@@ -37,7 +38,7 @@ def _password_length(form, field):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    timezone = SelectField(_l("Time zone"), choices=[(tz, tz) for tz in TIMEZONES])
+    timezone = SelectField(_l("Time zone"), choices=lambda: [(tz, tz) for tz in TIMEZONES])
 
 
 class PasswordForm(FlaskForm):
@@ -46,8 +47,8 @@ class PasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r.title()) for r in ROLES], default="member")
+    role = SelectField(_l("Role"), choices=lambda: [(r, r.title()) for r in ROLES], default="member")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r.title()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=lambda: [(r, r.title()) for r in ROLES])

@@ -126,7 +126,11 @@ def profile():
                 password_form.current_password.errors = [error.message]
             else:
                 db.session.commit()
-                login_user(current_user)  # refresh this session's key; other sessions end
+                # Refresh this session's key (and its remember cookie, if any); other sessions end.
+                # login_user needs the real User object: given the current_user proxy it would
+                # store the proxy itself and recurse without end on the next current_user access.
+                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+                login_user(current_user._get_current_object(), remember=remembered)
                 flash(_("Password changed. Other sessions were logged out."), "success")
                 return redirect(url_for("settings.profile"))
     status = 422 if form.errors or password_form.errors else 200

@@ -29,8 +29,15 @@ class DemoContext:
 
 def steps():
     from app.services.demo import people
+    from app.services.demo import reminders as demo_reminders
+    from app.services.demo import interactions as demo_interactions
+    from app.services.demo import referrals as demo_referrals
+    from app.services.demo import deals as demo_deals
 
-    return [people.members_step, people.partners_step]
+    return [people.members_step, people.partners_step, demo_referrals.step, demo_reminders.step,
+            demo_deals.step,
+            # last: histories follow the agreed cadence the deals/terms step sets
+            demo_interactions.step]
 
 
 def generate(session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime) -> DemoContext:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from app.models import Contact, Membership, Partner, User
@@ -93,5 +93,9 @@ def partners_step(ctx) -> None:
         select(Contact.id, Contact.partner_id).where(Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0])
     ):
         ctx.contact_ids.setdefault(partner_id, []).append(contact_id)
+    counts = {}
+    for row in contact_rows:
+        counts[row["partner_id"]] = counts.get(row["partner_id"], 0) + 1
+    ctx.session.execute(update(Partner), [{"id": pid, "contact_count": n} for pid, n in counts.items()])
     ctx.stats["partners"] = len(ctx.partner_ids)
     ctx.stats["contacts"] = len(contact_rows)

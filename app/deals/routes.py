@@ -1,0 +1,252 @@
+"""Deals: the pipeline board (move a deal with htmx or a plain form), the deals list, a deal's
+page, create/edit, and the partner page's Deals tab."""
+from datetime import date, datetime, timezone
+
+from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.deals import bp
+from app.deals.forms import QUADRANT_LABELS, STAGE_LABELS, VALUE_LABELS, DealForm, MoveForm
+from app.extensions import db
+from app.models import Commission, Deal, Partner
+from app.models.deal import STAGES
+from app.services import ServiceError, deals as deal_service
+from app.services.accounts import workspace_members
+from app.services.deals import BoardFilters, DealFilters
+from app.tenancy import get_or_404_in_workspace
+from app.web import render, wants_fragment
+from app.formatting import fmt_money
+
+CLOSED_PERIODS = (30, 90, 365)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _int_arg(name, default=None):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _date_arg(name):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _labels():
+    return {"stage_labels": STAGE_LABELS, "value_labels": VALUE_LABELS, "quadrant_labels": QUADRANT_LABELS,
+            "stages": STAGES, "assess": deal_service.assess}
+
+
+# --- pipeline board -----------------------------------------------------------------------------
+
+def _board_filters() -> BoardFilters:
+    owner = request.values.get("owner", "")
+    owner_id = g.membership.user_id if owner == "me" else _int_arg("owner")
+    days = _int_arg("closed_days", 90)
+    return BoardFilters(owner_id=owner_id, closed_days=days if days in CLOSED_PERIODS else 90)
+
+
+def _board_response(filters, *, message=None, moved_id=None, move_errors=None, move_values=None, status=200):
+    board = deal_service.pipeline(db.session, g.workspace.id, filters, _now().date())
+    return render("deals/board.html", "deals/_board.html", status=status, board=board,
+                  members=workspace_members(db.session, g.workspace.id), periods=CLOSED_PERIODS,
+                  owner_arg=request.values.get("owner", ""), message=message, moved_id=moved_id,
+                  move_errors=move_errors or {}, move_values=move_values or {}, **_labels())
+
+
+@bp.route("/deals/")
+def board():
+    return _board_response(_board_filters())
+
+
+def _commission_message(outcome) -> str | None:
+    if not outcome.commissions:
+        return None
+    parts = []
+    for entry in outcome.commissions:
+        parts.append(_("%(amount)s commission owed to %(name)s.", amount=fmt_money(entry.amount, entry.currency),
+                       name=entry.referrer.name))
+    return " ".join(parts)
+
+
+@bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
+def move(deal_id):
+    deal = get_or_404_in_workspace(Deal, deal_id)
+    form = MoveForm()
+    back_to = request.form.get("back", "board")
+    filters = _board_filters()
+    if not form.validate_on_submit():
+        error = "; ".join(e for errors in form.errors.values() for e in errors)
+        return _move_failed(deal, back_to, filters, error, form)
+    try:
+        outcome = deal_service.move_deal(db.session, deal, form.stage.data, _now(), form.lost_reason.data)
+    except ServiceError as err:
+        db.session.rollback()
+        deal = get_or_404_in_workspace(Deal, deal_id)
+        return _move_failed(deal, back_to, filters, err.message, form)
+    db.session.commit()
+    message = _("“%(title)s” moved to %(stage)s.", title=deal.title, stage=STAGE_LABELS[deal.stage])
+    extra = _commission_message(outcome)
+    if extra:
+        message = f"{message} {extra}"
+    if wants_fragment() and back_to == "board":
+        return _board_response(filters, message=message, moved_id=deal.id)
+    flash(message, "success")
+    if back_to == "deal":
+        return redirect(url_for("deals.show", deal_id=deal.id))
+    return redirect(url_for("deals.board", owner=request.values.get("owner") or None,
+                            closed_days=filters.closed_days if filters.closed_days != 90 else None))
+
+
+def _move_failed(deal, back_to, filters, error, form):
+    values = {deal.id: {"stage": form.stage.data, "lost_reason": form.lost_reason.data or ""}}
+    if back_to == "board":
+        return _board_response(filters, move_errors={deal.id: error}, move_values=values, moved_id=deal.id,
+                               status=422)
+    return _deal_page(deal, move_error=error, move_values=values[deal.id], status=422)
+
+
+# --- deals list ---------------------------------------------------------------------------------
+
+def _list_filters() -> DealFilters:
+    args = request.args
+
+    def choice(name, allowed, default=""):
+        value = args.get(name, default)
+        return value if value in allowed else default
+
+    currency = args.get("currency", "").strip().upper()
+    return DealFilters(
+        q=args.get("q", "")[:200], stage=choice("stage", STAGES), owner_id=_int_arg("owner"),
+        currency=currency if len(currency) == 3 and currency.isalpha() else "",
+        quadrant=choice("quadrant", deal_service.QUADRANTS),
+        closed_from=_date_arg("closed_from"), closed_to=_date_arg("closed_to"),
+        sort=choice("sort", deal_service.SORTS, "updated"), direction=choice("dir", ("asc", "desc"), "desc"),
+        page=max(1, _int_arg("page", 1)),
+    )
+
+
+@bp.route("/deals/list")
+def index():
+    filters = _list_filters()
+    page, totals = deal_service.list_deals(db.session, g.workspace.id, filters)
+    return render("deals/index.html", "deals/_results.html", page=page, totals=totals, filters=filters,
+                  members=workspace_members(db.session, g.workspace.id),
+                  currencies=deal_service.currencies_in_use(db.session, g.workspace.id, g.workspace.default_currency),
+                  **_labels())
+
+
+# --- one deal -----------------------------------------------------------------------------------
+
+def _deal_page(deal, *, move_error=None, move_values=None, status=200):
+    entries = db.session.execute(
+        select(Commission, Partner.name.label("referrer_name"))
+        .join(Partner, Partner.id == Commission.referrer_id)
+        .where(Commission.deal_id == deal.id).order_by(Commission.created_at, Commission.id)
+    ).all()
+    return render("deals/show.html", status=status, deal=deal, partner=deal.partner, entries=entries,
+                  move_error=move_error, move_values=move_values or {}, **_labels())
+
+
+@bp.route("/deals/<int:deal_id>")
+def show(deal_id):
+    deal = get_or_404_in_workspace(Deal, deal_id)
+    return _deal_page(deal)
+
+
+def _deal_form(deal=None, partner=None):
+    form = DealForm(obj=deal)
+    form.set_owner_choices(workspace_members(db.session, g.workspace.id))
+    if partner is not None:
+        form.partner_id.choices = [(partner.id, partner.name)]
+    else:
+        form.partner_id.choices = [("", _("— choose a partner —"))] + [
+            (row.id, row.name) for row in deal_service.recent_partners(db.session, g.workspace.id)]
+    return form
+
+
+def _apply_service_error(form, error: ServiceError):
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/deals/new", methods=["GET", "POST"])
+def new():
+    partner_id = request.values.get("partner_id", type=int)
+    partner = get_or_404_in_workspace(Partner, partner_id) if partner_id else None
+    form = _deal_form(partner=partner)
+    if request.method == "GET":
+        form.owner_id.data = g.membership.user_id
+        form.currency.data = g.workspace.default_currency
+        if partner is not None:
+            form.partner_id.data = partner.id
+    if form.validate_on_submit():
+        if partner is None:
+            form.partner_id.errors = list(form.partner_id.errors) + [_("Choose the partner this deal is with.")]
+        else:
+            try:
+                outcome = deal_service.create_deal(db.session, partner, form.data_for_service(),
+                                                   g.membership.user_id, _now())
+            except ServiceError as error:
+                db.session.rollback()
+                _apply_service_error(form, error)
+            else:
+                db.session.commit()
+                flash(" ".join(filter(None, [_("Deal “%(title)s” added.", title=outcome.deal.title),
+                                             _commission_message(outcome)])), "success")
+                return redirect(url_for("deals.show", deal_id=outcome.deal.id))
+    elif request.method == "POST" and partner is None:
+        form.partner_id.errors = list(form.partner_id.errors) + [_("Choose the partner this deal is with.")]
+    failed = request.method == "POST"
+    return render("deals/form.html", form=form, deal=None, partner=partner, status=422 if failed else 200,
+                  **_labels())
+
+
+@bp.route("/deals/partner-options")
+def partner_options():
+    """The partner choices of the new-deal form, narrowed by a search (htmx)."""
+    rows = deal_service.recent_partners(db.session, g.workspace.id, request.args.get("partner_q", "")[:100])
+    return render("deals/_partner_options.html", rows=rows)
+
+
+@bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
+def edit(deal_id):
+    deal = get_or_404_in_workspace(Deal, deal_id)
+    form = _deal_form(deal, partner=deal.partner)
+    if form.validate_on_submit():
+        try:
+            outcome = deal_service.update_deal(db.session, deal, form.data_for_service(), _now())
+        except ServiceError as error:
+            db.session.rollback()
+            deal = get_or_404_in_workspace(Deal, deal_id)
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(" ".join(filter(None, [_("Saved."), _commission_message(outcome)])), "success")
+            return redirect(url_for("deals.show", deal_id=deal.id))
+    return render("deals/form.html", form=form, deal=deal, partner=deal.partner,
+                  status=422 if request.method == "POST" else 200, **_labels())
+
+
+# --- partner page tab ---------------------------------------------------------------------------
+
+@bp.route("/partners/<int:partner_id>/deals")
+def partner_tab(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    summary = deal_service.partner_deals(db.session, partner.id, page=max(1, _int_arg("page", 1)))
+    return render("deals/partner_tab.html", partner=partner, summary=summary, tab="deals", **_labels())
+
+
+@bp.app_template_global()
+def deal_quadrant(deal):
+    return deal_service.assess(deal.value_to_us, deal.value_to_partner)
+

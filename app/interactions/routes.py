@@ -1,0 +1,305 @@
+"""Interactions: the partner page's Timeline tab, the quick-log box (Overview, Timeline, Dashboard),
+inline edit / delete / undo, and the workspace Activity feed.
+
+Logging answers htmx with a fresh quick-log box (with what was logged and the follow-up made) and
+an `interaction-logged` HX-Trigger; the timeline and the dashboard panels listen for it and reload
+themselves. Without JavaScript every action redirects back (POST, then redirect)."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.interactions import bp
+from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
+from app.models import Interaction, Partner, Reminder
+from app.models.interaction import KINDS
+from app.services import ServiceError, interactions as service, neglect
+from app.services import reminders as reminder_service
+from app.services.accounts import workspace_members
+from app.services.contacts import current_contacts
+from app.tenancy import get_or_404_in_workspace
+from app.web import render, safe_next_url, wants_fragment
+
+LOGGED_EVENT = "interaction-logged"
+TIMELINE_PER_PAGE = 20
+FEED_PER_PAGE = 30
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _zone():
+    try:
+        return ZoneInfo(current_user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _local_now():
+    return _now().astimezone(_zone()).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _int_arg(name, default=None):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _kind_arg():
+    kind = request.args.get("kind", "")
+    return kind if kind in KINDS else ""
+
+
+def _next_url(default):
+    return safe_next_url(request.values.get("next")) or default
+
+
+def _apply_service_error(form, error: ServiceError):
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _form_data(form) -> dict:
+    occurred = form.occurred_at.data
+    if occurred is not None:
+        occurred = occurred.replace(tzinfo=_zone())
+    return {"kind": form.kind.data, "direction": form.direction.data, "contact_id": form.contact_id.data,
+            "occurred_at": occurred, "summary": form.summary.data}
+
+
+def quick_form(cadence: int, contacts=None, *, blank: bool = False) -> InteractionForm:
+    form = InteractionForm(formdata=None) if blank else InteractionForm()
+    form.set_contacts(contacts or [])
+    form.set_follow_up(cadence)
+    if blank or not form.is_submitted():
+        form.occurred_at.data = _local_now()
+    return form
+
+
+@bp.app_template_global()
+def interaction_quick_form(cadence: int, contacts=None):
+    """A blank quick-log form, for pages that include interactions/_quick_log.html."""
+    return quick_form(cadence, contacts, blank=True)
+
+
+@bp.app_template_global()
+def interaction_labels():
+    return {"kinds": KIND_LABELS, "directions": DIRECTION_LABELS}
+
+
+# --- logging --------------------------------------------------------------------------------------
+
+@bp.route("/partners/<int:partner_id>/interactions", methods=["POST"])
+def log(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    compact = request.form.get("compact") == "1"
+    contacts = [] if compact else current_contacts(db.session, partner.id)
+    cadence = _cadence(partner)
+    form = quick_form(cadence, contacts)
+    next_url = _next_url(url_for("interactions.timeline", partner_id=partner.id))
+    box = {"partner": partner, "compact": compact, "next_url": next_url, "box_id": request.form.get("box", "")}
+    if form.validate_on_submit():
+        try:
+            interaction = service.log_interaction(db.session, partner, _form_data(form), actor_id=current_user.id,
+                                                  now=_now())
+            reminder = None
+            days = form.follow_up_days()
+            if days:
+                today = reminder_service.local_today(current_user.timezone, _now())
+                reminder = reminder_service.create_reminder(
+                    db.session, workspace_id=g.workspace.id, partner_id=partner.id,
+                    title=_("Follow up with %(name)s", name=partner.name), due_on=today + timedelta(days=days),
+                    assignee_id=current_user.id, created_by_id=current_user.id, now=_now(),
+                    notes=_("After the %(kind)s on %(date)s.", kind=KIND_LABELS[interaction.kind].lower(),
+                            date=interaction.occurred_at.astimezone(_zone()).date().isoformat()))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            message = _("%(kind)s logged.", kind=KIND_LABELS[interaction.kind])
+            if reminder is not None:
+                message += " " + _("Follow-up on %(date)s.", date=reminder.due_on.isoformat())
+            if not wants_fragment():
+                flash(message, "success")
+                return redirect(next_url)
+            response = render("interactions/_quick_log.html", form=quick_form(cadence, contacts, blank=True),
+                              cadence=cadence, contacts=contacts, message=message, logged=interaction,
+                              follow_up_reminder=reminder, **box)
+            response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {partner.id}}}, "reminders-changed": true}}'
+            return response
+    if not wants_fragment():
+        # Without JavaScript the form shows again on the Timeline tab, with the errors and what was typed.
+        return _timeline_page(partner, form=form, status=422)
+    return render("interactions/_quick_log.html", form=form, cadence=cadence, contacts=contacts, status=422, **box)
+
+
+def _cadence(partner) -> int:
+    if partner.cadence_days:
+        return partner.cadence_days
+    return g.workspace.cadence_for_tier(partner.tier)
+
+
+# --- the Timeline tab ---------------------------------------------------------------------------
+
+def _timeline_page(partner, *, form=None, status=200):
+    kind = _kind_arg()
+    page = service.timeline(db.session, partner.id, kind=kind, page=max(1, _int_arg("page", 1)),
+                            per_page=TIMELINE_PER_PAGE)
+    health = neglect.partner_status(db.session, partner, _now())
+    contacts = current_contacts(db.session, partner.id)
+    if form is None:
+        form = quick_form(health.cadence, contacts, blank=True)
+    return render("interactions/timeline.html", "interactions/_timeline.html", status=status,
+                  partner=partner, tab="timeline", page=page, kind=kind, health=health, form=form,
+                  contacts=contacts, cadence=health.cadence, kinds=KIND_LABELS,
+                  reason=neglect.never_flagged_reason(partner))
+
+
+@bp.route("/partners/<int:partner_id>/timeline")
+def timeline(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    if wants_fragment():
+        kind = _kind_arg()
+        page = service.timeline(db.session, partner.id, kind=kind, page=max(1, _int_arg("page", 1)),
+                                per_page=TIMELINE_PER_PAGE)
+        return render("interactions/timeline.html", "interactions/_timeline.html", partner=partner, page=page,
+                      kind=kind, kinds=KIND_LABELS)
+    return _timeline_page(partner)
+
+
+# --- edit, delete, undo ----------------------------------------------------------------------------
+
+def _interaction(interaction_id) -> Interaction:
+    return get_or_404_in_workspace(Interaction, interaction_id)
+
+
+def _item(interaction, *, status=200, **extra):
+    if wants_fragment():
+        return render("interactions/_item.html", item=interaction, partner=interaction.partner, status=status,
+                      **extra)
+    if extra.get("message"):
+        flash(extra["message"], "info")
+    return redirect(_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
+
+
+def _edit_form(interaction, formdata=True):
+    form = InteractionForm() if formdata else InteractionForm(obj=interaction, formdata=None)
+    form.set_contacts(current_contacts(db.session, interaction.partner_id))
+    form.follow_up.choices = [("", "")]
+    if not formdata:
+        form.occurred_at.data = interaction.occurred_at.astimezone(_zone()).replace(tzinfo=None)
+        form.direction.data = interaction.direction or "ours"
+    return form
+
+
+@bp.route("/interactions/<int:interaction_id>/edit", methods=["GET"])
+def edit(interaction_id):
+    interaction = _interaction(interaction_id)
+    if interaction.deleted_at is not None:
+        abort(404)
+    form = _edit_form(interaction, formdata=False)
+    if not wants_fragment():
+        return render("interactions/edit.html", item=interaction, partner=interaction.partner, form=form,
+                      next_url=_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
+    return render("interactions/_item.html", item=interaction, partner=interaction.partner, form=form, editing=True)
+
+
+@bp.route("/interactions/<int:interaction_id>", methods=["GET"])
+def show(interaction_id):
+    interaction = _interaction(interaction_id)
+    return _item(interaction)
+
+
+@bp.route("/interactions/<int:interaction_id>", methods=["POST"])
+def update(interaction_id):
+    interaction = _interaction(interaction_id)
+    form = _edit_form(interaction)
+    if form.validate_on_submit():
+        try:
+            service.update_interaction(db.session, interaction, _form_data(form), now=_now())
+        except ServiceError as error:
+            db.session.rollback()
+            interaction = _interaction(interaction_id)
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            response = _item(interaction, message=_("Saved."))
+            if wants_fragment():
+                response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {interaction.partner_id}}}}}'
+            return response
+    if not wants_fragment():
+        return render("interactions/edit.html", item=interaction, partner=interaction.partner, form=form,
+                      status=422, next_url=_next_url(url_for("interactions.timeline",
+                                                             partner_id=interaction.partner_id)))
+    return render("interactions/_item.html", item=interaction, partner=interaction.partner, form=form,
+                  editing=True, status=422)
+
+
+@bp.route("/interactions/<int:interaction_id>/delete", methods=["POST"])
+def delete(interaction_id):
+    interaction = _interaction(interaction_id)
+    service.delete_interaction(db.session, interaction, now=_now())
+    undo_log = request.form.get("undo_log") == "1"
+    if undo_log:
+        # "Undo" right after logging also takes back the follow-up made in the same step.
+        reminder_id = request.form.get("reminder", type=int)
+        reminder = db.session.get(Reminder, reminder_id) if reminder_id else None
+        if (reminder is not None and reminder.workspace_id == g.workspace.id
+                and reminder.partner_id == interaction.partner_id and reminder.created_by_id == current_user.id):
+            reminder_service.delete_reminder(db.session, reminder)
+    db.session.commit()
+    if undo_log and wants_fragment():
+        response = render("interactions/_undone.html")
+        response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {interaction.partner_id}}}, "reminders-changed": true}}'
+        return response
+    if not wants_fragment():
+        flash(_("Interaction deleted."), "info")
+        return redirect(_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
+    response = _item(interaction, deleted=True)
+    response.headers["HX-Trigger"] = f'{{"interaction-changed": {{"partner": {interaction.partner_id}}}}}'
+    return response
+
+
+@bp.route("/interactions/<int:interaction_id>/restore", methods=["POST"])
+def restore(interaction_id):
+    interaction = _interaction(interaction_id)
+    service.restore_interaction(db.session, interaction)
+    db.session.commit()
+    response = _item(interaction, message=_("Interaction restored."))
+    if wants_fragment():
+        response.headers["HX-Trigger"] = f'{{"interaction-changed": {{"partner": {interaction.partner_id}}}}}'
+    return response
+
+
+# --- the Activity feed ------------------------------------------------------------------------------
+
+@bp.route("/activity")
+def feed():
+    member_id = _int_arg("member")
+    kind = _kind_arg()
+    page = service.activity_feed(db.session, g.workspace.id, member_id=member_id, kind=kind,
+                                 page=max(1, _int_arg("page", 1)), per_page=FEED_PER_PAGE)
+    members = workspace_members(db.session, g.workspace.id)
+    return render("interactions/feed.html", "interactions/_feed.html", page=page, members=members,
+                  member_id=member_id, kind=kind, kinds=KIND_LABELS)
+
+
+@bp.app_template_global()
+def local_now_input() -> str:
+    """Now in the user's time zone, as a datetime-local input value."""
+    return _local_now().strftime("%Y-%m-%dT%H:%M")
+
+
+@bp.app_template_global()
+def follow_up_picks(cadence: int) -> list[int]:
+    from app.interactions.forms import FOLLOW_UP_PICKS
+
+    return sorted(set(FOLLOW_UP_PICKS) | {int(cadence)})

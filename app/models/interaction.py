@@ -1,0 +1,114 @@
+"""Interaction (a touch — call, meeting, email, message — or an internal note) and PartnerActivity,
+the per-partner summary the neglect rules read.
+
+PartnerActivity is kept right by app/services/interactions.py in the same transaction as every
+change to a partner's interactions; `flask recompute` rebuilds it from the interactions.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import Timestamps, UTCDateTime, WorkspaceScoped
+from app.models.partner import Contact, Partner
+from app.models.workspace import User
+
+KINDS = ("call", "meeting", "email", "message", "note")
+TOUCH_KINDS = ("call", "meeting", "email", "message")  # a note is internal: not a touch
+DIRECTIONS = ("ours", "theirs")
+
+
+class Interaction(WorkspaceScoped, Timestamps, db.Model):
+    __table_args__ = (
+        # the partner timeline (newest first) and the per-partner summary rebuild
+        Index("ix_interaction_partner_occurred", "partner_id", "occurred_at"),
+        # the workspace activity feed and the touches-per-week trend
+        Index("ix_interaction_ws_occurred", "workspace_id", "occurred_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str | None] = mapped_column(String(8))  # ours | theirs; None for a note
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # Deleting only marks the row, so "undo" can bring it back.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partner: Mapped[Partner] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_touch(self) -> bool:
+        return self.kind != "note"
+
+
+class PartnerActivity(db.Model):
+    """One row per partner: what the neglect flags need, in columns, so that a whole workspace's
+    flags are integer comparisons over one narrow table (no join, no date functions).
+
+    Times the rules compare are whole seconds since the Unix epoch (UTC), so the flag SQL needs no
+    date functions on any database. All "latest" orderings are by (occurred_at, id) descending.
+    The interaction service refreshes a partner's row with every change to its interactions;
+    app/services/activity_sync.py creates the row with the partner and keeps the partner's copied
+    columns and contact_count right when partners or contacts change (ORM flush events, same
+    transaction). Code that bulk-inserts or bulk-updates partners or contacts (bypassing the ORM)
+    calls activity_sync.refresh_partners(session, ids) or `flask recompute` afterwards.
+    """
+
+    __tablename__ = "partner_activity"
+    __table_args__ = (Index("ix_partner_activity_ws_eligible_owner", "workspace_id", "eligible", "owner_id"),)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    # Copies of the partner's own columns the rules read (kept by app/services/activity_sync.py):
+    created_s: Mapped[int] = mapped_column(BigInteger)  # created_at: "never touched" counts from it
+    eligible: Mapped[bool] = mapped_column(Boolean, default=True)  # not archived, not ended, not "no prospects"
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(1), default="B")
+    cadence_override: Mapped[int | None] = mapped_column(Integer)  # Partner.cadence_days (agreed terms)
+    response_override: Mapped[int | None] = mapped_column(Integer)  # Partner.response_time_days
+    contact_count: Mapped[int] = mapped_column(Integer, default=0)  # current (not removed) contacts
+    touch_count: Mapped[int] = mapped_column(Integer, default=0)
+    our_count: Mapped[int] = mapped_column(Integer, default=0)
+    their_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_touch_s: Mapped[int | None] = mapped_column(BigInteger)
+    last_touch_direction: Mapped[str | None] = mapped_column(String(8))
+    third_touch_s: Mapped[int | None] = mapped_column(BigInteger)  # the third most recent touch
+    last_our_s: Mapped[int | None] = mapped_column(BigInteger)
+    last_their_s: Mapped[int | None] = mapped_column(BigInteger)
+    # our touches after their last touch, and when the third most recent of ours happened
+    ours_since_theirs: Mapped[int] = mapped_column(Integer, default=0)
+    third_our_s: Mapped[int | None] = mapped_column(BigInteger)
+    # the most recent touches all with one contact: that contact, how many, and when the touch
+    # just before them happened (None when every touch was with that contact)
+    run_contact_id: Mapped[int | None] = mapped_column(Integer)
+    run_length: Mapped[int] = mapped_column(Integer, default=0)
+    run_break_s: Mapped[int | None] = mapped_column(BigInteger)
+
+    # Kept from the interactions by the interaction service (the copies above are not)
+    SUMMARY_FIELDS = ("touch_count", "our_count", "their_count", "last_touch_at", "last_touch_s",
+                      "last_touch_direction", "third_touch_s", "last_our_s", "last_their_s", "ours_since_theirs",
+                      "third_our_s", "run_contact_id", "run_length", "run_break_s")
+
+
+
+class TouchWeek(db.Model):
+    """Touches per week (Monday 00:00 UTC) and per author, for the dashboard's trend picture; kept
+    by the interaction service with every change, rebuilt by `flask recompute`."""
+
+    __tablename__ = "touch_week"
+    __table_args__ = (Index("ix_touch_week_ws_week", "workspace_id", "week_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    touches: Mapped[int] = mapped_column(Integer, default=0)
+
+
+from app.services import activity_sync  # noqa: E402,F401  (registers the flush listener)

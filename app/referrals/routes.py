@@ -1,0 +1,237 @@
+"""Referral pages: the partner's Referrals tab (ancestry, referrals, change/clear the referrer), the
+referrer picker, the forest of roots, the tree of a partner with its on-demand pieces, and the report.
+
+Every page runs a fixed number of queries: tree walks are recursive CTEs, sizes and depths are stored
+per partner by the service."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Contact, Partner
+from app.partners.forms import STATUS_LABELS
+from app.referrals import bp
+from app.referrals.forms import ReferralForm
+from app.services import ServiceError, referral_tree as rt
+from app.tenancy import get_or_404_in_workspace
+from app.web import render
+
+URL_ID = 999999999  # placeholder id in URL templates handed to the tree script
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _int_arg(name, default=None):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _referrer_contacts(referrer_id):
+    if not referrer_id:
+        return []
+    return list(db.session.scalars(
+        select(Contact).where(Contact.workspace_id == g.workspace.id, Contact.partner_id == referrer_id,
+                              Contact.removed_at.is_(None))
+        .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
+    ))
+
+
+def _walk_or_404(partner_id):
+    """Ancestry of a partner of this workspace (root first, itself last), or 404."""
+    chain = rt.ancestors(db.session, g.workspace.id, partner_id)
+    if not chain:
+        abort(404)
+    return chain
+
+
+# --- template helpers: the overview line and the partner form's picker ---------------------------------
+
+@bp.app_template_global()
+def referral_summary(partner):
+    """The partner's place in the genealogy (one query), for the Overview tab's one-liner."""
+    return rt.summary(db.session, partner.workspace_id, partner.id)
+
+
+@bp.app_template_global()
+def referrer_option(referrer_id):
+    """(id, name) of the chosen referrer for the picker, within this workspace, or None."""
+    if not referrer_id:
+        return None
+    return db.session.execute(select(Partner.id, Partner.name, Partner.archived_at).where(
+        Partner.workspace_id == g.workspace.id, Partner.id == referrer_id)).first()
+
+
+# --- the partner's Referrals tab ---------------------------------------------------------------------
+
+def _tab(partner, form, status=200, details=None):
+    ws = g.workspace.id
+    summary = rt.summary(db.session, ws, partner.id)
+    details, contact = details or rt.referral_details(db.session, ws, partner.id)
+    revenue = rt.subtree_revenue(db.session, ws, partner.id, is_root=summary.generation == 0)
+    q = request.args.get("q", "")[:100]
+    results = rt.pick_referrers(db.session, ws, q, exclude_id=partner.id) if q.strip() else None
+    chosen = form.referred_by_id.data if form.referred_by_id.data is not None else None
+    form.set_contact_choices(_referrer_contacts(chosen))
+    referrer = summary.referrer
+    current = referrer if referrer and referrer.id == form.referred_by_id.data else None
+    return render(
+        "referrals/tab.html", partner=partner, tab="referrals", summary=summary, current_referrer=current,
+        kids=rt.children(db.session, ws, partner.id), revenue=revenue, details=details, contact=contact,
+        history=rt.changes(db.session, ws, partner.id), form=form, q=q, results=results,
+        status=status,
+    )
+
+
+@bp.route("/partners/<int:partner_id>/referrals", methods=["GET", "POST"])
+def partner_tab(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    if request.method == "GET":
+        form = ReferralForm(formdata=request.args if "q" in request.args else None)
+        found = rt.referral_details(db.session, g.workspace.id, partner.id)
+        if "q" not in request.args:
+            details = found[0]
+            form.referred_by_id.data = partner.referred_by_id
+            if details:
+                form.contact_id.data = details.contact_id
+                form.referred_on.data = details.referred_on
+                form.note.data = details.note
+        return _tab(partner, form, details=found)
+    form = ReferralForm()
+    form.set_contact_choices([])
+    if form.validate_on_submit():
+        try:
+            change = rt.set_referrer(
+                db.session, g.workspace.id, partner, form.referred_by_id.data, now=_now(),
+                actor_id=current_user.id, contact_id=form.contact_id.data, referred_on=form.referred_on.data,
+                note=form.note.data)
+        except ServiceError as error:
+            db.session.rollback()
+            partner = get_or_404_in_workspace(Partner, partner_id)
+            target = form[error.field] if error.field in form else None
+            if target is not None:
+                target.errors = list(target.errors) + [error.message]
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            if change is None:
+                flash(_("Referral details saved."), "success")
+            elif change.to_name:
+                flash(_("%(name)s is now recorded as referred by %(referrer)s.", name=partner.name,
+                        referrer=change.to_name), "success")
+            else:
+                flash(_("Referrer cleared: %(name)s is now the root of its own branch.", name=partner.name), "info")
+            return redirect(url_for("referrals.partner_tab", partner_id=partner.id))
+    return _tab(partner, form, status=422)
+
+
+@bp.route("/partners/<int:partner_id>/referrals/clear", methods=["POST"])
+def clear(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    if partner.referred_by_id is not None:
+        rt.clear_referrer(db.session, g.workspace.id, partner, now=_now(), actor_id=current_user.id)
+        db.session.commit()
+        flash(_("Referrer cleared: %(name)s is now the root of its own branch.", name=partner.name), "info")
+    return redirect(url_for("referrals.partner_tab", partner_id=partner.id))
+
+
+@bp.route("/referrals/pick")
+def pick():
+    """Search-as-you-type results for the referrer picker (radio options)."""
+    q = (request.args.get("referrer_q") or request.args.get("q") or "")[:100]
+    results = rt.pick_referrers(db.session, g.workspace.id, q, exclude_id=_int_arg("exclude"))
+    return render("referrals/_pick_results.html", results=results, q=q,
+                  with_contacts=request.args.get("contacts") == "1")
+
+
+@bp.route("/referrals/contacts")
+def contacts():
+    """The introducing-contact select for the chosen referrer."""
+    referrer_id = _int_arg("referred_by_id")
+    form = ReferralForm(formdata=None)
+    form.set_contact_choices(_referrer_contacts(referrer_id))
+    return render("referrals/_contact_field.html", form=form, has_referrer=bool(referrer_id))
+
+
+# --- forest, tree, report ------------------------------------------------------------------------------
+
+@bp.route("/referrals/")
+def forest():
+    page = rt.forest(db.session, g.workspace.id, page=max(1, _int_arg("page", 1)), per_page=25)
+    revenue = rt.revenue_by_root(db.session, g.workspace.id, [n.id for n in page.items])
+    return render("referrals/forest.html", "referrals/_forest_table.html", page=page, revenue=revenue,
+                  statuses=STATUS_LABELS)
+
+
+@bp.route("/referrals/tree/<int:partner_id>")
+def tree(partner_id):
+    chain = _walk_or_404(partner_id)
+    focus = chain[-1]
+    nodes = rt.tree(db.session, g.workspace.id, partner_id)
+    revenue = rt.subtree_revenue(db.session, g.workspace.id, partner_id, is_root=len(chain) == 1)
+    generation = len(chain) - 1
+    # the nested list: children by parent, in the order loaded (biggest branch first)
+    kids = {}
+    for node in nodes[1:]:
+        kids.setdefault(node.parent_id, []).append(node)
+    return render(
+        "referrals/tree.html", chain=chain, focus=focus, nodes=nodes, kids=kids, revenue=revenue,
+        generation=generation, statuses=STATUS_LABELS, nodes_json=[n.as_json() for n in nodes],
+        url_id=URL_ID,
+    )
+
+
+@bp.route("/referrals/tree/<int:partner_id>/nodes.json")
+def nodes(partner_id):
+    """The next generations below a partner, for expanding a collapsed node in the picture."""
+    depth = max(1, min(_int_arg("depth", 2) or 2, 4))
+    found = rt.descendants(db.session, g.workspace.id, partner_id, max_depth=depth, include_self=True)
+    if not found:
+        abort(404)
+    return jsonify(nodes=[n.as_json() for n in found[1:]])
+
+
+@bp.route("/referrals/tree/<int:partner_id>/branch")
+def branch(partner_id):
+    """The next generations below a partner as a nested list (htmx, for the list view)."""
+    found = rt.descendants(db.session, g.workspace.id, partner_id, max_depth=2, include_self=True)
+    if not found:
+        abort(404)
+    kids = {}
+    for node in found[1:]:
+        kids.setdefault(node.parent_id, []).append(node)
+    return render("referrals/_branch.html", root=found[0], kids=kids, base_generation=_int_arg("g", 0) or 0,
+                  statuses=STATUS_LABELS)
+
+
+@bp.route("/referrals/tree/<int:partner_id>/find.json")
+def find(partner_id):
+    """Partners below the tree's focus whose name matches, for the tree's search box."""
+    get_or_404_in_workspace(Partner, partner_id)
+    q = request.args.get("q", "")[:100]
+    matches = rt.search_in_branch(db.session, g.workspace.id, partner_id, q)
+    return jsonify(matches=[{"id": n.id, "n": n.name, "g": n.depth, "s": n.status} for n in matches])
+
+
+@bp.route("/referrals/tree/<int:partner_id>/path/<int:target_id>.json")
+def path(partner_id, target_id):
+    """What the picture needs to reveal a partner deep in the branch: the chain and its siblings."""
+    chain, extra = rt.path_nodes(db.session, g.workspace.id, partner_id, target_id)
+    if not chain:
+        abort(404)
+    return jsonify(chain=chain, nodes=[n.as_json() for n in extra])
+
+
+@bp.route("/referrals/report")
+def report():
+    data = rt.report(db.session, g.workspace.id, _now())
+    return render("referrals/report.html", report=data, statuses=STATUS_LABELS)

@@ -1,0 +1,362 @@
+"""Reminders: the page (mine / everyone's; overdue, today, upcoming, done), create and edit, the
+partner page's Reminders tab, and the inline actions (complete, reopen, snooze, delete).
+
+Inline actions answer htmx with the reminder's row (#reminder-<id>, swapped outerHTML) plus an
+HX-Trigger that refreshes the navigation badge; without JavaScript they redirect back (POST, then
+redirect) to the page given in `next`."""
+from datetime import datetime, timedelta, timezone
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.extensions import db
+from app.models import Partner, Reminder
+from app.reminders import bp
+from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
+from app.services import ServiceError, reminders as service
+from app.services.accounts import workspace_members
+from app.services.partners import like_pattern
+from app.tenancy import get_or_404_in_workspace, scoped
+from app.web import render, safe_next_url, wants_fragment
+
+PER_PAGE = 25
+PARTNER_MATCHES = 20
+CHANGED_EVENT = "reminders-changed"
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _today():
+    return service.local_today(current_user.timezone, _now())
+
+
+def _int_arg(name, default=None):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _next_url(default=None):
+    return safe_next_url(request.values.get("next")) or default or url_for("reminders.index")
+
+
+# --- template helpers -------------------------------------------------------------------------
+
+@bp.app_template_global()
+def reminders_due_count() -> int:
+    """The current user's overdue + due-today reminders in this workspace: one query, called from the
+    navigation, which only full pages (base.html) render."""
+    if not current_user.is_authenticated or getattr(g, "workspace", None) is None:
+        return 0
+    return service.due_count(db.session, g.workspace.id, current_user.id, _today())
+
+
+@bp.app_template_global()
+def reminder_bucket(reminder, today) -> str:
+    return service.bucket(reminder, today)
+
+
+@bp.app_template_global()
+def reminder_labels() -> dict:
+    """The reminder row's words, translated once per request (a page renders many rows)."""
+    labels = g.get("_reminder_labels")
+    if labels is None:
+        labels = g._reminder_labels = {
+            "deleted": _("Deleted"), "reopen": _("Reopen"), "mark_done": _("Mark done"), "done": _("Done"),
+            "overdue_since": _("Overdue since"), "today": _("Today"), "for_": _("for"), "nobody": _("nobody"),
+            "snooze": _("Snooze"), "tomorrow": _("Tomorrow"), "next_week": _("Next week"),
+            "snooze_until": _("Snooze until"), "edit": _("Edit"), "delete": _("Delete…"),
+            "confirm_delete": _("Delete this reminder? This cannot be undone."),
+            "csrf": generate_csrf(),
+        }
+    return labels
+
+
+_SENTINEL = 987654321
+_ROW_ENDPOINTS = ("complete", "reopen", "snooze", "edit", "delete")
+
+
+@bp.app_template_global()
+def reminder_urls(reminder) -> dict:
+    """A row's action URLs. Each is built by url_for once per request, then reused for every row with
+    the id swapped in (url_for costs ~20 µs; a page has many rows × 6 links)."""
+    patterns = g.get("_reminder_url_patterns")
+    if patterns is None:
+        patterns = g._reminder_url_patterns = {
+            name: url_for(f"reminders.{name}", reminder_id=_SENTINEL) for name in _ROW_ENDPOINTS}
+        patterns["partner"] = url_for("reminders.partner_tab", partner_id=_SENTINEL)
+    marker = str(_SENTINEL)
+    urls = {name: patterns[name].replace(marker, str(reminder.id)) for name in _ROW_ENDPOINTS}
+    if reminder.partner_id:
+        urls["partner"] = patterns["partner"].replace(marker, str(reminder.partner_id))
+    return urls
+
+
+@bp.app_template_global()
+def reminder_day(day) -> str:
+    """fmt_date, remembered per request: many rows share a date."""
+    from app.formatting import fmt_date
+
+    if isinstance(day, datetime):
+        from flask_babel import get_timezone
+
+        day = day.astimezone(get_timezone()).date()
+    memo = g.get("_reminder_days")
+    if memo is None:
+        memo = g._reminder_days = {}
+    if day not in memo:
+        memo[day] = fmt_date(day)
+    return memo[day]
+
+
+def _apply_service_error(form, error: ServiceError):
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+@bp.route("/reminders/")
+def index():
+    who = request.args.get("who", "mine")
+    who = who if who in ("mine", "all") else "mine"
+    view = request.args.get("view", "open")
+    view = view if view in ("open", "done") else "open"
+    today = _today()
+    assignee_id = current_user.id if who == "mine" else None
+    counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
+    total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
+    page = service.list_reminders(db.session, g.workspace.id, view=view, assignee_id=assignee_id,
+                                  page=max(1, _int_arg("page", 1)), per_page=PER_PAGE, count=total)
+    return render("reminders/index.html", page=page, counts=counts, who=who, view=view, today=today,
+                  args={"who": who, "view": view})
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+def _partner_choices(selected_id, q: str) -> list[Partner]:
+    """The selected partner (if it is in this workspace) and up to 20 name matches for `q`."""
+    partners = []
+    if selected_id:
+        partner = db.session.scalar(scoped(Partner).where(Partner.id == selected_id))
+        if partner is not None:
+            partners.append(partner)
+    q = (q or "").strip()[:100]
+    if q:
+        matches = db.session.scalars(
+            scoped(Partner).where(Partner.archived_at.is_(None), Partner.name_key.like(like_pattern(q), escape="\\"))
+            .order_by(Partner.name_key).limit(PARTNER_MATCHES)
+        )
+        partners += [p for p in matches if not partners or p.id != partners[0].id]
+    return partners
+
+
+def _selected_partner_id(source) -> int | None:
+    try:
+        return int(source.get("partner_id") or 0) or None
+    except ValueError:
+        return None
+
+
+def _form_page(reminder=None):
+    """New/edit form. A GET with `find` comes from the no-JavaScript "Find partner" button: it keeps
+    what was typed and lists the matching partners."""
+    members = workspace_members(db.session, g.workspace.id)
+    finding = request.method == "GET" and "find" in request.args
+    if request.method == "POST":
+        form = ReminderForm()
+    elif finding:
+        form = ReminderForm(formdata=request.args)
+    else:
+        form = ReminderForm(obj=reminder)
+    source = request.form if request.method == "POST" else request.args
+    selected = _selected_partner_id(source) if (request.method == "POST" or finding or "partner_id" in source) \
+        else (reminder.partner_id if reminder else None)
+    if reminder is None and request.method == "GET" and not finding:
+        if "partner_id" in request.args:
+            partner = get_or_404_in_workspace(Partner, request.args.get("partner_id"))
+            selected = partner.id
+            form.partner_id.data = partner.id
+        form.assignee_id.data = current_user.id
+        form.due_on.data = _today() + timedelta(days=1)
+    q = request.values.get("partner_q", "")
+    partners = _partner_choices(selected, q)
+    form.set_choices(members, partners)
+    if finding and not selected and partners:
+        form.partner_id.data = partners[0].id
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        try:
+            if reminder is None:
+                reminder = service.create_reminder(db.session, workspace_id=g.workspace.id, created_by_id=current_user.id,
+                                                   now=_now(), **data)
+                message = _("Reminder added.")
+            else:
+                service.update_reminder(db.session, reminder, now=_now(), **data)
+                message = _("Reminder saved.")
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(_next_url())
+    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render("reminders/form.html", form=form, reminder=reminder, partner_q=q,
+                  next_url=safe_next_url(request.values.get("next")), status=status)
+
+
+@bp.route("/reminders/new", methods=["GET", "POST"])
+def new():
+    return _form_page()
+
+
+@bp.route("/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
+def edit(reminder_id):
+    reminder = get_or_404_in_workspace(Reminder, reminder_id)
+    return _form_page(reminder)
+
+
+@bp.route("/reminders/partner-options")
+def partner_options():
+    """The partner select of the reminder form, refilled as the user types (htmx)."""
+    form = ReminderForm(formdata=None)
+    selected = _selected_partner_id(request.args)
+    partners = _partner_choices(selected, request.args.get("partner_q", ""))
+    form.set_choices([], partners)
+    # typing a name picks the best match; the select still offers the others
+    form.partner_id.data = selected or (partners[0].id if partners else None)
+    return render_template("reminders/_partner_select.html", form=form)
+
+
+# --- inline actions ---------------------------------------------------------------------------
+
+def _row(reminder, *, status=200, error=None, message=None, deleted=False):
+    if wants_fragment():
+        response = render("reminders/_row.html", r=reminder, today=_today(), next_url=_next_url(),
+                          snooze_error=error, deleted=deleted, status=status)
+        if status < 400:
+            response.headers["HX-Trigger"] = CHANGED_EVENT
+        return response
+    if error:
+        flash(error, "error")
+    elif message:
+        flash(message, "success")
+    return redirect(_next_url())
+
+
+@bp.route("/reminders/<int:reminder_id>/complete", methods=["POST"])
+def complete(reminder_id):
+    reminder = get_or_404_in_workspace(Reminder, reminder_id)
+    service.complete_reminder(db.session, reminder, now=_now())
+    db.session.commit()
+    return _row(reminder, message=_("Done: %(title)s", title=reminder.title))
+
+
+@bp.route("/reminders/<int:reminder_id>/reopen", methods=["POST"])
+def reopen(reminder_id):
+    reminder = get_or_404_in_workspace(Reminder, reminder_id)
+    service.reopen_reminder(db.session, reminder, now=_now())
+    db.session.commit()
+    return _row(reminder, message=_("Reopened: %(title)s", title=reminder.title))
+
+
+@bp.route("/reminders/<int:reminder_id>/snooze", methods=["POST"])
+def snooze(reminder_id):
+    reminder = get_or_404_in_workspace(Reminder, reminder_id)
+    until = request.form.get("until", "")
+    if until == "date":
+        until = parse_iso_date(request.form.get("date"))
+        if until is None:
+            return _row(reminder, status=422, error=_("Pick a date to snooze until."))
+    try:
+        service.snooze_reminder(db.session, reminder, until, today=_today(), now=_now())
+    except ServiceError as error:
+        db.session.rollback()
+        return _row(reminder, status=422, error=error.message)
+    db.session.commit()
+    from app.formatting import fmt_date
+
+    return _row(reminder, message=_("Snoozed until %(day)s.", day=fmt_date(reminder.due_on)))
+
+
+@bp.route("/reminders/<int:reminder_id>/delete", methods=["GET", "POST"])
+def delete(reminder_id):
+    reminder = get_or_404_in_workspace(Reminder, reminder_id)
+    if request.method == "GET":
+        return render("reminders/delete.html", reminder=reminder, next_url=_next_url())
+    title = reminder.title
+    service.delete_reminder(db.session, reminder)
+    db.session.commit()
+    if wants_fragment():
+        return _row(reminder, deleted=True)
+    flash(_("Deleted: %(title)s", title=title), "info")
+    return redirect(_next_url())
+
+
+@bp.route("/reminders/badge")
+def badge():
+    """The navigation badge alone, refreshed after an inline action."""
+    return render_template("reminders/_badge.html")
+
+
+# --- the partner page's Reminders tab ---------------------------------------------------------
+
+def _quick_form(partner, *, blank=False):
+    form = QuickReminderForm(formdata=None) if blank else QuickReminderForm()
+    form.set_choices(workspace_members(db.session, g.workspace.id))
+    return form
+
+
+def _partner_section(partner, form=None, *, message=None, status=200):
+    today = _today()
+    if form is None:
+        form = _quick_form(partner, blank=True)
+        cadence = partner.cadence_days or g.workspace.cadence_for_tier(partner.tier)
+        form.title.data = _("Check in with %(name)s", name=partner.name)
+        form.due_on.data = today + timedelta(days=cadence)
+        form.assignee_id.data = partner.owner_id or current_user.id
+        if form.assignee_id.data not in {choice[0] for choice in form.assignee_id.choices}:
+            form.assignee_id.data = current_user.id
+    open_items, done_items = service.partner_reminders(db.session, partner.id)
+    return render("reminders/partner_tab.html", "reminders/_partner_section.html", status=status,
+                  partner=partner, tab="reminders", open_items=open_items, done_items=done_items,
+                  quick_form=form, today=today, message=message,
+                  next_url=url_for("reminders.partner_tab", partner_id=partner.id))
+
+
+@bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
+def partner_tab(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    return _partner_section(partner)
+
+
+@bp.route("/partners/<int:partner_id>/reminders", methods=["POST"])
+def partner_add(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    form = _quick_form(partner)
+    if form.validate_on_submit():
+        try:
+            service.create_reminder(db.session, workspace_id=g.workspace.id, title=form.title.data,
+                                    due_on=form.due_on.data, partner_id=partner.id,
+                                    assignee_id=form.assignee_id.data, created_by_id=current_user.id, now=_now())
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            if wants_fragment():
+                response = _partner_section(partner, message=_("Reminder added."))
+                response.headers["HX-Trigger"] = CHANGED_EVENT
+                return response
+            flash(_("Reminder added."), "success")
+            return redirect(url_for("reminders.partner_tab", partner_id=partner.id))
+    return _partner_section(partner, form, status=422)
+

@@ -1,0 +1,93 @@
+"""Settings → Calendar & digest (the user's private calendar feed and digest frequency), and the
+public feed URL itself."""
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db, limiter
+from app.reminders import bp
+from app.reminders.forms import DigestForm
+from app.services import ServiceError, calendar_feed, digest
+from app.web import public, render
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def public_url(path: str) -> str:
+    """An absolute link for use outside the browser session (feeds, emails)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def _page(digest_form=None, status=200):
+    feed = calendar_feed.active_feed(db.session, current_user.id)
+    if digest_form is None:
+        digest_form = DigestForm(formdata=None, frequency=digest.get_frequency(db.session, current_user.id))
+    return render("reminders/settings.html", section="calendar", feed=feed, digest_form=digest_form,
+                  new_feed_url=session.pop("new_feed_url", None), status=status)
+
+
+@bp.route("/settings/calendar")
+def settings():
+    return _page()
+
+
+@bp.route("/settings/calendar/feed", methods=["POST"])
+def create_feed():
+    token = calendar_feed.create_feed(db.session, current_user.id, _now())[1]
+    db.session.commit()
+    # Shown once, right after creation: only its hash is stored.
+    session["new_feed_url"] = public_url(url_for("reminders.feed", token=token))
+    flash(_("Calendar feed created. Copy the address now: it is shown only once. Any older address stopped working."),
+          "success")
+    return redirect(url_for("reminders.settings"))
+
+
+@bp.route("/settings/calendar/feed/revoke", methods=["POST"])
+def revoke_feed():
+    calendar_feed.revoke_feeds(db.session, current_user.id, _now())
+    db.session.commit()
+    flash(_("Calendar feed revoked: its address no longer works."), "info")
+    return redirect(url_for("reminders.settings"))
+
+
+@bp.route("/settings/calendar/digest", methods=["POST"])
+def save_digest():
+    form = DigestForm()
+    if form.validate_on_submit():
+        try:
+            digest.set_frequency(db.session, current_user.id, form.frequency.data, _now())
+        except ServiceError as error:
+            db.session.rollback()
+            form.frequency.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("Digest preference saved."), "success")
+            return redirect(url_for("reminders.settings"))
+    return _page(form, status=422)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+@limiter.limit("60 per minute")
+def feed(token):
+    """The user's open reminders as iCalendar. Unknown or revoked token: 404."""
+    user = calendar_feed.user_for_token(db.session, token)
+    if user is None:
+        abort(404)
+    rows = calendar_feed.feed_rows(db.session, user.id)
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or request.host.split(":")[0]
+    body = calendar_feed.build_calendar(
+        user, rows, now=_now(), host=host,
+        link=lambda reminder: public_url(url_for("reminders.edit", reminder_id=reminder.id)),
+    )
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="orchard-reminders.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,124 @@
+"""Private calendar feeds: each user may publish their open reminders as an iCalendar (RFC 5545) URL.
+
+The URL carries a random token; only its SHA-256 hash is stored. A user has at most one live feed:
+creating a new one revokes the old, and a revoked or unknown token finds nothing (the route answers
+404). The feed holds the user's open reminders in every workspace they are still a member of:
+date-only reminders are all-day events (DTSTART;VALUE=DATE), timed ones start at their time in the
+user's time zone (with its VTIMEZONE) and last 30 minutes. UIDs are stable (reminder-<id>@<host>), so
+calendar apps update an event when it is edited or snoozed and drop it once it is done.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
+from app.services.reminders import zone
+from app.services.tokens import hash_token, new_token
+
+TIMED_EVENT_LENGTH = timedelta(minutes=30)
+FEED_LIMIT = 2000  # open reminders per feed, most recent due dates first
+PRODID = "-//Orchard//Reminders//EN"
+
+
+def active_feed(session: Session, user_id: int) -> CalendarFeed | None:
+    return session.scalar(
+        select(CalendarFeed).where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc()).limit(1)
+    )
+
+
+def revoke_feeds(session: Session, user_id: int, now: datetime) -> int:
+    """Revoke every live feed of the user; returns how many were live."""
+    result = session.execute(
+        update(CalendarFeed).where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return result.rowcount or 0
+
+
+def create_feed(session: Session, user_id: int, now: datetime) -> tuple[CalendarFeed, str]:
+    """A new feed for the user (the previous one stops working). Returns it and its token, which is
+    not stored anywhere: show it once."""
+    revoke_feeds(session, user_id, now)
+    token, token_hash = new_token()
+    feed = CalendarFeed(user_id=user_id, token_hash=token_hash, created_at=now)
+    session.add(feed)
+    session.flush()
+    return feed, token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The owner of a live feed with this token, or None (unknown, revoked)."""
+    if not token or len(token) > 200:
+        return None
+    return session.scalar(
+        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None))
+    )
+
+
+def feed_rows(session: Session, user_id: int, limit: int = FEED_LIMIT):
+    """(Reminder, partner name, workspace name) of the user's open reminders in workspaces they
+    still belong to: one query."""
+    return session.execute(
+        select(Reminder, Partner.name, Workspace.name)
+        .join(Membership, (Membership.workspace_id == Reminder.workspace_id) & (Membership.user_id == user_id))
+        .join(Workspace, Workspace.id == Reminder.workspace_id)
+        .outerjoin(Partner, Partner.id == Reminder.partner_id)
+        .where(Reminder.assignee_id == user_id, Reminder.completed_at.is_(None))
+        .order_by(Reminder.due_on.desc(), Reminder.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def build_calendar(user: User, rows, *, now: datetime, host: str,
+                   link: Callable[[Reminder], str] | None = None, name: str = "Orchard reminders") -> bytes:
+    """The iCalendar document for `rows` (see feed_rows)."""
+    tz = zone(user.timezone)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", str(tz.key))
+    cal.add("x-published-ttl", "PT1H")
+    for reminder, partner_name, workspace_name in rows:
+        event = Event()
+        event.add("uid", f"reminder-{reminder.id}@{host}")
+        stamp = reminder.updated_at or reminder.created_at or now
+        event.add("dtstamp", stamp)
+        event.add("last-modified", stamp)
+        event.add("sequence", reminder.snooze_count or 0)
+        summary = reminder.title
+        if partner_name and partner_name.lower() not in summary.lower():
+            summary = f"{summary} — {partner_name}"
+        event.add("summary", summary)
+        if reminder.due_time is None:
+            event.add("dtstart", reminder.due_on)
+            event.add("dtend", reminder.due_on + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        else:
+            start = datetime.combine(reminder.due_on, reminder.due_time, tzinfo=tz)
+            event.add("dtstart", start)
+            event.add("duration", TIMED_EVENT_LENGTH)
+        lines = []
+        if partner_name:
+            lines.append(f"Partner: {partner_name}")
+        lines.append(f"Workspace: {workspace_name}")
+        if reminder.notes:
+            lines += ["", reminder.notes]
+        if link is not None:
+            url = link(reminder)
+            lines += ["", url]
+            event.add("url", url)
+        event.add("description", "\n".join(lines))
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,110 @@
+"""Demo referral forests: most partners were referred by someone, a few sociable referrers brought up
+to ten, many referred nobody (dead ends), and one early client's branch runs at least eight generations
+deep. Partners are attached in the order they were added (a referrer always came first); the tree
+stats are computed once from the edges and written with the referral details in one bulk insert."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+
+from app.models import Partner
+from app.models.referral import Referral, ReferralChange
+from app.services.referral_tree import computed_stats
+
+NOTES = ["Met at their launch party.", "Recommended us after the website project.", "Forwarded our article.",
+         "Introduced over lunch.", "Asked us to call them.", "Shared our case study with their board."]
+DEEP_CHAIN = 9  # partners in the guaranteed deep branch: generations 0 to 8
+
+
+def _capacity(rng) -> int:
+    """How many partners one partner will refer: most none, a few up to ten."""
+    roll = rng.random()
+    if roll < 0.50:
+        return 0
+    if roll < 0.80:
+        return rng.randint(1, 2)
+    if roll < 0.96:
+        return rng.randint(3, 5)
+    return rng.randint(6, 10)
+
+
+def step(ctx) -> None:
+    rng, session, ws = ctx.rng, ctx.session, ctx.workspace
+    rows = session.execute(
+        select(Partner.id, Partner.created_at, Partner.source, Partner.status)
+        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
+        .order_by(Partner.created_at, Partner.id)
+    ).all() if ctx.partner_ids else []
+    if len(rows) < 2:
+        return
+    created = {r.id: r.created_at for r in rows}
+    parent: dict[int, int] = {}
+    remaining: dict[int, int] = {}
+    open_ids: list[int] = []  # partners who may still refer someone
+
+    def offer(pid: int, capacity: int) -> None:
+        remaining[pid] = capacity
+        if capacity:
+            open_ids.append(pid)
+
+    def take(index: int) -> int:
+        pid = open_ids[index]
+        remaining[pid] -= 1
+        if remaining[pid] == 0:
+            open_ids[index] = open_ids[-1]
+            open_ids.pop()
+        return pid
+
+    chain = [r.id for r in rows[:DEEP_CHAIN]]
+    for i, pid in enumerate(chain):  # the early client whose branch reaches the 8th generation
+        if i:
+            parent[pid] = chain[i - 1]
+        offer(pid, rng.randint(1, 3))  # besides the next link of the chain
+    for row in rows[DEEP_CHAIN:]:
+        referred = open_ids and (row.source == "referral" or rng.random() < 0.35)
+        if referred:
+            # mostly someone recent (word of mouth travels fast), sometimes an old client
+            if rng.random() < 0.7:
+                index = len(open_ids) - 1 - min(len(open_ids) - 1, int(rng.expovariate(1 / 40)))
+            else:
+                index = rng.randrange(len(open_ids))
+            parent[row.id] = take(index)
+        offer(row.id, _capacity(rng))
+
+    session.execute(update(Partner), [
+        {"id": pid, "referred_by_id": ref, "source": "referral"} for pid, ref in parent.items()
+    ])
+    stats = computed_stats(session, ws.id)
+    owner_id = ctx.member_ids[0] if ctx.member_ids else None
+    referral_rows, change_rows = [], []
+    for pid, (root, generation, direct, size, depth) in stats.items():
+        row = {"partner_id": pid, "workspace_id": ws.id, "root_id": root, "generation": generation,
+               "direct_count": direct, "subtree_size": size, "subtree_depth": depth, "contact_id": None,
+               "referred_on": None, "note": None, "updated_at": ctx.now}
+        ref = parent.get(pid)
+        if ref is not None:
+            referred_at = created[pid] - timedelta(days=rng.randint(0, 20))
+            row["referred_on"] = max(referred_at, created[ref]).date()
+            contacts = ctx.contact_ids.get(ref)
+            if contacts and rng.random() < 0.6:
+                row["contact_id"] = rng.choice(contacts)
+            if rng.random() < 0.08:
+                row["note"] = rng.choice(NOTES)
+            if rng.random() < 0.03:  # found out later who sent them
+                change_rows.append({"workspace_id": ws.id, "partner_id": pid, "from_partner_id": None,
+                                    "from_name": None, "to_partner_id": ref, "to_name": None,
+                                    "changed_by_id": owner_id, "note": "Late attribution.",
+                                    "changed_at": min(ctx.now, created[pid] + timedelta(days=rng.randint(20, 200)))})
+        referral_rows.append(row)
+    if referral_rows:
+        session.execute(insert(Referral), referral_rows)
+    if change_rows:
+        names = dict(session.execute(select(Partner.id, Partner.name).where(
+            Partner.id.in_({r["to_partner_id"] for r in change_rows}))).all())
+        for r in change_rows:
+            r["to_name"] = names.get(r["to_partner_id"])
+        session.execute(insert(ReferralChange), change_rows)
+    ctx.stats["referrals"] = len(parent)
+    ctx.stats["referral branches"] = sum(1 for pid, s in stats.items() if s[0] == pid)
+    ctx.stats["deepest generation"] = max((s[1] for s in stats.values()), default=0)

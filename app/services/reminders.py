@@ -1,0 +1,276 @@
+"""Reminders: follow-ups someone in the workspace should do, optionally about a partner.
+
+Rules (also shown on the help page):
+- A reminder is due on a date (`due_on`), optionally at a time (`due_time`), both read in the
+  assignee's time zone. Without an explicit assignee it goes to whoever created it.
+- Buckets, for a user whose local date is `today`: **overdue** = open and due before today;
+  **today** = open and due today; **upcoming** = open and due later; **done** = completed.
+  "Due" (the navigation badge, the digest) means overdue + today.
+- Snooze moves the due date and counts the snooze: *tomorrow* = today + 1 day; *next week* =
+  the next Monday strictly after today (so on a Monday it is the Monday a week later); *pick a
+  date* = that date. "Today" is the acting user's local date, so a snooze never lands in the past:
+  a picked date before today is refused. Snoozing a completed reminder is refused.
+- Completing records when; reopening clears it. Deleting is for mistakes and is asked to confirm.
+
+Flask-free: every function takes the session and the `now` / `today` it needs, may flush, never commits.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Membership, Partner, Reminder
+from app.services import ServiceError
+from app.services.partners import Page
+
+TITLE_MAX = 200
+NOTES_MAX = 5000
+SNOOZE_CHOICES = ("tomorrow", "next_week")
+BUCKETS = ("overdue", "today", "upcoming", "done")
+
+
+# --- time -------------------------------------------------------------------------------------
+
+def zone(tz_name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(tz_name: str | None, now: datetime) -> date:
+    """The calendar date it is for someone in `tz_name` at the aware instant `now`."""
+    return now.astimezone(zone(tz_name)).date()
+
+
+def next_monday(today: date) -> date:
+    """The first Monday strictly after `today` (a Monday gives the Monday a week later)."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+def snooze_target(until: str | date, today: date) -> date:
+    if isinstance(until, datetime):
+        until = until.date()
+    if isinstance(until, date):
+        if until < today:
+            raise ServiceError("Pick today or a later date: a snooze cannot move a reminder into the past.",
+                               field="until")
+        return until
+    if until == "tomorrow":
+        return today + timedelta(days=1)
+    if until == "next_week":
+        return next_monday(today)
+    raise ServiceError("Choose tomorrow, next week or a date.", field="until")
+
+
+def bucket(reminder: Reminder, today: date) -> str:
+    if reminder.completed_at is not None:
+        return "done"
+    if reminder.due_on < today:
+        return "overdue"
+    if reminder.due_on == today:
+        return "today"
+    return "upcoming"
+
+
+# --- validation -------------------------------------------------------------------------------
+
+def _is_member(session: Session, workspace_id: int, user_id: int) -> bool:
+    return session.scalar(
+        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ) is not None
+
+
+def _partner_in_workspace(session: Session, workspace_id: int, partner_id: int) -> bool:
+    return session.scalar(
+        select(Partner.id).where(Partner.workspace_id == workspace_id, Partner.id == partner_id)
+    ) is not None
+
+
+def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, partner_id, assignee_id, notes) -> dict:
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Give the reminder a title.", field="title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(f"Keep the title under {TITLE_MAX} characters.", field="title")
+    if isinstance(due_on, datetime) or not isinstance(due_on, date):
+        raise ServiceError("Choose the day it is due.", field="due_on")
+    if due_time is not None and not isinstance(due_time, time):
+        raise ServiceError("Enter a time like 09:30, or leave it empty.", field="due_time")
+    if partner_id is not None and not _partner_in_workspace(session, workspace_id, partner_id):
+        raise ServiceError("That partner is not in this workspace.", field="partner_id")
+    if assignee_id is not None and not _is_member(session, workspace_id, assignee_id):
+        raise ServiceError("Assign the reminder to a member of this workspace.", field="assignee_id")
+    notes = (notes or "").strip() or None
+    if notes and len(notes) > NOTES_MAX:
+        raise ServiceError(f"Keep the notes under {NOTES_MAX} characters.", field="notes")
+    return {"title": title, "due_on": due_on, "due_time": due_time.replace(tzinfo=None) if due_time else None,
+            "partner_id": partner_id, "assignee_id": assignee_id, "notes": notes}
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+def create_reminder(session: Session, *, workspace_id: int, title: str, due_on: date, partner_id: int | None = None,
+                    assignee_id: int | None = None, created_by_id: int | None = None, notes: str | None = None,
+                    now: datetime, due_time: time | None = None) -> Reminder:
+    """Add a reminder (flushed, not committed). Without an assignee it goes to its creator."""
+    if assignee_id is None:
+        assignee_id = created_by_id
+    values = _clean(session, workspace_id, title=title, due_on=due_on, due_time=due_time, partner_id=partner_id,
+                    assignee_id=assignee_id, notes=notes)
+    reminder = Reminder(workspace_id=workspace_id, created_by_id=created_by_id, created_at=now, updated_at=now,
+                        snooze_count=0, **values)
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def update_reminder(session: Session, reminder: Reminder, *, title: str, due_on: date, due_time: time | None = None,
+                    partner_id: int | None = None, assignee_id: int | None = None, notes: str | None = None,
+                    now: datetime) -> Reminder:
+    values = _clean(session, reminder.workspace_id, title=title, due_on=due_on, due_time=due_time,
+                    partner_id=partner_id, assignee_id=assignee_id, notes=notes)
+    for name, value in values.items():
+        setattr(reminder, name, value)
+    reminder.updated_at = now
+    session.flush()
+    return reminder
+
+
+def complete_reminder(session: Session, reminder: Reminder, *, now: datetime) -> Reminder:
+    if reminder.completed_at is None:
+        reminder.completed_at = now
+        reminder.updated_at = now
+        session.flush()
+    return reminder
+
+
+def reopen_reminder(session: Session, reminder: Reminder, *, now: datetime) -> Reminder:
+    if reminder.completed_at is not None:
+        reminder.completed_at = None
+        reminder.updated_at = now
+        session.flush()
+    return reminder
+
+
+def snooze_reminder(session: Session, reminder: Reminder, until: str | date, *, today: date,
+                    now: datetime) -> Reminder:
+    """Move the due date to `until` ("tomorrow", "next_week" or a date, see the module rules)."""
+    if reminder.completed_at is not None:
+        raise ServiceError("This reminder is done; reopen it before snoozing.", field="until")
+    reminder.due_on = snooze_target(until, today)
+    reminder.snooze_count = (reminder.snooze_count or 0) + 1
+    reminder.updated_at = now
+    session.flush()
+    return reminder
+
+
+def delete_reminder(session: Session, reminder: Reminder) -> None:
+    session.delete(reminder)
+    session.flush()
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def _open():
+    return Reminder.completed_at.is_(None)
+
+
+def due_count(session: Session, workspace_id: int, user_id: int, today: date) -> int:
+    """Open reminders assigned to the user, due today or earlier: one query (the navigation badge)."""
+    return session.scalar(
+        select(func.count(Reminder.id)).where(
+            Reminder.workspace_id == workspace_id, Reminder.assignee_id == user_id, _open(),
+            Reminder.due_on <= today,
+        )
+    ) or 0
+
+
+def bucket_counts(session: Session, workspace_id: int, today: date, assignee_id: int | None = None) -> dict[str, int]:
+    """How many reminders are overdue, due today, upcoming and done: one grouped query."""
+    label = case(
+        (Reminder.completed_at.is_not(None), "done"),
+        (Reminder.due_on < today, "overdue"),
+        (Reminder.due_on == today, "today"),
+        else_="upcoming",
+    ).label("bucket")
+    stmt = select(label, func.count(Reminder.id)).where(Reminder.workspace_id == workspace_id).group_by(label)
+    if assignee_id is not None:
+        stmt = stmt.where(Reminder.assignee_id == assignee_id)
+    counts = dict.fromkeys(BUCKETS, 0)
+    counts.update({name: n for name, n in session.execute(stmt)})
+    return counts
+
+
+def _with_people(stmt):
+    return stmt.options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
+
+
+def _open_order():
+    return (Reminder.due_on, Reminder.due_time.is_not(None), Reminder.due_time, Reminder.id)
+
+
+def list_reminders(session: Session, workspace_id: int, *, view: str = "open", assignee_id: int | None = None,
+                   page: int = 1, per_page: int = 50, count: int | None = None) -> Page:
+    """Open reminders by due date (overdue first), or done ones newest first; one page, partner and
+    assignee loaded in the same query. Pass `count` when already known (from bucket_counts)."""
+    conditions = [Reminder.workspace_id == workspace_id]
+    if assignee_id is not None:
+        conditions.append(Reminder.assignee_id == assignee_id)
+    if view == "done":
+        conditions.append(Reminder.completed_at.is_not(None))
+        order = (Reminder.completed_at.desc(), Reminder.id.desc())
+    else:
+        conditions.append(_open())
+        order = _open_order()
+    if count is None:
+        count = session.scalar(select(func.count(Reminder.id)).where(*conditions)) or 0
+    pages = max(1, -(-count // per_page))
+    page = min(max(1, page), pages)
+    items = list(session.scalars(
+        _with_people(select(Reminder).where(*conditions).order_by(*order)).limit(per_page).offset((page - 1) * per_page)
+    ))
+    return Page(items=items, total=count, page=page, per_page=per_page)
+
+
+def due_reminders(session: Session, workspace_id: int, user_id: int, until: date, limit: int = 200) -> list[Reminder]:
+    """The user's open reminders due on or before `until` (overdue first), partner loaded."""
+    return list(session.scalars(
+        select(Reminder).options(joinedload(Reminder.partner))
+        .where(Reminder.workspace_id == workspace_id, Reminder.assignee_id == user_id, _open(),
+               Reminder.due_on <= until)
+        .order_by(*_open_order()).limit(limit)
+    ))
+
+
+def partner_reminders(session: Session, partner_id: int, *, done_limit: int = 10, open_limit: int = 50):
+    """A partner's open reminders (by due date) and its most recently completed ones: two queries."""
+    base = _with_people(select(Reminder).where(Reminder.partner_id == partner_id))
+    open_items = list(session.scalars(base.where(_open()).order_by(*_open_order()).limit(open_limit)))
+    done_items = list(session.scalars(
+        base.where(Reminder.completed_at.is_not(None))
+        .order_by(Reminder.completed_at.desc(), Reminder.id.desc()).limit(done_limit)
+    ))
+    return open_items, done_items
+
+
+def next_reminder_on(session: Session, workspace_id: int, partner_ids: list[int]) -> dict[int, date]:
+    """The next open reminder date of each given partner: one grouped query (for lists and dashboards)."""
+    if not partner_ids:
+        return {}
+    rows = session.execute(
+        select(Reminder.partner_id, func.min(Reminder.due_on))
+        .where(Reminder.workspace_id == workspace_id, Reminder.partner_id.in_(partner_ids), _open())
+        .group_by(Reminder.partner_id)
+    )
+    return {partner_id: due for partner_id, due in rows}
+
+
+__all__ = [
+    "bucket", "bucket_counts", "complete_reminder", "create_reminder", "delete_reminder", "due_count",
+    "due_reminders", "list_reminders", "local_today", "next_monday", "next_reminder_on", "partner_reminders",
+    "reopen_reminder", "snooze_reminder", "snooze_target", "update_reminder", "zone",
+]

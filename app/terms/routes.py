@@ -1,0 +1,74 @@
+"""Agreed terms on the partner page (current version, edit, history with diffs) and the list of
+terms whose review date has passed."""
+from datetime import datetime, timezone
+
+from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Partner
+from app.services import ServiceError, terms as terms_service
+from app.services.contacts import current_contacts
+from app.terms import bp
+from app.terms.forms import TermsForm
+from app.tenancy import get_or_404_in_workspace
+from app.web import render
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _page(partner, form, terms, version, *, status=200):
+    entries, contact_names = terms_service.history(db.session, partner.id)
+    return render("terms/tab.html", status=status, partner=partner, form=form, terms=terms, current=version,
+                  history=entries, contact_names=contact_names, fields=terms_service.FIELDS, tab="terms",
+                  today=_now().date())
+
+
+@bp.route("/partners/<int:partner_id>/terms", methods=["GET"])
+def show(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    terms, version = terms_service.current(db.session, partner.id)
+    form = TermsForm(obj=version, formdata=None)
+    form.version.data = str(terms.version if terms else 0)
+    form.set_contact_choices(current_contacts(db.session, partner.id))
+    return _page(partner, form, terms, version)
+
+
+@bp.route("/partners/<int:partner_id>/terms", methods=["POST"])
+def save(partner_id):
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    form = TermsForm()
+    form.set_contact_choices(current_contacts(db.session, partner.id))
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+        except ValueError:
+            expected = -1
+        try:
+            version = terms_service.save_terms(db.session, partner, form.data_for_service(), expected,
+                                               g.membership.user_id, _now())
+        except ServiceError as error:
+            db.session.rollback()
+            partner = get_or_404_in_workspace(Partner, partner_id)
+            if error.field and error.field in form and error.field != "version":
+                form[error.field].errors = list(form[error.field].errors) + [error.message]
+            else:
+                form.form_errors.append(error.message)
+            if error.field == "version":  # show the latest version; the next save applies on top of it
+                terms, _current = terms_service.current(db.session, partner.id)
+                form.version.data = str(terms.version if terms else 0)
+        else:
+            db.session.commit()
+            flash(_("Terms saved as version %(n)s.", n=version.version), "success")
+            return redirect(url_for("terms.show", partner_id=partner.id))
+    terms, version = terms_service.current(db.session, partner.id)
+    return _page(partner, form, terms, version, status=422)
+
+
+@bp.route("/terms/reviews")
+def reviews():
+    page_number = request.args.get("page", 1, type=int) or 1
+    page = terms_service.review_due(db.session, g.workspace.id, _now().date(), page=max(1, page_number))
+    return render("terms/reviews.html", page=page, today=_now().date())

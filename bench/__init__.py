@@ -1,0 +1,1 @@
+"""In-process benchmark of Orchard's pages at realistic data sizes: `python -m bench.run`."""

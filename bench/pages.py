@@ -1,0 +1,110 @@
+"""The pages the benchmark times. Each entry is (name, url_builder); url_builder(ctx) returns the URL
+to GET (or None to skip the page when its feature has no data in this run).
+
+`ctx` (bench.run.BenchContext) offers:
+  ctx.workspace_id, ctx.user_id, ctx.demo (the demo generator's DemoContext: partner_ids,
+  contact_ids, member_ids, stats and anything a demo step stored on it), ctx.session,
+  ctx.scalar(sql, **params) for a one-off lookup, and ready-made ids (None when absent):
+  ctx.partner_id                 a typical partner (contacts, interactions, deals)
+  ctx.biggest_referral_root_id   the root partner of the largest referral tree
+  ctx.busiest_partner_id         the partner with the most interactions
+  ctx.deal_id                    a deal
+  ctx.statement_token            a statement link's token (a demo step must leave it on ctx.demo
+                                 as `statement_token`: only its hash is stored)
+
+Add your feature's pages at the end of PAGES (one line each, keep names short and unique).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+
+def _q(path: str, **params) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def _partner(path: str):
+    return lambda ctx: path.format(pid=ctx.partner_id) if ctx.partner_id else None
+
+
+PAGES = [
+    ("partners list", lambda ctx: "/partners/"),
+    ("partners list, fragment", lambda ctx: ("/partners/", {"HX-Request": "true"})),
+    ("partners sorted by name desc", lambda ctx: _q("/partners/", sort="name", dir="desc")),
+    ("partners sorted by owner", lambda ctx: _q("/partners/", sort="owner", dir="asc")),
+    ("partners sorted by contacts", lambda ctx: _q("/partners/", sort="contacts", dir="desc")),
+    ("partners sorted by updated", lambda ctx: _q("/partners/", sort="updated", dir="desc")),
+    ("partners filtered (status+tier)", lambda ctx: _q("/partners/", status="active", tier="A")),
+    ("partners filtered + sorted", lambda ctx: _q("/partners/", status="active", source="referral",
+                                                  sort="updated", dir="desc")),
+    ("partners archived filter", lambda ctx: _q("/partners/", archived="only")),
+    ("partners page 40", lambda ctx: _q("/partners/", page=40)),
+    ("search by name", lambda ctx: _q("/partners/", q="studio")),
+    ("search by contact email", lambda ctx: _q("/partners/", q="anna.")),
+    ("search, no match", lambda ctx: _q("/partners/", q="zzzqqq")),
+    ("partner page", _partner("/partners/{pid}")),
+    ("contacts fragment", lambda ctx: (f"/partners/{ctx.partner_id}/contacts", {"HX-Request": "true"})),
+    ("edit partner form", _partner("/partners/{pid}/edit")),
+]
+
+
+def _calendar_feed(ctx):
+    """The bench user's private calendar feed (created here: only the token's hash is stored)."""
+    if "feed_token" not in ctx._cache:
+        from datetime import datetime, timezone
+
+        from app.services.calendar_feed import create_feed
+
+        ctx._cache["feed_token"] = create_feed(ctx.session, ctx.user_id, datetime.now(timezone.utc))[1]
+        ctx.session.commit()
+    return f"/calendar/{ctx._cache['feed_token']}.ics"
+
+
+PAGES += [
+    ("reminders (mine)", lambda ctx: "/reminders/"),
+    ("reminders (everyone's)", lambda ctx: _q("/reminders/", who="all")),
+    ("reminders done (everyone's)", lambda ctx: _q("/reminders/", who="all", view="done")),
+    ("reminders page 20 (everyone's)", lambda ctx: _q("/reminders/", who="all", page=20)),
+    ("partner reminders tab", _partner("/partners/{pid}/reminders")),
+    ("reminders nav badge", lambda ctx: ("/reminders/badge", {"HX-Request": "true"})),
+    ("reminders calendar feed (.ics)", _calendar_feed),
+]
+
+# Interactions, flags and the dashboard
+PAGES += [
+    ("dashboard (everyone's)", lambda ctx: "/dashboard"),
+    ("dashboard (mine)", lambda ctx: _q("/dashboard", who="mine")),
+    ("dashboard refresh, fragment", lambda ctx: ("/dashboard", {"HX-Request": "true"})),
+    ("partner timeline", _partner("/partners/{pid}/timeline")),
+    ("partner timeline, calls", _partner("/partners/{pid}/timeline?kind=call")),
+    ("busiest partner timeline", lambda ctx: f"/partners/{ctx.busiest_partner_id}/timeline"
+     if ctx.busiest_partner_id else None),
+    ("activity feed", lambda ctx: "/activity"),
+    ("activity feed, member + kind", lambda ctx: _q("/activity", member=ctx.user_id, kind="meeting")),
+    ("activity feed page 50", lambda ctx: _q("/activity", page=50)),
+]
+
+
+# Referral genealogy: forest, the tree of the biggest root, its on-demand pieces, report, partner tab
+def _root(path: str):
+    return lambda ctx: path.format(root=ctx.biggest_referral_root_id) if ctx.biggest_referral_root_id else None
+
+
+def _deepest_referral(ctx):
+    return ctx.scalar("SELECT partner_id FROM referral WHERE workspace_id = :ws "
+                      "ORDER BY generation DESC, partner_id LIMIT 1", ws=ctx.workspace_id)
+
+
+PAGES += [
+    ("referral forest", lambda ctx: "/referrals/"),
+    ("referral forest page 10", lambda ctx: _q("/referrals/", page=10)),
+    ("referral tree, biggest root", _root("/referrals/tree/{root}")),
+    ("referral tree, unfold (json)", _root("/referrals/tree/{root}/nodes.json")),
+    ("referral tree, list branch", lambda ctx: (f"/referrals/tree/{ctx.biggest_referral_root_id}/branch",
+                                                {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
+    ("referral tree, search", _root("/referrals/tree/{root}/find.json?q=studio")),
+    ("referral report", lambda ctx: "/referrals/report"),
+    ("partner referrals tab", _partner("/partners/{pid}/referrals")),
+    ("deepest partner referrals tab", lambda ctx: f"/partners/{_deepest_referral(ctx)}/referrals"
+     if _deepest_referral(ctx) else None),
+]

@@ -1,0 +1,307 @@
+"""Time Orchard's pages in-process at two data sizes.
+
+    python -m bench.run                      # 5,000 and 50,000 partners
+    python -m bench.run --sizes 5000         # a quick run
+    python -m bench.run --repeat 30 --only partner
+
+For each size: a fresh SQLite file in a temporary directory, schema from the migrations
+(`upgrade heads`), data from the demo generator (`flask demo`'s code), a logged-in test client; each
+page in bench/pages.py is requested a few times to warm up, then `--repeat` times: the median and
+90th percentile wall time of the whole request (routing, queries, rendering) and the number of SQL
+statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import event, text
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PASSWORD = "bench password 123"
+TARGET_MS = 20.0
+TARGET_QUERIES = 10
+TARGET_GROWTH = 1.2
+
+
+@dataclass
+class BenchContext:
+    session: object
+    workspace_id: int
+    user_id: int
+    demo: object  # app.services.demo.DemoContext
+    size: int
+    _cache: dict = field(default_factory=dict)
+
+    def scalar(self, sql: str, **params):
+        """A single value from raw SQL, or None when the query fails (e.g. a feature's table is absent)."""
+        try:
+            return self.session.execute(text(sql), params).scalar()
+        except Exception:  # noqa: BLE001 - a missing table just means "skip this page"
+            self.session.rollback()
+            return None
+
+    @cached_property
+    def partner_id(self):
+        """A typical partner: the median id among partners with at least two contacts."""
+        ids = self.demo.partner_ids
+        if not ids:
+            return None
+        middle = ids[len(ids) // 2]
+        return self.scalar(
+            "SELECT partner_id FROM contact WHERE workspace_id = :ws AND partner_id >= :p "
+            "GROUP BY partner_id HAVING count(*) >= 2 ORDER BY partner_id LIMIT 1",
+            ws=self.workspace_id, p=middle) or middle
+
+    @cached_property
+    def biggest_referral_root_id(self):
+        return self.scalar("SELECT partner_id FROM referral WHERE workspace_id = :ws AND partner_id = root_id "
+                           "ORDER BY subtree_size DESC, partner_id LIMIT 1", ws=self.workspace_id)
+
+    @cached_property
+    def busiest_partner_id(self):
+        return self.scalar("SELECT partner_id FROM interaction WHERE workspace_id = :ws "
+                           "GROUP BY partner_id ORDER BY count(*) DESC, partner_id LIMIT 1", ws=self.workspace_id)
+
+    @cached_property
+    def deal_id(self):
+        return self.scalar("SELECT id FROM deal WHERE workspace_id = :ws ORDER BY id LIMIT 1 OFFSET :n",
+                           ws=self.workspace_id, n=max(0, self.demo.stats.get("deals", 0) // 2)) or \
+            self.scalar("SELECT min(id) FROM deal WHERE workspace_id = :ws", ws=self.workspace_id)
+
+    @property
+    def statement_token(self):
+        return getattr(self.demo, "statement_token", None)
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
+            self.count += 1
+
+
+def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
+    """App, logged-in client and context for one data size."""
+    import flask_migrate
+
+    from app import create_app
+    from app.extensions import db
+    from app.services import accounts
+    from app.services.demo import DemoContext, steps
+    from config import TestingConfig
+
+    import random
+
+    db_file = workdir / f"bench-{size}.db"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}", TESTING=False,
+                     DEBUG=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    ctx = app.app_context()
+    ctx.push()
+    if schema == "migrations":
+        flask_migrate.upgrade(revision="heads")
+    else:  # models as they are now, for trying a change before its migration exists
+        db.create_all()
+
+    started = time.perf_counter()
+    user = accounts.register_user(db.session, name="Bench Owner", email="bench@example.com", password=PASSWORD,
+                                  create_workspace=False, hash_method="pbkdf2:sha256:1000")
+    workspace = accounts.create_workspace_for(db.session, user, "Bench Studio")
+    user.current_workspace_id = workspace.id
+    now = datetime.now(timezone.utc)
+    demo = DemoContext(session=db.session, workspace=workspace, rng=random.Random(seed), now=now, partners=size)
+    step_times, failed = {}, {}
+    for step in steps():
+        name = f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+        t0 = time.perf_counter()
+        savepoint = db.session.begin_nested()
+        try:
+            step(demo)
+            db.session.flush()
+            savepoint.commit()
+        except Exception as error:  # noqa: BLE001 - report a broken step, measure the rest
+            savepoint.rollback()
+            failed[name] = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+            print(f"   demo step {name} FAILED: {failed[name]}", file=sys.stderr, flush=True)
+        step_times[name] = time.perf_counter() - t0
+    db.session.commit()
+    generate_s = time.perf_counter() - started
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+    client = app.test_client()
+    response = client.post("/login", data={"email": "bench@example.com", "password": PASSWORD})
+    assert response.status_code == 302, "bench login failed"
+    bench_ctx = BenchContext(session=db.session, workspace_id=workspace.id, user_id=user.id, demo=demo, size=size)
+    info = {"generate_s": round(generate_s, 1), "steps_s": {k: round(v, 2) for k, v in step_times.items()},
+            "stats": dict(demo.stats), "db_mb": round(db_file.stat().st_size / 1e6, 1), "failed_steps": failed}
+    return app, ctx, client, bench_ctx, info
+
+
+def time_page(app, client, url, headers, repeat, warmup=3):
+    from flask import g
+
+    from app.extensions import db
+
+    def get():
+        vars(g._get_current_object()).clear()  # a fresh request, as in production
+        db.session.expire_all()
+        return client.get(url, headers=headers)
+
+    for _ in range(warmup):
+        response = get()
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+    counter = Counter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        get()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"median_ms": round(statistics.median(times), 2),
+            "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
+            "queries": counter.count}
+
+
+def run(sizes, repeat, seed, only=None, schema="migrations"):
+    from bench.pages import PAGES
+
+    results = {"sizes": sizes, "repeat": repeat, "seed": seed, "pages": {}, "data": {},
+               "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+               "machine": f"{platform.system()} {platform.machine()}"}
+    with tempfile.TemporaryDirectory(prefix="orchard-bench-") as tmp:
+        for size in sizes:
+            print(f"-- generating {size:,} partners…", file=sys.stderr, flush=True)
+            app, ctx, client, bench_ctx, info = build(size, Path(tmp), seed, schema)
+            results["data"][size] = info
+            print(f"   generated in {info['generate_s']}s ({info['db_mb']} MB)", file=sys.stderr, flush=True)
+            try:
+                for name, builder in PAGES:
+                    if only and only.lower() not in name.lower():
+                        continue
+                    target = builder(bench_ctx)
+                    if target is None:
+                        results["pages"].setdefault(name, {})[size] = None
+                        continue
+                    url, headers = target if isinstance(target, tuple) else (target, {})
+                    try:
+                        measured = time_page(app, client, url, headers, repeat)
+                    except Exception as error:  # noqa: BLE001 - one broken page must not hide the others
+                        print(f"   {name:<40} FAILED: {error}", file=sys.stderr, flush=True)
+                        results["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
+                        continue
+                    measured["url"] = url
+                    results["pages"].setdefault(name, {})[size] = measured
+                    print(f"   {name:<40} {measured['median_ms']:>8.2f} ms {measured['queries']:>3} q",
+                          file=sys.stderr, flush=True)
+            finally:
+                from app.extensions import db
+
+                db.session.remove()
+                db.engine.dispose()
+                ctx.pop()
+    return results
+
+
+def verdict(row, sizes):
+    big = row.get(max(sizes))
+    if big is None:
+        return "skipped"
+    problems = []
+    if big["median_ms"] > TARGET_MS:
+        problems.append(f">{TARGET_MS:g} ms")
+    if any(m and m["queries"] > TARGET_QUERIES for m in row.values()):
+        problems.append(f">{TARGET_QUERIES} queries")
+    if len(sizes) > 1 and row.get(min(sizes)):
+        small = row[min(sizes)]
+        if small["queries"] != big["queries"]:
+            problems.append("query count grows")
+        if big["median_ms"] > small["median_ms"] * TARGET_GROWTH and big["median_ms"] - small["median_ms"] > 1:
+            problems.append(f"grows ×{big['median_ms'] / small['median_ms']:.2f}")
+    return "ok" if not problems else ", ".join(problems)
+
+
+def to_markdown(results) -> str:
+    sizes = results["sizes"]
+    head = ["Page"] + [f"{s:,}: median ms" for s in sizes] + [f"{s:,}: p90 ms" for s in sizes] + ["Queries"]
+    if len(sizes) > 1:
+        head.append("Growth")
+    head.append("Target")
+    lines = [
+        f"# Benchmark results ({results['when']})", "",
+        f"Median and 90th percentile of {results['repeat']} in-process requests per page (after warm-up), "
+        f"SQLite {results['sqlite']}, Python {results['python']}, {results['machine']}. "
+        f"Target: ≤{TARGET_QUERIES} queries, ≤{TARGET_MS:g} ms at the largest size, growth ≤{TARGET_GROWTH}×.", "",
+        "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+    ]
+    for name, row in results["pages"].items():
+        cells = [name]
+        if any(m and "error" in m for m in row.values()):
+            lines.append("| " + " | ".join([name] + ["error"] * (len(head) - 2)
+                                            + [next(m["error"] for m in row.values() if m and "error" in m)[:80]]) + " |")
+            continue
+        cells += [f"{row[s]['median_ms']:.2f}" if row.get(s) else "—" for s in sizes]
+        cells += [f"{row[s]['p90_ms']:.2f}" if row.get(s) else "—" for s in sizes]
+        queries = sorted({row[s]["queries"] for s in sizes if row.get(s)})
+        cells.append(" / ".join(str(q) for q in queries) or "—")
+        if len(sizes) > 1:
+            a, b = row.get(min(sizes)), row.get(max(sizes))
+            cells.append(f"×{b['median_ms'] / a['median_ms']:.2f}" if a and b else "—")
+        cells.append(verdict(row, sizes))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Data generated by the demo generator:", ""]
+    for size, info in results["data"].items():
+        stats = ", ".join(f"{v:,} {k}" for k, v in info["stats"].items())
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in info["steps_s"].items())
+        lines.append(f"- {int(size):,} partners: generated in {info['generate_s']}s, {info['db_mb']} MB — {stats}.")
+        lines.append(f"  Steps: {steps}.")
+        for step, error in info.get("failed_steps", {}).items():
+            lines.append(f"  **Step {step} failed**: {error}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="5000,50000",
+                        help="comma-separated partner counts (default: 5000,50000)")
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default: 20)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", help="only pages whose name contains this text")
+    parser.add_argument("--schema", choices=("migrations", "create-all"), default="migrations",
+                        help="build the schema with the migrations (default) or from the models")
+    parser.add_argument("--out", default=str(RESULTS / "latest"), help="results file path without extension")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in re.split(r"[ ,]+", args.sizes) if s})
+
+    results = run(sizes, args.repeat, args.seed, args.only, args.schema)
+    markdown = to_markdown(results)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".md").write_text(markdown)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(markdown)
+    print(f"Written to {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The private calendar feed: valid iCalendar with stable UIDs, only the user's open reminders,
+revocable, and a new address revokes the old one."""
+from datetime import date, datetime, time, timezone
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import CalendarFeed
+from app.services import calendar_feed
+from tests.reminders.conftest import make_reminder
+
+
+def _feed_url(logged_in):
+    response = logged_in.post("/settings/calendar/feed")
+    assert response.status_code == 302
+    page = logged_in.get("/settings/calendar")
+    html = page.get_data(as_text=True)
+    start = html.index('id="feed-url"')
+    value = html[html.index('value="', start - 200) + 7:]
+    url = value[:value.index('"')]
+    assert "/calendar/" in url and url.endswith(".ics")
+    return url[url.index("/calendar/"):], html
+
+
+def _parse(response) -> Calendar:
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    return Calendar.from_ical(response.data)
+
+
+def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, client, user, workspace, factories, other):
+    app.config["PUBLIC_BASE_URL"] = "https://crm.example.com"
+    user.timezone = "Europe/Berlin"
+    db.session.commit()
+    acme = factories.partner(workspace, name="Acme; Sons, Ltd")
+    all_day = make_reminder(workspace, user, title="Send the proposal", due_on=date(2026, 11, 30), partner=acme,
+                            notes="Mention the instalments")
+    timed = make_reminder(workspace, user, title="Call Anna", due_on=date(2026, 12, 2), due_time=time(9, 30))
+    make_reminder(workspace, user, title="Already done", completed_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    teammate = factories.member(workspace)
+    make_reminder(workspace, teammate, title="Teammate's")
+    make_reminder(other["workspace"], other["user"], title="Other workspace")
+
+    path, html = _feed_url(logged_in)
+    assert "shown only now" in html
+    # shown once: the next visit no longer has it
+    assert 'id="feed-url"' not in logged_in.get("/settings/calendar").get_data(as_text=True)
+
+    cal = _parse(client.get(path))
+    assert cal["VERSION"] == "2.0" and cal["PRODID"]
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"reminder-{all_day.id}@crm.example.com", f"reminder-{timed.id}@crm.example.com"}
+    for event in events.values():
+        for prop in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
+            assert prop in event, prop
+        assert event.decoded("DTSTAMP").tzinfo is not None  # DTSTAMP is UTC
+
+    day = events[f"reminder-{all_day.id}@crm.example.com"]
+    assert day["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in day.to_ical().decode()
+    assert day.decoded("DTSTART") == date(2026, 11, 30)
+    assert day.decoded("DTEND") == date(2026, 12, 1)
+    assert str(day["SUMMARY"]) == "Send the proposal — Acme; Sons, Ltd"
+    description = str(day["DESCRIPTION"])
+    assert "Partner: Acme; Sons, Ltd" in description and "Mention the instalments" in description
+    assert f"https://crm.example.com/reminders/{all_day.id}/edit" in description
+
+    at = events[f"reminder-{timed.id}@crm.example.com"]
+    start = at.decoded("DTSTART")
+    assert start.tzinfo is not None and str(at["DTSTART"].params["TZID"]) == "Europe/Berlin"
+    assert start.astimezone(timezone.utc) == datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc)
+    assert "DURATION" in at or "DTEND" in at
+    tzids = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+    assert tzids == ["Europe/Berlin"]  # every TZID used is defined (RFC 5545 3.2.19)
+
+    raw = client.get(path).data
+    assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded lines, CRLF
+
+
+def test_uids_stay_stable_when_a_reminder_is_snoozed(app, logged_in, client, user, workspace):
+    reminder = make_reminder(workspace, user, title="Stable", due_on=date(2026, 11, 30))
+    path, _ = _feed_url(logged_in)
+    first = [str(e["UID"]) for e in _parse(client.get(path)).walk("VEVENT")]
+    assert logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "next_week"}).status_code == 302
+    events = _parse(client.get(path)).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == first
+    assert int(events[0]["SEQUENCE"]) == 1
+
+
+def test_revoked_and_replaced_feeds_answer_404(app, logged_in, client, user, workspace):
+    make_reminder(workspace, user)
+    first, _ = _feed_url(logged_in)
+    assert client.get(first).status_code == 200
+    second, _ = _feed_url(logged_in)  # a new address revokes the old one
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+    assert logged_in.post("/settings/calendar/feed/revoke").status_code == 302
+    assert client.get(second).status_code == 404
+    assert client.get("/calendar/not-a-real-token.ics").status_code == 404
+    assert "Create calendar address" in logged_in.get("/settings/calendar").get_data(as_text=True)
+
+
+def test_only_the_hash_of_the_token_is_stored(app, session, user, now):
+    feed, token = calendar_feed.create_feed(session, user.id, now)
+    session.commit()
+    stored = session.scalars(select(CalendarFeed.token_hash)).all()
+    assert token not in stored and feed.token_hash in stored
+    assert calendar_feed.user_for_token(session, token).id == user.id
+
+
+def test_feed_drops_workspaces_the_user_left(app, session, user, workspace, factories, now):
+    owner = factories.user()
+    shared = factories.workspace_of(owner)
+    from app.models import Membership
+    membership = Membership(workspace_id=shared.id, user_id=user.id, role="member")
+    session.add(membership)
+    session.commit()
+    make_reminder(shared, user, title="In the shared workspace")
+    make_reminder(workspace, user, title="In my own")
+    assert len(calendar_feed.feed_rows(session, user.id)) == 2
+    session.delete(membership)
+    session.commit()
+    assert [r.title for r, _, _ in calendar_feed.feed_rows(session, user.id)] == ["In my own"]
+
+
+def test_an_empty_feed_is_still_a_valid_calendar(app, session, user, now):
+    body = calendar_feed.build_calendar(user, [], now=now, host="example.com")
+    cal = Calendar.from_ical(body)
+    assert cal["VERSION"] == "2.0" and not cal.walk("VEVENT")
+
+
+def test_feed_is_public_but_settings_are_not(app, client):
+    assert client.get("/settings/calendar").status_code == 302
+    assert client.post("/settings/calendar/feed").status_code == 302
+    assert client.get("/calendar/whatever.ics").status_code == 404

@@ -1,0 +1,261 @@
+"""Reminder pages and inline actions over HTTP: validation (422, nothing saved), htmx row swaps and
+their no-JavaScript fallbacks, the partner tab, settings, and another workspace's ids (404)."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import DigestPreference, Reminder
+from app.services.reminders import local_today
+from tests.reminders.conftest import make_reminder
+
+
+def _today(user):
+    from datetime import datetime, timezone
+
+    return local_today(user.timezone, datetime.now(timezone.utc))
+
+
+def _count():
+    return db.session.scalar(select(func.count(Reminder.id)))
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+def test_page_groups_mine_and_everyones(logged_in, user, workspace, factories):
+    today = _today(user)
+    teammate = factories.member(workspace, name="Sam Teammate")
+    make_reminder(workspace, user, title="Late one", due_on=today - timedelta(days=3))
+    make_reminder(workspace, user, title="For today", due_on=today)
+    make_reminder(workspace, user, title="Later on", due_on=today + timedelta(days=5))
+    make_reminder(workspace, teammate, title="Sam's task", due_on=today)
+    make_reminder(workspace, user, title="Finished", due_on=today, completed_at=__import__("datetime").datetime.now(
+        __import__("datetime").timezone.utc))
+
+    html = logged_in.get("/reminders/").get_data(as_text=True)
+    assert html.index("Late one") < html.index("For today") < html.index("Later on")
+    assert 'class="reminder reminder-overdue"' in html and "Overdue since" in html
+    assert "Sam's task" not in html and "Finished" not in html
+    assert 'id="reminders-badge"' in html and ">2</span>" in html  # nav badge: overdue + today
+
+    everyone = logged_in.get("/reminders/?who=all").get_data(as_text=True)
+    assert "Sam&#39;s task" in everyone and "for Sam Teammate" in everyone
+
+    done = logged_in.get("/reminders/?view=done").get_data(as_text=True)
+    assert "Finished" in done and "Late one" not in done
+
+
+def test_empty_page(logged_in):
+    assert "Nothing to follow up" in logged_in.get("/reminders/").get_data(as_text=True)
+
+
+# --- create and edit -------------------------------------------------------------------------------
+
+def test_create_with_the_full_form(logged_in, user, workspace, factories):
+    partner = factories.partner(workspace, name="Acme")
+    form = logged_in.get(f"/reminders/new?partner_id={partner.id}").get_data(as_text=True)
+    assert f'<option selected value="{partner.id}">Acme</option>' in form
+    response = logged_in.post("/reminders/new", data={
+        "title": "Send the deck", "due_on": "2026-12-01", "due_time": "09:30", "assignee_id": user.id,
+        "partner_id": partner.id, "notes": "v2", "next": f"/partners/{partner.id}/reminders"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/partners/{partner.id}/reminders"
+    reminder = db.session.scalar(select(Reminder))
+    assert (reminder.title, reminder.partner_id, str(reminder.due_time)) == ("Send the deck", partner.id, "09:30:00")
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": "", "due_on": "2026-12-01"}, "Give the reminder a title."),
+    ({"title": "Call", "due_on": ""}, "Choose the day it is due."),
+    ({"title": "Call", "due_on": "not a date"}, "Choose the day it is due."),
+    ({"title": "Call", "due_on": "2026-12-01", "due_time": "25:99"}, "Not a valid time value."),
+])
+def test_create_validation_answers_422_next_to_the_field(logged_in, user, data, message):
+    response = logged_in.post("/reminders/new", data={"assignee_id": user.id, **data})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and 'class="field-error"' in html and 'aria-invalid="true"' in html
+    assert _count() == 0
+
+
+def test_create_refuses_another_workspaces_partner_and_member(logged_in, user, other):
+    response = logged_in.post("/reminders/new", data={
+        "title": "Sneaky", "due_on": "2026-12-01", "assignee_id": user.id, "partner_id": other["partner"].id})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "That partner is not in this workspace." in html and "Outsider Partner" not in html
+    response = logged_in.post("/reminders/new", data={
+        "title": "Sneaky", "due_on": "2026-12-01", "assignee_id": other["user"].id})
+    assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_partner_search_without_and_with_javascript(logged_in, user, workspace, factories, other, hx):
+    factories.partner(workspace, name="Green Bakery")
+    factories.partner(workspace, name="Blue Motors")
+    page = logged_in.get("/reminders/new?find=1&title=Keep+me&partner_q=bak").get_data(as_text=True)
+    assert "Green Bakery" in page and "Blue Motors" not in page and 'value="Keep me"' in page
+    fragment = logged_in.get("/reminders/partner-options?partner_q=o", headers=hx).get_data(as_text=True)
+    assert fragment.strip().startswith('<div id="partner-select">')
+    assert "Blue Motors" in fragment and "Outsider Partner" not in fragment
+
+
+def test_edit(logged_in, user, workspace):
+    reminder = make_reminder(workspace, user, title="Old")
+    form = logged_in.get(f"/reminders/{reminder.id}/edit").get_data(as_text=True)
+    assert 'value="Old"' in form
+    response = logged_in.post(f"/reminders/{reminder.id}/edit", data={
+        "title": "New", "due_on": "2026-12-24", "assignee_id": user.id, "partner_id": ""})
+    assert response.status_code == 302
+    db.session.refresh(reminder)
+    assert reminder.title == "New" and reminder.due_on == date(2026, 12, 24)
+    bad = logged_in.post(f"/reminders/{reminder.id}/edit", data={"title": " ", "due_on": "2026-12-24",
+                                                                  "assignee_id": user.id})
+    assert bad.status_code == 422
+    db.session.refresh(reminder)
+    assert reminder.title == "New"
+
+
+# --- inline actions --------------------------------------------------------------------------------
+
+def test_complete_and_reopen_with_htmx_swap_the_row(logged_in, user, workspace, hx):
+    reminder = make_reminder(workspace, user, title="Tick me", due_on=_today(user))
+    response = logged_in.post(f"/reminders/{reminder.id}/complete", headers=hx, data={"next": "/reminders/"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.strip().startswith(f'<li id="reminder-{reminder.id}" class="reminder reminder-done"')
+    assert "<html" not in html and response.headers["HX-Trigger"] == "reminders-changed"
+    db.session.refresh(reminder)
+    assert reminder.completed_at is not None
+    response = logged_in.post(f"/reminders/{reminder.id}/reopen", headers=hx)
+    assert 'class="reminder reminder-today"' in response.get_data(as_text=True)
+    db.session.refresh(reminder)
+    assert reminder.completed_at is None
+
+
+def test_actions_without_javascript_redirect_back(logged_in, user, workspace):
+    reminder = make_reminder(workspace, user, title="No JS", due_on=_today(user))
+    response = logged_in.post(f"/reminders/{reminder.id}/complete", data={"next": "/reminders/?who=all"})
+    assert response.status_code == 302 and response.headers["Location"] == "/reminders/?who=all"
+    # an outside address in `next` is ignored
+    response = logged_in.post(f"/reminders/{reminder.id}/reopen", data={"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/reminders/"
+
+
+@pytest.mark.parametrize("until, days", [("tomorrow", 1), ("next_week", None)])
+def test_snooze_quick_picks(logged_in, user, workspace, hx, until, days):
+    today = _today(user)
+    reminder = make_reminder(workspace, user, title="Later", due_on=today - timedelta(days=2))
+    response = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": until}, headers=hx)
+    assert response.status_code == 200
+    db.session.refresh(reminder)
+    if days:
+        assert reminder.due_on == today + timedelta(days=days)
+    else:
+        assert reminder.due_on.weekday() == 0 and 0 < (reminder.due_on - today).days <= 7
+    assert reminder.snooze_count == 1
+    assert "snoozed once" in response.get_data(as_text=True)
+
+
+def test_snooze_to_a_date_and_into_the_past(logged_in, user, workspace, hx):
+    today = _today(user)
+    reminder = make_reminder(workspace, user, due_on=today)
+    picked = today + timedelta(days=10)
+    ok = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": picked.isoformat()}, headers=hx)
+    assert ok.status_code == 200
+    past = logged_in.post(f"/reminders/{reminder.id}/snooze",
+                          data={"until": "date", "date": (today - timedelta(days=1)).isoformat()}, headers=hx)
+    assert past.status_code == 422
+    assert "cannot move a reminder into the past" in past.get_data(as_text=True)
+    missing = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": ""}, headers=hx)
+    assert missing.status_code == 422 and "Pick a date" in missing.get_data(as_text=True)
+    db.session.refresh(reminder)
+    assert reminder.due_on == picked and reminder.snooze_count == 1
+    # without JavaScript the error is flashed on the page it came from
+    response = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": "2001-01-01"},
+                              follow_redirects=True)
+    assert "cannot move a reminder into the past" in response.get_data(as_text=True)
+
+
+def test_delete_asks_first_and_removes(logged_in, user, workspace, hx):
+    reminder = make_reminder(workspace, user, title="Mistake")
+    confirm = logged_in.get(f"/reminders/{reminder.id}/delete")
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.get_data(as_text=True)
+    assert _count() == 1
+    response = logged_in.post(f"/reminders/{reminder.id}/delete", headers=hx)
+    assert response.status_code == 200 and "Deleted: Mistake" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+# --- the partner tab -------------------------------------------------------------------------------
+
+def test_partner_tab_lists_and_quick_adds(logged_in, user, workspace, factories, hx):
+    partner = factories.partner(workspace, name="Acme", tier="A")
+    elsewhere = factories.partner(workspace, name="Elsewhere")
+    make_reminder(workspace, user, title="About Acme", partner=partner)
+    make_reminder(workspace, user, title="About another", partner=elsewhere)
+    page = logged_in.get(f"/partners/{partner.id}/reminders")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "About Acme" in html and "About another" not in html
+    assert 'aria-current="page">Reminders</a>' in html
+    assert 'value="Check in with Acme"' in html  # quick add suggests a check-in at the tier cadence
+    assert f'value="{(_today(user) + timedelta(days=14)).isoformat()}"' in html
+
+    response = logged_in.post(f"/partners/{partner.id}/reminders", headers=hx, data={
+        "title": "Send the invoice", "due_on": "2026-12-05", "assignee_id": user.id})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and fragment.strip().startswith('<section id="partner-reminders"')
+    assert "Send the invoice" in fragment and "Reminder added." in fragment
+    assert db.session.scalar(select(Reminder).where(Reminder.title == "Send the invoice")).partner_id == partner.id
+
+    bad = logged_in.post(f"/partners/{partner.id}/reminders", headers=hx, data={
+        "title": "", "due_on": "2026-12-05", "assignee_id": user.id})
+    assert bad.status_code == 422 and "Give the reminder a title." in bad.get_data(as_text=True)
+    assert _count() == 3
+
+    plain = logged_in.post(f"/partners/{partner.id}/reminders", data={
+        "title": "No JS", "due_on": "2026-12-05", "assignee_id": user.id})
+    assert plain.status_code == 302 and plain.headers["Location"] == f"/partners/{partner.id}/reminders"
+
+
+# --- another workspace's ids -----------------------------------------------------------------------
+
+def test_another_workspaces_reminder_answers_404(logged_in, other, hx):
+    theirs = make_reminder(other["workspace"], other["user"], title="Theirs", partner=other["partner"])
+    rid = theirs.id
+    for url in (f"/reminders/{rid}/edit", f"/reminders/{rid}/delete", f"/partners/{other['partner'].id}/reminders",
+                f"/reminders/new?partner_id={other['partner'].id}"):
+        assert logged_in.get(url).status_code == 404, url
+        assert logged_in.get(url, headers=hx).status_code == 404, url
+    for url, data in ((f"/reminders/{rid}/edit", {"title": "Hijack", "due_on": "2026-12-01"}),
+                      (f"/reminders/{rid}/complete", {}), (f"/reminders/{rid}/reopen", {}),
+                      (f"/reminders/{rid}/snooze", {"until": "tomorrow"}), (f"/reminders/{rid}/delete", {}),
+                      (f"/partners/{other['partner'].id}/reminders", {"title": "Hijack", "due_on": "2026-12-01"})):
+        assert logged_in.post(url, data=data).status_code == 404, url
+        assert logged_in.post(url, data=data, headers=hx).status_code == 404, url
+    db.session.expire_all()
+    theirs = db.session.get(Reminder, rid)
+    assert theirs.title == "Theirs" and theirs.completed_at is None and theirs.snooze_count == 0
+    assert _count() == 1
+    assert "Theirs" not in logged_in.get("/reminders/?who=all").get_data(as_text=True)
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+def test_digest_preference(logged_in, user):
+    page = logged_in.get("/settings/calendar").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="daily"', page)  # daily by default
+    response = logged_in.post("/settings/calendar/digest", data={"frequency": "weekly"})
+    assert response.status_code == 302
+    assert db.session.get(DigestPreference, user.id).frequency == "weekly"
+    bad = logged_in.post("/settings/calendar/digest", data={"frequency": "hourly"})
+    assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="weekly"', logged_in.get("/settings/calendar").get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(DigestPreference, user.id).frequency == "weekly"
+
+
+def test_settings_tab_is_listed(logged_in):
+    html = logged_in.get("/settings/profile").get_data(as_text=True)
+    assert "Calendar & digest" in html or "Calendar &amp; digest" in html

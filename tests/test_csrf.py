@@ -1,0 +1,118 @@
+"""With CSRF protection on (as in production), unsafe requests need the token: in the form field for
+plain forms, or in the X-CSRFToken header that htmx sends from <body hx-headers>."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Contact, Partner
+from config import TestingConfig
+from tests.conftest import PASSWORD, FreshGlobalsClient, make_partner, make_user, workspace_of
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'csrf.db'}",
+                     WTF_CSRF_ENABLED=True)
+    app.test_client_class = FreshGlobalsClient
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _token(page_html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page_html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', page_html)
+    assert match, "the page carries a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def setup(csrf_app):
+    user = make_user(name="Csrf Owner", email="csrf@example.com")
+    partner = make_partner(workspace_of(user), name="Guarded")
+    client = csrf_app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": _token(login_page)})
+    assert response.status_code == 302
+    page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
+    return client, partner, page
+
+
+def _contacts():
+    return _db.session.scalar(select(func.count(Contact.id)))
+
+
+def test_login_without_token_is_refused(csrf_app):
+    make_user(email="plain@example.com")
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": "plain@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Form expired" in text and "security token" in text
+    assert client.get("/partners/").status_code == 302  # not logged in
+
+
+def test_form_post_without_token_is_refused(setup):
+    client, partner, _ = setup
+    response = client.post(f"/partners/{partner.id}/archive")
+    assert response.status_code == 400
+    assert "Form expired" in response.get_data(as_text=True)
+    _db.session.refresh(partner)
+    assert partner.archived_at is None
+
+
+def test_htmx_post_without_token_is_refused(setup):
+    client, partner, _ = setup
+    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "No Token"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert _contacts() == 0
+
+
+def test_wrong_token_is_refused(setup):
+    client, partner, _ = setup
+    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "Forged"},
+                           headers={"HX-Request": "true", "X-CSRFToken": "forged-token"})
+    assert response.status_code == 400
+    assert _contacts() == 0
+
+
+def test_htmx_post_with_header_token_succeeds(setup):
+    client, partner, page = setup
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)  # what <body hx-headers> sends
+    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "With Header"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert "With Header added." in response.get_data(as_text=True)
+    assert _contacts() == 1
+
+
+def test_form_post_with_field_token_succeeds(setup):
+    client, partner, page = setup
+    response = client.post(f"/partners/{partner.id}/archive", data={"csrf_token": _token(page)})
+    assert response.status_code == 302
+    _db.session.refresh(partner)
+    assert partner.archived_at is not None
+
+
+def test_logout_needs_token(setup):
+    client, _, page = setup
+    assert client.post("/logout").status_code == 400
+    assert client.get("/partners/").status_code == 200
+    assert client.post("/logout", data={"csrf_token": _token(page)}).status_code == 302
+    assert client.get("/partners/").status_code == 302
+
+
+def test_safe_methods_need_no_token(setup):
+    client, partner, _ = setup
+    assert client.get(f"/partners/{partner.id}").status_code == 200
+    assert client.get("/partners/?q=guard", headers={"HX-Request": "true"}).status_code == 200
+    assert _db.session.scalar(select(func.count(Partner.id))) == 1

@@ -1,0 +1,236 @@
+"""Walk EVERY route of the app:
+
+1. Each rule with URL arguments is called, for GET and for each unsafe method it allows, with ids of
+   objects in ANOTHER workspace while logged in as `user`: the answer must be 404 (never 403, 200 or a
+   redirect, so nothing leaks whether the id exists). Rules with several ids are also called with the
+   user's own objects for all but one argument, so a child id is checked against its parent too.
+2. Every non-public rule sends anonymous users to the login page (401 + HX-Redirect for htmx).
+
+Adding a route with a new id argument? Register a factory for it in ID_FACTORIES below; the walk fails
+until you do. A public (token) route must be listed in PUBLIC_ROUTES with the reason it is public.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+import pytest
+
+from app.extensions import db
+from tests.conftest import make_contact, make_partner
+
+
+@dataclass
+class Ctx:
+    """What a factory gets: the workspace to create the object in, its owner, and the objects already
+    made for this rule in the same workspace (argument name -> object), e.g. the partner for a contact."""
+    workspace: Any
+    owner: Any
+    made: dict = field(default_factory=dict)
+
+    def partner(self):
+        if "partner_id" not in self.made:
+            self.made["partner_id"] = make_partner(self.workspace, name="Walk Partner")
+        return self.made["partner_id"]
+
+
+def _contact(ctx: Ctx):
+    return make_contact(ctx.partner(), name="Walk Contact")
+
+
+def _invite(ctx: Ctx):
+    from app.services import accounts
+
+    invite, _ = accounts.create_invite(db.session, ctx.workspace, ctx.owner, datetime.now(timezone.utc))
+    db.session.commit()
+    return invite
+
+
+def _membership(ctx: Ctx):
+    from sqlalchemy import select
+
+    from app.models import Membership
+
+    return db.session.scalar(select(Membership).where(Membership.workspace_id == ctx.workspace.id))
+
+
+def _workspace(ctx: Ctx):
+    return ctx.workspace
+
+
+def _reminder(ctx: Ctx):
+    from app.models import Reminder
+
+    reminder = Reminder(workspace_id=ctx.workspace.id, title="Walk reminder", partner_id=ctx.partner().id,
+                        due_on=date(2026, 12, 1), assignee_id=ctx.owner.id, created_by_id=ctx.owner.id)
+    db.session.add(reminder)
+    db.session.commit()
+    return reminder
+
+
+def _deal(ctx: Ctx):
+    from decimal import Decimal
+
+    from app.models import Deal
+
+    deal = Deal(workspace_id=ctx.workspace.id, partner_id=ctx.partner().id, title="Walk deal",
+                amount=Decimal("100"), currency="EUR", stage="lead")
+    db.session.add(deal)
+    db.session.commit()
+    return deal
+
+
+def _statement_link(ctx: Ctx):
+    from app.services import commissions
+
+    link, _ = commissions.create_statement_link(db.session, ctx.partner(), ctx.owner.id, datetime.now(timezone.utc))
+    db.session.commit()
+    return link
+
+
+# URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
+ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
+    "partner_id": lambda ctx: ctx.partner(),
+    "contact_id": _contact,
+    "invite_id": _invite,
+    "membership_id": _membership,
+    "workspace_id": _workspace,
+    "reminder_id": _reminder,
+    "deal_id": _deal,
+    "link_id": _statement_link,
+    "target_id": lambda ctx: ctx.partner(),  # referral tree: reveal a partner under another
+}
+
+# Endpoints reachable without logging in, with the reason. Token routes are not part of the
+# cross-workspace walk: the token itself is the secret and selects the workspace.
+PUBLIC_ROUTES = {
+    "static": "static files",
+    "auth.login": "the login page",
+    "auth.register": "the sign-up page",
+    "auth.accept_invite": "invite links: the one-time token is the credential (tested in tests/foundation)",
+    "reminders.feed": "calendar feed: the secret token in the URL is the credential",
+    "commissions.statement": "referrer statement link: the secret token is the credential (tests/deals)",
+}
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _rules(app):
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+
+
+def _methods(rule):
+    return ["GET"] * ("GET" in rule.methods) + [m for m in UNSAFE if m in rule.methods]
+
+
+def _id_rules(app):
+    return [r for r in _rules(app) if r.arguments and r.endpoint not in PUBLIC_ROUTES]
+
+
+def _build(ctx: Ctx, names) -> dict:
+    values = {}
+    for name in names:
+        if name not in ctx.made:
+            ctx.made[name] = ID_FACTORIES[name](ctx)
+        values[name] = ctx.made[name].id
+    return values
+
+
+def test_every_id_argument_is_registered(app):
+    missing = sorted({(arg, r.rule) for r in _id_rules(app) for arg in r.arguments if arg not in ID_FACTORIES})
+    assert not missing, (
+        "Routes with URL arguments the tenancy walk cannot fill; add a factory to ID_FACTORIES in "
+        f"tests/test_tenancy_walk.py (or list a token route in PUBLIC_ROUTES with a reason): {missing}")
+
+
+def test_public_routes_are_the_listed_ones(app):
+    public = {r.endpoint for r in _rules(app)
+              if r.endpoint == "static" or getattr(app.view_functions[r.endpoint], "is_public", False)}
+    assert public == set(PUBLIC_ROUTES), (
+        "Public endpoints changed; review them and list each in PUBLIC_ROUTES with a reason. "
+        f"unlisted: {sorted(public - set(PUBLIC_ROUTES))}, listed but not public: {sorted(set(PUBLIC_ROUTES) - public)}")
+
+
+def test_other_workspace_ids_answer_404_everywhere(app, logged_in, user, workspace, other):
+    walked, failures = [], []
+    for rule in _id_rules(app):
+        names = sorted(a for a in rule.arguments if a in ID_FACTORIES)
+        if len(names) != len(rule.arguments):
+            continue  # reported by test_every_id_argument_is_registered
+        theirs = _build(Ctx(other["workspace"], other["user"]), names)
+        variants = [("all ids of the other workspace", theirs)]
+        if len(names) > 1:
+            mine = _build(Ctx(workspace, user), names)
+            for name in names:
+                if name == "workspace_id":
+                    continue
+                variants.append((f"only {name} of the other workspace", dict(mine, **{name: theirs[name]})))
+        for label, values in variants:
+            url = app.url_map.bind("localhost").build(rule.endpoint, values)
+            for method in _methods(rule):
+                for headers in ({}, {"HX-Request": "true"}):
+                    response = logged_in.open(url, method=method, headers=headers, data={})
+                    walked.append((method, url))
+                    if response.status_code != 404:
+                        failures.append(f"{method} {url} ({rule.endpoint}, {label}, htmx={bool(headers)}) "
+                                        f"answered {response.status_code}")
+    assert walked, "the walk found no routes"
+    assert not failures, "\n".join(failures)
+    # the other workspace's data is untouched
+    db.session.expire_all()
+    assert other["partner"].archived_at is None and other["contact"].removed_at is None
+
+
+def test_walk_covers_the_foundation_routes(app):
+    endpoints = {r.endpoint for r in _id_rules(app)}
+    for endpoint in ("partners.show", "partners.edit", "partners.archive", "partners.restore", "partners.delete",
+                     "partners.contacts", "partners.add_contact", "partners.edit_contact", "partners.update_contact",
+                     "partners.remove_contact", "partners.restore_contact", "settings.revoke_invite",
+                     "settings.set_role", "settings.remove_member", "auth.switch"):
+        assert endpoint in endpoints
+
+
+def test_own_ids_do_not_answer_404(app, logged_in, user, workspace):
+    """The walk's factories make real objects: with the user's own ids, GET pages are found."""
+    for rule in _id_rules(app):
+        if "GET" not in rule.methods or not all(a in ID_FACTORIES for a in rule.arguments):
+            continue
+        values = _build(Ctx(workspace, user), sorted(rule.arguments))
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        assert logged_in.get(url).status_code != 404, url
+
+
+# --- anonymous -----------------------------------------------------------------------------------
+
+def _anonymous_cases(app):
+    cases = []
+    for rule in _rules(app):
+        if rule.endpoint in PUBLIC_ROUTES:
+            continue
+        values = {name: 1 for name in rule.arguments}
+        for method in _methods(rule):
+            cases.append((rule.endpoint, method, values))
+    return cases
+
+
+def test_every_non_public_route_requires_login(app, client, workspace, factories):
+    factories.partner(workspace)  # id 1 exists, so a redirect is not just a 404 in disguise
+    cases = _anonymous_cases(app)
+    assert len(cases) > 20
+    failures = []
+    for endpoint, method, values in cases:
+        url = app.url_map.bind("localhost").build(endpoint, values)
+        response = client.open(url, method=method, data={})
+        if response.status_code != 302 or not response.headers["Location"].startswith("/login?next="):
+            failures.append(f"{method} {url}: {response.status_code} {response.headers.get('Location')}")
+        htmx = client.open(url, method=method, data={}, headers={"HX-Request": "true"})
+        if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith("/login?next="):
+            failures.append(f"{method} {url} (htmx): {htmx.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("endpoint", ["auth.login", "auth.register"])
+def test_public_pages_open_anonymously(app, client, endpoint):
+    url = app.url_map.bind("localhost").build(endpoint, {})
+    assert client.get(url).status_code == 200
