@@ -104,7 +104,40 @@ PAGES += [
                                                 {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
     ("referral tree, search", _root("/referrals/tree/{root}/find.json?q=studio")),
     ("referral report", lambda ctx: "/referrals/report"),
+    ("referral report, revenue", lambda ctx: ("/referrals/report/revenue", {"HX-Request": "true"})),
     ("partner referrals tab", _partner("/partners/{pid}/referrals")),
     ("deepest partner referrals tab", lambda ctx: f"/partners/{_deepest_referral(ctx)}/referrals"
      if _deepest_referral(ctx) else None),
 ]
+
+
+# Deals, terms and the commission ledger
+def _top_referrer(ctx):
+    if "top_referrer" not in ctx._cache:
+        ctx._cache["top_referrer"] = ctx.scalar(
+            "SELECT referrer_id FROM commission WHERE workspace_id = :ws GROUP BY referrer_id "
+            "ORDER BY count(*) DESC, referrer_id LIMIT 1", ws=ctx.workspace_id)
+    return ctx._cache["top_referrer"]
+
+
+PAGES += [
+    ("pipeline", lambda ctx: "/deals/"),
+    ("pipeline (mine, 12 months)", lambda ctx: _q("/deals/", owner="me", months=12)),
+    ("deals list", lambda ctx: "/deals/list"),
+    ("deals list, fragment", lambda ctx: ("/deals/list", {"HX-Request": "true"})),
+    ("deals sorted by amount", lambda ctx: _q("/deals/list", sort="amount", dir="desc")),
+    ("deals won, win-win", lambda ctx: _q("/deals/list", stage="won", quadrant="win-win")),
+    ("deals search", lambda ctx: _q("/deals/list", q="studio")),
+    ("deals page 50", lambda ctx: _q("/deals/list", page=50)),
+    ("deal page", lambda ctx: f"/deals/{ctx.deal_id}" if ctx.deal_id else None),
+    ("partner deals tab", _partner("/partners/{pid}/deals")),
+    ("partner terms tab", lambda ctx: f"/partners/{_top_referrer(ctx)}/terms" if _top_referrer(ctx) else None),
+    ("terms to review", lambda ctx: "/terms/reviews"),
+    ("ledger", lambda ctx: "/ledger"),
+    ("ledger owed", lambda ctx: _q("/ledger", status="owed")),
+    ("ledger page 20", lambda ctx: _q("/ledger", page=20)),
+    ("referrer commissions tab", lambda ctx: f"/partners/{_top_referrer(ctx)}/commissions"
+     if _top_referrer(ctx) else None),
+    ("referrer statement (public)", lambda ctx: f"/statement/{ctx.statement_token}" if ctx.statement_token else None),
+]
+

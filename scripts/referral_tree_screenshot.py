@@ -92,7 +92,7 @@ def main() -> None:
                   const tree = document.getElementById("tree-canvas").orchardTree;
                   tree.canvas.style.height = "820px";
                   const rect = tree.canvas.getBoundingClientRect();
-                  tree.view.k = 0.68;
+                  tree.view.k = 0.62;
                   tree.view.x = 24;
                   let lo = Infinity, hi = -Infinity;
                   tree.positions.forEach((p) => {

@@ -89,6 +89,16 @@ def _statement_link(ctx: Ctx):
     return link
 
 
+def _interaction(ctx: Ctx):
+    from app.services import interactions
+
+    item = interactions.log_interaction(db.session, ctx.partner(), {
+        "kind": "call", "direction": "ours", "occurred_at": datetime.now(timezone.utc), "summary": "Walk call"},
+        actor_id=ctx.owner.id, now=datetime.now(timezone.utc))
+    db.session.commit()
+    return item
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -99,6 +109,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "reminder_id": _reminder,
     "deal_id": _deal,
     "link_id": _statement_link,
+    "interaction_id": _interaction,
     "target_id": lambda ctx: ctx.partner(),  # referral tree: reveal a partner under another
 }
 

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 class PayForm(FlaskForm):
     paid_on = DateField(_l("Paid on"), validators=[InputRequired(message=_l("Give the date it was paid."))])
     payment_reference = StringField(_l("Payment reference"), validators=[Optional(), Length(max=120)],
-                                    description=_l("Bank transfer id, invoice number…"))
+                                    render_kw={"placeholder": _l("Bank transfer id, invoice number…")})
 
 
 class StatementLinkForm(FlaskForm):

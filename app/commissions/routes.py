@@ -5,17 +5,17 @@ import csv
 import io
 from datetime import date, datetime, timezone
 
-from flask import Response, abort, g, request, stream_with_context, url_for
+from flask import Response, abort, flash, g, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from app.commissions import bp
 from app.commissions.forms import PayForm, StatementLinkForm
 from app.extensions import db
-from app.models import Partner, StatementLink, Workspace
+from app.models import Partner, StatementLink
 from app.services import ServiceError, commissions as commission_service
 from app.services.commissions import LedgerFilters
 from app.tenancy import get_or_404_in_workspace
-from app.web import public, render
+from app.web import public, render, wants_fragment
 
 
 def _now():
@@ -116,6 +116,12 @@ def pay():
         else:
             db.session.commit()
             message = _("%(n)s marked as paid.", n=count)
+            if not wants_fragment():  # without JavaScript: back to the page the form was on
+                flash(message, "success")
+                args = {k: v for k, v in _args(filters).items() if v}
+                if referrer:
+                    return redirect(url_for("commissions.partner_tab", partner_id=referrer.id, **args))
+                return redirect(url_for("commissions.ledger", **args))
             return _results(template, filters, referrer=referrer, message=message)
     elif not ids:
         pay_errors = _("Choose at least one owed commission to mark as paid.")
@@ -198,8 +204,7 @@ def statement(token):
     if link is None:
         abort(404)
     data = commission_service.statement(db.session, link, page=max(1, _int_value("page", 1)))
-    workspace = db.session.get(Workspace, link.workspace_id)
-    response = render("commissions/statement.html", data=data, from_name=workspace.name, token=token)
+    response = render("commissions/statement.html", data=data, from_name=link.workspace.name, token=token)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

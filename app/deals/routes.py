@@ -18,7 +18,7 @@ from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
 from app.formatting import fmt_money
 
-CLOSED_PERIODS = (30, 90, 365)
+CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
 
 
 def _now():
@@ -40,8 +40,13 @@ def _date_arg(name):
 
 
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "value_labels": VALUE_LABELS, "quadrant_labels": QUADRANT_LABELS,
-            "stages": STAGES, "assess": deal_service.assess}
+    """Labels as plain strings, translated once per request (the board repeats them on every card)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return {"stage_labels": {k: str(v) for k, v in STAGE_LABELS.items()},
+            "value_labels": {k: str(v) for k, v in VALUE_LABELS.items()},
+            "quadrant_labels": {k: str(v) for k, v in QUADRANT_LABELS.items()},
+            "stages": STAGES, "csrf_token_value": generate_csrf()}
 
 
 # --- pipeline board -----------------------------------------------------------------------------
@@ -49,8 +54,8 @@ def _labels():
 def _board_filters() -> BoardFilters:
     owner = request.values.get("owner", "")
     owner_id = g.membership.user_id if owner == "me" else _int_arg("owner")
-    days = _int_arg("closed_days", 90)
-    return BoardFilters(owner_id=owner_id, closed_days=days if days in CLOSED_PERIODS else 90)
+    months = _int_arg("months", 3)
+    return BoardFilters(owner_id=owner_id, closed_months=months if months in CLOSED_PERIODS else 3)
 
 
 def _board_response(filters, *, message=None, moved_id=None, move_errors=None, move_values=None, status=200):
@@ -102,7 +107,7 @@ def move(deal_id):
     if back_to == "deal":
         return redirect(url_for("deals.show", deal_id=deal.id))
     return redirect(url_for("deals.board", owner=request.values.get("owner") or None,
-                            closed_days=filters.closed_days if filters.closed_days != 90 else None))
+                            months=filters.closed_months if filters.closed_months != 3 else None))
 
 
 def _move_failed(deal, back_to, filters, error, form):

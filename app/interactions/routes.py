@@ -4,6 +4,7 @@ inline edit / delete / undo, and the workspace Activity feed.
 Logging answers htmx with a fresh quick-log box (with what was logged and the follow-up made) and
 an `interaction-logged` HX-Trigger; the timeline and the dashboard panels listen for it and reload
 themselves. Without JavaScript every action redirects back (POST, then redirect)."""
+import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,11 @@ def _kind_arg():
     return kind if kind in KINDS else ""
 
 
+def _box_id(value) -> str:
+    """A suffix that keeps several quick-log boxes for one partner apart (letters, digits, - and _)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "", value or "")[:40]
+
+
 def _next_url(default):
     return safe_next_url(request.values.get("next")) or default
 
@@ -104,7 +110,7 @@ def log(partner_id):
     cadence = _cadence(partner)
     form = quick_form(cadence, contacts)
     next_url = _next_url(url_for("interactions.timeline", partner_id=partner.id))
-    box = {"partner": partner, "compact": compact, "next_url": next_url, "box_id": request.form.get("box", "")}
+    box = {"partner": partner, "compact": compact, "next_url": next_url, "box_id": _box_id(request.form.get("box"))}
     if form.validate_on_submit():
         try:
             interaction = service.log_interaction(db.session, partner, _form_data(form), actor_id=current_user.id,
@@ -139,6 +145,19 @@ def log(partner_id):
         # Without JavaScript the form shows again on the Timeline tab, with the errors and what was typed.
         return _timeline_page(partner, form=form, status=422)
     return render("interactions/_quick_log.html", form=form, cadence=cadence, contacts=contacts, status=422, **box)
+
+
+@bp.route("/partners/<int:partner_id>/quick-log", methods=["GET"])
+def quick_log(partner_id):
+    """A blank quick-log box (the dashboard loads one when a row's "Log…" is opened)."""
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    compact = request.args.get("compact") == "1"
+    contacts = [] if compact else current_contacts(db.session, partner.id)
+    cadence = _cadence(partner)
+    return render("interactions/quick_log_page.html", "interactions/_quick_log.html",
+                  form=quick_form(cadence, contacts, blank=True), partner=partner, cadence=cadence,
+                  contacts=contacts, compact=compact, box_id=_box_id(request.args.get("box")),
+                  next_url=_next_url(url_for("interactions.timeline", partner_id=partner.id)))
 
 
 def _cadence(partner) -> int:

@@ -5,6 +5,6 @@ from app.models.reminder import Reminder  # noqa: F401
 from app.models.referral import Referral, ReferralChange  # noqa: F401
 from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # noqa: F401
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
-from app.models.deal import Deal  # noqa: F401
+from app.models.deal import Deal, DealTotal  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401
 from app.models.commission import Commission, StatementLink  # noqa: F401

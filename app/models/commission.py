@@ -16,7 +16,7 @@ from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 from app.models.deal import Deal
 from app.models.partner import Partner
 from app.models.terms import TermsVersion
-from app.models.workspace import User
+from app.models.workspace import User, Workspace
 
 KINDS = ("earned", "adjustment", "reversal")
 STATUSES = ("owed", "paid")
@@ -64,3 +64,5 @@ class StatementLink(WorkspaceScoped, db.Model):
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
+    referrer: Mapped[Partner] = relationship(foreign_keys=[referrer_id])
+    workspace: Mapped[Workspace] = relationship()

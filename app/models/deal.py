@@ -26,6 +26,10 @@ class Deal(WorkspaceScoped, Timestamps, db.Model):
         Index("ix_deal_ws_stage_closed", "workspace_id", "stage", "closed_on", "currency", "amount"),
         Index("ix_deal_ws_stage_updated", "workspace_id", "stage", "updated_at"),
         Index("ix_deal_ws_updated", "workspace_id", "updated_at"),
+        # sorted deals list: an index per sortable column keeps a page a short index walk
+        Index("ix_deal_ws_amount", "workspace_id", "amount"),
+        Index("ix_deal_ws_expected", "workspace_id", "expected_close_on"),
+        Index("ix_deal_ws_closed", "workspace_id", "closed_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
@@ -53,3 +57,21 @@ class Deal(WorkspaceScoped, Timestamps, db.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
+
+
+class DealTotal(WorkspaceScoped, db.Model):
+    """Running totals of deals per owner, stage, currency and month closed (NULL while open), kept
+    by the deals service in the same transaction as every change, so the pipeline and the deals
+    list show totals without reading every deal. Readers always SUM over matching rows (two rows
+    with the same key, from concurrent first inserts, still add up right). `flask deals recompute`
+    rebuilds the table from the deals."""
+
+    __tablename__ = "deal_total"
+    __table_args__ = (Index("ix_deal_total_ws_stage_month", "workspace_id", "stage", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    stage: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3))
+    month: Mapped[date | None] = mapped_column(Date)  # first day of the month it closed; NULL while open
+    deal_count: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))

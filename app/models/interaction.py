@@ -62,7 +62,17 @@ class PartnerActivity(db.Model):
     """
 
     __tablename__ = "partner_activity"
-    __table_args__ = (Index("ix_partner_activity_ws_eligible_owner", "workspace_id", "eligible", "owner_id"),)
+    # Each flag's count and list is an index range (covering: no table lookups), so the dashboard
+    # stays fast at tens of thousands of partners.
+    __table_args__ = (
+        Index("ix_partner_activity_ws_due", "workspace_id", "eligible", "due_s", "soon_s", "burst", "last_touch_s",
+              "created_s", "cadence_days", "contact_count", "thread_from_s", "thread_until_s", "owner_id"),
+        Index("ix_partner_activity_ws_waiting", "workspace_id", "eligible", "waiting_s", "owner_id"),
+        Index("ix_partner_activity_ws_chase", "workspace_id", "eligible", "chase_s", "owner_id"),
+        Index("ix_partner_activity_ws_contacts", "workspace_id", "eligible", "contact_count", "owner_id"),
+        Index("ix_partner_activity_ws_thread", "workspace_id", "eligible", "thread_until_s", "thread_from_s",
+              "contact_count", "owner_id"),
+    )
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     # Copies of the partner's own columns the rules read (kept by app/services/activity_sync.py):
@@ -90,6 +100,18 @@ class PartnerActivity(db.Model):
     run_contact_id: Mapped[int | None] = mapped_column(Integer)
     run_length: Mapped[int] = mapped_column(Integer, default=0)
     run_break_s: Mapped[int | None] = mapped_column(BigInteger)
+    # Derived moments (epoch seconds) at which each rule starts to hold, from the columns above and
+    # the workspace defaults: a flag is then one comparison with "now" (app/services/neglect.py,
+    # derive_thresholds; refreshed whenever an input changes).
+    cadence_days: Mapped[int] = mapped_column(Integer, default=30)  # effective cadence
+    response_days: Mapped[int] = mapped_column(Integer, default=2)  # effective response time
+    due_s: Mapped[int] = mapped_column(BigInteger, default=0)  # neglected once now > due_s
+    soon_s: Mapped[int] = mapped_column(BigInteger, default=0)  # due soon from soon_s up to due_s
+    waiting_s: Mapped[int | None] = mapped_column(BigInteger)  # waiting on us once now > waiting_s
+    chase_s: Mapped[int | None] = mapped_column(BigInteger)  # not answering us once now > chase_s
+    burst: Mapped[bool] = mapped_column(Boolean, default=False)  # last three touches within 14 days
+    thread_from_s: Mapped[int | None] = mapped_column(BigInteger)  # one-contact run: single-threaded
+    thread_until_s: Mapped[int | None] = mapped_column(BigInteger)  # while thread_from_s < now <= until
 
     # Kept from the interactions by the interaction service (the copies above are not)
     SUMMARY_FIELDS = ("touch_count", "our_count", "their_count", "last_touch_at", "last_touch_s",

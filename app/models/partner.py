@@ -29,6 +29,8 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
         Index("ix_partner_ws_archived_source", "workspace_id", "archived_at", "source"),
         Index("ix_partner_ws_archived_owner", "workspace_id", "archived_at", "owner_id"),
         Index("ix_partner_ws_archived_contacts", "workspace_id", "archived_at", "contact_count"),
+        # Counting the matches of any combination of list filters without reading the table
+        Index("ix_partner_ws_filters", "workspace_id", "archived_at", "status", "tier", "source", "owner_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

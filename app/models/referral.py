@@ -30,7 +30,9 @@ from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 class Referral(WorkspaceScoped, db.Model):
     __table_args__ = (
         Index("ix_referral_ws_root", "workspace_id", "root_id"),
-        Index("ix_referral_ws_size", "workspace_id", "subtree_size", "subtree_depth"),
+        # the forest (roots by size, then depth) and its count read this index alone
+        Index("ix_referral_ws_size", "workspace_id", "subtree_size", "subtree_depth", "root_id"),
+        Index("ix_referral_ws_referred_on", "workspace_id", "referred_on"),
         Index("ix_referral_ws_direct", "workspace_id", "direct_count"),
         Index("ix_referral_ws_generation", "workspace_id", "generation"),
     )

@@ -36,13 +36,29 @@ def _int_arg(name, default=None):
 
 
 def _referrer_contacts(referrer_id):
-    if not referrer_id:
-        return []
+    # queried even without a referrer (an empty answer), so the page's query count never varies
     return list(db.session.scalars(
-        select(Contact).where(Contact.workspace_id == g.workspace.id, Contact.partner_id == referrer_id,
+        select(Contact).where(rt._in(Contact.workspace_id, g.workspace.id), Contact.partner_id == referrer_id,
                               Contact.removed_at.is_(None))
         .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
     ))
+
+
+def _statuses():
+    """Status labels translated once (lazy strings would be translated again for every node)."""
+    return {key: str(label) for key, label in STATUS_LABELS.items()}
+
+
+def _url_templates():
+    """URLs and labels of the nested list, built once per page (see templates/referrals/_macros.html)."""
+    return {
+        "id": str(URL_ID),
+        "partner": url_for("partners.show", partner_id=URL_ID),
+        "tree": url_for("referrals.tree", partner_id=URL_ID),
+        "branch": url_for("referrals.branch", partner_id=URL_ID),
+        "gen": _("Gen"), "archived": _("archived"), "in_branch": _("in branch"),
+        "below": _("generations below"), "tree_label": _("tree"), "show": _("Show referrals"),
+    }
 
 
 def _walk_or_404(partner_id):
@@ -67,15 +83,14 @@ def referrer_option(referrer_id):
     if not referrer_id:
         return None
     return db.session.execute(select(Partner.id, Partner.name, Partner.archived_at).where(
-        Partner.workspace_id == g.workspace.id, Partner.id == referrer_id)).first()
+        rt._in(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id)).first()
 
 
 # --- the partner's Referrals tab ---------------------------------------------------------------------
 
-def _tab(partner, form, status=200, details=None):
+def _tab(partner, form, status=200, summary=None):
     ws = g.workspace.id
-    summary = rt.summary(db.session, ws, partner.id)
-    details, contact = details or rt.referral_details(db.session, ws, partner.id)
+    summary = summary or rt.summary(db.session, ws, partner.id)
     revenue = rt.subtree_revenue(db.session, ws, partner.id, is_root=summary.generation == 0)
     q = request.args.get("q", "")[:100]
     results = rt.pick_referrers(db.session, ws, q, exclude_id=partner.id) if q.strip() else None
@@ -85,7 +100,7 @@ def _tab(partner, form, status=200, details=None):
     current = referrer if referrer and referrer.id == form.referred_by_id.data else None
     return render(
         "referrals/tab.html", partner=partner, tab="referrals", summary=summary, current_referrer=current,
-        kids=rt.children(db.session, ws, partner.id), revenue=revenue, details=details, contact=contact,
+        kids=rt.children(db.session, ws, partner.id), revenue=revenue,
         history=rt.changes(db.session, ws, partner.id), form=form, q=q, results=results,
         status=status,
     )
@@ -96,15 +111,13 @@ def partner_tab(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     if request.method == "GET":
         form = ReferralForm(formdata=request.args if "q" in request.args else None)
-        found = rt.referral_details(db.session, g.workspace.id, partner.id)
+        summary = rt.summary(db.session, g.workspace.id, partner.id)
         if "q" not in request.args:
-            details = found[0]
             form.referred_by_id.data = partner.referred_by_id
-            if details:
-                form.contact_id.data = details.contact_id
-                form.referred_on.data = details.referred_on
-                form.note.data = details.note
-        return _tab(partner, form, details=found)
+            form.contact_id.data = summary.contact_id
+            form.referred_on.data = summary.referred_on
+            form.note.data = summary.note
+        return _tab(partner, form, summary=summary)
     form = ReferralForm()
     form.set_contact_choices([])
     if form.validate_on_submit():
@@ -185,8 +198,8 @@ def tree(partner_id):
         kids.setdefault(node.parent_id, []).append(node)
     return render(
         "referrals/tree.html", chain=chain, focus=focus, nodes=nodes, kids=kids, revenue=revenue,
-        generation=generation, statuses=STATUS_LABELS, nodes_json=[n.as_json() for n in nodes],
-        url_id=URL_ID,
+        generation=generation, statuses=_statuses(), nodes_json=[n.as_json() for n in nodes],
+        url_id=URL_ID, u=_url_templates(),
     )
 
 
@@ -210,7 +223,7 @@ def branch(partner_id):
     for node in found[1:]:
         kids.setdefault(node.parent_id, []).append(node)
     return render("referrals/_branch.html", root=found[0], kids=kids, base_generation=_int_arg("g", 0) or 0,
-                  statuses=STATUS_LABELS)
+                  statuses=_statuses(), u=_url_templates())
 
 
 @bp.route("/referrals/tree/<int:partner_id>/find.json")
@@ -233,5 +246,14 @@ def path(partner_id, target_id):
 
 @bp.route("/referrals/report")
 def report():
-    data = rt.report(db.session, g.workspace.id, _now())
-    return render("referrals/report.html", report=data, statuses=STATUS_LABELS)
+    # Revenue by branch reads every won deal: the page loads it on its own (htmx, on load), or inline
+    # with ?revenue=1 for browsers without JavaScript.
+    inline = request.args.get("revenue") == "1"
+    data = rt.report(db.session, g.workspace.id, _now(), revenue=inline)
+    return render("referrals/report.html", report=data, statuses=STATUS_LABELS, inline_revenue=inline,
+                  has_deals=rt.deal_model() is not None)
+
+
+@bp.route("/referrals/report/revenue")
+def report_revenue():
+    return render("referrals/_report_revenue.html", top_revenue=rt.branch_revenue(db.session, g.workspace.id))

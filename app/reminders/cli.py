@@ -46,8 +46,9 @@ def _renderer():
         context = dict(
             d=d, subject=subject, frequency_label=labels.get(d.frequency, d.frequency),
             fmt_day=lambda day: format_date(day, "full"),
-            link=lambda r: external("reminders.edit", reminder_id=r.id),
-            partner_link=lambda partner_id: external("reminders.partner_tab", partner_id=partner_id),
+            link=lambda r: external("reminders.edit", reminder_id=r.id, ws=d.workspace.id),
+            partner_link=lambda partner_id: external("reminders.partner_tab", partner_id=partner_id,
+                                                     ws=d.workspace.id),
             settings_link=external("reminders.settings"),
         )
         return digest_service.Rendered(subject=subject, text=render_template("reminders/email/digest.txt", **context),

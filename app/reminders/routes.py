@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Partner, Reminder
@@ -218,8 +219,43 @@ def new():
     return _form_page()
 
 
+def _other_workspace_hint():
+    """Links in digests and calendar feeds carry ?ws=<workspace id>. When the user belongs to that
+    workspace but is working in another one, they are offered to switch (a POST) instead of a 404."""
+    ws = _int_arg("ws")
+    if request.method != "GET" or ws is None or ws == g.workspace.id:
+        return None
+    from app.models import Workspace
+    from app.services.accounts import membership_for
+
+    if membership_for(db.session, current_user, ws) is None:
+        return None  # not theirs: the usual 404 follows
+    args = request.args.to_dict()
+    args.pop("ws")
+    return render("reminders/switch.html", target=db.session.get(Workspace, ws),
+                  next_url=url_for(request.endpoint, **request.view_args, **args))
+
+
+@bp.route("/reminders/open-in/<int:workspace_id>", methods=["POST"])
+def open_in(workspace_id):
+    """Switch to one of the user's workspaces, then go to `next` (a path in this app)."""
+    from app.services.accounts import switch_workspace
+
+    try:
+        switch_workspace(db.session, current_user, workspace_id)
+    except ServiceError:
+        from flask import abort
+
+        abort(404)
+    db.session.commit()
+    return redirect(_next_url())
+
+
 @bp.route("/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
 def edit(reminder_id):
+    hint = _other_workspace_hint()
+    if hint is not None:
+        return hint
     reminder = get_or_404_in_workspace(Reminder, reminder_id)
     return _form_page(reminder)
 
@@ -334,13 +370,16 @@ def _partner_section(partner, form=None, *, message=None, status=200):
 
 @bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
 def partner_tab(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    hint = _other_workspace_hint()
+    if hint is not None:
+        return hint
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
     return _partner_section(partner)
 
 
 @bp.route("/partners/<int:partner_id>/reminders", methods=["POST"])
 def partner_add(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
     form = _quick_form(partner)
     if form.validate_on_submit():
         try:

@@ -1,6 +1,8 @@
 """Settings → Calendar & digest (the user's private calendar feed and digest frequency), and the
 public feed URL itself."""
+from collections import OrderedDict
 from datetime import datetime, timezone
+from threading import Lock
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
@@ -71,6 +73,33 @@ def save_digest():
     return _page(form, status=422)
 
 
+class _LRU:
+    """The last few feeds built by this process, by (user, version): calendar apps that do not send
+    If-None-Match poll the same unchanged feed again and again, and building one costs ~0.3 ms an event."""
+
+    def __init__(self, size: int = 64):
+        self.size, self.items = size, OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def _built_feeds() -> _LRU:
+    return current_app.extensions.setdefault("orchard_calendar_feeds", _LRU())
+
+
 @bp.route("/calendar/<token>.ics")
 @public
 @limiter.limit("60 per minute")
@@ -79,15 +108,24 @@ def feed(token):
     user = calendar_feed.user_for_token(db.session, token)
     if user is None:
         abort(404)
-    rows = calendar_feed.feed_rows(db.session, user.id)
-    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or request.host.split(":")[0]
-    body = calendar_feed.build_calendar(
-        user, rows, now=_now(), host=host,
-        link=lambda reminder: public_url(url_for("reminders.edit", reminder_id=reminder.id)),
-    )
-    response = make_response(body)
+    from app.services.reminders import local_today
+
+    today = local_today(user.timezone, _now())
+    version = calendar_feed.feed_version(db.session, user, today)
+    headers = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex", "ETag": f'"{version}"'}
+    if version in request.if_none_match:
+        return make_response("", 304, headers)
+    body = _built_feeds().get((user.id, version))
+    if body is None:
+        rows = calendar_feed.feed_rows(db.session, user.id, today)
+        host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or request.host.split(":")[0]
+        body = calendar_feed.build_calendar(
+            user, rows, now=_now(), host=host,
+            link=lambda reminder: public_url(url_for("reminders.edit", reminder_id=reminder.id,
+                                                     ws=reminder.workspace_id)),
+        )
+        _built_feeds().put((user.id, version), body)
+    response = make_response(body, 200, headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="orchard-reminders.ics"'
-    response.headers["Cache-Control"] = "private, max-age=300"
-    response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -4,7 +4,9 @@ transaction as the change, whichever code made it through the ORM:
 * a new partner gets its row (so every partner is one narrow row for the dashboard to scan);
 * a partner whose archived_at, status, no_prospects, owner, tier, agreed cadence or response time
   (or created_at) changes gets its copies refreshed;
-* a contact added, removed, restored, moved or deleted refreshes its partner's contact_count.
+* a contact added, removed, restored, moved or deleted refreshes its partner's contact_count;
+* the derived moments (neglect.derive_thresholds) follow the partner's and, when the workspace's
+  cadence or response-time defaults change, every partner's of the workspace.
 
 Bulk `insert()`/`update()` statements bypass ORM events: code that bulk-changes partners or
 contacts calls `refresh_partners(session, partner_ids)` (or `flask recompute`) afterwards.
@@ -18,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from app.models.interaction import PartnerActivity
 from app.models.partner import Contact, Partner
+from app.models.workspace import Workspace
 from app.services.sqltime import seconds
 
 _table = PartnerActivity.__table__
 EXCLUDED_STATUSES = ("ended",)  # app.services.neglect.EXCLUDED_STATUSES (kept import-free here)
 WATCHED = ("archived_at", "status", "no_prospects", "owner_id", "tier", "cadence_days", "response_time_days",
            "created_at")
+WORKSPACE_WATCHED = ("cadence_a_days", "cadence_b_days", "cadence_c_days", "response_time_days")
 
 
 def copied_values(partner: Partner) -> dict:
@@ -65,6 +69,11 @@ def refresh_partners(session: Session, partner_ids) -> None:
         cadence_override=copy(partner.c.cadence_days), response_override=copy(partner.c.response_time_days),
         contact_count=_contact_count_subquery(),
     ))
+    from app.services.neglect import Defaults, derive_thresholds
+
+    for (workspace_id,) in session.execute(select(_table.c.workspace_id).where(_table.c.partner_id.in_(ids))
+                                           .distinct()).all():
+        session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id), ids))
 
 
 @event.listens_for(Session, "after_flush")
@@ -78,8 +87,12 @@ def _after_flush(session: Session, flush_context) -> None:
             history = inspect(obj).attrs.partner_id.history
             contact_partners.update(pid for pid in itertools.chain(history.added or (), history.deleted or (),
                                                                    history.unchanged or ()) if pid is not None)
-    if not (new_partners or changed or contact_partners):
+    workspaces = [w for w in session.dirty if isinstance(w, Workspace) and session.is_modified(w)
+                  and any(inspect(w).attrs[name].history.has_changes() for name in WORKSPACE_WATCHED)]
+    if not (new_partners or changed or contact_partners or workspaces):
         return
+    from app.services.neglect import Defaults, derive_thresholds
+
     connection = session.connection()
     if new_partners:
         connection.execute(insert(_table), [
@@ -88,6 +101,13 @@ def _after_flush(session: Session, flush_context) -> None:
             for p in new_partners])
     for p in changed:
         connection.execute(update(_table).where(_table.c.partner_id == p.id).values(**copied_values(p)))
+    by_workspace: dict[int, list[int]] = {}
+    for p in itertools.chain(new_partners, changed):
+        by_workspace.setdefault(p.workspace_id, []).append(p.id)
+    for w in workspaces:
+        by_workspace[w.id] = None  # every partner of the workspace
+    for workspace_id, ids in by_workspace.items():
+        connection.execute(derive_thresholds(workspace_id, Defaults.load(connection, workspace_id), ids))
     if contact_partners:
         connection.execute(update(_table).where(_table.c.partner_id.in_(sorted(contact_partners)))
                            .values(contact_count=_contact_count_subquery()))

@@ -6,14 +6,18 @@ creating a new one revokes the old, and a revoked or unknown token finds nothing
 date-only reminders are all-day events (DTSTART;VALUE=DATE), timed ones start at their time in the
 user's time zone (with its VTIMEZONE) and last 30 minutes. UIDs are stable (reminder-<id>@<host>), so
 calendar apps update an event when it is edited or snoozed and drop it once it is done.
+
+The feed covers reminders due from 30 days ago to a year ahead, at most 500, soonest first (older
+overdue ones stay in the app). Calendar apps poll: `feed_version` is one cheap aggregate query whose
+value changes whenever the feed would, so the route answers an unchanged poll with 304.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event
-from sqlalchemy import select, update
+from icalendar import Calendar, Event, Timezone
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
@@ -21,7 +25,9 @@ from app.services.reminders import zone
 from app.services.tokens import hash_token, new_token
 
 TIMED_EVENT_LENGTH = timedelta(minutes=30)
-FEED_LIMIT = 2000  # open reminders per feed, most recent due dates first
+FEED_LIMIT = 500  # events per feed, soonest first
+FEED_PAST_DAYS = 30  # overdue reminders older than this are left out of the feed
+FEED_FUTURE_DAYS = 366
 PRODID = "-//Orchard//Reminders//EN"
 
 
@@ -63,18 +69,43 @@ def user_for_token(session: Session, token: str) -> User | None:
     )
 
 
-def feed_rows(session: Session, user_id: int, limit: int = FEED_LIMIT):
-    """(Reminder, partner name, workspace name) of the user's open reminders in workspaces they
-    still belong to: one query."""
+def _feed_conditions(user_id: int, today: date):
+    return (Reminder.assignee_id == user_id, Reminder.completed_at.is_(None),
+            Reminder.due_on >= today - timedelta(days=FEED_PAST_DAYS),
+            Reminder.due_on <= today + timedelta(days=FEED_FUTURE_DAYS))
+
+
+def _member_join(user_id: int):
+    return (Membership.workspace_id == Reminder.workspace_id) & (Membership.user_id == user_id)
+
+
+def feed_rows(session: Session, user_id: int, today: date, limit: int = FEED_LIMIT):
+    """(Reminder, partner name, workspace name) of the user's open reminders in the feed's window, in
+    workspaces they still belong to: one query."""
     return session.execute(
         select(Reminder, Partner.name, Workspace.name)
-        .join(Membership, (Membership.workspace_id == Reminder.workspace_id) & (Membership.user_id == user_id))
+        .join(Membership, _member_join(user_id))
         .join(Workspace, Workspace.id == Reminder.workspace_id)
         .outerjoin(Partner, Partner.id == Reminder.partner_id)
-        .where(Reminder.assignee_id == user_id, Reminder.completed_at.is_(None))
-        .order_by(Reminder.due_on.desc(), Reminder.id.desc())
+        .where(*_feed_conditions(user_id, today))
+        .order_by(Reminder.due_on, Reminder.id)
         .limit(limit)
     ).all()
+
+
+def feed_version(session: Session, user, today: date) -> str:
+    """A short value that changes whenever the user's feed would (an ETag): one aggregate query over
+    the same rows, including when a partner or workspace shown in it was renamed."""
+    count, last_change, last_id, partner_change, workspace_change = session.execute(
+        select(func.count(Reminder.id), func.max(Reminder.updated_at), func.max(Reminder.id),
+               func.max(Partner.updated_at), func.max(Workspace.updated_at))
+        .join(Membership, _member_join(user.id))
+        .join(Workspace, Workspace.id == Reminder.workspace_id)
+        .outerjoin(Partner, Partner.id == Reminder.partner_id)
+        .where(*_feed_conditions(user.id, today))
+    ).one()
+    return hash_token(f"{user.id}|{user.timezone}|{today}|{count}|{last_change}|{last_id}|{partner_change}|"
+                      f"{workspace_change}")[:32]
 
 
 def build_calendar(user: User, rows, *, now: datetime, host: str,
@@ -120,5 +151,6 @@ def build_calendar(user: User, rows, *, now: datetime, host: str,
         event.add("description", "\n".join(lines))
         event.add("status", "CONFIRMED")
         cal.add_component(event)
-    cal.add_missing_timezones()
+    if any(reminder.due_time is not None for reminder, _, _ in rows) and tz.key != "UTC":
+        cal.add_component(Timezone.from_tzid(tz.key))  # the only TZID the events use
     return cal.to_ical()

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVersion
 from app.services import ServiceError
@@ -273,7 +273,7 @@ def _ledger_rows(where):
     )
 
 
-def ledger(session: Session, workspace_id: int, filters: LedgerFilters, per_page: int = 50):
+def ledger(session: Session, workspace_id: int, filters: LedgerFilters, per_page: int = 25):
     """A page of entries with names (one query), their count and the per-currency totals."""
     where = _ledger_where(workspace_id, filters)
     total = session.scalar(select(func.count(Commission.id)).where(where))
@@ -310,7 +310,9 @@ def find_statement(session: Session, token: str) -> StatementLink | None:
     if not token or len(token) > 200:
         return None
     return session.scalar(
-        select(StatementLink).where(StatementLink.token_hash == hash_token(token), StatementLink.revoked_at.is_(None))
+        select(StatementLink)
+        .options(joinedload(StatementLink.referrer), joinedload(StatementLink.workspace))
+        .where(StatementLink.token_hash == hash_token(token), StatementLink.revoked_at.is_(None))
     )
 
 
@@ -325,7 +327,7 @@ class Statement:
 
 def statement(session: Session, link: StatementLink, page: int = 1, per_page: int = 50) -> Statement:
     """What a referrer may see: their referrals (name, status) and their commissions. Constant queries."""
-    referrer = session.get(Partner, link.referrer_id)
+    referrer = link.referrer
     where = and_(Commission.workspace_id == link.workspace_id, Commission.referrer_id == referrer.id)
     sums = totals(session, where)
     ref_where = and_(Partner.workspace_id == link.workspace_id, Partner.referred_by_id == referrer.id)

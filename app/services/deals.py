@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_currency_precision, list_currencies
-from sqlalchemy import and_, func, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, delete, event, func, insert, or_, select, union_all, update
+from sqlalchemy.orm import Session
 
-from app.models import Deal, Membership, Partner, User
+from app.models import Deal, DealTotal, Membership, Partner, User
 from app.models.deal import CLOSED_STAGES, OPEN_STAGES, STAGES, VALUE_SCALE
 from app.services import ServiceError
 from app.services import commissions
@@ -174,6 +174,7 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
         deal.lost_reason = clean["lost_reason"]
     session.add(deal)
     session.flush()
+    _bump(session, _snapshot(deal), +1)
     created = []
     if deal.stage == "won":
         created = commissions.on_deal_changed(session, deal, now, reason="deal won", newly_won=True)
@@ -182,6 +183,7 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
 
 def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outcome:
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
+    before = _snapshot(deal)
     clean = _validated(session, deal.workspace_id, data, deal.stage)
     stage = clean.pop("stage")
     lost_reason = clean.pop("lost_reason")
@@ -191,6 +193,7 @@ def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outc
     if stage == "lost":
         deal.lost_reason = lost_reason
     deal.updated_at = now
+    _rebump(session, before, _snapshot(deal))
     return Outcome(deal, _after_change(session, deal, old_stage, old_amount, old_currency, now))
 
 
@@ -203,10 +206,12 @@ def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reas
     if stage == deal.stage:
         return Outcome(deal)
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
+    before = _snapshot(deal)
     _apply_stage(deal, stage, now.date())
     if stage == "lost":
         deal.lost_reason = lost_reason
     deal.updated_at = now
+    _rebump(session, before, _snapshot(deal))
     return Outcome(deal, _after_change(session, deal, old_stage, old_amount, old_currency, now))
 
 
@@ -221,6 +226,102 @@ def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> li
         return commissions.on_deal_changed(
             session, deal, now, reason=f"deal amount changed from {old_amount} {old_currency} to {deal.amount} {deal.currency}")
     return []
+
+
+# --- running totals (DealTotal) ----------------------------------------------------------------
+
+def month_of(day: date | None) -> date | None:
+    return day.replace(day=1) if day else None
+
+
+def _snapshot(deal: Deal) -> tuple:
+    """The totals key of a deal and its amount."""
+    return ((deal.workspace_id, deal.owner_id, deal.stage, deal.currency, month_of(deal.closed_on)),
+            Decimal(deal.amount))
+
+
+def _bump(session: Session, snapshot: tuple, sign: int) -> None:
+    (workspace_id, owner_id, stage, currency, month), amount = snapshot
+    where = and_(DealTotal.workspace_id == workspace_id, DealTotal.owner_id.is_not_distinct_from(owner_id),
+                 DealTotal.stage == stage, DealTotal.currency == currency,
+                 DealTotal.month.is_not_distinct_from(month))
+    target = session.scalar(select(DealTotal.id).where(where).order_by(DealTotal.id).limit(1))
+    if target is None:
+        session.execute(insert(DealTotal).values(workspace_id=workspace_id, owner_id=owner_id, stage=stage,
+                                                 currency=currency, month=month, deal_count=sign,
+                                                 amount=amount * sign))
+    else:  # an atomic increment: concurrent changes add up
+        session.execute(update(DealTotal).where(DealTotal.id == target)
+                        .values(deal_count=DealTotal.deal_count + sign, amount=DealTotal.amount + amount * sign)
+                        .execution_options(synchronize_session=False))
+
+
+def _rebump(session: Session, before: tuple, after: tuple) -> None:
+    if before != after:
+        _bump(session, before, -1)
+        _bump(session, after, +1)
+
+
+def _forget_deleted(session, flush_context, instances) -> None:
+    """Deals leaving the database (deleted, or with their partner) leave the running totals."""
+    partner_ids = [o.id for o in session.deleted if isinstance(o, Partner) and o.id is not None]
+    deals = [o for o in session.deleted if isinstance(o, Deal)]
+    if partner_ids:
+        known = {d.id for d in deals}
+        deals += [d for d in session.scalars(select(Deal).where(Deal.partner_id.in_(partner_ids)))
+                  if d.id not in known]
+    for deal in deals:
+        _bump(session, _snapshot(deal), -1)
+
+
+event.listen(Session, "before_flush", _forget_deleted)
+
+
+def recompute_totals(session: Session, workspace_id: int) -> int:
+    """Rebuild a workspace's running totals from its deals (the `flask deals recompute` command and
+    the demo data). Returns the number of total rows written."""
+    sums: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0")])
+    rows = session.execute(
+        select(Deal.owner_id, Deal.stage, Deal.currency, Deal.closed_on, func.count(Deal.id), func.sum(Deal.amount))
+        .where(Deal.workspace_id == workspace_id)
+        .group_by(Deal.owner_id, Deal.stage, Deal.currency, Deal.closed_on)
+    )
+    for owner_id, stage, currency, closed_on, count, amount in rows:
+        bucket = sums[(owner_id, stage, currency, month_of(closed_on))]
+        bucket[0] += count
+        bucket[1] += _money(amount)
+    session.execute(delete(DealTotal).where(DealTotal.workspace_id == workspace_id))
+    values = [{"workspace_id": workspace_id, "owner_id": o, "stage": st, "currency": c, "month": m,
+               "deal_count": n, "amount": a} for (o, st, c, m), (n, a) in sums.items()]
+    if values:
+        session.execute(insert(DealTotal.__table__), values)
+    return len(values)
+
+
+def summary_totals(session: Session, workspace_id: int, *, owner_id: int | None = None, stage: str = "",
+                   currency: str = "", closed_since: date | None = None) -> dict[str, StageTotals]:
+    """Totals by stage and currency from the running totals: a few rows, whatever the number of
+    deals. With closed_since (a first of the month), won and lost count only from that month on."""
+    conditions = [DealTotal.workspace_id == workspace_id]
+    if owner_id:
+        conditions.append(DealTotal.owner_id == owner_id)
+    if stage:
+        conditions.append(DealTotal.stage == stage)
+    if currency:
+        conditions.append(DealTotal.currency == currency)
+    if closed_since:
+        conditions.append(or_(DealTotal.month.is_(None), DealTotal.month >= closed_since))
+    result = {s: StageTotals(s) for s in STAGES}
+    rows = session.execute(
+        select(DealTotal.stage, DealTotal.currency, func.sum(DealTotal.deal_count), func.sum(DealTotal.amount))
+        .where(*conditions).group_by(DealTotal.stage, DealTotal.currency).order_by(DealTotal.stage, DealTotal.currency)
+    ).all()
+    for st, cur, count, amount in rows:
+        if not count:
+            continue  # every deal of that key moved on
+        result[st].count += count
+        result[st].sums[cur] = _money(amount)
+    return result
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -253,7 +354,7 @@ def totals_by_stage(session: Session, where) -> dict[str, StageTotals]:
 @dataclass
 class BoardFilters:
     owner_id: int | None = None
-    closed_days: int = 90  # won/lost columns show deals closed in this many days
+    closed_months: int = 3  # won/lost columns: deals closed this month and the months before
 
 
 @dataclass
@@ -264,12 +365,14 @@ class Board:
     since: date
 
 
-def pipeline(session: Session, workspace_id: int, filters: BoardFilters, today: date, per_column: int = 20) -> Board:
+def pipeline(session: Session, workspace_id: int, filters: BoardFilters, today: date, per_column: int = 15) -> Board:
     """The board: the most recently touched deals of each stage (one UNION query) and the totals
-    (one grouped query). Won and lost columns cover the last `closed_days` days."""
-    from datetime import timedelta
-
-    since = today - timedelta(days=filters.closed_days)
+    (from the running totals). Won and lost columns cover this month and the `closed_months - 1`
+    before it."""
+    first = today.replace(day=1)
+    for _ in range(filters.closed_months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = first
     base = [Deal.workspace_id == workspace_id]
     if filters.owner_id:
         base.append(Deal.owner_id == filters.owner_id)
@@ -297,8 +400,8 @@ def pipeline(session: Session, workspace_id: int, filters: BoardFilters, today: 
             items.sort(key=lambda r: (r.Deal.closed_on, r.Deal.id), reverse=True)
         else:
             items.sort(key=lambda r: (r.Deal.updated_at, r.Deal.id), reverse=True)
-    where = and_(*base, or_(Deal.stage.in_(OPEN_STAGES), Deal.closed_on >= since))
-    return Board(columns, totals_by_stage(session, where), filters, since)
+    totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, closed_since=since)
+    return Board(columns, totals, filters, since)
 
 
 SORTS = {
@@ -365,7 +468,12 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
         .where(where).order_by(order, Deal.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    stage_totals = _totals_with_partner(session, where) if filters.q.strip() else totals_by_stage(session, where)
+    if filters.q.strip() or filters.quadrant or filters.closed_from or filters.closed_to:
+        # totals of the filtered set (the running totals do not know titles, names or assessments)
+        stage_totals = _totals_with_partner(session, where) if filters.q.strip() else totals_by_stage(session, where)
+    else:
+        stage_totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, stage=filters.stage,
+                                      currency=filters.currency)
     return Page(items=rows, total=total, page=page, per_page=per_page), stage_totals
 
 

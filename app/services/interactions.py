@@ -93,6 +93,11 @@ def refresh_partner_activity(session: Session, workspace_id: int, partner_id: in
     for name, value in summarize([Touch(*row) for row in rows]).items():
         setattr(activity, name, value)
     session.flush()
+    from app.services.neglect import DERIVED_FIELDS, Defaults, derive_thresholds
+
+    session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id), [partner_id]),
+                    execution_options={"synchronize_session": False})
+    session.expire(activity, DERIVED_FIELDS)
     return activity
 
 
@@ -132,7 +137,8 @@ WITH t AS (
 INSERT INTO partner_activity (partner_id, workspace_id, created_s, eligible, owner_id, tier, cadence_override,
   response_override, contact_count, touch_count, our_count,
   their_count, last_touch_at, last_touch_s, last_touch_direction, third_touch_s, last_our_s, last_their_s,
-  ours_since_theirs, third_our_s, run_contact_id, run_length, run_break_s)
+  ours_since_theirs, third_our_s, run_contact_id, run_length, run_break_s,
+  cadence_days, response_days, due_s, soon_s, burst)
 SELECT p.id, p.workspace_id, {epoch_created},
   (p.archived_at IS NULL AND p.status NOT IN ('ended') AND NOT p.no_prospects),
   p.owner_id, p.tier, p.cadence_days, p.response_time_days,
@@ -140,7 +146,8 @@ SELECT p.id, p.workspace_id, {epoch_created},
   COALESCE(agg.our_count, 0), COALESCE(agg.their_count, 0), agg.last_touch_at, agg.last_touch_s,
   agg.last_touch_direction, agg.third_touch_s, agg.last_our_s, agg.last_their_s,
   COALESCE(agg.ours_since_theirs, 0), agg.third_our_s, agg.run_contact_id, COALESCE(agg.run_length, 0),
-  agg.run_break_s
+  agg.run_break_s,
+  0, 0, 0, 0, (1 = 0)
 FROM partner p
 LEFT JOIN agg ON agg.partner_id = p.id
 LEFT JOIN cc ON cc.partner_id = p.id
@@ -150,13 +157,18 @@ WHERE p.workspace_id = :ws
 
 def recompute(session: Session, workspace_id: int) -> int:
     """Rebuild every PartnerActivity row of a workspace from its partners, contacts and interactions
-    (two statements), and its touches-per-week counters; returns the PartnerActivity row count."""
+    (three statements: clear, insert, derive the flag moments), and its touches-per-week counters;
+    returns the PartnerActivity row count."""
     session.flush()
     dialect = session.get_bind().dialect.name
     sql = _RECOMPUTE_SQL.format(epoch_occurred=sql_epoch(dialect, "occurred_at"),
                                 epoch_created=sql_epoch(dialect, "p.created_at"))
     session.execute(delete(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id))
     session.execute(text(sql), {"ws": workspace_id})
+    from app.services.neglect import Defaults, derive_thresholds
+
+    session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id)),
+                    execution_options={"synchronize_session": False})
     recompute_weeks(session, workspace_id)
     session.expire_all()
     return session.scalar(select(func.count()).select_from(PartnerActivity)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, literal_column, not_, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, not_, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, PartnerActivity, User, Workspace
@@ -79,12 +79,12 @@ class Defaults:
         ws = session.get(Workspace, workspace_id)  # already loaded in a request: no query
         return cls(ws.cadence_a_days, ws.cadence_b_days, ws.cadence_c_days, ws.response_time_days)
 
-
-def _inputs_from_summary() -> dict:
-    """The rules' inputs from PartnerActivity alone (the dashboard scan: one narrow table)."""
-    pa = PartnerActivity
-    return {"tier": pa.tier, "cadence_override": pa.cadence_override, "response_override": pa.response_override,
-            "anchor": func.coalesce(pa.last_touch_s, pa.created_s), "contacts": pa.contact_count}
+    @classmethod
+    def load(cls, connection, workspace_id: int) -> "Defaults":
+        """From the database directly (inside flush events, where the session must not be used)."""
+        row = connection.execute(select(Workspace.cadence_a_days, Workspace.cadence_b_days, Workspace.cadence_c_days,
+                                        Workspace.response_time_days).where(Workspace.id == workspace_id)).one()
+        return cls(*row)
 
 
 def _inputs_from_partner() -> dict:
@@ -133,6 +133,50 @@ def _flag_columns(now: datetime, defaults: Defaults, inputs: dict) -> dict:
     }
 
 
+DERIVED_FIELDS = ["cadence_days", "response_days", "due_s", "soon_s", "waiting_s", "chase_s", "burst",
+                  "thread_from_s", "thread_until_s"]
+
+
+def derive_thresholds(workspace_id: int, defaults: Defaults, partner_ids=None):
+    """An UPDATE that recomputes PartnerActivity's derived moments (due_s, soon_s, waiting_s,
+    chase_s, burst, thread_from_s, thread_until_s) from its other columns and the workspace
+    defaults — for one workspace, or only the given partners. The same rules as _flag_columns."""
+    pa = PartnerActivity.__table__.c
+    cadence = func.coalesce(pa.cadence_override, case(
+        (pa.tier == "A", defaults.cadence_a), (pa.tier == "B", defaults.cadence_b), else_=defaults.cadence_c))
+    response = func.coalesce(pa.response_override, defaults.response_time)
+    due = func.coalesce(pa.last_touch_s, pa.created_s) + cadence * DAY
+    window = case((cadence * int(DAY * DUE_SOON_SHARE) > DUE_SOON_MIN_DAYS * DAY, cadence * int(DAY * DUE_SOON_SHARE)),
+                  else_=DUE_SOON_MIN_DAYS * DAY)
+    run = pa.run_length >= THREAD_MIN_TOUCHES
+    stmt = update(PartnerActivity.__table__).where(pa.workspace_id == workspace_id).values(
+        cadence_days=cadence, response_days=response, due_s=due, soon_s=due - window,
+        waiting_s=case((pa.last_touch_direction == "theirs", pa.last_their_s + response * DAY), else_=None),
+        chase_s=case((pa.ours_since_theirs >= 3, pa.third_our_s + response * DAY), else_=None),
+        burst=case((and_(pa.third_touch_s.is_not(None),
+                         pa.third_touch_s >= pa.last_touch_s - BURST_WINDOW_DAYS * DAY), literal(True)),
+                   else_=literal(False)),
+        thread_from_s=case((run, func.coalesce(pa.run_break_s + THREAD_WINDOW_DAYS * DAY, 0)), else_=None),
+        thread_until_s=case((run, pa.third_touch_s + THREAD_WINDOW_DAYS * DAY), else_=None),
+    )
+    if partner_ids is not None:
+        stmt = stmt.where(pa.partner_id.in_(sorted(set(partner_ids))))
+    return stmt
+
+
+def _stored_flags(now: datetime) -> dict:
+    """The rules as single comparisons of "now" with the stored moments (the dashboard path)."""
+    pa = PartnerActivity
+    now_s = seconds(now)
+    neglected = pa.due_s < now_s
+    single = or_(pa.contact_count < MIN_CONTACTS, and_(pa.thread_from_s < now_s, pa.thread_until_s >= now_s))
+    return {
+        "neglected": neglected, "due_soon": and_(pa.soon_s <= now_s, pa.due_s >= now_s),
+        "waiting_on_us": pa.waiting_s < now_s, "not_answering": pa.chase_s < now_s,
+        "burst_then_silence": and_(pa.burst.is_(True), neglected), "single_threaded": single,
+    }
+
+
 def _summary_scan(workspace_id: int, *columns, owner_id: int | None = None):
     """The eligible partners of a workspace, read from PartnerActivity only."""
     pa = PartnerActivity
@@ -161,55 +205,62 @@ class FlagRow:
 
 
 def flag_counts(session: Session, workspace_id: int, now: datetime, owner_id: int | None = None) -> dict[str, int]:
-    """How many partners carry each flag: one query (a scan of the workspace's summary rows)."""
-    c = _flag_columns(now, Defaults.of(session, workspace_id), _inputs_from_summary())
-    row = session.execute(
-        _summary_scan(workspace_id, *[func.coalesce(func.sum(c[f]), 0).label(f) for f in FLAGS], owner_id=owner_id)
-    ).one()
-    return {f: int(row._mapping[f]) for f in FLAGS}
+    """How many partners carry each flag: one statement of index-range counts (each flag is one
+    or two comparisons of "now" with the stored moments)."""
+    pa = PartnerActivity
+    now_s = seconds(now)
 
+    def count(*conditions):
+        return _summary_scan(workspace_id, func.count(), owner_id=owner_id).where(*conditions).scalar_subquery()
 
-def _sort_key(flag: str, f):
-    """Each list's order, ascending: longest waiting, longest chased, else most overdue first."""
-    if flag == "waiting_on_us":
-        return f.c.last_their_s * 1.0
-    if flag == "not_answering":
-        return f.c.third_our_s * 1.0
-    return -f.c.overdue_ratio
+    row = session.execute(select(
+        count(pa.due_s < now_s).label("neglected"),
+        count(pa.due_s >= now_s, pa.soon_s <= now_s).label("due_soon"),
+        count(pa.waiting_s < now_s).label("waiting_on_us"),
+        count(pa.chase_s < now_s).label("not_answering"),
+        count(pa.due_s < now_s, pa.burst.is_(True)).label("burst_then_silence"),
+        count(pa.contact_count < MIN_CONTACTS).label("few_contacts"),
+        count(pa.thread_until_s >= now_s, pa.thread_from_s < now_s, pa.contact_count >= MIN_CONTACTS).label("run"),
+    )).one()._mapping
+    counts = {f: int(row[f]) for f in FLAGS if f != "single_threaded"}
+    counts["single_threaded"] = int(row["few_contacts"]) + int(row["run"])
+    return counts
 
 
 def flag_overview(session: Session, workspace_id: int, now: datetime, *, owner_id: int | None = None,
                   limit: int = 10, flags=DASHBOARD_FLAGS,
                   with_counts: bool = True) -> tuple[dict[str, int], dict[str, list[FlagRow]]]:
-    """Counts per flag (one query) and the first `limit` partners of each flag, each list in its own
-    order (one query: the flags of every eligible partner are computed once in a materialised CTE,
-    each flag takes its top rows, and only those are joined to Partner and User for names)."""
+    """Counts per flag (one query) and the first `limit` partners of each flag (one UNION ALL
+    query; each branch walks a covering index — all but Neglected stop after `limit` matches — and
+    only the rows shown are joined to Partner and User for names).
+
+    Orders: Neglected by overdue ratio (highest first); Waiting on us by how long they have waited;
+    Not answering us by how long our three touches have gone unanswered; Burst then silence and
+    Single-threaded by how long they have been (or Due soon: how soon they will be) neglected."""
     pa = PartnerActivity
     now_s = seconds(now)
-    c = _flag_columns(now, Defaults.of(session, workspace_id), _inputs_from_summary())
-    f = _summary_scan(
-        workspace_id, pa.partner_id.label("partner_id"), c["cadence"].label("cadence"),
-        c["response_time"].label("response_time"), c["elapsed"].label("elapsed"),
-        c["ratio"].label("overdue_ratio"), pa.last_their_s.label("last_their_s"),
-        pa.third_our_s.label("third_our_s"), pa.ours_since_theirs.label("ours_since_theirs"),
-        c["contacts"].label("contacts"), c["one_contact_run"].label("one_contact_run"),
-        *[c[flag].label(flag) for flag in flags], owner_id=owner_id,
-    ).cte("flagged").prefix_with("MATERIALIZED")
+    conditions = _stored_flags(now)
+    anchor = func.coalesce(pa.last_touch_s, pa.created_s)
+    ratio = (literal(now_s) - anchor) * 1.0 / (pa.cadence_days * DAY)
+    sort_keys = {"neglected": -ratio, "waiting_on_us": pa.waiting_s, "not_answering": pa.chase_s}
     branches = []
     for flag in flags:
+        key = sort_keys.get(flag, pa.due_s)
         top = (
-            select(literal(flag).label("flag"), _sort_key(flag, f).label("sort_key"), f.c.partner_id, f.c.cadence,
-                   f.c.response_time, f.c.elapsed, f.c.overdue_ratio, f.c.last_their_s, f.c.ours_since_theirs,
-                   f.c.contacts, f.c.one_contact_run)
-            .where(f.c[flag] == 1).order_by(_sort_key(flag, f), f.c.partner_id).limit(limit)
+            _summary_scan(workspace_id, literal(flag).label("flag"), key.label("sort_key"),
+                          pa.partner_id.label("partner_id"), owner_id=owner_id)
+            .where(conditions[flag]).order_by(key, pa.partner_id).limit(limit)
         ).subquery()
         branches.append(select(top))
     top = union_all(*branches).subquery("top")
+    one_run = case((and_(pa.thread_from_s < now_s, pa.thread_until_s >= now_s), 1), else_=0)
     rows = session.execute(
-        select(top, Partner.name.label("name"), Partner.tier.label("tier"), pa.last_touch_at.label("last_touch_at"),
-               User.name.label("owner_name"))
-        .join(Partner, Partner.id == top.c.partner_id)
+        select(top.c.flag, top.c.partner_id, Partner.name, Partner.tier, User.name.label("owner_name"),
+               pa.cadence_days, pa.response_days, (literal(now_s) - anchor).label("elapsed"), ratio.label("ratio"),
+               pa.last_touch_at, pa.last_their_s, pa.ours_since_theirs, pa.contact_count, one_run.label("one_run"))
+        .select_from(top)
         .join(pa, pa.partner_id == top.c.partner_id)
+        .join(Partner, Partner.id == top.c.partner_id)
         .outerjoin(User, User.id == Partner.owner_id)
         .order_by(top.c.flag, top.c.sort_key, top.c.partner_id)
     ).all()
@@ -219,11 +270,11 @@ def flag_overview(session: Session, workspace_id: int, now: datetime, *, owner_i
         m = row._mapping
         lists[m["flag"]].append(FlagRow(
             flag=m["flag"], partner_id=m["partner_id"], name=m["name"], tier=m["tier"], owner_name=m["owner_name"],
-            cadence=int(m["cadence"]), response_time=int(m["response_time"]), days_since=int(m["elapsed"]) // DAY,
-            overdue_ratio=float(m["overdue_ratio"]), last_touch_at=_aware(m["last_touch_at"]),
+            cadence=int(m["cadence_days"]), response_time=int(m["response_days"]), days_since=int(m["elapsed"]) // DAY,
+            overdue_ratio=float(m["ratio"]), last_touch_at=_aware(m["last_touch_at"]),
             waiting_days=(now_s - int(m["last_their_s"])) // DAY if m["last_their_s"] is not None else 0,
-            ours_since_theirs=int(m["ours_since_theirs"]), contacts=int(m["contacts"]),
-            one_contact_run=bool(m["one_contact_run"]),
+            ours_since_theirs=int(m["ours_since_theirs"]), contacts=int(m["contact_count"]),
+            one_contact_run=bool(m["one_run"]),
         ))
     return counts, lists
 
@@ -367,7 +418,9 @@ def health_score(status: PartnerStatus, winwin: tuple[int, int] | None = None, *
     breadth = BREADTH_POINTS * min(status.contacts, BREADTH_FULL_AT) / BREADTH_FULL_AT
     components = [
         Component("recency", "Recency against cadence", recency, RECENCY_POINTS,
-                  f"{status.days_since} days since the last touch, cadence {status.cadence} days"),
+                  (f"{status.days_since} days since the last touch" if status.last_touch_at else
+                   f"never touched: {status.days_since} days since it was added")
+                  + f", cadence {status.cadence} days"),
         Component("reciprocity", "Reciprocity", reciprocity, RECIPROCITY_POINTS,
                   f"{ours} touches by us, {theirs} by them"),
         Component("breadth", "Contact breadth", breadth, BREADTH_POINTS,
@@ -400,7 +453,7 @@ def _winwin_by_partner(session: Session, workspace_id: int, partner_ids: list[in
     rows = session.execute(
         select(Deal.partner_id, func.sum(case((assessed, 1), else_=0)),
                func.sum(case((and_(assessed, both), 1), else_=0)))
-        .where(Deal.workspace_id == workspace_id, Deal.partner_id.in_(partner_ids))
+        .where(Deal.partner_id.in_(partner_ids))  # ids already limited to the workspace by the caller's query
         .group_by(Deal.partner_id)
     ).all()
     return {pid: (int(a or 0), int(b or 0)) for pid, a, b in rows}

@@ -86,6 +86,11 @@ class Summary:
     subtree_size: int = 1
     subtree_depth: int = 0
     direct_count: int = 0
+    # the recorded details of its referral
+    contact_id: int | None = None
+    contact_name: str | None = None
+    referred_on: date | None = None
+    note: str | None = None
 
     @property
     def generation(self) -> int:
@@ -123,6 +128,13 @@ class Report:
 
 # --- CTE building blocks ----------------------------------------------------------------------------
 
+def _in(column, workspace_id):
+    """`column == workspace_id` as a plain filter that no index is chosen for (`+ 0`): where a row is
+    found by its primary key or its referrer, SQLite (without ANALYZE statistics) would otherwise walk
+    the workspace index, making every lookup cost as much as the whole workspace."""
+    return column + 0 == workspace_id
+
+
 def _slashed(column):
     return literal("/").concat(cast(column, String)).concat("/")
 
@@ -136,13 +148,13 @@ def descendants_cte(workspace_id: int, start_ids, max_depth: int = MAX_DEPTH, na
     anchor = select(
         Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
         literal(0).label("depth"), _slashed(Partner.id).label("path"),
-    ).where(Partner.workspace_id == workspace_id, Partner.id.in_(start_ids))
+    ).where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     cte = anchor.cte(name, recursive=True)
     child = aliased(Partner, name="child")
     return cte.union_all(
         select(child.id, child.referred_by_id, cte.c.start_id, cte.c.depth + 1,
                cte.c.path.concat(cast(child.id, String)).concat("/"))
-        .where(child.referred_by_id == cte.c.id, child.workspace_id == workspace_id,
+        .where(child.referred_by_id == cte.c.id, _in(child.workspace_id, workspace_id),
                cte.c.depth < max_depth, ~cte.c.path.contains(_slashed(child.id)))
     )
 
@@ -154,10 +166,10 @@ def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name
     anchor = select(
         Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
         literal(0).label("up"), _slashed(Partner.id).label("path"),
-    ).where(Partner.workspace_id == workspace_id, Partner.id.in_(start_ids))
+    ).where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     cte = anchor.cte(name, recursive=True)
     parent = aliased(Partner, name="parent")
-    conditions = [parent.id == cte.c.parent_id, parent.workspace_id == workspace_id, cte.c.up < MAX_DEPTH,
+    conditions = [parent.id == cte.c.parent_id, _in(parent.workspace_id, workspace_id), cte.c.up < MAX_DEPTH,
                   ~cte.c.path.contains(_slashed(parent.id))]
     if stop_at is not None:
         conditions.append(cte.c.id != stop_at)
@@ -195,10 +207,24 @@ def ancestors(session: Session, workspace_id: int, partner_id: int) -> list[Node
 
 
 def summary(session: Session, workspace_id: int, partner_id: int) -> Summary:
-    chain = ancestors(session, workspace_id, partner_id)
+    """Ancestry, branch stats and the recorded referral details of a partner. One query."""
+    cte = ancestors_cte(workspace_id, [partner_id])
+    rows = session.execute(
+        select(*_node_columns(), cte.c.up, Referral.contact_id, Referral.referred_on, Referral.note,
+               Contact.name)
+        .join(cte, cte.c.id == Partner.id)
+        .outerjoin(Referral, Referral.partner_id == Partner.id)
+        .outerjoin(Contact, and_(Contact.id == Referral.contact_id, cte.c.up == 0))
+        .order_by(cte.c.up.desc())
+    ).all()
+    chain = [_node(row, depth) for depth, row in enumerate(rows)]
     me = chain[-1] if chain else Node(partner_id, "", "", False, None)
-    return Summary(partner_id=partner_id, ancestors=chain, subtree_size=me.subtree_size,
-                   subtree_depth=me.subtree_depth, direct_count=me.direct_count)
+    result = Summary(partner_id=partner_id, ancestors=chain, subtree_size=me.subtree_size,
+                     subtree_depth=me.subtree_depth, direct_count=me.direct_count)
+    if rows:
+        last = rows[-1]
+        result.contact_id, result.referred_on, result.note, result.contact_name = last[-4:]
+    return result
 
 
 def children(session: Session, workspace_id: int, partner_id: int) -> list[Node]:
@@ -206,7 +232,7 @@ def children(session: Session, workspace_id: int, partner_id: int) -> list[Node]
     rows = session.execute(
         select(*_node_columns())
         .outerjoin(Referral, Referral.partner_id == Partner.id)
-        .where(Partner.workspace_id == workspace_id, Partner.referred_by_id == partner_id)
+        .where(_in(Partner.workspace_id, workspace_id), Partner.referred_by_id == partner_id)
         .order_by(func.coalesce(Referral.subtree_size, 1).desc(), Partner.name_key, Partner.id)
     ).all()
     return [_node(row, 1) for row in rows]
@@ -240,15 +266,15 @@ def subtree_stats(session: Session, workspace_id: int, partner_ids) -> dict[int,
     return {start: (size, depth) for start, size, depth in rows}
 
 
-def tree(session: Session, workspace_id: int, focus_id: int, *, full_below: int = 400,
-         initial_depth: int = 3, max_nodes: int = 1200) -> list[Node]:
+def tree(session: Session, workspace_id: int, focus_id: int, *, full_below: int = 150,
+         probe_depth: int = 8, max_nodes: int = 200) -> list[Node]:
     """Nodes for the tree page: the focus and its descendants, depth relative to the focus.
 
-    A branch of up to `full_below` partners loads whole; a bigger one loads `initial_depth`
-    generations (fewer if that is more than `max_nodes`), the rest on demand. Two queries."""
+    A branch of up to `full_below` partners loads whole. A bigger one loads as many whole generations
+    as fit in `max_nodes` (at least two), the rest on demand. Two queries."""
     size = session.scalar(select(Referral.subtree_size).where(
-        Referral.workspace_id == workspace_id, Referral.partner_id == focus_id)) or 1
-    depth = MAX_DEPTH if size <= full_below else initial_depth
+        _in(Referral.workspace_id, workspace_id), Referral.partner_id == focus_id)) or 1
+    depth = MAX_DEPTH if size <= full_below else probe_depth
     nodes = descendants(session, workspace_id, focus_id, max_depth=depth, include_self=True)
     if size > full_below:
         per_depth = defaultdict(int)
@@ -276,7 +302,7 @@ def path_nodes(session: Session, workspace_id: int, focus_id: int, target_id: in
     rows = session.execute(
         select(*_node_columns())
         .outerjoin(Referral, Referral.partner_id == Partner.id)
-        .where(Partner.workspace_id == workspace_id, Partner.referred_by_id.in_(chain[:-1] or [-1]))
+        .where(_in(Partner.workspace_id, workspace_id), Partner.referred_by_id.in_(chain[:-1] or [-1]))
         .order_by(func.coalesce(Referral.subtree_size, 1).desc(), Partner.name_key, Partner.id)
     ).all()
     position = {pid: i for i, pid in enumerate(chain)}
@@ -290,7 +316,7 @@ def search_in_branch(session: Session, workspace_id: int, focus_id: int, q: str,
         return []
     pattern = like_pattern(q)
     is_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == focus_id,
-                                                            Referral.workspace_id == workspace_id)) == focus_id
+                                                            _in(Referral.workspace_id, workspace_id))) == focus_id
     if is_root:
         stmt = (select(*_node_columns(), Referral.generation)
                 .join(Referral, Referral.partner_id == Partner.id)
@@ -343,7 +369,7 @@ def changes(session: Session, workspace_id: int, partner_id: int, limit: int = 5
     return session.execute(
         select(ReferralChange, User.name.label("changed_by"))
         .outerjoin(User, User.id == ReferralChange.changed_by_id)
-        .where(ReferralChange.workspace_id == workspace_id, ReferralChange.partner_id == partner_id)
+        .where(_in(ReferralChange.workspace_id, workspace_id), ReferralChange.partner_id == partner_id)
         .order_by(ReferralChange.changed_at.desc(), ReferralChange.id.desc())
         .limit(limit)
     ).all()
@@ -353,7 +379,7 @@ def referral_details(session: Session, workspace_id: int, partner_id: int):
     """(Referral row or None, introducing Contact or None). One query."""
     row = session.execute(
         select(Referral, Contact).outerjoin(Contact, Contact.id == Referral.contact_id)
-        .where(Referral.workspace_id == workspace_id, Referral.partner_id == partner_id)
+        .where(_in(Referral.workspace_id, workspace_id), Referral.partner_id == partner_id)
     ).first()
     return (row.Referral, row.Contact) if row else (None, None)
 
@@ -362,6 +388,12 @@ def referral_details(session: Session, workspace_id: int, partner_id: int):
 
 def _won(Deal, workspace_id: int):
     return and_(Deal.workspace_id == workspace_id, Deal.stage == "won")
+
+
+def _won_of_members(Deal, workspace_id: int):
+    """Won deals, as a filter on deals found through their partner (a branch's members): the deals'
+    own workspace/stage index must not drive the query, or every won deal would be read."""
+    return and_(_in(Deal.workspace_id, workspace_id), Deal.stage.concat("") == "won")
 
 
 def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
@@ -374,17 +406,18 @@ def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
         return None
     if is_root is None:
         stored_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == partner_id,
-                                                                    Referral.workspace_id == workspace_id))
+                                                                    _in(Referral.workspace_id, workspace_id)))
         is_root = stored_root in (None, partner_id)
     if is_root:
         members = select(Referral.partner_id).where(Referral.workspace_id == workspace_id,
                                                     Referral.root_id == partner_id)
         stmt = select(Deal.currency, func.sum(Deal.amount)).where(
-            _won(Deal, workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members)))
+            _won_of_members(Deal, workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members)))
     else:
         cte = descendants_cte(workspace_id, [partner_id])
-        stmt = (select(Deal.currency, func.sum(Deal.amount)).join(cte, cte.c.id == Deal.partner_id)
-                .where(_won(Deal, workspace_id)))
+        stmt = (select(Deal.currency, func.sum(Deal.amount)).select_from(cte)
+                .join(Deal, Deal.partner_id == cte.c.id)
+                .where(_won_of_members(Deal, workspace_id)))
     rows = session.execute(stmt.group_by(Deal.currency).order_by(Deal.currency)).all()
     return [(currency, Decimal(amount)) for currency, amount in rows]
 
@@ -400,8 +433,8 @@ def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, 
         return result
     rows = session.execute(
         select(Referral.root_id, Deal.currency, func.sum(Deal.amount))
-        .join(Referral, Referral.partner_id == Deal.partner_id)
-        .where(_won(Deal, workspace_id), Referral.workspace_id == workspace_id, Referral.root_id.in_(ids))
+        .select_from(Referral).join(Deal, Deal.partner_id == Referral.partner_id)
+        .where(_won_of_members(Deal, workspace_id), Referral.workspace_id == workspace_id, Referral.root_id.in_(ids))
         .group_by(Referral.root_id, Deal.currency).order_by(Referral.root_id, Deal.currency)
     ).all()
     for root_id, currency, amount in rows:
@@ -411,8 +444,11 @@ def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, 
 
 # --- the report -------------------------------------------------------------------------------------
 
-def report(session: Session, workspace_id: int, now: datetime, top: int = 10) -> Report:
-    """Every number of the referrals report, in a fixed number of queries."""
+def report(session: Session, workspace_id: int, now: datetime, top: int = 10, revenue: bool = True) -> Report:
+    """Every number of the referrals report in five queries, each reading an index or the rows it
+    counts: sources, generations, both top-referrer lists, branch growth, and the branches listed.
+    With revenue=True also the top branches by won revenue (`branch_revenue`, which reads every won
+    deal: the page loads it on its own)."""
     from app.models.partner import SOURCES
 
     sources = dict(session.execute(
@@ -431,84 +467,99 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10) ->
     ).all()
     in_tree_total = sum(count for _g, count in generations)
     referred = sum(count for g, count in generations if g > 0)
+    branches = dict(generations).get(0, 0)  # generation 0 in a tree = the root of a branch
 
-    def top_by(column):
-        rows = session.execute(
-            select(*_node_columns()).join(Referral, Referral.partner_id == Partner.id)
-            .where(Referral.workspace_id == workspace_id, column > (1 if column is Referral.subtree_size else 0))
-            .order_by(column.desc(), Referral.subtree_depth.desc(), Partner.name_key).limit(top)
-        ).all()
-        return [_node(row, 0) for row in rows]
+    # Top referrers by direct referrals and by whole branch: one statement, two ranked lists.
+    def ranked(column, floor, tag):
+        return (select(literal(tag).label("list"), *_node_columns())
+                .join(Referral, Referral.partner_id == Partner.id)
+                .where(Referral.workspace_id == workspace_id, column > floor)
+                .order_by(column.desc(), Referral.subtree_depth.desc(), Partner.name_key).limit(top)
+                .subquery().select())
+    tops = session.execute(ranked(Referral.direct_count, 0, "direct")
+                           .union_all(ranked(Referral.subtree_size, 1, "size"))).all()
+    top_direct = [_node(row[1:], 0) for row in tops if row[0] == "direct"]
+    top_direct.sort(key=lambda n: (-n.direct_count, -n.subtree_depth, n.name.lower()))
+    top_descendants = [_node(row[1:], 0) for row in tops if row[0] == "size"]
+    top_descendants.sort(key=lambda n: (-n.subtree_size, -n.subtree_depth, n.name.lower()))
 
-    top_direct = top_by(Referral.direct_count)
-    top_descendants = top_by(Referral.subtree_size)
-
-    # Branches: each root with its referrals. Growing = gained a referral within the window
-    # (the recorded referral date, or when the referred partner was added if no date was given).
+    # Growth: referrals in the window per branch. Dated ones come from the referral-date index;
+    # undated ones fall back on when the referred partner was added.
     cutoff = now - timedelta(days=GROWTH_WINDOW_DAYS)
-    recent = or_(Referral.referred_on >= cutoff.date(),
-                 and_(Referral.referred_on.is_(None), Partner.created_at >= cutoff))
-    branch_rows = session.execute(
-        select(Referral.root_id, func.sum(case((recent, 1), else_=0)), func.max(Referral.referred_on))
-        .join(Partner, Partner.id == Referral.partner_id)
-        .where(Referral.workspace_id == workspace_id, Referral.generation > 0)
-        .group_by(Referral.root_id)
+    dated = select(Referral.root_id.label("root_id")).where(
+        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date(), Referral.generation > 0)
+    undated = (select(Referral.root_id.label("root_id")).join(Partner, Partner.id == Referral.partner_id)
+               .where(Referral.workspace_id == workspace_id, Referral.referred_on.is_(None),
+                      Referral.generation > 0, Partner.created_at >= cutoff))
+    recent = dated.union_all(undated).subquery()
+    growing_rows = session.execute(
+        select(recent.c.root_id, func.count()).group_by(recent.c.root_id)
+        .order_by(func.count().desc(), recent.c.root_id)
     ).all()
-    growing_rows = sorted((r for r in branch_rows if r[1]), key=lambda r: (-r[1], r[0]))
-    dead_rows = [r for r in branch_rows if not r[1]]
-    branches = len(branch_rows)
+    growing_ids = [root for root, _count in growing_rows]
 
-    # Names and sizes for the few branches listed (one query for both lists).
-    dead_rows.sort(key=lambda r: (r[2] or date.min), reverse=True)
-    listed_ids = [r[0] for r in growing_rows[:top]] + [r[0] for r in dead_rows[:top]]
-    named = {}
-    if listed_ids:
-        for row in session.execute(
-            select(*_node_columns()).outerjoin(Referral, Referral.partner_id == Partner.id)
-            .where(Partner.workspace_id == workspace_id, Partner.id.in_(listed_ids))
-        ).all():
-            named[row[0]] = _node(row, 0)
-    growing_list = [(named[r[0]], int(r[1]), r[2]) for r in growing_rows[:top] if r[0] in named]
-    dead_list = sorted(((named[r[0]], r[2]) for r in dead_rows[:top] if r[0] in named),
-                       key=lambda item: -item[0].subtree_size)
-
-    top_revenue = None
-    Deal = deal_model()
-    if Deal is not None:
-        rows = session.execute(
-            select(Referral.root_id, Deal.currency, func.sum(Deal.amount).label("amount"))
-            .join(Referral, Referral.partner_id == Deal.partner_id)
-            .where(_won(Deal, workspace_id), Referral.workspace_id == workspace_id)
-            .group_by(Referral.root_id, Deal.currency)
-        ).all()
-        per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
-        for root_id, currency, amount in rows:
-            per_currency[currency].append((root_id, Decimal(amount)))
-        wanted = set()
-        for currency, items in per_currency.items():
-            items.sort(key=lambda item: (-item[1], item[0]))
-            del items[top:]
-            wanted.update(root for root, _a in items)
-        nodes = {}
-        if wanted:
-            for row in session.execute(
-                select(*_node_columns()).outerjoin(Referral, Referral.partner_id == Partner.id)
-                .where(Partner.workspace_id == workspace_id, Partner.id.in_(wanted))
-            ).all():
-                nodes[row[0]] = _node(row, 0)
-        top_revenue = {currency: [(nodes[root], amount) for root, amount in items if root in nodes]
-                       for currency, items in sorted(per_currency.items())}
-        # only branches (a root that referred someone) count as referrers here
-        top_revenue = {c: [(n, a) for n, a in items if n.subtree_size > 1] for c, items in top_revenue.items()}
-        top_revenue = {c: items for c, items in top_revenue.items() if items}
+    # Names, sizes and last referral dates of every branch listed, plus the biggest dead ends
+    # (roots with no recent referral), in one statement.
+    listed = set(growing_ids[:top])
+    last_on = (select(func.max(Referral.referred_on)).where(
+        Referral.workspace_id == workspace_id, Referral.root_id == Partner.id)
+        .correlate(Partner).scalar_subquery())
+    columns = (*_node_columns(), last_on)
+    named_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
+                  .where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(listed or [-1])))
+    dead_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
+                 .where(Referral.workspace_id == workspace_id, Referral.root_id == Referral.partner_id,
+                        Referral.subtree_size > 1, Partner.id.not_in(growing_ids or [-1]))
+                 .order_by(Referral.subtree_size.desc(), Referral.subtree_depth.desc(), Partner.id).limit(top))
+    named, dead_list = {}, []
+    for row in session.execute(named_stmt.union_all(dead_stmt.subquery().select())).all():
+        node, last = _node(row, 0), row[-1]
+        if node.id in listed and node.id not in named:
+            named[node.id] = (node, last)
+        elif node.id not in growing_ids:
+            dead_list.append((node, last))
+    dead_list.sort(key=lambda item: (-item[0].subtree_size, -item[0].subtree_depth, item[0].id))
+    growing_list = [(named[root][0], count, named[root][1]) for root, count in growing_rows[:top] if root in named]
+    top_revenue = branch_revenue(session, workspace_id, top) if revenue else None
 
     return Report(
         total_partners=total, referred_partners=referred, lone_partners=max(0, total - in_tree_total),
-        branches=branches, growing=len(growing_rows), dead_ends=len(dead_rows),
+        branches=branches, growing=len(growing_ids), dead_ends=max(0, branches - len(growing_ids)),
         generations=[(g, c) for g, c in generations], top_direct=top_direct,
         top_descendants=top_descendants, top_revenue=top_revenue, sources=source_rows,
-        growing_branches=growing_list, dead_branches=dead_list,
+        growing_branches=growing_list, dead_branches=dead_list[:top],
     )
+
+
+def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[str, list[tuple[Node, Decimal]]] | None:
+    """Top branches by won revenue, per currency (None without deals). Two queries."""
+    Deal = deal_model()
+    if Deal is None:
+        return None
+    rows = session.execute(
+        select(Referral.root_id, Deal.currency, func.sum(Deal.amount).label("amount"))
+        .join(Referral, Referral.partner_id == Deal.partner_id)
+        .where(_won(Deal, workspace_id), Referral.workspace_id == workspace_id,
+               or_(Referral.generation > 0, Referral.subtree_size > 1))
+        .group_by(Referral.root_id, Deal.currency)
+    ).all()
+    per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for root_id, currency, amount in rows:
+        per_currency[currency].append((root_id, Decimal(amount)))
+    wanted = set()
+    for items in per_currency.values():
+        items.sort(key=lambda item: (-item[1], item[0]))
+        del items[top:]
+        wanted.update(root for root, _a in items)
+    nodes = {}
+    if wanted:
+        for row in session.execute(
+            select(*_node_columns()).join(Referral, Referral.partner_id == Partner.id)
+            .where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(wanted))
+        ).all():
+            nodes[row[0]] = _node(row, 0)
+    return {currency: [(nodes[root], amount) for root, amount in items if root in nodes]
+            for currency, items in sorted(per_currency.items())}
 
 
 # --- changing the tree ------------------------------------------------------------------------------
@@ -562,7 +613,7 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
         others = dict(session.execute(
             select(child.referred_by_id, func.max(func.coalesce(Referral.subtree_depth, 0)))
             .outerjoin(Referral, Referral.partner_id == child.id)
-            .where(child.workspace_id == workspace_id, child.referred_by_id.in_(chain),
+            .where(_in(child.workspace_id, workspace_id), child.referred_by_id.in_(chain),
                    child.id.not_in(chain + [partner_id]))
             .group_by(child.referred_by_id)
         ).all())
@@ -621,7 +672,7 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         if referrer_id == partner.id:
             raise ServiceError("A partner cannot refer itself.", field="referred_by_id")
         referrer = session.scalar(select(Partner).where(Partner.id == referrer_id,
-                                                        Partner.workspace_id == workspace_id))
+                                                        _in(Partner.workspace_id, workspace_id)))
         if referrer is None:
             raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
         if referrer.archived_at is not None and referrer_id != old_id:
@@ -639,7 +690,7 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         if contact_id is not None:
             ok = referrer is not None and session.scalar(select(Contact.id).where(
                 Contact.id == contact_id, Contact.partner_id == referrer.id,
-                Contact.workspace_id == workspace_id, Contact.removed_at.is_(None)))
+                _in(Contact.workspace_id, workspace_id), Contact.removed_at.is_(None)))
             if not ok:
                 raise ServiceError("Choose one of the referrer's current contacts, or nobody.", field="contact_id")
         if referred_on is not None and referred_on > now.date():

@@ -19,6 +19,16 @@ def _now():
     return datetime.now(timezone.utc)
 
 
+def _contact_choices(form, partner, version):
+    """The partner's current contacts, plus the one the current version names if it was removed since
+    (an unchanged form must save)."""
+    contacts = list(current_contacts(db.session, partner.id))
+    if version is not None and version.agreed_by_contact_id and \
+            all(c.id != version.agreed_by_contact_id for c in contacts) and version.agreed_by is not None:
+        contacts.append(version.agreed_by)
+    form.set_contact_choices(contacts)
+
+
 def _page(partner, form, terms, version, *, status=200):
     entries, contact_names = terms_service.history(db.session, partner.id)
     return render("terms/tab.html", status=status, partner=partner, form=form, terms=terms, current=version,
@@ -32,7 +42,7 @@ def show(partner_id):
     terms, version = terms_service.current(db.session, partner.id)
     form = TermsForm(obj=version, formdata=None)
     form.version.data = str(terms.version if terms else 0)
-    form.set_contact_choices(current_contacts(db.session, partner.id))
+    _contact_choices(form, partner, version)
     return _page(partner, form, terms, version)
 
 
@@ -40,7 +50,7 @@ def show(partner_id):
 def save(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     form = TermsForm()
-    form.set_contact_choices(current_contacts(db.session, partner.id))
+    _contact_choices(form, partner, terms_service.current(db.session, partner.id)[1])
     if form.validate_on_submit():
         try:
             expected = int(form.version.data or 0)

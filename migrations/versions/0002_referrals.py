@@ -40,7 +40,8 @@ def upgrade():
         batch_op.create_index('ix_referral_ws_direct', ['workspace_id', 'direct_count'], unique=False)
         batch_op.create_index('ix_referral_ws_generation', ['workspace_id', 'generation'], unique=False)
         batch_op.create_index('ix_referral_ws_root', ['workspace_id', 'root_id'], unique=False)
-        batch_op.create_index('ix_referral_ws_size', ['workspace_id', 'subtree_size', 'subtree_depth'], unique=False)
+        batch_op.create_index('ix_referral_ws_referred_on', ['workspace_id', 'referred_on'], unique=False)
+        batch_op.create_index('ix_referral_ws_size', ['workspace_id', 'subtree_size', 'subtree_depth', 'root_id'], unique=False)
 
     op.create_table('referral_change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -73,6 +74,7 @@ def downgrade():
     op.drop_table('referral_change')
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.drop_index('ix_referral_ws_size')
+        batch_op.drop_index('ix_referral_ws_referred_on')
         batch_op.drop_index('ix_referral_ws_root')
         batch_op.drop_index('ix_referral_ws_generation')
         batch_op.drop_index('ix_referral_ws_direct')

@@ -49,6 +49,26 @@ def upgrade():
         batch_op.create_index('ix_deal_ws_stage_closed', ['workspace_id', 'stage', 'closed_on', 'currency', 'amount'], unique=False)
         batch_op.create_index('ix_deal_ws_stage_updated', ['workspace_id', 'stage', 'updated_at'], unique=False)
         batch_op.create_index('ix_deal_ws_updated', ['workspace_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_deal_ws_amount', ['workspace_id', 'amount'], unique=False)
+        batch_op.create_index('ix_deal_ws_expected', ['workspace_id', 'expected_close_on'], unique=False)
+        batch_op.create_index('ix_deal_ws_closed', ['workspace_id', 'closed_on'], unique=False)
+
+    op.create_table('deal_total',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('stage', sa.String(length=16), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('month', sa.Date(), nullable=True),
+    sa.Column('deal_count', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['user.id'], name=op.f('fk_deal_total_owner_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_deal_total_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_total'))
+    )
+    with op.batch_alter_table('deal_total', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deal_total_workspace_id'), ['workspace_id'], unique=False)
+        batch_op.create_index('ix_deal_total_ws_stage_month', ['workspace_id', 'stage', 'month'], unique=False)
 
     op.create_table('statement_link',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -173,7 +193,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_statement_link_referrer_id'))
 
     op.drop_table('statement_link')
+    with op.batch_alter_table('deal_total', schema=None) as batch_op:
+        batch_op.drop_index('ix_deal_total_ws_stage_month')
+        batch_op.drop_index(batch_op.f('ix_deal_total_workspace_id'))
+
+    op.drop_table('deal_total')
     with op.batch_alter_table('deal', schema=None) as batch_op:
+        batch_op.drop_index('ix_deal_ws_closed')
+        batch_op.drop_index('ix_deal_ws_expected')
+        batch_op.drop_index('ix_deal_ws_amount')
         batch_op.drop_index('ix_deal_ws_updated')
         batch_op.drop_index('ix_deal_ws_stage_updated')
         batch_op.drop_index('ix_deal_ws_stage_closed')

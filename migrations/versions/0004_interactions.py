@@ -67,12 +67,25 @@ def upgrade():
     sa.Column('run_contact_id', sa.Integer(), nullable=True),
     sa.Column('run_length', sa.Integer(), nullable=False),
     sa.Column('run_break_s', sa.BigInteger(), nullable=True),
+    sa.Column('cadence_days', sa.Integer(), nullable=False),
+    sa.Column('response_days', sa.Integer(), nullable=False),
+    sa.Column('due_s', sa.BigInteger(), nullable=False),
+    sa.Column('soon_s', sa.BigInteger(), nullable=False),
+    sa.Column('waiting_s', sa.BigInteger(), nullable=True),
+    sa.Column('chase_s', sa.BigInteger(), nullable=True),
+    sa.Column('burst', sa.Boolean(), nullable=False),
+    sa.Column('thread_from_s', sa.BigInteger(), nullable=True),
+    sa.Column('thread_until_s', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_partner_activity_partner_id_partner'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_partner_activity_workspace_id_workspace'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('partner_id', name=op.f('pk_partner_activity'))
     )
     with op.batch_alter_table('partner_activity', schema=None) as batch_op:
-        batch_op.create_index('ix_partner_activity_ws_eligible_owner', ['workspace_id', 'eligible', 'owner_id'], unique=False)
+        batch_op.create_index('ix_partner_activity_ws_chase', ['workspace_id', 'eligible', 'chase_s', 'owner_id'], unique=False)
+        batch_op.create_index('ix_partner_activity_ws_contacts', ['workspace_id', 'eligible', 'contact_count', 'owner_id'], unique=False)
+        batch_op.create_index('ix_partner_activity_ws_due', ['workspace_id', 'eligible', 'due_s', 'soon_s', 'burst', 'last_touch_s', 'created_s', 'cadence_days', 'contact_count', 'thread_from_s', 'thread_until_s', 'owner_id'], unique=False)
+        batch_op.create_index('ix_partner_activity_ws_thread', ['workspace_id', 'eligible', 'thread_until_s', 'thread_from_s', 'contact_count', 'owner_id'], unique=False)
+        batch_op.create_index('ix_partner_activity_ws_waiting', ['workspace_id', 'eligible', 'waiting_s', 'owner_id'], unique=False)
     op.create_table('touch_week',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workspace_id', sa.Integer(), nullable=False),
@@ -86,19 +99,25 @@ def upgrade():
     with op.batch_alter_table('touch_week', schema=None) as batch_op:
         batch_op.create_index('ix_touch_week_ws_week', ['workspace_id', 'week_start'], unique=False)
 
-    # Existing partners get their rows (contacts counted; no interactions exist yet).
+    # Existing partners get their rows: contacts counted, no interactions yet, so a partner is
+    # neglected `cadence` days after it was added (the rules of app/services/neglect.py).
     bind = op.get_bind()
     epoch = ("CAST(strftime('%s', p.created_at) AS INTEGER)" if bind.dialect.name == "sqlite"
              else "CAST(floor(extract(epoch from p.created_at)) AS BIGINT)")
+    cadence = ("COALESCE(p.cadence_days, CASE p.tier WHEN 'A' THEN w.cadence_a_days "
+               "WHEN 'B' THEN w.cadence_b_days ELSE w.cadence_c_days END)")
+    window = f"CASE WHEN {cadence} * 17280 > 172800 THEN {cadence} * 17280 ELSE 172800 END"
     op.execute(
         "INSERT INTO partner_activity (partner_id, workspace_id, created_s, eligible, owner_id, tier, "
         "cadence_override, response_override, contact_count, touch_count, our_count, their_count, "
-        "ours_since_theirs, run_length) "
+        "ours_since_theirs, run_length, cadence_days, response_days, due_s, soon_s, burst) "
         f"SELECT p.id, p.workspace_id, {epoch}, "
         "(p.archived_at IS NULL AND p.status NOT IN ('ended') AND NOT p.no_prospects), "
         "p.owner_id, p.tier, p.cadence_days, p.response_time_days, "
-        "(SELECT COUNT(*) FROM contact c WHERE c.partner_id = p.id AND c.removed_at IS NULL), 0, 0, 0, 0, 0 "
-        "FROM partner p"
+        "(SELECT COUNT(*) FROM contact c WHERE c.partner_id = p.id AND c.removed_at IS NULL), 0, 0, 0, 0, 0, "
+        f"{cadence}, COALESCE(p.response_time_days, w.response_time_days), "
+        f"{epoch} + {cadence} * 86400, {epoch} + {cadence} * 86400 - {window}, (1 = 0) "
+        "FROM partner p JOIN workspace w ON w.id = p.workspace_id"
     )
 
 
@@ -108,7 +127,11 @@ def downgrade():
 
     op.drop_table('touch_week')
     with op.batch_alter_table('partner_activity', schema=None) as batch_op:
-        batch_op.drop_index('ix_partner_activity_ws_eligible_owner')
+        batch_op.drop_index('ix_partner_activity_ws_waiting')
+        batch_op.drop_index('ix_partner_activity_ws_thread')
+        batch_op.drop_index('ix_partner_activity_ws_due')
+        batch_op.drop_index('ix_partner_activity_ws_contacts')
+        batch_op.drop_index('ix_partner_activity_ws_chase')
 
     op.drop_table('partner_activity')
     with op.batch_alter_table('interaction', schema=None) as batch_op:

@@ -23,6 +23,7 @@ PARTNER_INDEXES = {
     'ix_partner_ws_archived_source': ['workspace_id', 'archived_at', 'source'],
     'ix_partner_ws_archived_owner': ['workspace_id', 'archived_at', 'owner_id'],
     'ix_partner_ws_archived_contacts': ['workspace_id', 'archived_at', 'contact_count'],
+    'ix_partner_ws_filters': ['workspace_id', 'archived_at', 'status', 'tier', 'source', 'owner_id'],
 }
 
 

@@ -6,7 +6,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target || target.id !== "pipeline") return;
-    var card = target.querySelector("[data-focus-after-swap]");
+    // outerHTML swap: the target is the replaced element, so look the new board up again
+    var board = document.getElementById("pipeline");
+    var card = board && board.querySelector("[data-focus-after-swap]");
     if (!card) return;
     var invalid = card.querySelector("[aria-invalid=true]");
     (invalid || card).focus();

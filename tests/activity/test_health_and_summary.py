@@ -58,8 +58,11 @@ def test_health_score_includes_win_win_once_deals_are_assessed(factories, worksp
 def snapshot(workspace_id):
     rows = db.session.scalars(select(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id)
                               .order_by(PartnerActivity.partner_id)).all()
-    return [(r.partner_id, r.workspace_id, r.created_s, r.contact_count,
-             *(getattr(r, f) for f in PartnerActivity.SUMMARY_FIELDS)) for r in rows]
+    from app.services.neglect import DERIVED_FIELDS
+
+    return [(r.partner_id, r.workspace_id, r.created_s, r.eligible, r.owner_id, r.tier, r.cadence_override,
+             r.response_override, r.contact_count, *(getattr(r, f) for f in PartnerActivity.SUMMARY_FIELDS),
+             *(getattr(r, f) for f in DERIVED_FIELDS)) for r in rows]
 
 
 def week_snapshot(workspace_id):

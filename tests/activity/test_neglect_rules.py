@@ -275,3 +275,23 @@ def test_other_workspaces_are_not_counted(factories, workspace, other, now):
     db.session.commit()
     assert neglect.flag_counts(db.session, workspace.id, now)["neglected"] == 0
     assert neglect.flag_counts(db.session, other["workspace"].id, now)["neglected"] == 1
+
+
+def test_dashboard_follows_terms_tier_and_settings_changes(factories, workspace, now):
+    partner, _ = aged_partner(factories, workspace, now, tier="B")
+    touch(partner, now, 20)
+    assert not flags_of(partner, now)["neglected"]
+    partner.cadence_days = 10  # the terms service mirrors the agreed cadence here
+    db.session.commit()
+    assert flags_of(partner, now)["neglected"]
+    partner.cadence_days = None
+    partner.tier = "A"  # 14 days
+    db.session.commit()
+    assert flags_of(partner, now)["neglected"]
+    workspace.cadence_a_days = 25
+    db.session.commit()
+    assert not flags_of(partner, now)["neglected"] and flags_of(partner, now)["due_soon"]
+    partner.response_time_days = 30
+    partner.owner_id = None
+    db.session.commit()
+    assert neglect.flag_counts(db.session, workspace.id, now)["due_soon"] == 1

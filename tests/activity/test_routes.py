@@ -269,3 +269,15 @@ def test_help_page_documents_the_rules(logged_in):
     for text in ("Neglected", "Due soon", "Waiting on us", "Not answering us", "Burst then silence",
                  "Single-threaded", "Health score", "40 × clamp(2 − overdue ratio, 0, 1)", "180 days", "14 days"):
         assert text in page
+
+
+def test_dashboard_row_loads_its_quick_log_box(logged_in, factories, workspace, real_now, hx):
+    partner, _ = aged_partner(factories, workspace, real_now, tier="C")
+    touch(partner, real_now, 70)
+    page = logged_in.get("/dashboard").get_data(as_text=True)
+    assert f"/partners/{partner.id}/quick-log?compact=1" in page  # loaded when "Log…" is opened
+    box = logged_in.get(f"/partners/{partner.id}/quick-log?compact=1&box=-neglected%22%3E", headers=hx)
+    body = box.get_data(as_text=True)
+    assert box.status_code == 200 and "<html" not in body
+    assert f'id="quick-log-{partner.id}-neglected"' in body  # the suffix keeps only safe characters
+    assert 'value="60" selected' in body or '<option selected value="60">' in body

@@ -94,6 +94,6 @@ def test_list_view_loads_a_folded_branch_with_htmx(page, live_server, register_a
     box = summary.bounding_box()
     summary.click(position={"x": box["width"] - 12, "y": box["height"] / 2})
     item = page.locator(f"#branch-{ids['L3']}")
-    item.get_by_role("link", name="Show 1 referral").click()
+    item.get_by_role("link", name="Show referrals (1)").click()
     page.locator(f"#branch-{ids['L4']}").wait_for()
     assert page.locator(f"#branch-{ids['L5']}").count() == 1  # two generations come at once

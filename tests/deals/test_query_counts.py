@@ -45,6 +45,7 @@ def two_sizes(app, factories, workspace, now):
             db.session.execute(db.text("DELETE FROM commission"))
             db.session.execute(db.text("DELETE FROM statement_link"))
             db.session.execute(db.text("DELETE FROM deal"))
+            db.session.execute(db.text("DELETE FROM deal_total"))
             db.session.commit()
             referrers = populate(factories, workspace, now, size)
             results.append(url_for_data(referrers))

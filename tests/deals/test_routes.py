@@ -332,3 +332,27 @@ def test_revoke_link_from_the_tab(logged_in, workspace, factories, now, other):
     db.session.expire_all()
     assert db.session.get(StatementLink, link.id).revoked_at is not None
     assert db.session.get(StatementLink, their_link.id).revoked_at is None
+
+
+def test_pay_without_javascript_redirects_back(logged_in, workspace, factories, now):
+    referrer, client, deal = _won_referral(factories, workspace, now)
+    entry = db.session.scalar(select(Commission))
+    response = logged_in.post("/ledger/pay", data={"ids": [str(entry.id)], "paid_on": "2026-11-20", "scope": "partner",
+                                                   "referrer": str(referrer.id), "status": "owed"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/partners/{referrer.id}/commissions?status=owed"
+    assert "1 marked as paid" in logged_in.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_terms_naming_a_removed_contact_can_still_be_saved(logged_in, workspace, factories, now):
+    partner = factories.partner(workspace)
+    contact = factories.contact(partner, name="Gone Later")
+    give_terms(partner, "10", now=now, agreed_by_contact_id=contact.id)
+    contact.removed_at = now
+    db.session.commit()
+    html = logged_in.get(f"/partners/{partner.id}/terms").get_data(as_text=True)
+    assert "Gone Later" in html
+    response = logged_in.post(f"/partners/{partner.id}/terms", data={
+        "version": "1", "commission_rate": "11", "agreed_by_contact_id": str(contact.id)})
+    assert response.status_code == 302
+    assert count(TermsVersion) == 2

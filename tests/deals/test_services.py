@@ -351,3 +351,50 @@ def _data(deal, **changes):
         "value_to_partner", "value_to_partner_note", "lost_reason", "notes")}
     data.update(changes)
     return data
+
+
+# --- running totals -----------------------------------------------------------------------------
+
+def _totals_table(workspace_id):
+    from app.models import DealTotal
+
+    rows = db.session.execute(
+        select(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month,
+               func.sum(DealTotal.deal_count), func.sum(DealTotal.amount))
+        .where(DealTotal.workspace_id == workspace_id)
+        .group_by(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month)
+    ).all()
+    return {(o, s, c, m): (n, commissions._money(a)) for o, s, c, m, n, a in rows if n}
+
+
+def test_running_totals_match_a_recompute(workspace, user, factories, now):
+    a = factories.partner(workspace)
+    b = factories.partner(workspace)
+    d1 = make_deal(a, now=now, amount="100", stage="proposal", owner_id=user.id)
+    d2 = make_deal(a, now=now, amount="250.55", currency="USD", stage="won")
+    d3 = make_deal(b, now=now, amount="40", stage="lead")
+    make_deal(b, now=now, amount="60", stage="won")
+    deals.move_deal(db.session, d1, "won", now)
+    deals.update_deal(db.session, d2, {**_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
+                      now + timedelta(days=40))
+    deals.move_deal(db.session, d3, "lost", now + timedelta(days=40), lost_reason="No budget")
+    db.session.commit()
+    db.session.delete(db.session.get(Partner, b.id))  # its deals go with it
+    db.session.commit()
+    incremental = _totals_table(workspace.id)
+    deals.recompute_totals(db.session, workspace.id)
+    db.session.commit()
+    assert incremental == _totals_table(workspace.id)
+    month = now.date().replace(day=1)
+    assert incremental == {(user.id, "won", "EUR", month): (2, Decimal("400.00"))}
+    board = deals.pipeline(db.session, workspace.id, deals.BoardFilters(), now.date())
+    assert board.totals["won"].count == 2 and board.totals["won"].sums == {"EUR": Decimal("400.00")}
+
+
+def test_recompute_command(runner, workspace, factories, now):
+    make_deal(factories.partner(workspace), now=now, amount="5", stage="lead")
+    db.session.execute(db.text("DELETE FROM deal_total"))
+    db.session.commit()
+    result = runner.invoke(args=["deals", "recompute"])
+    assert result.exit_code == 0 and "1 total rows" in result.output
+    assert deals.summary_totals(db.session, workspace.id)["lead"].sums == {"EUR": Decimal("5.00")}

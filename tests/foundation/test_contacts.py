@@ -167,3 +167,44 @@ def test_service_add_strips_and_lowercases(session, partner, now):
                                                              "role": "  "}, now)
     assert (contact.name, contact.email, contact.role) == ("Spacey", "a@b.com", None)
     assert session.scalar(select(func.count(Contact.id))) == 1
+
+
+def test_partner_contact_count_follows_contacts(logged_in, session, partner, factories, now):
+    from app.models import Partner
+
+    def count():
+        session.expire_all()
+        return session.get(Partner, partner.id).contact_count
+
+    updated = session.get(Partner, partner.id).updated_at
+    logged_in.post(f"/partners/{partner.id}/contacts", headers=HX, data={"name": "One"})
+    logged_in.post(f"/partners/{partner.id}/contacts", headers=HX, data={"name": "Two"})
+    assert count() == 2
+    one = session.scalar(select(Contact).where(Contact.name == "One"))
+    logged_in.post(f"/partners/{partner.id}/contacts/{one.id}/remove", headers=HX)
+    assert count() == 1
+    logged_in.post(f"/partners/{partner.id}/contacts/{one.id}/restore", headers=HX)
+    assert count() == 2
+    logged_in.post(f"/partners/{partner.id}/contacts/{one.id}", headers=HX, data={"name": "One renamed"})
+    assert count() == 2
+    session.delete(session.get(Contact, one.id))
+    session.commit()
+    assert count() == 1
+    assert session.get(Partner, partner.id).updated_at == updated  # bookkeeping is not an edit
+
+
+def test_contact_count_of_demo_data(session, workspace, now):
+    import random
+
+    from app.models import Partner
+    from app.services.demo import DemoContext, people
+
+    ctx = DemoContext(session=session, workspace=workspace, rng=random.Random(3), now=now, partners=40)
+    people.members_step(ctx)
+    people.partners_step(ctx)
+    session.commit()
+    stored = dict(session.execute(select(Partner.id, Partner.contact_count)
+                                  .where(Partner.workspace_id == workspace.id)).all())
+    counted = dict(session.execute(select(Contact.partner_id, func.count(Contact.id))
+                                   .where(Contact.workspace_id == workspace.id).group_by(Contact.partner_id)).all())
+    assert stored == {pid: counted.get(pid, 0) for pid in stored}

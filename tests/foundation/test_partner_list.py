@@ -211,3 +211,64 @@ def test_list_service_counts_and_pages(session, workspace, factories):
     page = list_partners(session, workspace.id, PartnerFilters(page=2), per_page=3)
     assert page.total == 7 and page.pages == 3 and page.has_prev and page.has_next
     assert [row.Partner.name for row in page.items] == ["S3", "S4", "S5"]
+
+
+def test_sorting_by_owner_keeps_partners_of_departed_owners(logged_in, session, book, workspace, factories):
+    from sqlalchemy import select
+
+    from app.models import Membership
+    from app.services import accounts
+
+    zed = factories.member(workspace, name="Zed Leaver")
+    factories.partner(workspace, name="Fir Left Behind", owner_id=zed.id)
+    accounts.remove_member(session, session.scalar(select(Membership).where(Membership.user_id == zed.id)))
+    session.commit()
+    asc = _names(logged_in.get("/partners/?sort=owner&dir=asc", headers=HX))
+    desc = _names(logged_in.get("/partners/?sort=owner&dir=desc", headers=HX))
+    # members by name, then owners who left, then nobody
+    assert asc == ["Alder Agency", "Dogwood Design", "Birch Bakery", "Fir Left Behind", "Cedar Consulting"]
+    assert desc == ["Birch Bakery", "Dogwood Design", "Alder Agency", "Fir Left Behind", "Cedar Consulting"]
+
+
+def test_sorting_by_owner_pages_through_everyone(logged_in, workspace, user, factories):
+    ann = factories.member(workspace, name="Ann Member")
+    for i in range(30):
+        factories.partner(workspace, name=f"P{i:02d}", owner_id=(ann.id, user.id, None)[i % 3])
+    first = _names(logged_in.get("/partners/?sort=owner", headers=HX))
+    second = _names(logged_in.get("/partners/?sort=owner&page=2", headers=HX))
+    assert len(first) == 25 and len(second) == 5 and not set(first) & set(second)
+    assert first[:10] == [f"P{i:02d}" for i in range(0, 30, 3)]  # Ann's, by id
+    assert second == [f"P{i:02d}" for i in range(17, 30, 3)]     # the tail of nobody's
+
+
+def test_count_is_capped_on_huge_books(session, workspace, monkeypatch):
+    from sqlalchemy import insert
+
+    from app.models import Partner
+    from app.services import partners as partner_service
+
+    monkeypatch.setattr(partner_service, "COUNT_CAP", 40)
+    session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}",
+                                       "name_key": f"bulk {i:03d}"} for i in range(60)])
+    session.commit()
+    first = list_partners(session, workspace.id, PartnerFilters(), per_page=25)
+    assert first.capped and first.total == 40 and first.has_next
+    last = list_partners(session, workspace.id, PartnerFilters(page=3), per_page=25)
+    assert [r.Partner.name for r in last.items] == [f"Bulk {i:03d}" for i in range(50, 60)]
+    assert not last.has_next and last.has_prev
+    searched = list_partners(session, workspace.id, PartnerFilters(q="bulk 05"), per_page=25)
+    assert not searched.capped and searched.total == 10
+
+
+def test_capped_count_is_shown_as_more_than(logged_in, session, workspace, monkeypatch):
+    from sqlalchemy import insert
+
+    from app.models import Partner
+    from app.services import partners as partner_service
+
+    monkeypatch.setattr(partner_service, "COUNT_CAP", 40)
+    session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}",
+                                       "name_key": f"bulk {i:03d}"} for i in range(60)])
+    session.commit()
+    text = logged_in.get("/partners/").get_data(as_text=True)
+    assert "More than 40 partners" in text and "Page 1" in text and 'rel="next"' in text

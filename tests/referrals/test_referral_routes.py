@@ -166,6 +166,10 @@ def test_forest_tree_and_report_pages(logged_in, family):
     assert "Grand Kid" in branch and "<html" not in branch
     report = text(logged_in.get("/referrals/report"))
     assert "Partners per generation" in report and "Rooty Roots" in report
+    # revenue by branch loads on its own (it reads every won deal); ?revenue=1 shows it inline
+    assert 'hx-get="/referrals/report/revenue"' in report
+    assert "Branches by won revenue" in text(logged_in.get("/referrals/report/revenue", headers={"HX-Request": "true"}))
+    assert "No won deals in any branch yet" in text(logged_in.get("/referrals/report?revenue=1"))
 
 
 def test_other_workspace_ids_answer_404(logged_in, family, other):
@@ -189,35 +193,39 @@ def test_a_partner_outside_the_branch_is_not_revealed(logged_in, family):
 # --- constant queries whatever the data size -----------------------------------------------------------
 
 def _queries(client, count_queries, url):
+    db.session.remove()  # each request starts with an empty session, as in production
     with count_queries() as counter:
         response = client.get(url)
     assert response.status_code == 200, url
     return counter.count
 
 
-def _page_counts(client, workspace, count_queries):
-    root = rt.forest(db.session, workspace.id).items[0]
-    deep = db.session.scalar(select(Referral.partner_id).where(Referral.workspace_id == workspace.id)
+def _page_counts(client, ws_id, count_queries):
+    root = rt.forest(db.session, ws_id).items[0]
+    deep = db.session.scalar(select(Referral.partner_id).where(Referral.workspace_id == ws_id)
                              .order_by(Referral.generation.desc()).limit(1))
+    on_path = bool(rt.path_nodes(db.session, ws_id, root.id, deep)[0])
     return {
         "tree": _queries(client, count_queries, f"/referrals/tree/{root.id}"),
         "forest": _queries(client, count_queries, "/referrals/"),
         "forest page 2": _queries(client, count_queries, "/referrals/?page=2"),
         "report": _queries(client, count_queries, "/referrals/report"),
+        "report revenue": _queries(client, count_queries, "/referrals/report/revenue"),
         "tab": _queries(client, count_queries, f"/partners/{deep}/referrals"),
         "overview": _queries(client, count_queries, f"/partners/{deep}"),
         "nodes": _queries(client, count_queries, f"/referrals/tree/{root.id}/nodes.json"),
         "branch": _queries(client, count_queries, f"/referrals/tree/{root.id}/branch"),
         "path": _queries(client, count_queries, f"/referrals/tree/{root.id}/path/{deep}.json")
-        if rt.path_nodes(db.session, workspace.id, root.id, deep)[0] else 0,
+        if on_path else 0,
     }
 
 
 def test_query_counts_do_not_grow_with_the_data(logged_in, workspace, count_queries):
+    ws_id = workspace.id
     random_forest(workspace, 80, seed=11, roots=30)
     logged_in.get("/referrals/")  # warm up: a new connection's own setup statements are not the page's
-    small = _page_counts(logged_in, workspace, count_queries)
-    random_forest(workspace, 2500, seed=12, roots=30)  # a 30x bigger genealogy, deeper and wider
-    big = _page_counts(logged_in, workspace, count_queries)
+    small = _page_counts(logged_in, ws_id, count_queries)
+    random_forest(db.session.get(type(workspace), ws_id), 2500, seed=12, roots=30)  # 30x bigger, deeper, wider
+    big = _page_counts(logged_in, ws_id, count_queries)
     assert small == big
     assert all(count <= 10 for count in big.values()), big

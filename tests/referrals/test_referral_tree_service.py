@@ -211,7 +211,7 @@ def test_ten_thousand_partner_forest(workspace, now, count_queries):
 def test_tree_loads_big_branches_a_few_generations_deep(workspace, now):
     ids, _ = random_forest(workspace, 3000, seed=9, roots=2)
     top = rt.forest(db.session, workspace.id).items[0]
-    nodes = rt.tree(db.session, workspace.id, top.id, full_below=400, initial_depth=3)
+    nodes = rt.tree(db.session, workspace.id, top.id, full_below=400, probe_depth=3, max_nodes=1200)
     assert max(n.depth for n in nodes) <= 3 and nodes[0].id == top.id
     chain, extra = rt.path_nodes(db.session, workspace.id, top.id, ids[-1])
     assert chain[0] == top.id and chain[-1] == ids[-1] or chain == []

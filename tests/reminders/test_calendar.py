@@ -1,6 +1,8 @@
 """The private calendar feed: valid iCalendar with stable UIDs, only the user's open reminders,
 revocable, and a new address revokes the old one."""
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -34,13 +36,14 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, c
     user.timezone = "Europe/Berlin"
     db.session.commit()
     acme = factories.partner(workspace, name="Acme; Sons, Ltd")
-    all_day = make_reminder(workspace, user, title="Send the proposal", due_on=date(2026, 11, 30), partner=acme,
+    soon, later = date.today() + timedelta(days=5), date.today() + timedelta(days=7)  # the feed's window moves
+    all_day = make_reminder(workspace, user, title="Send the proposal", due_on=soon, partner=acme,
                             notes="Mention the instalments")
-    timed = make_reminder(workspace, user, title="Call Anna", due_on=date(2026, 12, 2), due_time=time(9, 30))
-    make_reminder(workspace, user, title="Already done", completed_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    timed = make_reminder(workspace, user, title="Call Anna", due_on=later, due_time=time(9, 30))
+    make_reminder(workspace, user, title="Already done", due_on=soon, completed_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
     teammate = factories.member(workspace)
-    make_reminder(workspace, teammate, title="Teammate's")
-    make_reminder(other["workspace"], other["user"], title="Other workspace")
+    make_reminder(workspace, teammate, title="Teammate's", due_on=soon)
+    make_reminder(other["workspace"], other["user"], title="Other workspace", due_on=soon)
 
     path, html = _feed_url(logged_in)
     assert "shown only now" in html
@@ -58,8 +61,8 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, c
 
     day = events[f"reminder-{all_day.id}@crm.example.com"]
     assert day["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in day.to_ical().decode()
-    assert day.decoded("DTSTART") == date(2026, 11, 30)
-    assert day.decoded("DTEND") == date(2026, 12, 1)
+    assert day.decoded("DTSTART") == soon
+    assert day.decoded("DTEND") == soon + timedelta(days=1)
     assert str(day["SUMMARY"]) == "Send the proposal — Acme; Sons, Ltd"
     description = str(day["DESCRIPTION"])
     assert "Partner: Acme; Sons, Ltd" in description and "Mention the instalments" in description
@@ -68,7 +71,7 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, c
     at = events[f"reminder-{timed.id}@crm.example.com"]
     start = at.decoded("DTSTART")
     assert start.tzinfo is not None and str(at["DTSTART"].params["TZID"]) == "Europe/Berlin"
-    assert start.astimezone(timezone.utc) == datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc)
+    assert start == datetime.combine(later, time(9, 30), tzinfo=ZoneInfo("Europe/Berlin"))
     assert "DURATION" in at or "DTEND" in at
     tzids = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
     assert tzids == ["Europe/Berlin"]  # every TZID used is defined (RFC 5545 3.2.19)
@@ -78,7 +81,7 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, c
 
 
 def test_uids_stay_stable_when_a_reminder_is_snoozed(app, logged_in, client, user, workspace):
-    reminder = make_reminder(workspace, user, title="Stable", due_on=date(2026, 11, 30))
+    reminder = make_reminder(workspace, user, title="Stable", due_on=date.today())
     path, _ = _feed_url(logged_in)
     first = [str(e["UID"]) for e in _parse(client.get(path)).walk("VEVENT")]
     assert logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "next_week"}).status_code == 302
@@ -117,10 +120,10 @@ def test_feed_drops_workspaces_the_user_left(app, session, user, workspace, fact
     session.commit()
     make_reminder(shared, user, title="In the shared workspace")
     make_reminder(workspace, user, title="In my own")
-    assert len(calendar_feed.feed_rows(session, user.id)) == 2
+    assert len(calendar_feed.feed_rows(session, user.id, date(2026, 11, 24))) == 2
     session.delete(membership)
     session.commit()
-    assert [r.title for r, _, _ in calendar_feed.feed_rows(session, user.id)] == ["In my own"]
+    assert [r.title for r, _, _ in calendar_feed.feed_rows(session, user.id, date(2026, 11, 24))] == ["In my own"]
 
 
 def test_an_empty_feed_is_still_a_valid_calendar(app, session, user, now):
@@ -133,3 +136,47 @@ def test_feed_is_public_but_settings_are_not(app, client):
     assert client.get("/settings/calendar").status_code == 302
     assert client.post("/settings/calendar/feed").status_code == 302
     assert client.get("/calendar/whatever.ics").status_code == 404
+
+
+def test_unchanged_feed_answers_304_and_changes_are_seen(app, logged_in, client, user, workspace):
+    reminder = make_reminder(workspace, user, title="Poll me", due_on=date.today())
+    path, _ = _feed_url(logged_in)
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "tomorrow"})
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    logged_in.post(f"/reminders/{reminder.id}/complete")
+    done = client.get(path, headers={"If-None-Match": changed.headers["ETag"]})
+    assert done.status_code == 200 and not _parse(done).walk("VEVENT")
+
+
+def test_feed_window(app, session, user, workspace):
+    today = date(2026, 11, 24)
+    for days in (-31, -30, 0, 366, 367):
+        make_reminder(workspace, user, title=f"{days:+d}", due_on=today + timedelta(days=days))
+    assert [r.title for r, _, _ in calendar_feed.feed_rows(session, user.id, today)] == ["-30", "+0", "+366"]
+    assert len(calendar_feed.feed_rows(session, user.id, today, limit=2)) == 2
+
+
+def test_partner_name_is_not_repeated_in_the_summary(app, session, user, workspace, factories, now):
+    acme = factories.partner(workspace, name="Acme")
+    make_reminder(workspace, user, title="Check in with Acme", partner=acme)
+    body = calendar_feed.build_calendar(user, calendar_feed.feed_rows(session, user.id, date(2026, 11, 24)),
+                                        now=now, host="example.com")
+    assert str(Calendar.from_ical(body).walk("VEVENT")[0]["SUMMARY"]) == "Check in with Acme"
+
+
+def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, workspace, factories):
+    acme = factories.partner(workspace, name="Acme")
+    make_reminder(workspace, user, title="Call", partner=acme, due_on=date.today())
+    path, _ = _feed_url(logged_in)
+    first = client.get(path)
+    assert "Call — Acme" in first.get_data(as_text=True)
+    acme.name = "Acme Group"
+    acme.updated_at = datetime.now(timezone.utc) + timedelta(seconds=1)
+    db.session.commit()
+    second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200 and "Call — Acme Group" in second.get_data(as_text=True)

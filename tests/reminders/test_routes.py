@@ -259,3 +259,32 @@ def test_digest_preference(logged_in, user):
 def test_settings_tab_is_listed(logged_in):
     html = logged_in.get("/settings/profile").get_data(as_text=True)
     assert "Calendar & digest" in html or "Calendar &amp; digest" in html
+
+
+# --- links from digests and feeds into another of the user's workspaces -----------------------------
+
+def test_links_into_another_of_my_workspaces_offer_to_switch(logged_in, user, workspace, factories, other):
+    from app.models import Membership, User
+
+    owner = factories.user(name="Agency Owner")
+    agency = factories.workspace_of(owner)
+    db.session.add(Membership(workspace_id=agency.id, user_id=user.id, role="member"))
+    db.session.commit()
+    reminder = make_reminder(agency, user, title="Agency task")
+    url = f"/reminders/{reminder.id}/edit?ws={agency.id}"
+
+    page = logged_in.get(url)
+    assert page.status_code == 200 and f"Switch to {agency.name}" in page.get_data(as_text=True)
+    assert logged_in.get(f"/reminders/{reminder.id}/edit").status_code == 404  # no hint: still 404
+    switched = logged_in.post(f"/reminders/open-in/{agency.id}", data={"next": f"/reminders/{reminder.id}/edit"})
+    assert switched.status_code == 302 and switched.headers["Location"] == f"/reminders/{reminder.id}/edit"
+    assert 'value="Agency task"' in logged_in.get(switched.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(User, user.id).current_workspace_id == agency.id
+
+    # a workspace the user does not belong to: no offer, no switch
+    theirs = make_reminder(other["workspace"], other["user"], title="Theirs")
+    assert logged_in.get(f"/reminders/{theirs.id}/edit?ws={other['workspace'].id}").status_code == 404
+    assert logged_in.get(f"/partners/{other['partner'].id}/reminders?ws={other['workspace'].id}").status_code == 404
+    assert logged_in.post(f"/reminders/open-in/{other['workspace'].id}", data={"next": "/"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, user.id).current_workspace_id == agency.id

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
-from app.models import Commission, Deal, Partner, Terms, TermsVersion
+from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVersion
 from app.services.commissions import commission_amount
+from app.services.deals import recompute_totals
 
 TITLES = ["Website redesign", "Brand identity", "Online shop", "SEO audit", "Monthly retainer", "Photo shoot",
           "Mobile app", "Newsletter set-up", "Packaging design", "Copywriting", "Trade-show booth", "Logo refresh",
@@ -150,10 +151,12 @@ def step(ctx) -> None:
             currency = _currency(rng, ws.default_currency)
             start = created_on[p.id]
             span = max(1, (today - start).days)
-            opened = start + timedelta(days=rng.randrange(span))
             closed = None
             if stage in ("won", "lost"):
-                closed = min(today, opened + timedelta(days=rng.randint(5, 90)))
+                closed = start + timedelta(days=rng.randrange(span))
+                opened = max(start, closed - timedelta(days=rng.randint(5, 90)))
+            else:
+                opened = start + timedelta(days=rng.randrange(span))
             assessed = rng.random() < 0.8
             us, them = (_value(rng), _value(rng)) if assessed else (None, None)
             deal_rows.append({
@@ -170,6 +173,7 @@ def step(ctx) -> None:
     if not deal_rows:
         return
     deal_ids = _insert_ids(session, Deal, deal_rows)
+    recompute_totals(session, ws.id)  # the pipeline's running totals
 
     # --- commissions, as the rules would have recorded them -------------------------------------
     referrer_of = {p.id: p.referred_by_id for p in partners if p.referred_by_id}
@@ -214,6 +218,18 @@ def step(ctx) -> None:
         session.execute(update(Deal), amount_updates)
     if commission_rows:
         session.execute(insert(Commission.__table__), commission_rows)
+    if commission_rows:
+        # a statement link for the busiest referrer (the token exists only here: only its hash is stored)
+        from collections import Counter
+
+        from app.services.tokens import new_token
+
+        busiest = Counter(r["referrer_id"] for r in commission_rows).most_common(1)[0][0]
+        token, token_hash = new_token()
+        session.execute(insert(StatementLink.__table__), [{
+            "workspace_id": ws.id, "referrer_id": busiest, "token_hash": token_hash, "label": "Demo link",
+            "created_by_id": members[0], "created_at": now, "revoked_at": None, "last_opened_at": None}])
+        ctx.statement_token = token
     ctx.stats["deals"] = len(deal_rows)
     ctx.stats["terms versions"] = len(version_rows)
     ctx.stats["commissions"] = len(commission_rows)

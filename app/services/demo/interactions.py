@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from app.models import Interaction, Partner, PartnerActivity, TouchWeek
 from app.services.interactions import Touch, summarize, week_start
 from app.services.activity_sync import copied_values
+from app.services.neglect import Defaults, derive_thresholds
 
 # Scenario weights: what each partner's recent history looks like.
 SCENARIOS = [("tended", 38), ("due_soon", 8), ("neglected", 18), ("burst", 8), ("waiting", 9),
@@ -127,6 +128,8 @@ def step(ctx) -> None:
         scenario = _pick(rng, SCENARIOS)
         if scenario == "one_contact" and len(contacts) < 2:
             scenario = "tended"
+        if scenario == "never" and age_days > 120:
+            scenario = "neglected"  # only recent partners have never been touched
         events = [e for e in _history(rng, cadence, scenario, contacts) if e[0] < age_days]
         touches = []
         # oldest first, so that ids grow with time (ties are broken by id, newest last)
@@ -162,4 +165,6 @@ def step(ctx) -> None:
                                                   PartnerActivity.workspace_id == ws.id))
     for start in range(0, len(activity_rows), 50_000):
         session.execute(insert(PartnerActivity), activity_rows[start:start + 50_000])
+    session.execute(derive_thresholds(ws.id, Defaults.of(session, ws.id)),
+                    execution_options={"synchronize_session": False})
     ctx.stats["interactions"] = len(rows)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from werkzeug.security import generate_password_hash
 
 from app.models import Contact, Membership, Partner, User
@@ -96,6 +96,11 @@ def partners_step(ctx) -> None:
     counts = {}
     for row in contact_rows:
         counts[row["partner_id"]] = counts.get(row["partner_id"], 0) + 1
-    ctx.session.execute(update(Partner), [{"id": pid, "contact_count": n} for pid, n in counts.items()])
+    partner = Partner.__table__
+    ctx.session.execute(
+        update(partner).where(partner.c.id == bindparam("pid"))
+        .values(contact_count=bindparam("n"), updated_at=partner.c.updated_at),  # keep the generated dates
+        [{"pid": pid, "n": n} for pid, n in counts.items()],
+    )
     ctx.stats["partners"] = len(ctx.partner_ids)
     ctx.stats["contacts"] = len(contact_rows)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 
 from app.models import Partner
 from app.models.referral import Referral, ReferralChange
@@ -61,20 +61,60 @@ def step(ctx) -> None:
         if i:
             parent[pid] = chain[i - 1]
         offer(pid, rng.randint(1, 3))  # besides the next link of the chain
+    # The founders: the deep chain's root and two other early clients. Their branches keep drawing
+    # referrals for years (a sociable network), so the biggest root holds a few percent of everyone.
+    founders = {chain[0]} | {r.id for r in rows[DEEP_CHAIN:DEEP_CHAIN + 2]}
+    root_of = {pid: chain[0] for pid in chain}
+    founder_open: list[int] = [pid for pid in chain if remaining.get(pid)]
+
+    def take_founder() -> int | None:
+        while founder_open:
+            i = rng.randrange(len(founder_open))
+            pid = founder_open[i]
+            if remaining.get(pid):
+                remaining[pid] -= 1
+                if remaining[pid] == 0:
+                    founder_open[i] = founder_open[-1]
+                    founder_open.pop()
+                return pid
+            founder_open[i] = founder_open[-1]
+            founder_open.pop()
+        return None
+
     for row in rows[DEEP_CHAIN:]:
-        referred = open_ids and (row.source == "referral" or rng.random() < 0.35)
-        if referred:
+        referred = bool(open_ids) and (row.source == "referral" or rng.random() < 0.35)
+        ref = None
+        if referred and rng.random() < 0.05:
+            ref = take_founder()
+        if referred and ref is None:
             # mostly someone recent (word of mouth travels fast), sometimes an old client
             if rng.random() < 0.7:
                 index = len(open_ids) - 1 - min(len(open_ids) - 1, int(rng.expovariate(1 / 40)))
             else:
                 index = rng.randrange(len(open_ids))
-            parent[row.id] = take(index)
-        offer(row.id, _capacity(rng))
+            ref = open_ids[index]
+            if remaining[ref] <= 0:  # used up through the founders' list
+                open_ids[index] = open_ids[-1]
+                open_ids.pop()
+                ref = None
+            else:
+                take(index)
+        if ref is not None:
+            parent[row.id] = ref
+            root_of[row.id] = root_of.get(ref, ref)
+        else:
+            root_of[row.id] = row.id
+        capacity = _capacity(rng) + (8 if row.id in founders else 0)
+        offer(row.id, capacity)
+        if capacity and root_of[row.id] in founders:
+            founder_open.append(row.id)
 
-    session.execute(update(Partner), [
-        {"id": pid, "referred_by_id": ref, "source": "referral"} for pid, ref in parent.items()
-    ])
+    partner = Partner.__table__  # Core executemany: one statement for every row
+    session.execute(
+        partner.update().where(partner.c.id == bindparam("b_id"))
+        .values(referred_by_id=bindparam("b_ref"), source="referral"),
+        [{"b_id": pid, "b_ref": ref} for pid, ref in parent.items()],
+    )
     stats = computed_stats(session, ws.id)
     owner_id = ctx.member_ids[0] if ctx.member_ids else None
     referral_rows, change_rows = [], []
@@ -98,13 +138,13 @@ def step(ctx) -> None:
                                     "changed_at": min(ctx.now, created[pid] + timedelta(days=rng.randint(20, 200)))})
         referral_rows.append(row)
     if referral_rows:
-        session.execute(insert(Referral), referral_rows)
+        session.execute(Referral.__table__.insert(), referral_rows)
     if change_rows:
         names = dict(session.execute(select(Partner.id, Partner.name).where(
             Partner.id.in_({r["to_partner_id"] for r in change_rows}))).all())
         for r in change_rows:
             r["to_name"] = names.get(r["to_partner_id"])
-        session.execute(insert(ReferralChange), change_rows)
+        session.execute(ReferralChange.__table__.insert(), change_rows)
     ctx.stats["referrals"] = len(parent)
     ctx.stats["referral branches"] = sum(1 for pid, s in stats.items() if s[0] == pid)
     ctx.stats["deepest generation"] = max((s[1] for s in stats.values()), default=0)
