@@ -32,6 +32,9 @@ def safe_next_url(target: str | None) -> str | None:
     """Only same-site relative paths are followed after login."""
     if not target:
         return None
+    # Browsers read "/\\host" as "//host": backslashes and control characters never make a local path
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

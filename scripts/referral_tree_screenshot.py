@@ -23,7 +23,6 @@ def build(db_url: str, partners: int) -> int:
 
     from app import create_app
     from app.extensions import db
-    from app.models import Partner
     from app.models.referral import Referral
     from app.services import accounts
     from app.services.demo import generate
@@ -41,12 +40,9 @@ def build(db_url: str, partners: int) -> int:
         # the root whose branch reaches deepest among the big ones: the picture of a long lineage
         root = db.session.scalar(select(Referral.partner_id).where(Referral.root_id == Referral.partner_id)
                                  .order_by(Referral.subtree_size.desc()).limit(1))
-        deepest = db.session.scalar(select(Partner.name).join(Referral, Referral.partner_id == Partner.id)
-                                    .where(Referral.root_id == root)
-                                    .order_by(Referral.generation.desc(), Partner.id).limit(1))
         db.session.remove()
         db.engine.dispose()
-    return root, deepest
+    return root
 
 
 def main() -> None:
@@ -63,7 +59,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'shot.db'}"
-        root, deepest = build(db_url, args.partners)
+        root = build(db_url, args.partners)
         app = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI=db_url, DEBUG=False)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -82,26 +78,11 @@ def main() -> None:
                 page.wait_for_url(lambda url: "/login" not in url)
                 page.goto(f"{base}/referrals/tree/{root}")
                 page.wait_for_selector("#tree-canvas .tnode")
-                # reveal the deepest partner of the branch: the whole lineage down to it unfolds
-                page.fill("#tree-search", deepest)
-                page.wait_for_selector("#tree-search-results button")
-                page.press("#tree-search", "Enter")
-                page.wait_for_selector("#tree-canvas .tnode.hit")
-                # frame the lineage: the root at the left edge, the unfolded path in the middle
+                # the picture as it opens: the first generations, deeper branches folded ("+N more")
                 page.evaluate("""() => {
                   const tree = document.getElementById("tree-canvas").orchardTree;
                   tree.canvas.style.height = "820px";
-                  const rect = tree.canvas.getBoundingClientRect();
-                  tree.view.k = 0.62;
-                  tree.view.x = 24;
-                  let lo = Infinity, hi = -Infinity;
-                  tree.positions.forEach((p) => {
-                    if (p.y * tree.view.k < rect.width - 120) { lo = Math.min(lo, p.x); hi = Math.max(hi, p.x); }
-                  });
-                  tree.view.y = rect.height / 2 + 14 - ((lo + hi) / 2) * tree.view.k;
-                  tree.apply();
-                  document.getElementById("tree-search").value = "";
-                  document.activeElement.blur();
+                  tree.fit();
                 }""")
                 page.wait_for_timeout(200)
                 top = page.locator("main .tree-head").bounding_box()

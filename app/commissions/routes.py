@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 
 from flask import Response, abort, flash, g, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.commissions import bp
 from app.commissions.forms import PayForm, StatementLinkForm
@@ -87,7 +88,7 @@ def ledger():
 
 @bp.route("/partners/<int:partner_id>/commissions")
 def partner_tab(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     return _results("commissions/partner_tab.html", _filters(partner.id), referrer=partner)
 
 
@@ -171,7 +172,7 @@ def export():
 
 @bp.route("/partners/<int:partner_id>/statement-links", methods=["POST"])
 def create_link(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     form = StatementLinkForm()
     if not form.validate_on_submit():
         return _results("commissions/partner_tab.html", _filters(partner.id), referrer=partner, link_form=form,
@@ -187,7 +188,7 @@ def create_link(partner_id):
 
 @bp.route("/partners/<int:partner_id>/statement-links/<int:link_id>/revoke", methods=["POST"])
 def revoke_link(partner_id, link_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     link = get_or_404_in_workspace(StatementLink, link_id)
     if link.referrer_id != partner.id:
         abort(404)

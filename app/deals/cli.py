@@ -1,4 +1,4 @@
-"""`flask deals recompute`: rebuild the deals' running totals from the deals themselves."""
+"""`flask deals recompute`: rebuild the running totals of deals and commissions from the rows themselves."""
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -11,13 +11,14 @@ def register(app: Flask) -> None:
 
     @group.command("recompute")
     def recompute():
-        """Rebuild the running totals (pipeline and deals list) of every workspace."""
+        """Rebuild the running totals of the pipeline, the deals list and the ledger of every workspace."""
         from app.models import Workspace
-        from app.services.deals import recompute_totals
+        from app.services import commissions, deals
 
         for workspace_id in db.session.scalars(select(Workspace.id)):
-            rows = recompute_totals(db.session, workspace_id)
-            click.echo(f"workspace {workspace_id}: {rows} total rows")
+            rows = deals.recompute_totals(db.session, workspace_id)
+            ledger_rows = commissions.recompute_totals(db.session, workspace_id)
+            click.echo(f"workspace {workspace_id}: {rows} total rows, {ledger_rows} ledger total rows")
         db.session.commit()
 
     app.cli.add_command(group)

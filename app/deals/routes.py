@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.deals import bp
 from app.deals.forms import QUADRANT_LABELS, STAGE_LABELS, VALUE_LABELS, DealForm, MoveForm
@@ -76,8 +77,14 @@ def _commission_message(outcome) -> str | None:
         return None
     parts = []
     for entry in outcome.commissions:
-        parts.append(_("%(amount)s commission owed to %(name)s.", amount=fmt_money(entry.amount, entry.currency),
-                       name=entry.referrer.name))
+        amount = fmt_money(entry.amount, entry.currency)
+        if entry.kind == "earned":
+            parts.append(_("%(amount)s commission owed to %(name)s.", amount=amount, name=entry.referrer.name))
+        elif entry.kind == "reversal":
+            parts.append(_("%(name)s's commission reversed: %(amount)s recorded.", amount=amount,
+                           name=entry.referrer.name))
+        else:
+            parts.append(_("%(name)s's commission adjusted by %(amount)s.", amount=amount, name=entry.referrer.name))
     return " ".join(parts)
 
 
@@ -162,7 +169,7 @@ def _deal_page(deal, *, move_error=None, move_values=None, status=200):
 
 @bp.route("/deals/<int:deal_id>")
 def show(deal_id):
-    deal = get_or_404_in_workspace(Deal, deal_id)
+    deal = get_or_404_in_workspace(Deal, deal_id, joinedload(Deal.partner), joinedload(Deal.owner))
     return _deal_page(deal)
 
 
@@ -246,7 +253,7 @@ def edit(deal_id):
 
 @bp.route("/partners/<int:partner_id>/deals")
 def partner_tab(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     summary = deal_service.partner_deals(db.session, partner.id, page=max(1, _int_arg("page", 1)))
     return render("deals/partner_tab.html", partner=partner, summary=summary, tab="deals", **_labels())
 

@@ -19,7 +19,9 @@ def _coerce_optional_int(value):
 
 # Choices are callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
 class InteractionForm(FlaskForm):
-    kind = RadioField(_l("Kind"), choices=lambda: [(k, KIND_LABELS[k]) for k in KINDS], default="call", validate_choice=False,
+    # The kind is checked by the service (its message names the field), like the direction.
+    kind = RadioField(_l("Kind"), choices=lambda: [(k, KIND_LABELS[k]) for k in KINDS], default="call",
+                      validate_choice=False,
                       validators=[InputRequired(message=_l("Choose what kind of interaction this was."))])
     # A note has no direction, so the choice is checked by the service, not here.
     direction = RadioField(_l("Who reached out"), choices=lambda: list(DIRECTION_LABELS.items()), default="ours",

@@ -4,6 +4,7 @@ inline edit / delete / undo, and the workspace Activity feed.
 Logging answers htmx with a fresh quick-log box (with what was logged and the follow-up made) and
 an `interaction-logged` HX-Trigger; the timeline and the dashboard panels listen for it and reload
 themselves. Without JavaScript every action redirects back (POST, then redirect)."""
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -54,6 +55,14 @@ def _int_arg(name, default=None):
 def _kind_arg():
     kind = request.args.get("kind", "")
     return kind if kind in KINDS else ""
+
+
+def _logged_trigger(partner_id: int, *, reminders: bool = False) -> str:
+    """The HX-Trigger telling the timeline and the dashboard to reload (and the reminders badge)."""
+    events = {LOGGED_EVENT: {"partner": partner_id}}
+    if reminders:
+        events["reminders-changed"] = True
+    return json.dumps(events)
 
 
 def _box_id(value) -> str:
@@ -139,7 +148,7 @@ def log(partner_id):
             response = render("interactions/_quick_log.html", form=quick_form(cadence, contacts, blank=True),
                               cadence=cadence, contacts=contacts, message=message, logged=interaction,
                               follow_up_reminder=reminder, **box)
-            response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {partner.id}}}, "reminders-changed": true}}'
+            response.headers["HX-Trigger"] = _logged_trigger(partner.id, reminders=True)
             return response
     if not wants_fragment():
         # Without JavaScript the form shows again on the Timeline tab, with the errors and what was typed.
@@ -252,7 +261,7 @@ def update(interaction_id):
             db.session.commit()
             response = _item(interaction, message=_("Saved."))
             if wants_fragment():
-                response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {interaction.partner_id}}}}}'
+                response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id)
             return response
     if not wants_fragment():
         return render("interactions/edit.html", item=interaction, partner=interaction.partner, form=form,
@@ -277,13 +286,13 @@ def delete(interaction_id):
     db.session.commit()
     if undo_log and wants_fragment():
         response = render("interactions/_undone.html")
-        response.headers["HX-Trigger"] = f'{{"{LOGGED_EVENT}": {{"partner": {interaction.partner_id}}}, "reminders-changed": true}}'
+        response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id, reminders=True)
         return response
     if not wants_fragment():
         flash(_("Interaction deleted."), "info")
         return redirect(_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
     response = _item(interaction, deleted=True)
-    response.headers["HX-Trigger"] = f'{{"interaction-changed": {{"partner": {interaction.partner_id}}}}}'
+    response.headers["HX-Trigger"] = json.dumps({"interaction-changed": {"partner": interaction.partner_id}})
     return response
 
 
@@ -294,7 +303,7 @@ def restore(interaction_id):
     db.session.commit()
     response = _item(interaction, message=_("Interaction restored."))
     if wants_fragment():
-        response.headers["HX-Trigger"] = f'{{"interaction-changed": {{"partner": {interaction.partner_id}}}}}'
+        response.headers["HX-Trigger"] = json.dumps({"interaction-changed": {"partner": interaction.partner_id}})
     return response
 
 

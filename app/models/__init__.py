@@ -7,4 +7,4 @@ from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # no
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
 from app.models.deal import Deal, DealTotal  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401
-from app.models.commission import Commission, StatementLink  # noqa: F401
+from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401

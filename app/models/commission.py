@@ -66,3 +66,19 @@ class StatementLink(WorkspaceScoped, db.Model):
     created_by: Mapped[User | None] = relationship()
     referrer: Mapped[Partner] = relationship(foreign_keys=[referrer_id])
     workspace: Mapped[Workspace] = relationship()
+
+
+class CommissionTotal(WorkspaceScoped, db.Model):
+    """Running totals of the ledger per currency, status and month earned, kept right by a
+    before-flush hook in the commissions service (every entry added, changed or removed through the
+    ORM moves them), so the Ledger page shows its totals and count without reading every entry.
+    Readers SUM over matching rows. `flask deals recompute` rebuilds them."""
+
+    __tablename__ = "commission_total"
+    __table_args__ = (Index("ix_commission_total_ws_status_month", "workspace_id", "status", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(8))
+    month: Mapped[date] = mapped_column(Date)  # first day of the month the entry was earned
+    entry_count: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))

@@ -29,13 +29,15 @@ class Interaction(WorkspaceScoped, Timestamps, db.Model):
         Index("ix_interaction_ws_occurred", "workspace_id", "occurred_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by ix_interaction_ws_occurred (no separate index: half a million rows insert faster)
+    workspace_id: Mapped[int] = mapped_column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     direction: Mapped[str | None] = mapped_column(String(8))  # ours | theirs; None for a note
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     summary: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Deleting only marks the row, so "undo" can bring it back.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -29,10 +29,11 @@ from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 
 class Referral(WorkspaceScoped, db.Model):
     __table_args__ = (
-        Index("ix_referral_ws_root", "workspace_id", "root_id"),
+        # a branch's members; with the referral date, a branch's last referral is one index seek
+        Index("ix_referral_ws_root", "workspace_id", "root_id", "referred_on"),
         # the forest (roots by size, then depth) and its count read this index alone
         Index("ix_referral_ws_size", "workspace_id", "subtree_size", "subtree_depth", "root_id"),
-        Index("ix_referral_ws_referred_on", "workspace_id", "referred_on"),
+        Index("ix_referral_ws_referred_on", "workspace_id", "referred_on", "root_id"),  # growing branches
         Index("ix_referral_ws_direct", "workspace_id", "direct_count"),
         Index("ix_referral_ws_generation", "workspace_id", "generation"),
     )

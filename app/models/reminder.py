@@ -17,6 +17,8 @@ class Reminder(WorkspaceScoped, Timestamps, db.Model):
         Index("ix_reminder_ws_open_due", "workspace_id", "completed_at", "due_on"),
         # "my open reminders due by today": the navigation badge and the reminders page
         Index("ix_reminder_ws_assignee_open_due", "workspace_id", "assignee_id", "completed_at", "due_on"),
+        # a user's open reminders across their workspaces, by date: the calendar feed
+        Index("ix_reminder_assignee_open_due", "assignee_id", "completed_at", "due_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

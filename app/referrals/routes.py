@@ -38,7 +38,7 @@ def _int_arg(name, default=None):
 def _referrer_contacts(referrer_id):
     # queried even without a referrer (an empty answer), so the page's query count never varies
     return list(db.session.scalars(
-        select(Contact).where(rt._in(Contact.workspace_id, g.workspace.id), Contact.partner_id == referrer_id,
+        select(Contact).where(rt.ws_filter(Contact.workspace_id, g.workspace.id), Contact.partner_id == referrer_id,
                               Contact.removed_at.is_(None))
         .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
     ))
@@ -83,7 +83,7 @@ def referrer_option(referrer_id):
     if not referrer_id:
         return None
     return db.session.execute(select(Partner.id, Partner.name, Partner.archived_at).where(
-        rt._in(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id)).first()
+        rt.ws_filter(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id)).first()
 
 
 # --- the partner's Referrals tab ---------------------------------------------------------------------
@@ -92,7 +92,8 @@ def _tab(partner, form, status=200, summary=None):
     ws = g.workspace.id
     summary = summary or rt.summary(db.session, ws, partner.id)
     revenue = rt.subtree_revenue(db.session, ws, partner.id, is_root=summary.generation == 0)
-    q = request.args.get("q", "")[:100]
+    # the picker's search without JavaScript: its Search button submits the form as a GET (q=1)
+    q = request.args.get("referrer_q", "")[:100] if "q" in request.args else ""
     results = rt.pick_referrers(db.session, ws, q, exclude_id=partner.id) if q.strip() else None
     chosen = form.referred_by_id.data if form.referred_by_id.data is not None else None
     form.set_contact_choices(_referrer_contacts(chosen))

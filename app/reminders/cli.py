@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import click
 from flask import current_app, render_template, url_for
 from flask.cli import AppGroup
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date, gettext as _, ngettext
 
 from app.extensions import db
 from app.services import digest as digest_service
@@ -26,10 +26,10 @@ def _parse_now(value: str | None) -> datetime:
 
 
 def _renderer():
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    from app.reminders.settings_routes import public_url
 
     def external(endpoint, **values):
-        return base + url_for(endpoint, **values)
+        return public_url(url_for(endpoint, **values))
 
     labels = {"daily": _("every day"), "weekly": _("every Monday")}
 
@@ -41,7 +41,8 @@ def _renderer():
         if d.coming:
             parts.append(_("%(n)s this week", n=len(d.coming)))
         if d.neglected:
-            parts.append(_("%(n)s partners to check in with", n=len(d.neglected)))
+            parts.append(ngettext("%(num)s partner to check in with", "%(num)s partners to check in with",
+                                  len(d.neglected)))
         subject = _("Orchard · %(workspace)s: %(summary)s", workspace=d.workspace.name, summary=", ".join(parts))
         context = dict(
             d=d, subject=subject, frequency_label=labels.get(d.frequency, d.frequency),
@@ -65,7 +66,8 @@ def digest_command(now_text, dry_run, user_ids):
     """Email each user their due and overdue reminders and neglected partners (once per day)."""
     now = _parse_now(now_text)
     config = current_app.config
-    with current_app.test_request_context("/", base_url=config["PUBLIC_BASE_URL"]):
+    # A request context for url_for and Babel; links are made absolute with PUBLIC_BASE_URL.
+    with current_app.test_request_context("/"):
         render = _renderer()
         kwargs = dict(render=render, mail_from=config["MAIL_FROM"], commit=db.session.commit,
                       domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname, user_ids=user_ids or None)

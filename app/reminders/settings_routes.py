@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from threading import Lock
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, has_request_context, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +21,11 @@ def _now():
 
 
 def public_url(path: str) -> str:
-    """An absolute link for use outside the browser session (feeds, emails)."""
+    """An absolute link for use outside the browser session (feeds, emails): PUBLIC_BASE_URL (which
+    includes any path prefix the app is served under) + the path url_for gave, without its prefix."""
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
@@ -102,7 +106,9 @@ def _built_feeds() -> _LRU:
 
 @bp.route("/calendar/<token>.ics")
 @public
-@limiter.limit("60 per minute")
+# Limited per feed, not per address: calendar services fetch many users' feeds from shared addresses,
+# and the 256-bit token cannot be guessed anyway. This only stops one leaked URL from being hammered.
+@limiter.limit("30 per minute", key_func=lambda: "calendar-feed:" + (request.view_args or {}).get("token", ""))
 def feed(token):
     """The user's open reminders as iCalendar. Unknown or revoked token: 404."""
     user = calendar_feed.user_for_token(db.session, token)

@@ -93,18 +93,26 @@ def feed_rows(session: Session, user_id: int, today: date, limit: int = FEED_LIM
     ).all()
 
 
-def feed_version(session: Session, user, today: date) -> str:
+def feed_version(session: Session, user, today: date, limit: int = FEED_LIMIT) -> str:
     """A short value that changes whenever the user's feed would (an ETag): one aggregate query over
-    the same rows, including when a partner or workspace shown in it was renamed."""
-    count, last_change, last_id, partner_change, workspace_change = session.execute(
-        select(func.count(Reminder.id), func.max(Reminder.updated_at), func.max(Reminder.id),
-               func.max(Partner.updated_at), func.max(Workspace.updated_at))
+    exactly the rows the feed shows (so at most FEED_LIMIT of them), including when a partner or
+    workspace shown in it was renamed."""
+    shown = (
+        select(Reminder.id.label("id"), Reminder.updated_at.label("changed"),
+               Partner.updated_at.label("partner_changed"), Workspace.updated_at.label("workspace_changed"))
         .join(Membership, _member_join(user.id))
         .join(Workspace, Workspace.id == Reminder.workspace_id)
         .outerjoin(Partner, Partner.id == Reminder.partner_id)
         .where(*_feed_conditions(user.id, today))
+        .order_by(Reminder.due_on, Reminder.id)
+        .limit(limit)
+        .subquery()
+    )
+    count, id_sum, last_change, partner_change, workspace_change = session.execute(
+        select(func.count(shown.c.id), func.sum(shown.c.id), func.max(shown.c.changed),
+               func.max(shown.c.partner_changed), func.max(shown.c.workspace_changed))
     ).one()
-    return hash_token(f"{user.id}|{user.timezone}|{today}|{count}|{last_change}|{last_id}|{partner_change}|"
+    return hash_token(f"{user.id}|{user.timezone}|{today}|{count}|{id_sum}|{last_change}|{partner_change}|"
                       f"{workspace_change}")[:32]
 
 

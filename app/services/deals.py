@@ -5,6 +5,12 @@ Quadrant rule. Each side's value is on a small scale: -2 a clear loss, -1 a loss
 else counts as not winning, so a compromise (0) on either side is never win-win, and Orchard says
 so. The quadrant names our side first: win-lose = we gain, the partner does not (selling something
 that will not work for them); lose-win = they gain, we do not (working below cost).
+
+Totals. The pipeline and the deals list read their totals (and the list its count) from DealTotal,
+running totals per owner, stage, currency and month closed that every change made here keeps in
+the same transaction (a before-flush hook covers deals deleted with their partner). A search, an
+assessment or an exact-date filter sums the matching deals instead. `flask deals recompute`
+rebuilds the running totals; a test checks incremental == recomputed.
 """
 from __future__ import annotations
 
@@ -365,7 +371,7 @@ class Board:
     since: date
 
 
-def pipeline(session: Session, workspace_id: int, filters: BoardFilters, today: date, per_column: int = 15) -> Board:
+def pipeline(session: Session, workspace_id: int, filters: BoardFilters, today: date, per_column: int = 10) -> Board:
     """The board: the most recently touched deals of each stage (one UNION query) and the totals
     (from the running totals). Won and lost columns cover this month and the `closed_months - 1`
     before it."""
@@ -453,11 +459,18 @@ def _deal_where(workspace_id: int, filters: DealFilters):
 
 
 def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_page: int = 25):
-    """A page of deals with partner and owner names, the count, and totals: three queries."""
+    """A page of deals with partner and owner names, the count, and totals by stage and currency.
+    Filters by stage, owner and currency read the totals and the count from the running totals (two
+    queries whatever the number of deals); a search, an assessment or a period filter counts and
+    sums the matching deals in one grouped query."""
     where = _deal_where(workspace_id, filters)
-    joined = select(func.count(Deal.id)).join(Partner, Partner.id == Deal.partner_id) if filters.q.strip() \
-        else select(func.count(Deal.id))
-    total = session.scalar(joined.where(where))
+    searching = bool(filters.q.strip())
+    if searching or filters.quadrant or filters.closed_from or filters.closed_to:
+        stage_totals = _totals_with_partner(session, where) if searching else totals_by_stage(session, where)
+    else:
+        stage_totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, stage=filters.stage,
+                                      currency=filters.currency)
+    total = sum(t.count for t in stage_totals.values())  # the totals count the deals: no count query
     column = SORTS.get(filters.sort, Deal.updated_at)
     order = column.desc() if filters.direction == "desc" else column.asc()
     page = max(1, filters.page)
@@ -468,12 +481,6 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
         .where(where).order_by(order, Deal.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    if filters.q.strip() or filters.quadrant or filters.closed_from or filters.closed_to:
-        # totals of the filtered set (the running totals do not know titles, names or assessments)
-        stage_totals = _totals_with_partner(session, where) if filters.q.strip() else totals_by_stage(session, where)
-    else:
-        stage_totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, stage=filters.stage,
-                                      currency=filters.currency)
     return Page(items=rows, total=total, page=page, per_page=per_page), stage_totals
 
 

@@ -7,6 +7,7 @@ statement; a test checks that it agrees with the summaries kept incrementally.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, insert, select, text, update
@@ -23,12 +24,12 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ah
 
 # --- the summary --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Touch:
+class Touch(NamedTuple):
     id: int
     occurred_at: datetime
     direction: str | None
     contact_id: int | None
+    occurred_s: int | None = None  # seconds(occurred_at), when the caller has it already
 
 
 def summarize(touches: list[Touch]) -> dict:
@@ -39,25 +40,29 @@ def summarize(touches: list[Touch]) -> dict:
     if not touches:
         return result
     first = touches[0]
+
+    def secs(touch):
+        return touch.occurred_s if touch.occurred_s is not None else seconds(touch.occurred_at)
+
     result["last_touch_at"] = first.occurred_at
-    result["last_touch_s"] = seconds(first.occurred_at)
+    result["last_touch_s"] = secs(first)
     result["last_touch_direction"] = first.direction
     if len(touches) >= 3:
-        result["third_touch_s"] = seconds(touches[2].occurred_at)
+        result["third_touch_s"] = secs(touches[2])
     seen_theirs = False
     for touch in touches:
         if touch.direction == "ours":
             result["our_count"] += 1
             if result["our_count"] == 1:
-                result["last_our_s"] = seconds(touch.occurred_at)
+                result["last_our_s"] = secs(touch)
             if result["our_count"] == 3:
-                result["third_our_s"] = seconds(touch.occurred_at)
+                result["third_our_s"] = secs(touch)
             if not seen_theirs:
                 result["ours_since_theirs"] += 1
         elif touch.direction == "theirs":
             result["their_count"] += 1
             if not seen_theirs:
-                result["last_their_s"] = seconds(touch.occurred_at)
+                result["last_their_s"] = secs(touch)
             seen_theirs = True
     result["run_contact_id"] = first.contact_id
     run = 0
@@ -65,7 +70,7 @@ def summarize(touches: list[Touch]) -> dict:
         while run < len(touches) and touches[run].contact_id == first.contact_id:
             run += 1
     result["run_length"] = run
-    result["run_break_s"] = seconds(touches[run].occurred_at) if run < len(touches) else None
+    result["run_break_s"] = secs(touches[run]) if run < len(touches) else None
     return result
 
 

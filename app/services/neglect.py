@@ -26,7 +26,7 @@ PartnerActivity summary kept by app/services/interactions.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, literal, not_, or_, select, union_all, update
 from sqlalchemy.orm import Session
@@ -469,5 +469,6 @@ def never_flagged_reason(partner: Partner) -> str | None:
     return None
 
 
-__all__ = ["FLAGS", "flag_counts", "flag_lists", "flag_overview", "neglected_partners", "statuses_for", "partner_status",
+__all__ = ["FLAGS", "flag_counts", "flag_lists", "flag_overview", "neglected_partners", "statuses_for",
+           "partner_status",
            "health_score"]

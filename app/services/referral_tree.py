@@ -128,7 +128,7 @@ class Report:
 
 # --- CTE building blocks ----------------------------------------------------------------------------
 
-def _in(column, workspace_id):
+def ws_filter(column, workspace_id):
     """`column == workspace_id` as a plain filter that no index is chosen for (`+ 0`): where a row is
     found by its primary key or its referrer, SQLite (without ANALYZE statistics) would otherwise walk
     the workspace index, making every lookup cost as much as the whole workspace."""
@@ -148,13 +148,13 @@ def descendants_cte(workspace_id: int, start_ids, max_depth: int = MAX_DEPTH, na
     anchor = select(
         Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
         literal(0).label("depth"), _slashed(Partner.id).label("path"),
-    ).where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
+    ).where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     cte = anchor.cte(name, recursive=True)
     child = aliased(Partner, name="child")
     return cte.union_all(
         select(child.id, child.referred_by_id, cte.c.start_id, cte.c.depth + 1,
                cte.c.path.concat(cast(child.id, String)).concat("/"))
-        .where(child.referred_by_id == cte.c.id, _in(child.workspace_id, workspace_id),
+        .where(child.referred_by_id == cte.c.id, ws_filter(child.workspace_id, workspace_id),
                cte.c.depth < max_depth, ~cte.c.path.contains(_slashed(child.id)))
     )
 
@@ -166,10 +166,10 @@ def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name
     anchor = select(
         Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
         literal(0).label("up"), _slashed(Partner.id).label("path"),
-    ).where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
+    ).where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     cte = anchor.cte(name, recursive=True)
     parent = aliased(Partner, name="parent")
-    conditions = [parent.id == cte.c.parent_id, _in(parent.workspace_id, workspace_id), cte.c.up < MAX_DEPTH,
+    conditions = [parent.id == cte.c.parent_id, ws_filter(parent.workspace_id, workspace_id), cte.c.up < MAX_DEPTH,
                   ~cte.c.path.contains(_slashed(parent.id))]
     if stop_at is not None:
         conditions.append(cte.c.id != stop_at)
@@ -232,7 +232,7 @@ def children(session: Session, workspace_id: int, partner_id: int) -> list[Node]
     rows = session.execute(
         select(*_node_columns())
         .outerjoin(Referral, Referral.partner_id == Partner.id)
-        .where(_in(Partner.workspace_id, workspace_id), Partner.referred_by_id == partner_id)
+        .where(ws_filter(Partner.workspace_id, workspace_id), Partner.referred_by_id == partner_id)
         .order_by(func.coalesce(Referral.subtree_size, 1).desc(), Partner.name_key, Partner.id)
     ).all()
     return [_node(row, 1) for row in rows]
@@ -267,14 +267,16 @@ def subtree_stats(session: Session, workspace_id: int, partner_ids) -> dict[int,
 
 
 def tree(session: Session, workspace_id: int, focus_id: int, *, full_below: int = 150,
-         probe_depth: int = 8, max_nodes: int = 200) -> list[Node]:
+         probe_depth: int = 8, max_nodes: int = 120) -> list[Node]:
     """Nodes for the tree page: the focus and its descendants, depth relative to the focus.
 
     A branch of up to `full_below` partners loads whole. A bigger one loads as many whole generations
     as fit in `max_nodes` (at least two), the rest on demand. Two queries."""
     size = session.scalar(select(Referral.subtree_size).where(
-        _in(Referral.workspace_id, workspace_id), Referral.partner_id == focus_id)) or 1
-    depth = MAX_DEPTH if size <= full_below else probe_depth
+        ws_filter(Referral.workspace_id, workspace_id), Referral.partner_id == focus_id)) or 1
+    # how deep to look before trimming to max_nodes: less deep in bigger branches, so the walk stays
+    # a few hundred rows (a 2,000-partner branch holds a few hundred in its first four generations)
+    depth = MAX_DEPTH if size <= full_below else min(probe_depth, 8 if size <= 600 else 5 if size <= 2000 else 4)
     nodes = descendants(session, workspace_id, focus_id, max_depth=depth, include_self=True)
     if size > full_below:
         per_depth = defaultdict(int)
@@ -302,7 +304,7 @@ def path_nodes(session: Session, workspace_id: int, focus_id: int, target_id: in
     rows = session.execute(
         select(*_node_columns())
         .outerjoin(Referral, Referral.partner_id == Partner.id)
-        .where(_in(Partner.workspace_id, workspace_id), Partner.referred_by_id.in_(chain[:-1] or [-1]))
+        .where(ws_filter(Partner.workspace_id, workspace_id), Partner.referred_by_id.in_(chain[:-1] or [-1]))
         .order_by(func.coalesce(Referral.subtree_size, 1).desc(), Partner.name_key, Partner.id)
     ).all()
     position = {pid: i for i, pid in enumerate(chain)}
@@ -316,7 +318,7 @@ def search_in_branch(session: Session, workspace_id: int, focus_id: int, q: str,
         return []
     pattern = like_pattern(q)
     is_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == focus_id,
-                                                            _in(Referral.workspace_id, workspace_id))) == focus_id
+                                                            ws_filter(Referral.workspace_id, workspace_id))) == focus_id
     if is_root:
         stmt = (select(*_node_columns(), Referral.generation)
                 .join(Referral, Referral.partner_id == Partner.id)
@@ -369,7 +371,7 @@ def changes(session: Session, workspace_id: int, partner_id: int, limit: int = 5
     return session.execute(
         select(ReferralChange, User.name.label("changed_by"))
         .outerjoin(User, User.id == ReferralChange.changed_by_id)
-        .where(_in(ReferralChange.workspace_id, workspace_id), ReferralChange.partner_id == partner_id)
+        .where(ws_filter(ReferralChange.workspace_id, workspace_id), ReferralChange.partner_id == partner_id)
         .order_by(ReferralChange.changed_at.desc(), ReferralChange.id.desc())
         .limit(limit)
     ).all()
@@ -379,7 +381,7 @@ def referral_details(session: Session, workspace_id: int, partner_id: int):
     """(Referral row or None, introducing Contact or None). One query."""
     row = session.execute(
         select(Referral, Contact).outerjoin(Contact, Contact.id == Referral.contact_id)
-        .where(_in(Referral.workspace_id, workspace_id), Referral.partner_id == partner_id)
+        .where(ws_filter(Referral.workspace_id, workspace_id), Referral.partner_id == partner_id)
     ).first()
     return (row.Referral, row.Contact) if row else (None, None)
 
@@ -393,7 +395,7 @@ def _won(Deal, workspace_id: int):
 def _won_of_members(Deal, workspace_id: int):
     """Won deals, as a filter on deals found through their partner (a branch's members): the deals'
     own workspace/stage index must not drive the query, or every won deal would be read."""
-    return and_(_in(Deal.workspace_id, workspace_id), Deal.stage.concat("") == "won")
+    return and_(ws_filter(Deal.workspace_id, workspace_id), Deal.stage.concat("") == "won")
 
 
 def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
@@ -406,7 +408,7 @@ def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
         return None
     if is_root is None:
         stored_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == partner_id,
-                                                                    _in(Referral.workspace_id, workspace_id)))
+                                                                    ws_filter(Referral.workspace_id, workspace_id)))
         is_root = stored_root in (None, partner_id)
     if is_root:
         members = select(Referral.partner_id).where(Referral.workspace_id == workspace_id,
@@ -486,11 +488,13 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
     # Growth: referrals in the window per branch. Dated ones come from the referral-date index;
     # undated ones fall back on when the referred partner was added.
     cutoff = now - timedelta(days=GROWTH_WINDOW_DAYS)
+    # (a dated referral always has a referrer: clearing the referrer clears its details)
     dated = select(Referral.root_id.label("root_id")).where(
-        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date(), Referral.generation > 0)
+        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date())
     undated = (select(Referral.root_id.label("root_id")).join(Partner, Partner.id == Referral.partner_id)
                .where(Referral.workspace_id == workspace_id, Referral.referred_on.is_(None),
-                      Referral.generation > 0, Partner.created_at >= cutoff))
+                      Referral.root_id != Referral.partner_id,  # = has a referrer, read from the index
+                      Partner.created_at >= cutoff))
     recent = dated.union_all(undated).subquery()
     growing_rows = session.execute(
         select(recent.c.root_id, func.count()).group_by(recent.c.root_id)
@@ -506,7 +510,7 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
         .correlate(Partner).scalar_subquery())
     columns = (*_node_columns(), last_on)
     named_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
-                  .where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(listed or [-1])))
+                  .where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(listed or [-1])))
     dead_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
                  .where(Referral.workspace_id == workspace_id, Referral.root_id == Referral.partner_id,
                         Referral.subtree_size > 1, Partner.id.not_in(growing_ids or [-1]))
@@ -555,7 +559,7 @@ def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[s
     if wanted:
         for row in session.execute(
             select(*_node_columns()).join(Referral, Referral.partner_id == Partner.id)
-            .where(_in(Partner.workspace_id, workspace_id), Partner.id.in_(wanted))
+            .where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(wanted))
         ).all():
             nodes[row[0]] = _node(row, 0)
     return {currency: [(nodes[root], amount) for root, amount in items if root in nodes]
@@ -613,7 +617,7 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
         others = dict(session.execute(
             select(child.referred_by_id, func.max(func.coalesce(Referral.subtree_depth, 0)))
             .outerjoin(Referral, Referral.partner_id == child.id)
-            .where(_in(child.workspace_id, workspace_id), child.referred_by_id.in_(chain),
+            .where(ws_filter(child.workspace_id, workspace_id), child.referred_by_id.in_(chain),
                    child.id.not_in(chain + [partner_id]))
             .group_by(child.referred_by_id)
         ).all())
@@ -672,7 +676,7 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         if referrer_id == partner.id:
             raise ServiceError("A partner cannot refer itself.", field="referred_by_id")
         referrer = session.scalar(select(Partner).where(Partner.id == referrer_id,
-                                                        _in(Partner.workspace_id, workspace_id)))
+                                                        ws_filter(Partner.workspace_id, workspace_id)))
         if referrer is None:
             raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
         if referrer.archived_at is not None and referrer_id != old_id:
@@ -690,7 +694,7 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         if contact_id is not None:
             ok = referrer is not None and session.scalar(select(Contact.id).where(
                 Contact.id == contact_id, Contact.partner_id == referrer.id,
-                _in(Contact.workspace_id, workspace_id), Contact.removed_at.is_(None)))
+                ws_filter(Contact.workspace_id, workspace_id), Contact.removed_at.is_(None)))
             if not ok:
                 raise ServiceError("Choose one of the referrer's current contacts, or nobody.", field="contact_id")
         if referred_on is not None and referred_on > now.date():

@@ -189,8 +189,7 @@ def history(session: Session, partner_id: int) -> tuple[list[HistoryEntry], dict
         .where(TermsVersion.partner_id == partner_id).order_by(TermsVersion.version)
     ).all()
     contact_ids = {v.agreed_by_contact_id for v, _ in rows if v.agreed_by_contact_id}
-    names = dict(session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids))).all()) \
-        if contact_ids else {}
+    names = dict(session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids))).all())
     entries, previous = [], None
     for version, changed_by_name in rows:
         entries.append(HistoryEntry(version, diff(previous, version), changed_by_name))

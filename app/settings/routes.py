@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Invite, Membership, User
@@ -40,7 +41,8 @@ def members():
     ).all()
     invites = []
     if g.membership.is_owner:
-        invites = list(db.session.scalars(scoped(Invite).order_by(Invite.created_at.desc()).limit(50)))
+        invites = list(db.session.scalars(
+            scoped(Invite).options(joinedload(Invite.created_by)).order_by(Invite.created_at.desc()).limit(50)))
     new_link = session.pop("new_invite_link", None)
     return render("settings/members.html", rows=rows, invites=invites, invite_form=InviteForm(),
                   role_form=RoleForm(formdata=None), new_link=new_link, now=_now(), section="members")

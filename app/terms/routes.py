@@ -4,11 +4,12 @@ from datetime import datetime, timezone
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Partner
+from app.models import Contact, Partner
 from app.services import ServiceError, terms as terms_service
-from app.services.contacts import current_contacts
 from app.terms import bp
 from app.terms.forms import TermsForm
 from app.tenancy import get_or_404_in_workspace
@@ -21,11 +22,13 @@ def _now():
 
 def _contact_choices(form, partner, version):
     """The partner's current contacts, plus the one the current version names if it was removed since
-    (an unchanged form must save)."""
-    contacts = list(current_contacts(db.session, partner.id))
-    if version is not None and version.agreed_by_contact_id and \
-            all(c.id != version.agreed_by_contact_id for c in contacts) and version.agreed_by is not None:
-        contacts.append(version.agreed_by)
+    (an unchanged form must save). One query."""
+    agreed_id = version.agreed_by_contact_id if version is not None else None
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.partner_id == partner.id,
+                              or_(Contact.removed_at.is_(None), Contact.id == agreed_id))
+        .order_by(Contact.is_primary.desc(), Contact.name)
+    ).all()
     form.set_contact_choices(contacts)
 
 
@@ -38,7 +41,7 @@ def _page(partner, form, terms, version, *, status=200):
 
 @bp.route("/partners/<int:partner_id>/terms", methods=["GET"])
 def show(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     terms, version = terms_service.current(db.session, partner.id)
     form = TermsForm(obj=version, formdata=None)
     form.version.data = str(terms.version if terms else 0)
@@ -48,7 +51,7 @@ def show(partner_id):
 
 @bp.route("/partners/<int:partner_id>/terms", methods=["POST"])
 def save(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id)
+    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     form = TermsForm()
     _contact_choices(form, partner, terms_service.current(db.session, partner.id)[1])
     if form.validate_on_submit():
@@ -61,7 +64,7 @@ def save(partner_id):
                                                g.membership.user_id, _now())
         except ServiceError as error:
             db.session.rollback()
-            partner = get_or_404_in_workspace(Partner, partner_id)
+            partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
             if error.field and error.field in form and error.field != "version":
                 form[error.field].errors = list(form[error.field].errors) + [error.message]
             else:

@@ -39,8 +39,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_referral_workspace_id'), ['workspace_id'], unique=False)
         batch_op.create_index('ix_referral_ws_direct', ['workspace_id', 'direct_count'], unique=False)
         batch_op.create_index('ix_referral_ws_generation', ['workspace_id', 'generation'], unique=False)
-        batch_op.create_index('ix_referral_ws_root', ['workspace_id', 'root_id'], unique=False)
-        batch_op.create_index('ix_referral_ws_referred_on', ['workspace_id', 'referred_on'], unique=False)
+        batch_op.create_index('ix_referral_ws_root', ['workspace_id', 'root_id', 'referred_on'], unique=False)
+        batch_op.create_index('ix_referral_ws_referred_on', ['workspace_id', 'referred_on', 'root_id'], unique=False)
         batch_op.create_index('ix_referral_ws_size', ['workspace_id', 'subtree_size', 'subtree_depth', 'root_id'], unique=False)
 
     op.create_table('referral_change',

@@ -38,9 +38,7 @@ def upgrade():
     )
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interaction_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interaction_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_index('ix_interaction_partner_occurred', ['partner_id', 'occurred_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interaction_workspace_id'), ['workspace_id'], unique=False)
         batch_op.create_index('ix_interaction_ws_occurred', ['workspace_id', 'occurred_at'], unique=False)
 
     op.create_table('partner_activity',
@@ -136,9 +134,7 @@ def downgrade():
     op.drop_table('partner_activity')
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.drop_index('ix_interaction_ws_occurred')
-        batch_op.drop_index(batch_op.f('ix_interaction_workspace_id'))
         batch_op.drop_index('ix_interaction_partner_occurred')
-        batch_op.drop_index(batch_op.f('ix_interaction_created_by_id'))
         batch_op.drop_index(batch_op.f('ix_interaction_contact_id'))
 
     op.drop_table('interaction')

@@ -1,4 +1,4 @@
-"""Reminders: snooze count and an index for "my due reminders"; calendar feeds; digest preference and log.
+"""Reminders: snooze count and indexes for "my due reminders"; calendar feeds; digest preference and log.
 
 Revision ID: 0005
 Revises: 0001
@@ -57,11 +57,13 @@ def upgrade():
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.add_column(sa.Column('snooze_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index('ix_reminder_ws_assignee_open_due', ['workspace_id', 'assignee_id', 'completed_at', 'due_on'], unique=False)
+        batch_op.create_index('ix_reminder_assignee_open_due', ['assignee_id', 'completed_at', 'due_on'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.drop_index('ix_reminder_assignee_open_due')
         batch_op.drop_index('ix_reminder_ws_assignee_open_due')
         batch_op.drop_column('snooze_count')
 

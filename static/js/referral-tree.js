@@ -92,6 +92,7 @@
     this.svg = el("svg", { "class": "tree-svg", width: "100%", height: "100%", role: "group",
                            "aria-label": canvas.getAttribute("aria-label") }, canvas);
     this.viewport = el("g", { "class": "viewport" }, this.svg);
+    el("rect", { "class": "gen-band", x: 0, y: 0, width: "100%", height: 34 }, this.svg);
     this.headers = el("g", { "class": "gen-headers" }, this.svg);  // stays at the top while panning
     this.links = el("g", { "class": "links" }, this.viewport);
     this.layer = el("g", { "class": "nodes" }, this.viewport);

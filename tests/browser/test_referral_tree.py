@@ -48,7 +48,10 @@ def test_open_a_seven_generation_branch_expand_search_and_navigate(page, live_se
     prefix = f"Lineage{next(_run)}"
     ids = _seed_branch(live_server.app, person.email, prefix)
 
-    page.goto(live_server(f"/referrals/tree/{ids['L0']}"))
+    # from the forest, a boosted click: the page swaps in and its scripts draw the picture
+    page.goto(live_server("/referrals/"))
+    page.locator(f"#root-{ids['L0']}").get_by_role("link", name="Tree").click()
+    page.wait_for_url(f"**/referrals/tree/{ids['L0']}")
     page.wait_for_selector("#tree-canvas .tnode")
     # generations 0-3 are on screen; L3's branch was not loaded yet: it is folded with a "+5 more"
     for i in range(4):

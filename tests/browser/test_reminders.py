@@ -60,7 +60,18 @@ def test_quick_add_complete_and_snooze_inline(page, register_and_login):
 
     # the reminders page shows it under Done
     page.goto("/reminders/?view=done")
-    expect(page.locator("li.reminder", has_text="Send the tasting menu")).to_be_visible()
+    done = page.locator("li.reminder", has_text="Send the tasting menu")
+    expect(done).to_be_visible()
+
+    # delete asks first; dismissing keeps it, accepting removes it in place
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    done.get_by_role("link", name="Delete…").click()
+    expect(done).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    done.get_by_role("link", name="Delete…").click()
+    expect(page.locator("li.reminder.deleted")).to_contain_text("Deleted: Send the tasting menu")
+    page.reload()
+    expect(page.locator("li.reminder", has_text="Send the tasting menu")).to_have_count(0)
 
 
 def test_new_reminder_finds_a_partner_as_you_type(page, register_and_login):

@@ -79,3 +79,18 @@ def test_statement(app, logged_in, count_queries, two_sizes, now):
         return measure(logged_in, count_queries, f"/statement/{token}", client=anonymous)
     small, big = two_sizes(run)
     assert small == big and big <= 10
+
+
+def test_deal_page(logged_in, count_queries, two_sizes, user, workspace, factories, now):
+    def run(referrers):
+        from sqlalchemy import select
+
+        from app.models import Deal
+
+        won = db.session.scalars(select(Deal).where(Deal.stage == "won").order_by(Deal.id)).all()
+        won[0].owner_id = user.id  # one deal owned by the viewer, one by nobody: same count
+        won[1].owner_id = None
+        db.session.commit()
+        return [measure(logged_in, count_queries, f"/deals/{d.id}") for d in won[:2]]
+    small, big = two_sizes(run)
+    assert small == big and len(set(big)) == 1 and big[0] <= 10

@@ -398,3 +398,41 @@ def test_recompute_command(runner, workspace, factories, now):
     result = runner.invoke(args=["deals", "recompute"])
     assert result.exit_code == 0 and "1 total rows" in result.output
     assert deals.summary_totals(db.session, workspace.id)["lead"].sums == {"EUR": Decimal("5.00")}
+
+
+def _ledger_table(workspace_id):
+    from app.models import CommissionTotal
+
+    rows = db.session.execute(
+        select(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month,
+               func.sum(CommissionTotal.entry_count), func.sum(CommissionTotal.amount))
+        .where(CommissionTotal.workspace_id == workspace_id)
+        .group_by(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month)
+    ).all()
+    return {(c, s, m): (n, commissions._money(a)) for c, s, m, n, a in rows if n}
+
+
+def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
+    referrer, client = referral_pair(factories, workspace, rate="10", now=now)
+    other_client = factories.partner(workspace, referred_by_id=referrer.id)
+    d1 = make_deal(client, now=now, stage="won", amount="1000")
+    d2 = make_deal(client, now=now, stage="won", amount="500", currency="USD")
+    make_deal(other_client, now=now, stage="won", amount="300")
+    commissions.mark_paid(db.session, workspace.id, [e.id for e in entries(d1.id)], now.date(), None, None)
+    deals.update_deal(db.session, d1, _data(d1, amount=Decimal("1200")), now + timedelta(days=35))
+    deals.move_deal(db.session, d2, "lost", now, lost_reason="Cancelled")
+    db.session.commit()
+    db.session.delete(db.session.get(Partner, other_client.id))
+    db.session.commit()
+    incremental = _ledger_table(workspace.id)
+    commissions.recompute_totals(db.session, workspace.id)
+    db.session.commit()
+    assert incremental == _ledger_table(workspace.id)
+    month, later = now.date().replace(day=1), (now + timedelta(days=35)).date().replace(day=1)
+    assert incremental == {("EUR", "paid", month): (1, Decimal("100.00")), ("EUR", "owed", later): (1, Decimal("20.00"))}
+    page, totals = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters())
+    assert page.total == 2 and [(t.currency, t.owed, t.paid) for t in totals] == [
+        ("EUR", Decimal("20.00"), Decimal("100.00"))]
+    # a period that is not whole months is summed from the entries themselves
+    page, totals = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters(period_from=now.date()))
+    assert page.total == 2 and totals[0].earned == Decimal("120.00")

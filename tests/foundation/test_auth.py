@@ -151,7 +151,8 @@ def test_next_follows_local_path(client, user):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/x", "javascript:alert(1)",
-                                    "evil.example.com", "http:/evil"])
+                                    "evil.example.com", "http:/evil", "/\\evil.example.com", "/\\/evil.example.com",
+                                    "/\t/evil.example.com", "///evil.example.com"])
 def test_next_ignores_external_urls(client, user, target):
     response = client.post("/login", query_string={"next": target},
                            data={"email": user.email, "password": PASSWORD})

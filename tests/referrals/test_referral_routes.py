@@ -229,3 +229,11 @@ def test_query_counts_do_not_grow_with_the_data(logged_in, workspace, count_quer
     big = _page_counts(logged_in, ws_id, count_queries)
     assert small == big
     assert all(count <= 10 for count in big.values()), big
+
+
+def test_picker_search_works_without_javascript(logged_in, family):
+    """The picker's Search button submits the form as a GET: results come back in the page."""
+    page = text(logged_in.get(f"/partners/{family['stranger'].id}/referrals?q=1&referrer_q=rooty"))
+    results = page[page.index('id="referrer-results"'):]
+    results = results[:results.index("</div>")]
+    assert f'value="{family["root"].id}"' in results and "Grand Kid" not in results

@@ -1,9 +1,9 @@
 """The private calendar feed: valid iCalendar with stable UIDs, only the user's open reminders,
 revocable, and a new address revokes the old one."""
 from datetime import date, datetime, time, timedelta, timezone
-
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -180,3 +180,32 @@ def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, works
     db.session.commit()
     second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200 and "Call — Acme Group" in second.get_data(as_text=True)
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    from app import create_app
+    from app.extensions import limiter
+    from config import TestingConfig
+    from tests.conftest import FreshGlobalsClient, make_user
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
+                     RATELIMIT_ENABLED=True)
+    app.test_client_class = FreshGlobalsClient
+    with app.app_context():
+        db.create_all()
+        yield app, make_user(name="Feed Owner", email="feed@example.com"), make_user(email="feed2@example.com")
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()
+
+
+def test_feed_rate_limit_is_per_feed_not_per_address(limited_app, now):
+    app, first, second = limited_app
+    tokens = [calendar_feed.create_feed(db.session, u.id, now)[1] for u in (first, second)]
+    db.session.commit()
+    client = app.test_client()
+    statuses = [client.get(f"/calendar/{tokens[0]}.ics").status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    # another user's feed fetched from the same address is not affected
+    assert client.get(f"/calendar/{tokens[1]}.ics").status_code == 200

@@ -183,3 +183,12 @@ def test_frequency_validation(app, session, user, now):
         digest_service.set_frequency(session, user.id, "hourly", now)
     digest_service.set_frequency(session, user.id, "weekly", now + timedelta(seconds=1))
     assert digest_service.get_frequency(session, user.id) == "weekly"
+
+
+def test_links_use_the_public_base_url_with_its_path_prefix(app, runner, smtp_server, workspace, user):
+    app.config["PUBLIC_BASE_URL"] = "https://example.org/crm/"
+    reminder = make_reminder(workspace, user, title="Prefixed", due_on=date(2026, 11, 24))
+    _run(runner, "--now", TUESDAY_MORNING)
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert f"https://example.org/crm/reminders/{reminder.id}/edit?ws={workspace.id}" in text
+    assert "https://example.org/crm/settings/calendar" in text

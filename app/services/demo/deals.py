@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, update
 
 from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVersion
-from app.services.commissions import commission_amount
+from app.services.commissions import commission_amount, recompute_totals as recompute_commission_totals
 from app.services.deals import recompute_totals
 
 TITLES = ["Website redesign", "Brand identity", "Online shop", "SEO audit", "Monthly retainer", "Photo shoot",
@@ -173,7 +173,6 @@ def step(ctx) -> None:
     if not deal_rows:
         return
     deal_ids = _insert_ids(session, Deal, deal_rows)
-    recompute_totals(session, ws.id)  # the pipeline's running totals
 
     # --- commissions, as the rules would have recorded them -------------------------------------
     referrer_of = {p.id: p.referred_by_id for p in partners if p.referred_by_id}
@@ -218,6 +217,9 @@ def step(ctx) -> None:
         session.execute(update(Deal), amount_updates)
     if commission_rows:
         session.execute(insert(Commission.__table__), commission_rows)
+    # the running totals of the pipeline and of the ledger, from the rows just written
+    recompute_totals(session, ws.id)
+    recompute_commission_totals(session, ws.id)
     if commission_rows:
         # a statement link for the busiest referrer (the token exists only here: only its hash is stored)
         from collections import Counter

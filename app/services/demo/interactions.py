@@ -2,12 +2,13 @@
 PartnerActivity summaries computed from the same rows (bulk inserts only)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
-from app.models import Interaction, Partner, PartnerActivity, TouchWeek
-from app.services.interactions import Touch, summarize, week_start
+from app.models import Partner, PartnerActivity, TouchWeek
+from app.services.interactions import Touch, summarize
+from app.services.sqltime import seconds
 from app.services.activity_sync import copied_values
 from app.services.neglect import Defaults, derive_thresholds
 
@@ -35,6 +36,15 @@ def _pick(rng, weighted):
     return rng.choices(values, weights=weights)[0]
 
 
+def _table(weighted) -> list:
+    """The values repeated by weight: rng.choice on it is a weighted pick, and fast."""
+    return [value for value, weight in weighted for _ in range(weight)]
+
+
+KIND_TABLE = _table(KIND_WEIGHTS)
+SCENARIO_TABLE = _table(SCENARIOS)
+
+
 def _history(rng, cadence: int, scenario: str, contacts: list[int]):
     """Events as (days ago, direction, contact id, kind), newest first, before the age cut."""
     events = []
@@ -45,7 +55,7 @@ def _history(rng, cadence: int, scenario: str, contacts: list[int]):
         return rng.choice(contacts)
 
     def kind():
-        return _pick(rng, KIND_WEIGHTS)
+        return rng.choice(KIND_TABLE)
 
     def add(days, direction=None, contact="any", kind_=None):
         k = kind_ or kind()
@@ -107,10 +117,38 @@ def _history(rng, cadence: int, scenario: str, contacts: list[int]):
     return events
 
 
+INTERACTION_COLUMNS = ("workspace_id", "partner_id", "contact_id", "kind", "direction", "occurred_at", "summary",
+                       "created_by_id", "deleted_at", "created_at", "updated_at")
+
+
+def _raw_insert(session, table: str, columns, rows) -> None:
+    """executemany straight on the driver: the demo's half a million rows skip per-value type
+    processing (values are already in the database's form, see _db_time)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    connection = session.connection()
+    if dialect.name == "sqlite":  # room for the indexes being filled (this connection only)
+        connection.exec_driver_sql("PRAGMA cache_size = -262144")
+    for start in range(0, len(rows), 50_000):
+        connection.exec_driver_sql(sql, rows[start:start + 50_000])
+
+
+def _db_time(session):
+    """How a UTC datetime column stores a (naive UTC) moment: SQLite keeps text in SQLAlchemy's
+    format, others a timestamp."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda naive: naive.isoformat(" ", "microseconds")
+    return lambda naive: naive
+
+
 def step(ctx) -> None:
     rng, ws, now, session = ctx.rng, ctx.workspace, ctx.now, ctx.session
     if not ctx.partner_ids:
         return
+    session.flush()
     partners = session.execute(
         select(Partner.id, Partner.tier, Partner.cadence_days, Partner.response_time_days, Partner.created_at,
                Partner.owner_id, Partner.archived_at, Partner.status, Partner.no_prospects)
@@ -118,53 +156,60 @@ def step(ctx) -> None:
     ).all()
     tiers = {"A": ws.cadence_a_days, "B": ws.cadence_b_days, "C": ws.cadence_c_days}
     members = ctx.member_ids or [None]
-    rows, activity_rows = [], []
+    db_time = _db_time(session)
+    now_naive, now_s = now.replace(tzinfo=None), seconds(now)
+    random_, choice = rng.random, rng.choice
+    rows, activity_rows, weeks = [], [], {}
     for partner in partners:
-        partner_id, tier, cadence_days, created_at, owner_id = (partner.id, partner.tier, partner.cadence_days,
-                                                                partner.created_at, partner.owner_id)
-        cadence = cadence_days or tiers.get(tier, ws.cadence_c_days)
+        partner_id, owner_id = partner.id, partner.owner_id
+        cadence = partner.cadence_days or tiers.get(partner.tier, ws.cadence_c_days)
         contacts = ctx.contact_ids.get(partner_id, [])
-        age_days = min((now - created_at).total_seconds() / 86400, MAX_AGE_DAYS)
-        scenario = _pick(rng, SCENARIOS)
+        age_days = min((now - partner.created_at).total_seconds() / 86400, MAX_AGE_DAYS)
+        scenario = choice(SCENARIO_TABLE)
         if scenario == "one_contact" and len(contacts) < 2:
             scenario = "tended"
         if scenario == "never" and age_days > 120:
             scenario = "neglected"  # only recent partners have never been touched
-        events = [e for e in _history(rng, cadence, scenario, contacts) if e[0] < age_days]
         touches = []
         # oldest first, so that ids grow with time (ties are broken by id, newest last)
-        for days, direction, contact_id, kind in reversed(events):
-            occurred = now - timedelta(seconds=int(days * 86400))
-            author = owner_id if owner_id and rng.random() < 0.8 else rng.choice(members)
-            rows.append({
-                "workspace_id": ws.id, "partner_id": partner_id, "contact_id": contact_id, "kind": kind,
-                "direction": direction, "occurred_at": occurred, "summary": rng.choice(SUMMARIES[kind]),
-                "created_by_id": author, "deleted_at": None, "created_at": occurred, "updated_at": occurred,
-            })
+        for days, direction, contact_id, kind in reversed(_history(rng, cadence, scenario, contacts)):
+            if days >= age_days:
+                continue
+            ago = timedelta(seconds=int(days * 86400))
+            author = owner_id if owner_id and random_() < 0.8 else choice(members)
+            stamp = db_time(now_naive - ago)
+            rows.append((ws.id, partner_id, contact_id, kind, direction, stamp, choice(SUMMARIES[kind]), author,
+                         None, stamp, stamp))
             if kind != "note":
-                touches.append(Touch(len(rows), occurred, direction, contact_id))
+                occurred_s = now_s - int(ago.total_seconds())
+                touches.append(Touch(len(rows), now - ago, direction, contact_id, occurred_s))
+                key = ((occurred_s // 86400 + 3) // 7, author)  # Monday-based weeks since the epoch
+                weeks[key] = weeks.get(key, 0) + 1
         touches.reverse()  # newest first
         summary = summarize(touches)
         summary.update(partner_id=partner_id, workspace_id=ws.id, contact_count=len(contacts),
                        **copied_values(partner))
         activity_rows.append(summary)
-    for start in range(0, len(rows), 50_000):
-        session.execute(insert(Interaction), rows[start:start + 50_000])
-    weeks: dict = {}
-    for row in rows:
-        if row["kind"] != "note":
-            key = (week_start(row["occurred_at"]), row["created_by_id"])
-            weeks[key] = weeks.get(key, 0) + 1
+    _raw_insert(session, "interaction", INTERACTION_COLUMNS, rows)
     session.execute(delete(TouchWeek).where(TouchWeek.workspace_id == ws.id))
     if weeks:
-        session.execute(insert(TouchWeek), [{"workspace_id": ws.id, "week_start": week, "author_id": author,
-                                             "touches": n} for (week, author), n in weeks.items()])
+        monday_zero = date(1970, 1, 1) - timedelta(days=3)  # 1969-12-29, a Monday
+        session.execute(TouchWeek.__table__.insert(), [
+            {"workspace_id": ws.id, "week_start": monday_zero + timedelta(weeks=week), "author_id": author,
+             "touches": n} for (week, author), n in weeks.items()])
     # One row per partner (the people step bulk-inserted partners and contacts, so no flush events
-    # made them); any row already there is replaced.
+    # made them); any row already there is replaced. The derived moments are filled just after.
     session.execute(delete(PartnerActivity).where(PartnerActivity.partner_id >= ctx.partner_ids[0],
                                                   PartnerActivity.workspace_id == ws.id))
-    for start in range(0, len(activity_rows), 50_000):
-        session.execute(insert(PartnerActivity), activity_rows[start:start + 50_000])
+    columns = ["partner_id", "workspace_id", "created_s", "eligible", "owner_id", "tier", "cadence_override",
+               "response_override", "contact_count", *PartnerActivity.SUMMARY_FIELDS,
+               "cadence_days", "response_days", "due_s", "soon_s", "burst"]
+    values = []
+    for summary in activity_rows:
+        last = summary["last_touch_at"]
+        summary["last_touch_at"] = db_time(last.replace(tzinfo=None)) if last is not None else None
+        values.append(tuple(summary[c] for c in columns[:-5]) + (0, 0, 0, 0, False))
+    _raw_insert(session, "partner_activity", columns, values)
     session.execute(derive_thresholds(ws.id, Defaults.of(session, ws.id)),
                     execution_options={"synchronize_session": False})
     ctx.stats["interactions"] = len(rows)

@@ -73,7 +73,7 @@ def partners_step(ctx) -> None:
             "no_prospects_reason": "Treats us as a subordinate; pushes every price down." if no_prospects else None,
             "created_at": created, "updated_at": created + timedelta(days=rng.randint(0, 3)),
         })
-    ctx.session.execute(insert(Partner), partner_rows)
+    ctx.session.execute(insert(Partner.__table__), partner_rows)  # Core executemany: one batch
     ctx.partner_ids = list(ctx.session.scalars(
         select(Partner.id).where(Partner.workspace_id == ws.id).order_by(Partner.id)
     ))[-ctx.partners:]
@@ -88,7 +88,7 @@ def partners_step(ctx) -> None:
                 "phone": f"+49 30 {rng.randint(1000000, 9999999)}", "notes": None, "is_primary": n == 0,
                 "created_at": now, "updated_at": now,
             })
-    ctx.session.execute(insert(Contact), contact_rows)
+    ctx.session.execute(insert(Contact.__table__), contact_rows)
     for contact_id, partner_id in ctx.session.execute(
         select(Contact.id, Contact.partner_id).where(Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0])
     ):

@@ -60,7 +60,7 @@ def step(ctx) -> None:
     for i, pid in enumerate(chain):  # the early client whose branch reaches the 8th generation
         if i:
             parent[pid] = chain[i - 1]
-        offer(pid, rng.randint(1, 3))  # besides the next link of the chain
+        offer(pid, rng.randint(1, 3) + (5 if i == 0 else 0))  # besides the next link of the chain
     # The founders: the deep chain's root and two other early clients. Their branches keep drawing
     # referrals for years (a sociable network), so the biggest root holds a few percent of everyone.
     founders = {chain[0]} | {r.id for r in rows[DEEP_CHAIN:DEEP_CHAIN + 2]}
@@ -104,7 +104,7 @@ def step(ctx) -> None:
             root_of[row.id] = root_of.get(ref, ref)
         else:
             root_of[row.id] = row.id
-        capacity = _capacity(rng) + (8 if row.id in founders else 0)
+        capacity = max(_capacity(rng), rng.randint(6, 10)) if row.id in founders else _capacity(rng)
         offer(row.id, capacity)
         if capacity and root_of[row.id] in founders:
             founder_open.append(row.id)
@@ -113,12 +113,12 @@ def step(ctx) -> None:
     session.execute(
         partner.update().where(partner.c.id == bindparam("b_id"))
         .values(referred_by_id=bindparam("b_ref"), source="referral"),
-        [{"b_id": pid, "b_ref": ref} for pid, ref in parent.items()],
+        [{"b_id": pid, "b_ref": ref} for pid, ref in sorted(parent.items())],  # in key order: fewer page writes
     )
     stats = computed_stats(session, ws.id)
     owner_id = ctx.member_ids[0] if ctx.member_ids else None
     referral_rows, change_rows = [], []
-    for pid, (root, generation, direct, size, depth) in stats.items():
+    for pid, (root, generation, direct, size, depth) in sorted(stats.items()):
         row = {"partner_id": pid, "workspace_id": ws.id, "root_id": root, "generation": generation,
                "direct_count": direct, "subtree_size": size, "subtree_depth": depth, "contact_id": None,
                "referred_on": None, "note": None, "updated_at": ctx.now}
