@@ -103,6 +103,8 @@ PAGES += [
     ("referral tree, list branch", lambda ctx: (f"/referrals/tree/{ctx.biggest_referral_root_id}/branch",
                                                 {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
     ("referral tree, search", _root("/referrals/tree/{root}/find.json?q=studio")),
+    ("referral branch revenue, biggest root", lambda ctx: (f"/referrals/revenue/{ctx.biggest_referral_root_id}",
+                                                          {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
     ("referral report", lambda ctx: "/referrals/report"),
     ("referral report, revenue", lambda ctx: ("/referrals/report/revenue", {"HX-Request": "true"})),
     ("partner referrals tab", _partner("/partners/{pid}/referrals")),

@@ -21,6 +21,7 @@ from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
 
 LIST_LIMIT = 8
+_SENTINEL = 987654321  # stands for a partner id in URL patterns built once per page
 REMINDER_LIMIT = 20
 TREND_WEEKS = 12
 
@@ -91,10 +92,21 @@ def _dashboard_data(who: str) -> dict:
     next_follow_up = _next_follow_up(partner_ids)
     trend = interaction_service.touches_per_week(db.session, g.workspace.id, now, weeks=TREND_WEEKS,
                                                  author_id=owner_id)
-    return {"who": who, "today": today, "reminders": reminders, "counts": counts, "lists": lists,
+    next_url = url_for("dashboard.index", who=who if who == "mine" else None)
+    patterns = {
+        "timeline": url_for("interactions.timeline", partner_id=_SENTINEL),
+        "follow_up": url_for("dashboard.follow_up", partner_id=_SENTINEL),
+        "partner": url_for("partners.show", partner_id=_SENTINEL),
+        "quick_log": url_for("interactions.quick_log", partner_id=_SENTINEL, compact=1, next=next_url),
+    }
+
+    def row_url(kind: str, partner_id: int) -> str:
+        return patterns[kind].replace(str(_SENTINEL), str(int(partner_id)), 1)
+
+    return {"who": who, "today": today, "row_url": row_url, "reminders": reminders, "counts": counts, "lists": lists,
             "next_follow_up": next_follow_up, "trend": trend, "trend_max": max([c for _, c in trend] + [1]),
             "labels": FLAG_LABELS, "hints": FLAG_HINTS, "order": neglect.DASHBOARD_FLAGS, "now": now,
-            "next_url": url_for("dashboard.index", who=who if who == "mine" else None)}
+            "next_url": next_url}
 
 
 def _next_follow_up(partner_ids) -> dict:

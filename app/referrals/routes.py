@@ -61,6 +61,20 @@ def _url_templates():
     }
 
 
+LAZY = "lazy"  # the branch's won revenue comes in its own request (see branch_revenue)
+
+
+def _revenue(partner_id, is_root):
+    """A branch's won revenue reads every deal of the branch, so pages load it on their own (htmx,
+    on load) and stay quick whatever the branch's size; ?revenue=1 computes it inline (no JavaScript).
+    None when deals do not exist."""
+    if rt.deal_model() is None:
+        return None
+    if request.args.get("revenue") == "1":
+        return rt.subtree_revenue(db.session, g.workspace.id, partner_id, is_root=is_root)
+    return LAZY
+
+
 def _walk_or_404(partner_id):
     """Ancestry of a partner of this workspace (root first, itself last), or 404."""
     chain = rt.ancestors(db.session, g.workspace.id, partner_id)
@@ -91,7 +105,7 @@ def referrer_option(referrer_id):
 def _tab(partner, form, status=200, summary=None):
     ws = g.workspace.id
     summary = summary or rt.summary(db.session, ws, partner.id)
-    revenue = rt.subtree_revenue(db.session, ws, partner.id, is_root=summary.generation == 0)
+    revenue = _revenue(partner.id, summary.generation == 0)
     # the picker's search without JavaScript: its Search button submits the form as a GET (q=1)
     q = request.args.get("referrer_q", "")[:100] if "q" in request.args else ""
     results = rt.pick_referrers(db.session, ws, q, exclude_id=partner.id) if q.strip() else None
@@ -191,7 +205,7 @@ def tree(partner_id):
     chain = _walk_or_404(partner_id)
     focus = chain[-1]
     nodes = rt.tree(db.session, g.workspace.id, partner_id)
-    revenue = rt.subtree_revenue(db.session, g.workspace.id, partner_id, is_root=len(chain) == 1)
+    revenue = _revenue(partner_id, len(chain) == 1)
     generation = len(chain) - 1
     # the nested list: children by parent, in the order loaded (biggest branch first)
     kids = {}
@@ -253,6 +267,14 @@ def report():
     data = rt.report(db.session, g.workspace.id, _now(), revenue=inline)
     return render("referrals/report.html", report=data, statuses=STATUS_LABELS, inline_revenue=inline,
                   has_deals=rt.deal_model() is not None)
+
+
+@bp.route("/referrals/revenue/<int:partner_id>")
+def branch_revenue(partner_id):
+    """The won revenue of a partner's branch, per currency (the lazy piece of the tree and the tab)."""
+    partner = get_or_404_in_workspace(Partner, partner_id)
+    revenue = rt.subtree_revenue(db.session, g.workspace.id, partner.id)
+    return render("referrals/_revenue.html", partner_id=partner.id, revenue=revenue)
 
 
 @bp.route("/referrals/report/revenue")

@@ -63,6 +63,14 @@ def reminder_bucket(reminder, today) -> str:
 
 
 @bp.app_template_global()
+def reminder_count(n: int) -> str:
+    """A bucket count; counts stop just past service.COUNT_CAP and read "1,000+"."""
+    from app.formatting import fmt_number
+
+    return f"{fmt_number(service.COUNT_CAP)}+" if n > service.COUNT_CAP else fmt_number(n)
+
+
+@bp.app_template_global()
 def reminder_labels() -> dict:
     """The reminder row's words, translated once per request (a page renders many rows)."""
     labels = g.get("_reminder_labels")

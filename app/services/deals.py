@@ -453,8 +453,11 @@ def _deal_where(workspace_id: int, filters: DealFilters):
         conditions.append(Deal.value_to_partner > 0 if them == "win" else Deal.value_to_partner <= 0)
     if filters.q.strip():
         pattern = like_pattern(filters.q)
+        # partners whose name matches, found once (not joined per deal)
+        matching_partners = select(Partner.id).where(Partner.workspace_id == workspace_id,
+                                                     Partner.name_key.like(pattern, escape="\\"))
         conditions.append(or_(func.lower(Deal.title).like(pattern, escape="\\"),
-                              Partner.name_key.like(pattern, escape="\\")))
+                              Deal.partner_id.in_(matching_partners)))
     return and_(*conditions)
 
 
@@ -466,7 +469,7 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
     where = _deal_where(workspace_id, filters)
     searching = bool(filters.q.strip())
     if searching or filters.quadrant or filters.closed_from or filters.closed_to:
-        stage_totals = _totals_with_partner(session, where) if searching else totals_by_stage(session, where)
+        stage_totals = totals_by_stage(session, where)
     else:
         stage_totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, stage=filters.stage,
                                       currency=filters.currency)
@@ -484,21 +487,9 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
     return Page(items=rows, total=total, page=page, per_page=per_page), stage_totals
 
 
-def _totals_with_partner(session: Session, where) -> dict[str, StageTotals]:
-    result = {stage: StageTotals(stage) for stage in STAGES}
-    rows = session.execute(
-        select(Deal.stage, Deal.currency, func.count(Deal.id), func.sum(Deal.amount))
-        .join(Partner, Partner.id == Deal.partner_id)
-        .where(where).group_by(Deal.stage, Deal.currency).order_by(Deal.stage, Deal.currency)
-    ).all()
-    for stage, currency, count, total in rows:
-        result[stage].count += count
-        result[stage].sums[currency] = _money(total)
-    return result
-
-
 def currencies_in_use(session: Session, workspace_id: int, default: str) -> list[str]:
-    found = session.scalars(select(Deal.currency).where(Deal.workspace_id == workspace_id).distinct()).all()
+    found = session.scalars(  # from the running totals: a few rows, not every deal
+        select(DealTotal.currency).where(DealTotal.workspace_id == workspace_id).distinct()).all()
     return sorted(set(found) | {default})
 
 

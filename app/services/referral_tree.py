@@ -724,6 +724,11 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         row.contact_id, row.referred_on, row.note = values
         row.updated_at = now
     session.flush()
+    if change is not None:
+        # Late attribution: commissions owed for the partner's already-won deals (idempotent).
+        from app.services.commissions import on_referrer_changed
+
+        on_referrer_changed(session, partner, now)
     return change
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Membership, Partner, Reminder
@@ -189,20 +189,30 @@ def due_count(session: Session, workspace_id: int, user_id: int, today: date) ->
     ) or 0
 
 
-def bucket_counts(session: Session, workspace_id: int, today: date, assignee_id: int | None = None) -> dict[str, int]:
-    """How many reminders are overdue, due today, upcoming and done: one grouped query."""
-    label = case(
-        (Reminder.completed_at.is_not(None), "done"),
-        (Reminder.due_on < today, "overdue"),
-        (Reminder.due_on == today, "today"),
-        else_="upcoming",
-    ).label("bucket")
-    stmt = select(label, func.count(Reminder.id)).where(Reminder.workspace_id == workspace_id).group_by(label)
+COUNT_CAP = 1000  # bucket counts stop here ("1,000+"), so the page costs the same however many there are
+
+
+def bucket_counts(session: Session, workspace_id: int, today: date, assignee_id: int | None = None,
+                  cap: int | None = None) -> dict[str, int]:
+    """How many reminders are overdue, due today, upcoming and done, each counted up to cap + 1 (more
+    than `cap`, default COUNT_CAP, reads as "cap+"): one statement of four bounded index range scans."""
+    cap = COUNT_CAP if cap is None else cap
+    base = [Reminder.workspace_id == workspace_id]
     if assignee_id is not None:
-        stmt = stmt.where(Reminder.assignee_id == assignee_id)
-    counts = dict.fromkeys(BUCKETS, 0)
-    counts.update({name: n for name, n in session.execute(stmt)})
-    return counts
+        base.append(Reminder.assignee_id == assignee_id)
+    is_open = Reminder.completed_at.is_(None)
+    conditions = {
+        "overdue": (is_open, Reminder.due_on < today),
+        "today": (is_open, Reminder.due_on == today),
+        "upcoming": (is_open, Reminder.due_on > today),
+        "done": (Reminder.completed_at.is_not(None),),
+    }
+    columns = []
+    for name, extra in conditions.items():
+        bounded = select(Reminder.id).where(*base, *extra).limit(cap + 1).subquery()
+        columns.append(select(func.count()).select_from(bounded).scalar_subquery().label(name))
+    row = session.execute(select(*columns)).one()
+    return {name: row._mapping[name] for name in BUCKETS}
 
 
 def _with_people(stmt):
@@ -210,7 +220,8 @@ def _with_people(stmt):
 
 
 def _open_order():
-    return (Reminder.due_on, Reminder.due_time.is_not(None), Reminder.due_time, Reminder.id)
+    """By day, all-day ones first, then by time: the order of the (…, due_on, due_time) indexes."""
+    return (Reminder.due_on, Reminder.due_time.asc().nulls_first(), Reminder.id)
 
 
 def list_reminders(session: Session, workspace_id: int, *, view: str = "open", assignee_id: int | None = None,

@@ -56,7 +56,8 @@ def upgrade():
     )
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.add_column(sa.Column('snooze_count', sa.Integer(), server_default='0', nullable=False))
-        batch_op.create_index('ix_reminder_ws_assignee_open_due', ['workspace_id', 'assignee_id', 'completed_at', 'due_on'], unique=False)
+        batch_op.create_index('ix_reminder_ws_assignee_open_due', ['workspace_id', 'assignee_id', 'completed_at', 'due_on', 'due_time'], unique=False)
+        batch_op.create_index('ix_reminder_ws_open_due_time', ['workspace_id', 'completed_at', 'due_on', 'due_time'], unique=False)
         batch_op.create_index('ix_reminder_assignee_open_due', ['assignee_id', 'completed_at', 'due_on'], unique=False)
 
 
@@ -64,6 +65,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_index('ix_reminder_assignee_open_due')
+        batch_op.drop_index('ix_reminder_ws_open_due_time')
         batch_op.drop_index('ix_reminder_ws_assignee_open_due')
         batch_op.drop_column('snooze_count')
 

@@ -177,7 +177,7 @@ def test_other_workspace_ids_answer_404(logged_in, family, other):
     for url in (f"/partners/{theirs}/referrals", f"/referrals/tree/{theirs}", f"/referrals/tree/{theirs}/nodes.json",
                 f"/referrals/tree/{theirs}/branch", f"/referrals/tree/{theirs}/find.json?q=a",
                 f"/referrals/tree/{theirs}/path/{theirs}.json",
-                f"/referrals/tree/{family['root'].id}/path/{theirs}.json"):
+                f"/referrals/tree/{family['root'].id}/path/{theirs}.json", f"/referrals/revenue/{theirs}"):
         assert logged_in.get(url).status_code == 404, url
     for url in (f"/partners/{theirs}/referrals", f"/partners/{theirs}/referrals/clear"):
         assert logged_in.post(url, data={"referred_by_id": family["root"].id}).status_code == 404, url
@@ -211,6 +211,8 @@ def _page_counts(client, ws_id, count_queries):
         "forest page 2": _queries(client, count_queries, "/referrals/?page=2"),
         "report": _queries(client, count_queries, "/referrals/report"),
         "report revenue": _queries(client, count_queries, "/referrals/report/revenue"),
+        "branch revenue": _queries(client, count_queries, f"/referrals/revenue/{deep}"),
+        "tree, revenue inline": _queries(client, count_queries, f"/referrals/tree/{root.id}?revenue=1"),
         "tab": _queries(client, count_queries, f"/partners/{deep}/referrals"),
         "overview": _queries(client, count_queries, f"/partners/{deep}"),
         "nodes": _queries(client, count_queries, f"/referrals/tree/{root.id}/nodes.json"),
@@ -237,3 +239,24 @@ def test_picker_search_works_without_javascript(logged_in, family):
     results = page[page.index('id="referrer-results"'):]
     results = results[:results.index("</div>")]
     assert f'value="{family["root"].id}"' in results and "Grand Kid" not in results
+
+
+def test_branch_revenue_loads_on_its_own_and_inline_without_javascript(logged_in, family, workspace):
+    from decimal import Decimal
+
+    Deal = rt.deal_model()
+    if Deal is None:  # pragma: no cover
+        pytest.skip("deals are not installed")
+    for partner, amount, currency in ((family["grand"], "120.50", "EUR"), (family["child"], "80", "USD")):
+        db.session.add(Deal(workspace_id=workspace.id, partner_id=partner.id, title="Site", amount=Decimal(amount),
+                            currency=currency, stage="won"))
+    db.session.commit()
+    url = f"/referrals/revenue/{family['root'].id}"
+    tab = text(logged_in.get(f"/partners/{family['child'].id}/referrals"))
+    assert f'hx-get="/referrals/revenue/{family["child"].id}"' in tab and "€120.50" not in tab
+    piece = text(logged_in.get(url, headers={"HX-Request": "true"}))
+    assert "€120.50" in piece and "$80.00" in piece and "<html" not in piece
+    inline = text(logged_in.get(f"/referrals/tree/{family['child'].id}?revenue=1"))
+    assert "€120.50" in inline and "$80.00" in inline
+    lone = text(logged_in.get(f"/referrals/revenue/{family['stranger'].id}"))
+    assert "no won deals yet" in lone

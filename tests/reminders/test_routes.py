@@ -288,3 +288,13 @@ def test_links_into_another_of_my_workspaces_offer_to_switch(logged_in, user, wo
     assert logged_in.post(f"/reminders/open-in/{other['workspace'].id}", data={"next": "/"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(User, user.id).current_workspace_id == agency.id
+
+
+def test_big_counts_read_as_capped(logged_in, user, workspace, monkeypatch):
+    from app.services import reminders as service
+
+    monkeypatch.setattr(service, "COUNT_CAP", 2)
+    for i in range(4):
+        make_reminder(workspace, user, title=f"Late {i}", due_on=_today(user) - timedelta(days=1))
+    html = logged_in.get("/reminders/").get_data(as_text=True)
+    assert "Overdue 2+" in html and "Late 3" in html  # counted to 3, shown as 2+, all listed

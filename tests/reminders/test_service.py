@@ -204,3 +204,13 @@ def test_list_orders_overdue_first_and_pages(session, workspace, user, now):
     assert [r.title for r in page.items] == ["d1", "timed", "d3"]
     assert page.total == 4 and page.pages == 2
     assert [r.title for r in service.list_reminders(session, workspace.id, per_page=3, page=2).items] == ["d5"]
+
+
+def test_bucket_counts_stop_past_the_cap(session, workspace, user, now):
+    from sqlalchemy import insert
+
+    rows = [{"workspace_id": workspace.id, "title": f"t{i}", "due_on": date(2026, 11, 1), "assignee_id": user.id,
+             "snooze_count": 0} for i in range(7)]
+    session.execute(insert(Reminder), rows)
+    assert service.bucket_counts(session, workspace.id, date(2026, 11, 24), cap=5)["overdue"] == 6  # "5+"
+    assert service.bucket_counts(session, workspace.id, date(2026, 11, 24), cap=10)["overdue"] == 7

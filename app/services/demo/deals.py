@@ -13,7 +13,7 @@ from bisect import bisect_right
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVersion
 from app.services.commissions import commission_amount, recompute_totals as recompute_commission_totals
@@ -142,7 +142,14 @@ def step(ctx) -> None:
         version_ids = _insert_ids(session, TermsVersion, version_rows)
         session.execute(insert(Terms.__table__), terms_rows)
     if partner_updates:
-        session.execute(update(Partner), partner_updates)
+        partner = Partner.__table__  # Core executemany keeps the generated "updated" dates
+        session.execute(
+            update(partner).where(partner.c.id == bindparam("pid"))
+            .values(cadence_days=bindparam("cadence"), response_time_days=bindparam("response"),
+                    updated_at=partner.c.updated_at),
+            [{"pid": row["id"], "cadence": row["cadence_days"], "response": row["response_time_days"]}
+             for row in partner_updates],
+        )
 
     # --- deals ----------------------------------------------------------------------------------
     deal_rows = []

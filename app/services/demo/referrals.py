@@ -112,7 +112,7 @@ def step(ctx) -> None:
     partner = Partner.__table__  # Core executemany: one statement for every row
     session.execute(
         partner.update().where(partner.c.id == bindparam("b_id"))
-        .values(referred_by_id=bindparam("b_ref"), source="referral"),
+        .values(referred_by_id=bindparam("b_ref"), source="referral", updated_at=partner.c.updated_at),
         [{"b_id": pid, "b_ref": ref} for pid, ref in sorted(parent.items())],  # in key order: fewer page writes
     )
     stats = computed_stats(session, ws.id)
