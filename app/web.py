@@ -39,3 +39,36 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def now_utc():
+    """The request's 'now', aware UTC: routes hand it to the services."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def int_arg(name: str, default=None):
+    """An integer query argument, or `default` when it is missing or not a number."""
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def date_arg(name: str):
+    """An ISO date query argument, or None when it is missing or not a date."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def apply_service_error(form, error) -> None:
+    """Show a ServiceError next to its field, or at the top of the form when it names none."""
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from app import create_app
 from app.extensions import db as _db
 from app.models import Contact, Membership, Partner, User, Workspace
-from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
+from app.models.workspace import ROLE_MEMBER
 from app.services import accounts
 from config import TestingConfig
 

@@ -3,7 +3,7 @@ Commissions tab of a partner page (their entries and statement links), and the p
 statement a referrer opens with their private link."""
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Response, abort, flash, g, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -17,10 +17,7 @@ from app.services import ServiceError, commissions as commission_service
 from app.services.commissions import LedgerFilters
 from app.tenancy import get_or_404_in_workspace
 from app.web import public, render, wants_fragment
-
-
-def _now():
-    return datetime.now(timezone.utc)
+from app.web import now_utc as _now
 
 
 def _int_value(name, default=None):

@@ -4,7 +4,6 @@ And the Help page with the exact rules.
 
 Queries on the page, whatever the data size: reminders (1), every flag's count and first rows (1),
 next follow-up of the listed partners (1), the trend (1) — plus the navigation's."""
-from datetime import datetime, timezone
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -19,6 +18,7 @@ from app.services import ServiceError, interactions as interaction_service, negl
 from app.services import reminders as reminder_service
 from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
+from app.web import now_utc as _now
 
 LIST_LIMIT = 8
 _SENTINEL = 987654321  # stands for a partner id in URL patterns built once per page
@@ -38,10 +38,6 @@ FLAG_HINTS = {
     "burst_then_silence": _l("A burst of three touches within two weeks, then nothing."),
     "single_threaded": _l("One contact away from losing the partner."),
 }
-
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 @bp.app_template_global()

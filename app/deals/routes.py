@@ -1,6 +1,5 @@
 """Deals: the pipeline board (move a deal with htmx or a plain form), the deals list, a deal's
 page, create/edit, and the partner page's Deals tab."""
-from datetime import date, datetime, timezone
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -18,26 +17,9 @@ from app.services.deals import BoardFilters, DealFilters
 from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
 from app.formatting import fmt_money
+from app.web import now_utc as _now, int_arg as _int_arg, date_arg as _date_arg, apply_service_error as _apply_service_error
 
 CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
-
-
-def _now():
-    return datetime.now(timezone.utc)
-
-
-def _int_arg(name, default=None):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
-
-
-def _date_arg(name):
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _labels():
@@ -182,13 +164,6 @@ def _deal_form(deal=None, partner=None):
         form.partner_id.choices = [("", _("— choose a partner —"))] + [
             (row.id, row.name) for row in deal_service.recent_partners(db.session, g.workspace.id)]
     return form
-
-
-def _apply_service_error(form, error: ServiceError):
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/deals/new", methods=["GET", "POST"])

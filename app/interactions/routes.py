@@ -6,7 +6,7 @@ an `interaction-logged` HX-Trigger; the timeline and the dashboard panels listen
 themselves. Without JavaScript every action redirects back (POST, then redirect)."""
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -24,14 +24,11 @@ from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
 from app.tenancy import get_or_404_in_workspace
 from app.web import render, safe_next_url, wants_fragment
+from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 LOGGED_EVENT = "interaction-logged"
 TIMELINE_PER_PAGE = 20
 FEED_PER_PAGE = 30
-
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 def _zone():
@@ -43,13 +40,6 @@ def _zone():
 
 def _local_now():
     return _now().astimezone(_zone()).replace(second=0, microsecond=0, tzinfo=None)
-
-
-def _int_arg(name, default=None):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
 
 
 def _kind_arg():
@@ -72,13 +62,6 @@ def _box_id(value) -> str:
 
 def _next_url(default):
     return safe_next_url(request.values.get("next")) or default
-
-
-def _apply_service_error(form, error: ServiceError):
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _form_data(form) -> dict:

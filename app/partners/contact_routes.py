@@ -1,8 +1,7 @@
 """Contacts, edited inline on the partner page. Every action answers with the whole contacts
 section (#partner-contacts) for htmx, or redirects back to the partner page without JavaScript."""
-from datetime import datetime, timezone
 
-from flask import redirect, request, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -12,10 +11,7 @@ from app.partners.forms import ContactForm
 from app.services import contacts as contact_service
 from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
-
-
-def _now():
-    return datetime.now(timezone.utc)
+from app.web import now_utc as _now
 
 
 def _contact_of(partner, contact_id) -> Contact:

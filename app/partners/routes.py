@@ -1,11 +1,10 @@
 """Partner book: list with live search and filters, create/edit, the partner page, archive, delete."""
-from datetime import datetime, timezone
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import Partner, User
+from app.models import Partner
 from app.models.partner import SOURCES, STATUSES, TIERS
 from app.partners import bp
 from app.partners.forms import (ConfirmDeleteForm, ContactForm, PartnerForm, SOURCE_LABELS, STATUS_LABELS)
@@ -15,17 +14,7 @@ from app.services.contacts import current_contacts
 from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, require_owner
 from app.web import render
-
-
-def _now():
-    return datetime.now(timezone.utc)
-
-
-def _int_arg(name, default=None):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
+from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 
 def filters_from_args() -> PartnerFilters:
@@ -61,13 +50,6 @@ def _partner_form(partner=None):
     form = PartnerForm(obj=partner)
     form.set_owner_choices(workspace_members(db.session, g.workspace.id))
     return form
-
-
-def _apply_service_error(form, error: ServiceError):
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _set_referrer_from_form(form, partner):

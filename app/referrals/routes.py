@@ -5,7 +5,6 @@ Every page runs a fixed number of queries: tree walks are recursive CTEs, sizes 
 per partner by the service."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -20,19 +19,9 @@ from app.referrals.forms import ReferralForm
 from app.services import ServiceError, referral_tree as rt
 from app.tenancy import get_or_404_in_workspace
 from app.web import render
+from app.web import now_utc as _now, int_arg as _int_arg
 
 URL_ID = 999999999  # placeholder id in URL templates handed to the tree script
-
-
-def _now():
-    return datetime.now(timezone.utc)
-
-
-def _int_arg(name, default=None):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
 
 
 def _referrer_contacts(referrer_id):

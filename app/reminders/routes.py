@@ -4,7 +4,7 @@ partner page's Reminders tab, and the inline actions (complete, reopen, snooze, 
 Inline actions answer htmx with the reminder's row (#reminder-<id>, swapped outerHTML) plus an
 HX-Trigger that refreshes the navigation badge; without JavaScript they redirect back (POST, then
 redirect) to the page given in `next`."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,25 +21,15 @@ from app.services.accounts import workspace_members
 from app.services.partners import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import render, safe_next_url, wants_fragment
+from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 PER_PAGE = 25
 PARTNER_MATCHES = 20
 CHANGED_EVENT = "reminders-changed"
 
 
-def _now():
-    return datetime.now(timezone.utc)
-
-
 def _today():
     return service.local_today(current_user.timezone, _now())
-
-
-def _int_arg(name, default=None):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
 
 
 def _next_url(default=None):
@@ -121,13 +111,6 @@ def reminder_day(day) -> str:
     if day not in memo:
         memo[day] = fmt_date(day)
     return memo[day]
-
-
-def _apply_service_error(form, error: ServiceError):
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 # --- the page ---------------------------------------------------------------------------------

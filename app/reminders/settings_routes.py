@@ -1,7 +1,6 @@
 """Settings → Calendar & digest (the user's private calendar feed and digest frequency), and the
 public feed URL itself."""
 from collections import OrderedDict
-from datetime import datetime, timezone
 from threading import Lock
 from urllib.parse import urlsplit
 
@@ -14,10 +13,7 @@ from app.reminders import bp
 from app.reminders.forms import DigestForm
 from app.services import ServiceError, calendar_feed, digest
 from app.web import public, render
-
-
-def _now():
-    return datetime.now(timezone.utc)
+from app.web import now_utc as _now
 
 
 def public_url(path: str) -> str:

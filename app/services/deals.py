@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, event, func, insert, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Deal, DealTotal, Membership, Partner, User
-from app.models.deal import CLOSED_STAGES, OPEN_STAGES, STAGES, VALUE_SCALE
+from app.models.deal import CLOSED_STAGES, STAGES, VALUE_SCALE
 from app.services import ServiceError
 from app.services import commissions
 from app.services.partners import Page, like_pattern

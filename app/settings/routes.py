@@ -1,10 +1,8 @@
 """Settings: workspace (name, currency, cadence defaults), members and invites, profile."""
-from datetime import datetime, timezone
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -14,10 +12,7 @@ from app.settings import bp
 from app.settings.forms import InviteForm, PasswordForm, ProfileForm, RoleForm, WorkspaceForm
 from app.tenancy import get_or_404_in_workspace, require_owner, scoped
 from app.web import render
-
-
-def _now():
-    return datetime.now(timezone.utc)
+from app.web import now_utc as _now
 
 
 @bp.route("/", methods=["GET", "POST"])

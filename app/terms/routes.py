@@ -1,6 +1,5 @@
 """Agreed terms on the partner page (current version, edit, history with diffs) and the list of
 terms whose review date has passed."""
-from datetime import datetime, timezone
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -14,10 +13,7 @@ from app.terms import bp
 from app.terms.forms import TermsForm
 from app.tenancy import get_or_404_in_workspace
 from app.web import render
-
-
-def _now():
-    return datetime.now(timezone.utc)
+from app.web import now_utc as _now
 
 
 def _contact_choices(form, partner, version):

@@ -2,7 +2,6 @@
 import random
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import insert, select
 
 from app.extensions import db

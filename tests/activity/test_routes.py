@@ -1,7 +1,7 @@
 """Interactions, timeline, activity feed, dashboard and help through HTTP."""
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select

@@ -1,5 +1,5 @@
 """Rules of deals, terms and commissions, without HTTP."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest

@@ -62,7 +62,7 @@ def test_daily_digest_content(app, runner, smtp_server, workspace, user, factori
         assert "Forgotten Bakery" in body  # the neglected partner
         assert "https://crm.example.com/settings/calendar" in body
     assert text.index("OVERDUE") < text.index("Send the proposal") < text.index("DUE TODAY") < text.index("Call Anna back")
-    assert f"https://crm.example.com/reminders/" in text
+    assert "https://crm.example.com/reminders/" in text
     assert "<li" in html and "&lt;" not in html.split("<body", 1)[1][:50]
     assert "Sam's own task" in _by_recipient(smtp_server)[teammate.email].get_body(("plain",)).get_content()
 
