@@ -162,21 +162,31 @@ def descendants_cte(workspace_id: int, start_ids, max_depth: int = MAX_DEPTH, na
 def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name: str = "ancestors"):
     """Recursive CTE walking up from the start partners: id, parent_id, start_id, up (0 = start), path.
 
-    With stop_at, the walk does not go above that partner."""
+    With stop_at, the walk does not go above that partner.
+
+    The walk carries each row's workspace and checks it on the row it climbs from, and the rows
+    handed out are filtered once more: a condition on the parent row itself makes SQLite (with
+    ANALYZE statistics) build a Bloom filter over the whole partner table at every step, which
+    turned a 46-generation breadcrumb from 0.2 ms into 7-9 ms at 50,000 partners."""
     anchor = select(
         Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
-        literal(0).label("up"), _slashed(Partner.id).label("path"),
+        literal(0).label("up"), _slashed(Partner.id).label("path"), Partner.workspace_id.label("workspace_id"),
     ).where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
-    cte = anchor.cte(name, recursive=True)
+    walk = anchor.cte(f"{name}_walk", recursive=True)
     parent = aliased(Partner, name="parent")
-    conditions = [parent.id == cte.c.parent_id, ws_filter(parent.workspace_id, workspace_id), cte.c.up < MAX_DEPTH,
-                  ~cte.c.path.contains(_slashed(parent.id))]
+    conditions = [parent.id == walk.c.parent_id, walk.c.workspace_id == workspace_id, walk.c.up < MAX_DEPTH,
+                  ~walk.c.path.contains(_slashed(parent.id))]
     if stop_at is not None:
-        conditions.append(cte.c.id != stop_at)
-    return cte.union_all(
-        select(parent.id, parent.referred_by_id, cte.c.start_id, cte.c.up + 1,
-               cte.c.path.concat(cast(parent.id, String)).concat("/"))
+        conditions.append(walk.c.id != stop_at)
+    walk = walk.union_all(
+        select(parent.id, parent.referred_by_id, walk.c.start_id, walk.c.up + 1,
+               walk.c.path.concat(cast(parent.id, String)).concat("/"), parent.workspace_id)
         .where(*conditions)
+    )
+    return (
+        select(walk.c.id, walk.c.parent_id, walk.c.start_id, walk.c.up, walk.c.path)
+        .where(walk.c.workspace_id == workspace_id)
+        .cte(name)
     )
 
 
