@@ -57,7 +57,8 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     cadence_days: Mapped[int | None] = mapped_column()
     response_time_days: Mapped[int | None] = mapped_column()
 
-    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    # Joined: the partner header shows the owner on every partner page, at no extra query.
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="(Contact.is_primary.desc(), Contact.name)"
     )
