@@ -16,6 +16,6 @@ if ! .venv/bin/flask has-users 2>/dev/null; then
   esac
 fi
 echo
-echo "  Orchard is running at http://127.0.0.1:5000   (Ctrl+C to stop)"
+echo "  Orchard is running at http://127.0.0.1:${PORT:-5000}   (Ctrl+C to stop)"
 echo
 exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
