@@ -35,6 +35,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes")
+    # public token links (statements, invites): one address guessing tokens is slowed down
+    TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
     PASSWORD_MIN_LENGTH = 10
     PER_PAGE = 25
     # Outgoing mail (reminder digests)

@@ -97,6 +97,15 @@ def _register_template_helpers(app: Flask) -> None:
         fmt_number=formatting.fmt_number,
         fmt_ago=formatting.fmt_ago,
     )
+    # Human labels for stored enum values (templates never show "prospect" or "earned" raw)
+    from flask_babel import lazy_gettext as _l
+
+    from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS
+
+    app.jinja_env.globals.update(
+        status_labels=STATUS_LABELS, source_labels=SOURCE_LABELS, kind_labels=KIND_LABELS,
+        commission_kind_labels={"earned": _l("Earned"), "adjustment": _l("Adjustment"), "reversal": _l("Reversal")},
+    )
 
     def nav_workspaces():
         """The current user's workspaces, for the switcher (one query, only on full pages)."""

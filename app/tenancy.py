@@ -8,6 +8,7 @@ from flask import abort, g
 from sqlalchemy import select
 
 from app.extensions import db
+from app.ids import parse_int
 
 
 def current_workspace():
@@ -25,9 +26,8 @@ def scoped(model, *columns):
 
 
 def get_or_404_in_workspace(model, ident, *options):
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
+    ident = parse_int(ident)
+    if ident is None:
         abort(404)
     stmt = scoped(model).where(model.id == ident)
     if options:

@@ -50,10 +50,16 @@ def now_utc():
 
 def int_arg(name: str, default=None):
     """An integer query argument, or `default` when it is missing or not a number."""
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return default
+    from app.ids import parse_int
+
+    return parse_int(request.args.get(name), default)
+
+
+def page_arg() -> int:
+    """The `page` query argument: 1 when missing or not a number, never beyond MAX_PAGE."""
+    from app.ids import MAX_PAGE
+
+    return min(max(1, int_arg("page", 1)), MAX_PAGE)
 
 
 def date_arg(name: str):

@@ -77,6 +77,7 @@ def logout():
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_IP"])
 def accept_invite(token):
     now = datetime.now(timezone.utc)
     invite = accounts.find_open_invite(db.session, token, now)

@@ -5,13 +5,14 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, abort, flash, g, redirect, request, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.commissions import bp
 from app.commissions.forms import PayForm, StatementLinkForm
-from app.extensions import db
+from app.extensions import db, limiter
+from app.ids import MAX_PAGE, parse_int
 from app.models import Partner, StatementLink
 from app.services import ServiceError, commissions as commission_service
 from app.services.commissions import LedgerFilters
@@ -21,10 +22,7 @@ from app.web import now_utc as _now
 
 
 def _int_value(name, default=None):
-    try:
-        return int(request.values.get(name, ""))
-    except ValueError:
-        return default
+    return parse_int(request.values.get(name), default)
 
 
 def _date_value(name):
@@ -42,7 +40,7 @@ def _filters(referrer_id=None) -> LedgerFilters:
         period_from=_date_value("from"), period_to=_date_value("to"),
         referrer_id=referrer_id if referrer_id is not None else _int_value("referrer"),
         currency=currency if len(currency) == 3 and currency.isalpha() else "",
-        page=max(1, _int_value("page", 1)),
+        page=min(max(1, _int_value("page", 1)), MAX_PAGE),
     )
 
 
@@ -98,10 +96,8 @@ def pay():
     filters = _filters(referrer.id if referrer else None)
     template = "commissions/partner_tab.html" if referrer else "commissions/ledger.html"
     form = PayForm()
-    ids = request.form.getlist("ids")
-    try:
-        ids = [int(i) for i in ids]
-    except ValueError:
+    ids = [parse_int(i) for i in request.form.getlist("ids")]
+    if None in ids:
         abort(400)
     pay_errors = None
     if form.validate_on_submit():
@@ -197,11 +193,12 @@ def revoke_link(partner_id, link_id):
 
 @bp.route("/statement/<token>")
 @public
+@limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_IP"])
 def statement(token):
     link = commission_service.find_statement(db.session, token)
     if link is None:
         abort(404)
-    data = commission_service.statement(db.session, link, page=max(1, _int_value("page", 1)))
+    data = commission_service.statement(db.session, link, page=min(max(1, _int_value("page", 1)), MAX_PAGE))
     response = render("commissions/statement.html", data=data, from_name=link.workspace.name, token=token)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

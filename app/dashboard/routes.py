@@ -119,7 +119,9 @@ def _next_follow_up(partner_ids) -> dict:
 
 @bp.route("/dashboard")
 def index():
-    return render("dashboard/index.html", "dashboard/_body.html", **_dashboard_data(_who()))
+    # A brand-new workspace gets a first step instead of six empty flag lists (one EXISTS query)
+    has_partners = db.session.scalar(select(select(Partner.id).where(Partner.workspace_id == g.workspace.id).exists()))
+    return render("dashboard/index.html", "dashboard/_body.html", has_partners=has_partners, **_dashboard_data(_who()))
 
 
 @bp.route("/dashboard/follow-up/<int:partner_id>", methods=["POST"])

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.ids import optional_int
 from app.models.deal import STAGES
 
 STAGE_LABELS = {"lead": _l("Lead"), "proposal": _l("Proposal"), "negotiation": _l("Negotiation"),
@@ -13,10 +14,7 @@ QUADRANT_LABELS = {"win-win": _l("Win-win"), "win-lose": _l("Win-lose"), "lose-w
                    "lose-lose": _l("Lose-lose")}
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_optional_int = optional_int  # one coerce for every optional id select
 
 
 def _value_choices():

@@ -17,6 +17,7 @@ from app.services.deals import BoardFilters, DealFilters
 from app.tenancy import get_or_404_in_workspace
 from app.web import render, wants_fragment
 from app.formatting import fmt_money
+from app.web import page_arg
 from app.web import now_utc as _now, int_arg as _int_arg, date_arg as _date_arg, apply_service_error as _apply_service_error
 
 CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
@@ -123,7 +124,7 @@ def _list_filters() -> DealFilters:
         quadrant=choice("quadrant", deal_service.QUADRANTS),
         closed_from=_date_arg("closed_from"), closed_to=_date_arg("closed_to"),
         sort=choice("sort", deal_service.SORTS, "updated"), direction=choice("dir", ("asc", "desc"), "desc"),
-        page=max(1, _int_arg("page", 1)),
+        page=page_arg(),
     )
 
 
@@ -229,7 +230,7 @@ def edit(deal_id):
 @bp.route("/partners/<int:partner_id>/deals")
 def partner_tab(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
-    summary = deal_service.partner_deals(db.session, partner.id, page=max(1, _int_arg("page", 1)))
+    summary = deal_service.partner_deals(db.session, partner.id, page=page_arg())
     return render("deals/partner_tab.html", partner=partner, summary=summary, tab="deals", **_labels())
 
 

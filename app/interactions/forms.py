@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.ids import optional_int
 from app.models.interaction import KINDS
 
 KIND_LABELS = {"call": _l("Call"), "meeting": _l("Meeting"), "email": _l("Email"), "message": _l("Message"),
@@ -11,10 +12,7 @@ DIRECTION_LABELS = {"ours": _l("We reached out"), "theirs": _l("They reached out
 FOLLOW_UP_PICKS = (3, 7, 14, 30)
 
 
-def _coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_coerce_optional_int = optional_int  # one coerce for every optional id select
 
 
 # Choices are callables: WTForms 3.3 deprecates tuple lists passed to the constructor.

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.ids import parse_int
 from app.interactions import bp
 from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
 from app.models import Interaction, Partner, Reminder
@@ -22,8 +23,9 @@ from app.services import ServiceError, interactions as service, neglect
 from app.services import reminders as reminder_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
-from app.tenancy import get_or_404_in_workspace
+from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import render, safe_next_url, wants_fragment
+from app.web import page_arg
 from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 LOGGED_EVENT = "interaction-logged"
@@ -162,7 +164,7 @@ def _cadence(partner) -> int:
 
 def _timeline_page(partner, *, form=None, status=200):
     kind = _kind_arg()
-    page = service.timeline(db.session, partner.id, kind=kind, page=max(1, _int_arg("page", 1)),
+    page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(),
                             per_page=TIMELINE_PER_PAGE)
     health = neglect.partner_status(db.session, partner, _now())
     contacts = current_contacts(db.session, partner.id)
@@ -179,7 +181,7 @@ def timeline(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     if wants_fragment():
         kind = _kind_arg()
-        page = service.timeline(db.session, partner.id, kind=kind, page=max(1, _int_arg("page", 1)),
+        page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(),
                                 per_page=TIMELINE_PER_PAGE)
         return render("interactions/timeline.html", "interactions/_timeline.html", partner=partner, page=page,
                       kind=kind, kinds=KIND_LABELS)
@@ -261,9 +263,9 @@ def delete(interaction_id):
     undo_log = request.form.get("undo_log") == "1"
     if undo_log:
         # "Undo" right after logging also takes back the follow-up made in the same step.
-        reminder_id = request.form.get("reminder", type=int)
-        reminder = db.session.get(Reminder, reminder_id) if reminder_id else None
-        if (reminder is not None and reminder.workspace_id == g.workspace.id
+        reminder_id = parse_int(request.form.get("reminder"))
+        reminder = db.session.scalar(scoped(Reminder).where(Reminder.id == reminder_id)) if reminder_id else None
+        if (reminder is not None
                 and reminder.partner_id == interaction.partner_id and reminder.created_by_id == current_user.id):
             reminder_service.delete_reminder(db.session, reminder)
     db.session.commit()
@@ -297,7 +299,7 @@ def feed():
     member_id = _int_arg("member")
     kind = _kind_arg()
     page = service.activity_feed(db.session, g.workspace.id, member_id=member_id, kind=kind,
-                                 page=max(1, _int_arg("page", 1)), per_page=FEED_PER_PAGE)
+                                 page=page_arg(), per_page=FEED_PER_PAGE)
     members = workspace_members(db.session, g.workspace.id)
     return render("interactions/feed.html", "interactions/_feed.html", page=page, members=members,
                   member_id=member_id, kind=kind, kinds=KIND_LABELS)

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, URL
 
+from app.ids import DbIntegerField, optional_int
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
 
 KIND_LABELS = {"company": _l("Company"), "person": _l("Person")}
@@ -13,10 +14,7 @@ SOURCE_LABELS = {"referral": _l("Referral"), "content": _l("Content"), "direct":
 TIER_LABELS = {"A": _l("A — key partner"), "B": _l("B — regular"), "C": _l("C — occasional")}
 
 
-def _coerce_owner(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_coerce_owner = optional_int  # one coerce for every optional id select
 
 
 # Choices are given as callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
@@ -34,7 +32,7 @@ class PartnerForm(FlaskForm):
         "A client who treats us as a subordinate or devalues the work."))
     no_prospects_reason = TextAreaField(_l("Why no prospects?"), validators=[Optional(), Length(max=2000)])
     # Who referred this partner: chosen with the search-as-you-type picker, set by the referral service
-    referred_by_id = IntegerField(_l("Referred by"), validators=[Optional()])
+    referred_by_id = DbIntegerField(_l("Referred by"), validators=[Optional()])
 
     def set_owner_choices(self, members):
         self.owner_id.choices = [("", _l("— nobody —"))] + [(m.id, m.name) for m in members]

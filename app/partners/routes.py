@@ -14,6 +14,7 @@ from app.services.contacts import current_contacts
 from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, require_owner
 from app.web import render
+from app.web import page_arg
 from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 
@@ -33,7 +34,7 @@ def filters_from_args() -> PartnerFilters:
         archived=choice("archived", ("no", "only", "all"), "no"),
         sort=choice("sort", partner_service.SORTS, "name"),
         direction=choice("dir", ("asc", "desc"), "asc"),
-        page=max(1, _int_arg("page", 1)),
+        page=page_arg(),
     )
 
 

@@ -1,21 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.ids import DbIntegerField, optional_int
 from app.services.referral_tree import NOTE_MAX
 
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_optional_int = optional_int  # one coerce for every optional id select
 
 
 class ReferralForm(FlaskForm):
     """Who referred a partner, with the details of the introduction (the partner's Referrals tab)."""
 
-    referred_by_id = IntegerField(_l("Referred by"), validators=[Optional()])
+    referred_by_id = DbIntegerField(_l("Referred by"), validators=[Optional()])
     contact_id = SelectField(_l("Introduced by"), coerce=_optional_int, validate_choice=False,
                              description=_l("Which of the referrer's contacts made the introduction."))
     referred_on = DateField(_l("Referral date"), validators=[Optional()],

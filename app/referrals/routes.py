@@ -19,6 +19,7 @@ from app.referrals.forms import ReferralForm
 from app.services import ServiceError, referral_tree as rt
 from app.tenancy import get_or_404_in_workspace
 from app.web import render
+from app.web import page_arg
 from app.web import now_utc as _now, int_arg as _int_arg
 
 URL_ID = 999999999  # placeholder id in URL templates handed to the tree script
@@ -46,7 +47,7 @@ def _url_templates():
         "tree": url_for("referrals.tree", partner_id=URL_ID),
         "branch": url_for("referrals.branch", partner_id=URL_ID),
         "gen": _("Gen"), "archived": _("archived"), "in_branch": _("in branch"),
-        "below": _("generations below"), "tree_label": _("tree"), "show": _("Show referrals"),
+        "below": _("generations below"), "below_one": _("generation below"), "tree_label": _("tree"), "show": _("Show referrals"),
     }
 
 
@@ -183,7 +184,7 @@ def contacts():
 
 @bp.route("/referrals/")
 def forest():
-    page = rt.forest(db.session, g.workspace.id, page=max(1, _int_arg("page", 1)), per_page=25)
+    page = rt.forest(db.session, g.workspace.id, page=page_arg(), per_page=25)
     revenue = rt.revenue_by_root(db.session, g.workspace.id, [n.id for n in page.items])
     return render("referrals/forest.html", "referrals/_forest_table.html", page=page, revenue=revenue,
                   statuses=STATUS_LABELS)

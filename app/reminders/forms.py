@@ -5,13 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.ids import optional_int
 from app.models.notifications import DIGEST_FREQUENCIES
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_optional_int = optional_int  # one coerce for every optional id select
 
 
 class ReminderForm(FlaskForm):

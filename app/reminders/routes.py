@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.ids import parse_int
 from app.models import Partner, Reminder
 from app.reminders import bp
 from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
@@ -21,6 +22,7 @@ from app.services.accounts import workspace_members
 from app.services.partners import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import render, safe_next_url, wants_fragment
+from app.web import page_arg
 from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
 
 PER_PAGE = 25
@@ -126,7 +128,7 @@ def index():
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
     page = service.list_reminders(db.session, g.workspace.id, view=view, assignee_id=assignee_id,
-                                  page=max(1, _int_arg("page", 1)), per_page=PER_PAGE, count=total)
+                                  page=page_arg(), per_page=PER_PAGE, count=total)
     return render("reminders/index.html", page=page, counts=counts, who=who, view=view, today=today,
                   args={"who": who, "view": view})
 
@@ -151,10 +153,7 @@ def _partner_choices(selected_id, q: str) -> list[Partner]:
 
 
 def _selected_partner_id(source) -> int | None:
-    try:
-        return int(source.get("partner_id") or 0) or None
-    except ValueError:
-        return None
+    return parse_int(source.get("partner_id")) or None
 
 
 def _form_page(reminder=None):

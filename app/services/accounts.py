@@ -72,6 +72,44 @@ def change_password(user: User, current: str, new: str, hash_method: str = "scry
     user.session_version = (user.session_version or 1) + 1
 
 
+WORKSPACE_FIELDS = ("name", "default_currency", "cadence_a_days", "cadence_b_days", "cadence_c_days",
+                    "response_time_days")
+CADENCE_LIMITS = {"cadence_a_days": 365, "cadence_b_days": 365, "cadence_c_days": 730, "response_time_days": 60}
+
+
+def update_workspace(session: Session, workspace: Workspace, data: dict) -> Workspace:
+    """Save the workspace settings: its name, default currency and cadence defaults."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ServiceError("Give the workspace a name.", field="name")
+    currency = (data.get("default_currency") or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ServiceError("Use a three-letter ISO code such as EUR or USD.", field="default_currency")
+    days = {}
+    for field, limit in CADENCE_LIMITS.items():
+        value = data.get(field)
+        if not isinstance(value, int) or not 1 <= value <= limit:
+            raise ServiceError(f"Choose between 1 and {limit} days.", field=field)
+        days[field] = value
+    workspace.name, workspace.default_currency = name, currency
+    for field, value in days.items():
+        setattr(workspace, field, value)
+    session.flush()
+    return workspace
+
+
+def is_member(session: Session, workspace_id: int, user_id: int) -> bool:
+    return session.scalar(
+        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ) is not None
+
+
+def check_owner(session: Session, workspace_id: int, owner_id: int | None) -> None:
+    """The owner of a partner or a deal is nobody or a member of its workspace."""
+    if owner_id is not None and not is_member(session, workspace_id, owner_id):
+        raise ServiceError("The owner must be a member of this workspace.", field="owner_id")
+
+
 def membership_for(session: Session, user: User, workspace_id: int) -> Membership | None:
     return session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.workspace_id == workspace_id)

@@ -23,10 +23,11 @@ from babel.numbers import get_currency_precision, list_currencies
 from sqlalchemy import and_, delete, event, func, insert, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
-from app.models import Deal, DealTotal, Membership, Partner, User
+from app.models import Deal, DealTotal, Partner, User
 from app.models.deal import CLOSED_STAGES, STAGES, VALUE_SCALE
 from app.services import ServiceError
 from app.services import commissions
+from app.services.accounts import check_owner
 from app.services.partners import Page, like_pattern
 
 QUADRANTS = ("win-win", "win-lose", "lose-win", "lose-lose")
@@ -102,16 +103,6 @@ def _check_value(value, field_name: str) -> int | None:
     return value
 
 
-def _check_owner(session: Session, workspace_id: int, owner_id: int | None) -> None:
-    if owner_id is None:
-        return
-    found = session.scalar(
-        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == owner_id)
-    )
-    if found is None:
-        raise ServiceError("The owner must be a member of this workspace.", field="owner_id")
-
-
 def _clean_text(value, limit: int | None = None) -> str | None:
     value = (value or "").strip()
     if limit:
@@ -130,7 +121,7 @@ def _validated(session: Session, workspace_id: int, data: dict, current_stage: s
     stage = data.get("stage") or current_stage or "lead"
     if stage not in STAGES:
         raise ServiceError("Choose a stage.", field="stage")
-    _check_owner(session, workspace_id, data.get("owner_id"))
+    check_owner(session, workspace_id, data.get("owner_id"))
     clean = {
         "title": title, "currency": currency, "amount": amount, "stage": stage,
         "expected_close_on": data.get("expected_close_on"), "owner_id": data.get("owner_id"),
@@ -187,13 +178,12 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
     return Outcome(deal, created)
 
 
-def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outcome:
+def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None,
+            now: datetime) -> Outcome:
+    """Apply validated values and a stage to a deal; keep the totals and commissions right."""
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
     before = _snapshot(deal)
-    clean = _validated(session, deal.workspace_id, data, deal.stage)
-    stage = clean.pop("stage")
-    lost_reason = clean.pop("lost_reason")
-    for name, value in clean.items():
+    for name, value in values.items():
         setattr(deal, name, value)
     _apply_stage(deal, stage, now.date())
     if stage == "lost":
@@ -201,6 +191,13 @@ def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outc
     deal.updated_at = now
     _rebump(session, before, _snapshot(deal))
     return Outcome(deal, _after_change(session, deal, old_stage, old_amount, old_currency, now))
+
+
+def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outcome:
+    clean = _validated(session, deal.workspace_id, data, deal.stage)
+    stage = clean.pop("stage")
+    lost_reason = clean.pop("lost_reason")
+    return _change(session, deal, clean, stage, lost_reason, now)
 
 
 def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reason: str | None = None) -> Outcome:
@@ -211,14 +208,7 @@ def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reas
     _check_stage_rules(stage, Decimal(deal.amount), lost_reason)
     if stage == deal.stage:
         return Outcome(deal)
-    old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
-    before = _snapshot(deal)
-    _apply_stage(deal, stage, now.date())
-    if stage == "lost":
-        deal.lost_reason = lost_reason
-    deal.updated_at = now
-    _rebump(session, before, _snapshot(deal))
-    return Outcome(deal, _after_change(session, deal, old_stage, old_amount, old_currency, now))
+    return _change(session, deal, {}, stage, lost_reason, now)
 
 
 def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> list:

@@ -248,7 +248,10 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
         raise ServiceError("Say when it happened.", field="occurred_at")
     if occurred_at.tzinfo is None:
         raise ServiceError("Say when it happened.", field="occurred_at")
-    occurred_at = occurred_at.astimezone(timezone.utc)
+    try:
+        occurred_at = occurred_at.astimezone(timezone.utc)
+    except OverflowError:  # a local time at the very edge of the calendar has no UTC date
+        raise ServiceError("Say when it happened.", field="occurred_at") from None
     if occurred_at > now + FUTURE_SLACK:
         raise ServiceError("That is in the future. Log what happened; plan what comes next with a reminder.",
                            field="occurred_at")

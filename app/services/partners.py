@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, User
 from app.services import ServiceError
+from app.services.accounts import check_owner
 
 PARTNER_FIELDS = ("name", "kind", "status", "tier", "owner_id", "source", "website", "notes",
                   "no_prospects", "no_prospects_reason")
@@ -199,18 +200,6 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
 
-def _check_owner(session: Session, workspace_id: int, owner_id: int | None) -> None:
-    from app.models import Membership
-
-    if owner_id is None:
-        return
-    found = session.scalar(
-        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == owner_id)
-    )
-    if found is None:
-        raise ServiceError("The owner must be a member of this workspace.", field="owner_id")
-
-
 def _apply(partner: Partner, data: dict) -> None:
     for name in PARTNER_FIELDS:
         if name in data:
@@ -227,7 +216,7 @@ def _apply(partner: Partner, data: dict) -> None:
 
 
 def create_partner(session: Session, workspace_id: int, data: dict, now: datetime) -> Partner:
-    _check_owner(session, workspace_id, data.get("owner_id"))
+    check_owner(session, workspace_id, data.get("owner_id"))
     partner = Partner(workspace_id=workspace_id, created_at=now, updated_at=now)
     _apply(partner, data)
     session.add(partner)
@@ -236,7 +225,7 @@ def create_partner(session: Session, workspace_id: int, data: dict, now: datetim
 
 
 def update_partner(session: Session, partner: Partner, data: dict, now: datetime) -> Partner:
-    _check_owner(session, partner.workspace_id, data.get("owner_id"))
+    check_owner(session, partner.workspace_id, data.get("owner_id"))
     _apply(partner, data)
     partner.updated_at = now
     session.flush()

@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Membership, Partner, Reminder
+from app.models import Partner, Reminder
 from app.services import ServiceError
+from app.services.accounts import is_member
 from app.services.partners import Page
 
 TITLE_MAX = 200
@@ -78,12 +79,6 @@ def bucket(reminder: Reminder, today: date) -> str:
 
 # --- validation -------------------------------------------------------------------------------
 
-def _is_member(session: Session, workspace_id: int, user_id: int) -> bool:
-    return session.scalar(
-        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
-    ) is not None
-
-
 def _partner_in_workspace(session: Session, workspace_id: int, partner_id: int) -> bool:
     return session.scalar(
         select(Partner.id).where(Partner.workspace_id == workspace_id, Partner.id == partner_id)
@@ -102,7 +97,7 @@ def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, part
         raise ServiceError("Enter a time like 09:30, or leave it empty.", field="due_time")
     if partner_id is not None and not _partner_in_workspace(session, workspace_id, partner_id):
         raise ServiceError("That partner is not in this workspace.", field="partner_id")
-    if assignee_id is not None and not _is_member(session, workspace_id, assignee_id):
+    if assignee_id is not None and not is_member(session, workspace_id, assignee_id):
         raise ServiceError("Assign the reminder to a member of this workspace.", field="assignee_id")
     notes = (notes or "").strip() or None
     if notes and len(notes) > NOTES_MAX:

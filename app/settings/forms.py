@@ -3,10 +3,12 @@ from zoneinfo import available_timezones
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
+from app.ids import DbIntegerField
 from app.models.workspace import ROLES
+from app.services.accounts import WORKSPACE_FIELDS
 
 TIMEZONES = sorted(available_timezones())
 # Select choices are callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
@@ -16,11 +18,11 @@ class WorkspaceForm(FlaskForm):
     name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
     default_currency = StringField(_l("Default currency"), validators=[
         DataRequired(), Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter ISO code such as EUR or USD."))])
-    cadence_a_days = IntegerField(_l("Tier A cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
-    cadence_b_days = IntegerField(_l("Tier B cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
-    cadence_c_days = IntegerField(_l("Tier C cadence (days)"), validators=[InputRequired(), NumberRange(1, 730)])
-    response_time_days = IntegerField(_l("Expected response time (days)"),
-                                      validators=[InputRequired(), NumberRange(1, 60)])
+    cadence_a_days = DbIntegerField(_l("Tier A cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
+    cadence_b_days = DbIntegerField(_l("Tier B cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
+    cadence_c_days = DbIntegerField(_l("Tier C cadence (days)"), validators=[InputRequired(), NumberRange(1, 730)])
+    response_time_days = DbIntegerField(_l("Expected response time (days)"),
+                                        validators=[InputRequired(), NumberRange(1, 60)])
 
     def validate_default_currency(self, field):
         from babel.numbers import get_currency_name
@@ -28,6 +30,9 @@ class WorkspaceForm(FlaskForm):
         code = (field.data or "").upper()
         if get_currency_name(code, locale="en") == code:
             raise ValidationError(_l("%(code)s is not a currency we know.", code=code))
+
+    def data_for_service(self) -> dict:
+        return {name: self[name].data for name in WORKSPACE_FIELDS}
 
 
 def _password_length(form, field):

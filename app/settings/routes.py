@@ -11,7 +11,7 @@ from app.services import ServiceError, accounts
 from app.settings import bp
 from app.settings.forms import InviteForm, PasswordForm, ProfileForm, RoleForm, WorkspaceForm
 from app.tenancy import get_or_404_in_workspace, require_owner, scoped
-from app.web import render
+from app.web import apply_service_error, render
 from app.web import now_utc as _now
 
 
@@ -21,11 +21,15 @@ def workspace():
     if request.method == "POST":
         require_owner()
         if form.validate_on_submit():
-            form.populate_obj(g.workspace)
-            g.workspace.default_currency = g.workspace.default_currency.upper()
-            db.session.commit()
-            flash(_("Workspace settings saved."), "success")
-            return redirect(url_for("settings.workspace"))
+            try:
+                accounts.update_workspace(db.session, g.workspace, form.data_for_service())
+            except ServiceError as error:
+                db.session.rollback()
+                apply_service_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Workspace settings saved."), "success")
+                return redirect(url_for("settings.workspace"))
     return render("settings/workspace.html", form=form, section="workspace", status=422 if form.errors else 200)
 
 

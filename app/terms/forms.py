@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from app.ids import DbIntegerField, optional_int
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+
+_optional_int = optional_int  # one coerce for every optional id select
 
 
 class TermsForm(FlaskForm):
@@ -15,11 +14,11 @@ class TermsForm(FlaskForm):
     commission_rate = StringField(_l("Commission rate (%)"), validators=[Optional(), Length(max=10)],
                                   description=_l("Paid to this partner on won deals of partners they refer."),
                                   render_kw={"inputmode": "decimal"})
-    payment_terms_days = IntegerField(_l("Payment terms (days)"), validators=[
+    payment_terms_days = DbIntegerField(_l("Payment terms (days)"), validators=[
         Optional(), NumberRange(min=0, max=3650, message=_l("Enter a number of days between 0 and 3650."))])
-    response_time_days = IntegerField(_l("Expected response time (days)"), validators=[
+    response_time_days = DbIntegerField(_l("Expected response time (days)"), validators=[
         Optional(), NumberRange(min=0, max=365, message=_l("Enter a number of days between 0 and 365."))])
-    cadence_days = IntegerField(_l("Contact cadence (days)"), validators=[
+    cadence_days = DbIntegerField(_l("Contact cadence (days)"), validators=[
         Optional(), NumberRange(min=1, max=3650, message=_l("Enter a number of days between 1 and 3650."))],
         description=_l("Overrides the tier's default cadence."))
     review_on = DateField(_l("Review on"), validators=[Optional()])

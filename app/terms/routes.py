@@ -1,7 +1,7 @@
 """Agreed terms on the partner page (current version, edit, history with diffs) and the list of
 terms whose review date has passed."""
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -12,7 +12,7 @@ from app.services import ServiceError, terms as terms_service
 from app.terms import bp
 from app.terms.forms import TermsForm
 from app.tenancy import get_or_404_in_workspace
-from app.web import render
+from app.web import page_arg, render
 from app.web import now_utc as _now
 
 
@@ -78,6 +78,5 @@ def save(partner_id):
 
 @bp.route("/terms/reviews")
 def reviews():
-    page_number = request.args.get("page", 1, type=int) or 1
-    page = terms_service.review_due(db.session, g.workspace.id, _now().date(), page=max(1, page_number))
+    page = terms_service.review_due(db.session, g.workspace.id, _now().date(), page=page_arg())
     return render("terms/reviews.html", page=page, today=_now().date())

@@ -1,0 +1,43 @@
+"""Parsing integers that come from users (query strings, form fields, URL parts).
+
+SQLite and PostgreSQL store ids as signed 64-bit integers: a bigger number is not an id of anything,
+and handing it to the database raises an error (a 500) instead of answering "not found"."""
+from __future__ import annotations
+
+from wtforms import IntegerField
+
+MAX_DB_INT = 2**63 - 1
+# far beyond any real list, small enough that page * per_page stays a database integer
+MAX_PAGE = 1_000_000
+
+
+def parse_int(value, default=None):
+    """`value` as an int within the database's range, or `default` when it is missing or is not one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if -MAX_DB_INT <= number <= MAX_DB_INT else default
+
+
+def optional_int(value):
+    """WTForms `coerce` for optional id selects: "" -> None; not an id -> ValueError (an invalid choice)."""
+    if value in (None, "", "None"):
+        return None
+    number = parse_int(value)
+    if number is None:
+        raise ValueError("not a valid id")
+    return number
+
+
+
+class DbIntegerField(IntegerField):
+    """An IntegerField that takes only numbers the database can hold (else: an error and no data).
+
+    Besides the database error, a number beyond a float's range makes WTForms' NumberRange raise."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and parse_int(self.data) is None:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
