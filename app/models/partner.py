@@ -96,20 +96,27 @@ class Contact(WorkspaceScoped, Timestamps, db.Model):
 # Recounted in the same flush whenever a contact is added, removed (soft), restored, moved or deleted
 # through the ORM. Bulk inserts (the demo generator) set the count themselves.
 
-def _recount(connection, partner_ids) -> None:
+def recount_contacts(connection, where) -> None:
+    """Set contact_count of the partners matching `where` (a condition on the partner table) to
+    their number of current (not removed) contacts. The one place contacts are counted."""
     partner = Partner.__table__
     contact = Contact.__table__
-    for partner_id in {pid for pid in partner_ids if pid is not None}:
-        connection.execute(
-            partner.update().where(partner.c.id == partner_id).values(
-                contact_count=(
-                    select(func.count()).select_from(contact)
-                    .where(contact.c.partner_id == partner_id, contact.c.removed_at.is_(None))
-                    .scalar_subquery()
-                ),
-                updated_at=partner.c.updated_at,  # a bookkeeping column: not an edit of the partner
-            )
+    connection.execute(
+        partner.update().where(where).values(
+            contact_count=(
+                select(func.count()).select_from(contact)
+                .where(contact.c.partner_id == partner.c.id, contact.c.removed_at.is_(None))
+                .scalar_subquery()
+            ),
+            updated_at=partner.c.updated_at,  # a bookkeeping column: not an edit of the partner
         )
+    )
+
+
+def _recount(connection, partner_ids) -> None:
+    ids = sorted({pid for pid in partner_ids if pid is not None})
+    if ids:
+        recount_contacts(connection, Partner.__table__.c.id.in_(ids))
 
 
 @event.listens_for(Contact, "after_insert")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Contact, Interaction, Partner, PartnerActivity, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
+from app.models.partner import recount_contacts
 from app.services import ServiceError
 from app.services.sqltime import seconds, sql_epoch
 
@@ -74,11 +75,6 @@ def summarize(touches: list[Touch]) -> dict:
     return result
 
 
-def current_contact_count(session: Session, partner_id: int) -> int:
-    return session.scalar(select(func.count(Contact.id)).where(
-        Contact.partner_id == partner_id, Contact.removed_at.is_(None))) or 0
-
-
 def refresh_partner_activity(session: Session, workspace_id: int, partner_id: int) -> PartnerActivity:
     """Recompute one partner's summary from its touches (two or three statements, any history size)."""
     session.flush()
@@ -91,9 +87,10 @@ def refresh_partner_activity(session: Session, workspace_id: int, partner_id: in
     if activity is None:  # a partner added by a bulk insert: start its row now
         from app.services.activity_sync import copied_values
 
-        partner = session.get(Partner, partner_id)
+        recount_contacts(session.connection(), Partner.__table__.c.id == partner_id)  # bulk-added contacts too
+        partner = session.get(Partner, partner_id, populate_existing=True)
         activity = PartnerActivity(partner_id=partner_id, workspace_id=workspace_id, **copied_values(partner),
-                                   contact_count=current_contact_count(session, partner_id))
+                                   contact_count=partner.contact_count)
         session.add(activity)
     for name, value in summarize([Touch(*row) for row in rows]).items():
         setattr(activity, name, value)
@@ -136,8 +133,6 @@ WITH t AS (
     COALESCE(MAX(break_rn) - 1, COUNT(*)) AS run_length,
     MAX(CASE WHEN rn = break_rn THEN s END) AS run_break_s
   FROM t2 GROUP BY partner_id
-), cc AS (
-  SELECT partner_id, COUNT(*) AS n FROM contact WHERE workspace_id = :ws AND removed_at IS NULL GROUP BY partner_id
 )
 INSERT INTO partner_activity (partner_id, workspace_id, created_s, eligible, owner_id, tier, cadence_override,
   response_override, contact_count, touch_count, our_count,
@@ -147,7 +142,7 @@ INSERT INTO partner_activity (partner_id, workspace_id, created_s, eligible, own
 SELECT p.id, p.workspace_id, {epoch_created},
   (p.archived_at IS NULL AND p.status NOT IN ('ended') AND NOT p.no_prospects),
   p.owner_id, p.tier, p.cadence_days, p.response_time_days,
-  COALESCE(cc.n, 0), COALESCE(agg.touch_count, 0),
+  p.contact_count, COALESCE(agg.touch_count, 0),
   COALESCE(agg.our_count, 0), COALESCE(agg.their_count, 0), agg.last_touch_at, agg.last_touch_s,
   agg.last_touch_direction, agg.third_touch_s, agg.last_our_s, agg.last_their_s,
   COALESCE(agg.ours_since_theirs, 0), agg.third_our_s, agg.run_contact_id, COALESCE(agg.run_length, 0),
@@ -155,7 +150,6 @@ SELECT p.id, p.workspace_id, {epoch_created},
   0, 0, 0, 0, (1 = 0)
 FROM partner p
 LEFT JOIN agg ON agg.partner_id = p.id
-LEFT JOIN cc ON cc.partner_id = p.id
 WHERE p.workspace_id = :ws
 """
 
@@ -168,6 +162,7 @@ def recompute(session: Session, workspace_id: int) -> int:
     dialect = session.get_bind().dialect.name
     sql = _RECOMPUTE_SQL.format(epoch_occurred=sql_epoch(dialect, "occurred_at"),
                                 epoch_created=sql_epoch(dialect, "p.created_at"))
+    recount_contacts(session.connection(), Partner.__table__.c.workspace_id == workspace_id)
     session.execute(delete(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id))
     session.execute(text(sql), {"ws": workspace_id})
     from app.services.neglect import Defaults, derive_thresholds
