@@ -7,7 +7,6 @@ themselves. Without JavaScript every action redirects back (POST, then redirect)
 import json
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -34,10 +33,7 @@ FEED_PER_PAGE = 30
 
 
 def _zone():
-    try:
-        return ZoneInfo(current_user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return reminder_service.zone(current_user.timezone)
 
 
 def _local_now():
