@@ -3,6 +3,7 @@
 DATABASE_URL  SQLAlchemy URL (default: SQLite file instance/orchard.db)
 SECRET_KEY    required outside development and testing
 """
+
 import os
 from pathlib import Path
 
@@ -14,9 +15,9 @@ def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg explicitly.
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -1,4 +1,5 @@
 """Orchard: a partnership CRM. create_app() is the only place the app is assembled."""
+
 from __future__ import annotations
 
 import os
@@ -56,18 +57,28 @@ def create_app(config_class=None, **overrides) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
-    from app.dashboard import bp as dashboard_bp
-    from app.interactions import bp as interactions_bp
     from app.commissions import bp as commissions_bp
+    from app.dashboard import bp as dashboard_bp
     from app.deals import bp as deals_bp
-    from app.terms import bp as terms_bp
+    from app.interactions import bp as interactions_bp
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
     from app.settings import bp as settings_bp
+    from app.terms import bp as terms_bp
 
-    for bp in (auth_bp, partners_bp, settings_bp, referrals_bp, reminders_bp,
-               deals_bp, terms_bp, commissions_bp, dashboard_bp, interactions_bp):
+    for bp in (
+        auth_bp,
+        partners_bp,
+        settings_bp,
+        referrals_bp,
+        reminders_bp,
+        deals_bp,
+        terms_bp,
+        commissions_bp,
+        dashboard_bp,
+        interactions_bp,
+    ):
         app.register_blueprint(bp)
 
     @app.route("/")
@@ -103,7 +114,9 @@ def _register_template_helpers(app: Flask) -> None:
     from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS
 
     app.jinja_env.globals.update(
-        status_labels=STATUS_LABELS, source_labels=SOURCE_LABELS, kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        source_labels=SOURCE_LABELS,
+        kind_labels=KIND_LABELS,
         commission_kind_labels={"earned": _l("Earned"), "adjustment": _l("Adjustment"), "reversal": _l("Reversal")},
     )
 
@@ -114,8 +127,10 @@ def _register_template_helpers(app: Flask) -> None:
         from app.models import Membership, Workspace
 
         return db.session.scalars(
-            select(Workspace).join(Membership, Membership.workspace_id == Workspace.id)
-            .where(Membership.user_id == current_user.id).order_by(Workspace.name)
+            select(Workspace)
+            .join(Membership, Membership.workspace_id == Workspace.id)
+            .where(Membership.user_id == current_user.id)
+            .order_by(Workspace.name)
         ).all()
 
     app.jinja_env.globals["nav_workspaces"] = nav_workspaces
@@ -157,8 +172,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return error_page(400, "Form expired", "The form was missing its security token or it expired. "
-                          "Go back, reload the page and try again.")
+        return error_page(
+            400,
+            "Form expired",
+            "The form was missing its security token or it expired. Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(403)
     def forbidden(e):

@@ -1,8 +1,9 @@
 """`flask` commands: demo data and maintenance. Features register their own groups here."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -35,11 +36,12 @@ def register_cli(app: Flask) -> None:
         started = time.perf_counter()
         user = accounts.find_user_by_email(db.session, email)
         if user is None:
-            user = accounts.register_user(db.session, name="Demo Owner", email=email, password=password,
-                                          create_workspace=False)
+            user = accounts.register_user(
+                db.session, name="Demo Owner", email=email, password=password, create_workspace=False
+            )
         workspace = accounts.create_workspace_for(db.session, user, workspace_name)
         user.current_workspace_id = workspace.id
-        ctx = generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(timezone.utc))
+        ctx = generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC))
         db.session.commit()
         summary = ", ".join(f"{count} {name}" for name, count in ctx.stats.items())
         click.echo(f"Workspace '{workspace.name}' filled in {time.perf_counter() - started:.1f}s: {summary}.")

@@ -1,10 +1,12 @@
 """Dates, numbers and money for display, through Babel in the user's locale and timezone."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, gettext as _
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
 
 
 def fmt_date(value: date | datetime | None, format: str = "medium") -> str:
@@ -41,7 +43,7 @@ def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:
     """'today', '3 days ago' — whole days, in the user's timezone."""
     if value is None:
         return _("never")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     days = (_local(now).date() - _local(value).date()).days
     if days <= 0:
         return _("today")

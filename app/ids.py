@@ -2,6 +2,7 @@
 
 SQLite and PostgreSQL store ids as signed 64-bit integers: a bigger number is not an id of anything,
 and handing it to the database raises an error (a 500) instead of answering "not found"."""
+
 from __future__ import annotations
 
 from wtforms import IntegerField
@@ -28,7 +29,6 @@ def optional_int(value):
     if number is None:
         raise ValueError("not a valid id")
     return number
-
 
 
 class DbIntegerField(IntegerField):

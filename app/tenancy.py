@@ -2,6 +2,7 @@
 
 An id from another workspace answers 404, never 403, so nothing leaks whether it exists.
 """
+
 from __future__ import annotations
 
 from flask import abort, g

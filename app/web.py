@@ -1,6 +1,8 @@
 """Small request helpers shared by the blueprints: page vs fragment, public routes."""
+
 from __future__ import annotations
 
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import make_response, render_template, request
@@ -43,9 +45,9 @@ def safe_next_url(target: str | None) -> str | None:
 
 def now_utc():
     """The request's 'now', aware UTC: routes hand it to the services."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def int_arg(name: str, default=None):

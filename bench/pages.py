@@ -14,8 +14,10 @@ to GET (or None to skip the page when its feature has no data in this run).
 
 Add your feature's pages at the end of PAGES (one line each, keep names short and unique).
 """
+
 from __future__ import annotations
 
+from datetime import UTC
 from urllib.parse import urlencode
 
 
@@ -35,8 +37,10 @@ PAGES = [
     ("partners sorted by contacts", lambda ctx: _q("/partners/", sort="contacts", dir="desc")),
     ("partners sorted by updated", lambda ctx: _q("/partners/", sort="updated", dir="desc")),
     ("partners filtered (status+tier)", lambda ctx: _q("/partners/", status="active", tier="A")),
-    ("partners filtered + sorted", lambda ctx: _q("/partners/", status="active", source="referral",
-                                                  sort="updated", dir="desc")),
+    (
+        "partners filtered + sorted",
+        lambda ctx: _q("/partners/", status="active", source="referral", sort="updated", dir="desc"),
+    ),
     ("partners archived filter", lambda ctx: _q("/partners/", archived="only")),
     ("partners page 40", lambda ctx: _q("/partners/", page=40)),
     ("search by name", lambda ctx: _q("/partners/", q="studio")),
@@ -51,11 +55,11 @@ PAGES = [
 def _calendar_feed(ctx):
     """The bench user's private calendar feed (created here: only the token's hash is stored)."""
     if "feed_token" not in ctx._cache:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from app.services.calendar_feed import create_feed
 
-        ctx._cache["feed_token"] = create_feed(ctx.session, ctx.user_id, datetime.now(timezone.utc))[1]
+        ctx._cache["feed_token"] = create_feed(ctx.session, ctx.user_id, datetime.now(UTC))[1]
         ctx.session.commit()
     return f"/calendar/{ctx._cache['feed_token']}.ics"
 
@@ -77,8 +81,10 @@ PAGES += [
     ("dashboard refresh, fragment", lambda ctx: ("/dashboard", {"HX-Request": "true"})),
     ("partner timeline", _partner("/partners/{pid}/timeline")),
     ("partner timeline, calls", _partner("/partners/{pid}/timeline?kind=call")),
-    ("busiest partner timeline", lambda ctx: f"/partners/{ctx.busiest_partner_id}/timeline"
-     if ctx.busiest_partner_id else None),
+    (
+        "busiest partner timeline",
+        lambda ctx: f"/partners/{ctx.busiest_partner_id}/timeline" if ctx.busiest_partner_id else None,
+    ),
     ("activity feed", lambda ctx: "/activity"),
     ("activity feed, member + kind", lambda ctx: _q("/activity", member=ctx.user_id, kind="meeting")),
     ("activity feed page 50", lambda ctx: _q("/activity", page=50)),
@@ -91,8 +97,10 @@ def _root(path: str):
 
 
 def _deepest_referral(ctx):
-    return ctx.scalar("SELECT partner_id FROM referral WHERE workspace_id = :ws "
-                      "ORDER BY generation DESC, partner_id LIMIT 1", ws=ctx.workspace_id)
+    return ctx.scalar(
+        "SELECT partner_id FROM referral WHERE workspace_id = :ws ORDER BY generation DESC, partner_id LIMIT 1",
+        ws=ctx.workspace_id,
+    )
 
 
 PAGES += [
@@ -100,16 +108,30 @@ PAGES += [
     ("referral forest page 10", lambda ctx: _q("/referrals/", page=10)),
     ("referral tree, biggest root", _root("/referrals/tree/{root}")),
     ("referral tree, unfold (json)", _root("/referrals/tree/{root}/nodes.json")),
-    ("referral tree, list branch", lambda ctx: (f"/referrals/tree/{ctx.biggest_referral_root_id}/branch",
-                                                {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
+    (
+        "referral tree, list branch",
+        lambda ctx: (
+            (f"/referrals/tree/{ctx.biggest_referral_root_id}/branch", {"HX-Request": "true"})
+            if ctx.biggest_referral_root_id
+            else None
+        ),
+    ),
     ("referral tree, search", _root("/referrals/tree/{root}/find.json?q=studio")),
-    ("referral branch revenue, biggest root", lambda ctx: (f"/referrals/revenue/{ctx.biggest_referral_root_id}",
-                                                          {"HX-Request": "true"}) if ctx.biggest_referral_root_id else None),
+    (
+        "referral branch revenue, biggest root",
+        lambda ctx: (
+            (f"/referrals/revenue/{ctx.biggest_referral_root_id}", {"HX-Request": "true"})
+            if ctx.biggest_referral_root_id
+            else None
+        ),
+    ),
     ("referral report", lambda ctx: "/referrals/report"),
     ("referral report, revenue", lambda ctx: ("/referrals/report/revenue", {"HX-Request": "true"})),
     ("partner referrals tab", _partner("/partners/{pid}/referrals")),
-    ("deepest partner referrals tab", lambda ctx: f"/partners/{_deepest_referral(ctx)}/referrals"
-     if _deepest_referral(ctx) else None),
+    (
+        "deepest partner referrals tab",
+        lambda ctx: f"/partners/{_deepest_referral(ctx)}/referrals" if _deepest_referral(ctx) else None,
+    ),
 ]
 
 
@@ -118,7 +140,9 @@ def _top_referrer(ctx):
     if "top_referrer" not in ctx._cache:
         ctx._cache["top_referrer"] = ctx.scalar(
             "SELECT referrer_id FROM commission WHERE workspace_id = :ws GROUP BY referrer_id "
-            "ORDER BY count(*) DESC, referrer_id LIMIT 1", ws=ctx.workspace_id)
+            "ORDER BY count(*) DESC, referrer_id LIMIT 1",
+            ws=ctx.workspace_id,
+        )
     return ctx._cache["top_referrer"]
 
 
@@ -138,8 +162,9 @@ PAGES += [
     ("ledger", lambda ctx: "/ledger"),
     ("ledger owed", lambda ctx: _q("/ledger", status="owed")),
     ("ledger page 20", lambda ctx: _q("/ledger", page=20)),
-    ("referrer commissions tab", lambda ctx: f"/partners/{_top_referrer(ctx)}/commissions"
-     if _top_referrer(ctx) else None),
+    (
+        "referrer commissions tab",
+        lambda ctx: f"/partners/{_top_referrer(ctx)}/commissions" if _top_referrer(ctx) else None,
+    ),
     ("referrer statement (public)", lambda ctx: f"/statement/{ctx.statement_token}" if ctx.statement_token else None),
 ]
-

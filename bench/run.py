@@ -10,6 +10,7 @@ page in bench/pages.py is requested a few times to warm up, then `--repeat` time
 90th percentile wall time of the whole request (routing, queries, rendering) and the number of SQL
 statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class BenchContext:
         """A single value from raw SQL, or None when the query fails (e.g. a feature's table is absent)."""
         try:
             return self.session.execute(text(sql), params).scalar()
-        except Exception:  # noqa: BLE001 - a missing table just means "skip this page"
+        except Exception:
             self.session.rollback()
             return None
 
@@ -60,26 +61,39 @@ class BenchContext:
         if not ids:
             return None
         middle = ids[len(ids) // 2]
-        return self.scalar(
-            "SELECT partner_id FROM contact WHERE workspace_id = :ws AND partner_id >= :p "
-            "GROUP BY partner_id HAVING count(*) >= 2 ORDER BY partner_id LIMIT 1",
-            ws=self.workspace_id, p=middle) or middle
+        return (
+            self.scalar(
+                "SELECT partner_id FROM contact WHERE workspace_id = :ws AND partner_id >= :p "
+                "GROUP BY partner_id HAVING count(*) >= 2 ORDER BY partner_id LIMIT 1",
+                ws=self.workspace_id,
+                p=middle,
+            )
+            or middle
+        )
 
     @cached_property
     def biggest_referral_root_id(self):
-        return self.scalar("SELECT partner_id FROM referral WHERE workspace_id = :ws AND partner_id = root_id "
-                           "ORDER BY subtree_size DESC, partner_id LIMIT 1", ws=self.workspace_id)
+        return self.scalar(
+            "SELECT partner_id FROM referral WHERE workspace_id = :ws AND partner_id = root_id "
+            "ORDER BY subtree_size DESC, partner_id LIMIT 1",
+            ws=self.workspace_id,
+        )
 
     @cached_property
     def busiest_partner_id(self):
-        return self.scalar("SELECT partner_id FROM interaction WHERE workspace_id = :ws "
-                           "GROUP BY partner_id ORDER BY count(*) DESC, partner_id LIMIT 1", ws=self.workspace_id)
+        return self.scalar(
+            "SELECT partner_id FROM interaction WHERE workspace_id = :ws "
+            "GROUP BY partner_id ORDER BY count(*) DESC, partner_id LIMIT 1",
+            ws=self.workspace_id,
+        )
 
     @cached_property
     def deal_id(self):
-        return self.scalar("SELECT id FROM deal WHERE workspace_id = :ws ORDER BY id LIMIT 1 OFFSET :n",
-                           ws=self.workspace_id, n=max(0, self.demo.stats.get("deals", 0) // 2)) or \
-            self.scalar("SELECT min(id) FROM deal WHERE workspace_id = :ws", ws=self.workspace_id)
+        return self.scalar(
+            "SELECT id FROM deal WHERE workspace_id = :ws ORDER BY id LIMIT 1 OFFSET :n",
+            ws=self.workspace_id,
+            n=max(0, self.demo.stats.get("deals", 0) // 2),
+        ) or self.scalar("SELECT min(id) FROM deal WHERE workspace_id = :ws", ws=self.workspace_id)
 
     @property
     def statement_token(self):
@@ -97,6 +111,8 @@ class Counter:
 
 def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     """App, logged-in client and context for one data size."""
+    import random
+
     import flask_migrate
 
     from app import create_app
@@ -105,11 +121,15 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     from app.services.demo import DemoContext, steps
     from config import TestingConfig
 
-    import random
-
     db_file = workdir / f"bench-{size}.db"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}", TESTING=False,
-                     DEBUG=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
+        TESTING=False,
+        DEBUG=False,
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=False,
+    )
     ctx = app.app_context()
     ctx.push()
     if schema == "migrations":
@@ -118,11 +138,17 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
         db.create_all()
 
     started = time.perf_counter()
-    user = accounts.register_user(db.session, name="Bench Owner", email="bench@example.com", password=PASSWORD,
-                                  create_workspace=False, hash_method="pbkdf2:sha256:1000")
+    user = accounts.register_user(
+        db.session,
+        name="Bench Owner",
+        email="bench@example.com",
+        password=PASSWORD,
+        create_workspace=False,
+        hash_method="pbkdf2:sha256:1000",
+    )
     workspace = accounts.create_workspace_for(db.session, user, "Bench Studio")
     user.current_workspace_id = workspace.id
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     demo = DemoContext(session=db.session, workspace=workspace, rng=random.Random(seed), now=now, partners=size)
     step_times, failed = {}, {}
     for step in steps():
@@ -133,7 +159,7 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
             step(demo)
             db.session.flush()
             savepoint.commit()
-        except Exception as error:  # noqa: BLE001 - report a broken step, measure the rest
+        except Exception as error:
             savepoint.rollback()
             failed[name] = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
             print(f"   demo step {name} FAILED: {failed[name]}", file=sys.stderr, flush=True)
@@ -154,8 +180,13 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     response = client.post("/login", data={"email": "bench@example.com", "password": PASSWORD})
     assert response.status_code == 302, "bench login failed"
     bench_ctx = BenchContext(session=db.session, workspace_id=workspace_id, user_id=user_id, demo=demo, size=size)
-    info = {"generate_s": round(generate_s, 1), "steps_s": {k: round(v, 2) for k, v in step_times.items()},
-            "stats": dict(demo.stats), "db_mb": round(sum(f.stat().st_size for f in db_file.parent.glob(db_file.name + "*")) / 1e6, 1), "failed_steps": failed}
+    info = {
+        "generate_s": round(generate_s, 1),
+        "steps_s": {k: round(v, 2) for k, v in step_times.items()},
+        "stats": dict(demo.stats),
+        "db_mb": round(sum(f.stat().st_size for f in db_file.parent.glob(db_file.name + "*")) / 1e6, 1),
+        "failed_steps": failed,
+    }
     return app, ctx, client, bench_ctx, info
 
 
@@ -186,19 +217,28 @@ def time_page(app, client, url, headers, repeat, warmup=3):
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     times.sort()
-    return {"median_ms": round(statistics.median(times), 2),
-            "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
-            "cpu_ms": round(statistics.median(cpu), 2),
-            "queries": counter.count}
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
+        "cpu_ms": round(statistics.median(cpu), 2),
+        "queries": counter.count,
+    }
 
 
 def run(sizes, repeat, seed, only=None, schema="migrations"):
     from bench.pages import PAGES
 
-    results = {"sizes": sizes, "repeat": repeat, "seed": seed, "pages": {}, "data": {},
-               "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-               "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-               "machine": f"{platform.system()} {platform.machine()}"}
+    results = {
+        "sizes": sizes,
+        "repeat": repeat,
+        "seed": seed,
+        "pages": {},
+        "data": {},
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "machine": f"{platform.system()} {platform.machine()}",
+    }
     with tempfile.TemporaryDirectory(prefix="orchard-bench-") as tmp:
         for size in sizes:
             print(f"-- generating {size:,} partners…", file=sys.stderr, flush=True)
@@ -216,14 +256,18 @@ def run(sizes, repeat, seed, only=None, schema="migrations"):
                     url, headers = target if isinstance(target, tuple) else (target, {})
                     try:
                         measured = time_page(app, client, url, headers, repeat)
-                    except Exception as error:  # noqa: BLE001 - one broken page must not hide the others
+                    except Exception as error:
                         print(f"   {name:<40} FAILED: {error}", file=sys.stderr, flush=True)
                         results["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
                         continue
                     measured["url"] = url
                     results["pages"].setdefault(name, {})[size] = measured
-                    print(f"   {name:<40} {measured['median_ms']:>8.2f} ms {measured['cpu_ms']:>8.2f} cpu ms "
-                          f"{measured['queries']:>3} q", file=sys.stderr, flush=True)
+                    print(
+                        f"   {name:<40} {measured['median_ms']:>8.2f} ms {measured['cpu_ms']:>8.2f} cpu ms "
+                        f"{measured['queries']:>3} q",
+                        file=sys.stderr,
+                        flush=True,
+                    )
             finally:
                 from app.extensions import db
 
@@ -256,25 +300,40 @@ def verdict(row, sizes, metric="median_ms"):
 def to_markdown(results) -> str:
     sizes = results["sizes"]
     metric = results.get("metric", "median_ms")
-    head = (["Page"] + [f"{s:,}: median ms" for s in sizes] + [f"{s:,}: p90 ms" for s in sizes]
-            + [f"{s:,}: CPU ms" for s in sizes] + ["Queries"])
+    head = (
+        ["Page"]
+        + [f"{s:,}: median ms" for s in sizes]
+        + [f"{s:,}: p90 ms" for s in sizes]
+        + [f"{s:,}: CPU ms" for s in sizes]
+        + ["Queries"]
+    )
     if len(sizes) > 1:
         head.append("Growth")
     head.append("Target")
     lines = [
-        f"# Benchmark results ({results['when']})", "",
+        f"# Benchmark results ({results['when']})",
+        "",
         f"Median and 90th percentile wall time, and median CPU time of this process (less disturbed by "
         f"other load on the machine), of {results['repeat']} in-process requests per page (after warm-up), "
         f"SQLite {results['sqlite']}, Python {results['python']}, {results['machine']}. "
         f"Target: ≤{TARGET_QUERIES} queries, ≤{TARGET_MS:g} ms at the largest size, growth ≤{TARGET_GROWTH}× "
-        f"(judged on {'CPU' if metric == 'cpu_ms' else 'median wall'} time; growth ignores differences under 1 ms).", "",
-        "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+        f"(judged on {'CPU' if metric == 'cpu_ms' else 'median wall'} time; growth ignores differences under 1 ms).",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
     ]
     for name, row in results["pages"].items():
         cells = [name]
         if any(m and "error" in m for m in row.values()):
-            lines.append("| " + " | ".join([name] + ["error"] * (len(head) - 2)
-                                            + [next(m["error"] for m in row.values() if m and "error" in m)[:80]]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [name]
+                    + ["error"] * (len(head) - 2)
+                    + [next(m["error"] for m in row.values() if m and "error" in m)[:80]]
+                )
+                + " |"
+            )
             continue
         cells += [f"{row[s]['median_ms']:.2f}" if row.get(s) else "—" for s in sizes]
         cells += [f"{row[s]['p90_ms']:.2f}" if row.get(s) else "—" for s in sizes]
@@ -299,15 +358,22 @@ def to_markdown(results) -> str:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="5000,50000",
-                        help="comma-separated partner counts (default: 5000,50000)")
+    parser.add_argument("--sizes", default="5000,50000", help="comma-separated partner counts (default: 5000,50000)")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default: 20)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", help="only pages whose name contains this text (several: a|b|c)")
-    parser.add_argument("--schema", choices=("migrations", "create-all"), default="migrations",
-                        help="build the schema with the migrations (default) or from the models")
-    parser.add_argument("--metric", choices=("wall", "cpu"), default="wall",
-                        help="time the verdict and growth columns use (cpu on a busy machine)")
+    parser.add_argument(
+        "--schema",
+        choices=("migrations", "create-all"),
+        default="migrations",
+        help="build the schema with the migrations (default) or from the models",
+    )
+    parser.add_argument(
+        "--metric",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="time the verdict and growth columns use (cpu on a busy machine)",
+    )
     parser.add_argument("--out", default=str(RESULTS / "latest"), help="results file path without extension")
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in re.split(r"[ ,]+", args.sizes) if s})

@@ -4,17 +4,26 @@
 
 Builds a throwaway SQLite database with demo data, serves the app on 127.0.0.1 in a thread and drives
 Debian's Chromium through Playwright (no browser download)."""
+
 from __future__ import annotations
 
 import argparse
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EMAIL, PASSWORD = "demo@orchard.test", "orchard-demo"
 
 
@@ -31,15 +40,20 @@ def build(db_url: str, partners: int) -> int:
     app = create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI=db_url)
     with app.app_context():
         db.create_all()
-        user = accounts.register_user(db.session, name="Demo Owner", email=EMAIL, password=PASSWORD,
-                                      create_workspace=False)
+        user = accounts.register_user(
+            db.session, name="Demo Owner", email=EMAIL, password=PASSWORD, create_workspace=False
+        )
         workspace = accounts.create_workspace_for(db.session, user, "Demo Studio")
         user.current_workspace_id = workspace.id
-        generate(db.session, workspace, seed=7, partners=partners, now=datetime.now(timezone.utc))
+        generate(db.session, workspace, seed=7, partners=partners, now=datetime.now(UTC))
         db.session.commit()
         # the root whose branch reaches deepest among the big ones: the picture of a long lineage
-        root = db.session.scalar(select(Referral.partner_id).where(Referral.root_id == Referral.partner_id)
-                                 .order_by(Referral.subtree_size.desc()).limit(1))
+        root = db.session.scalar(
+            select(Referral.partner_id)
+            .where(Referral.root_id == Referral.partner_id)
+            .order_by(Referral.subtree_size.desc())
+            .limit(1)
+        )
         db.session.remove()
         db.engine.dispose()
     return root
@@ -88,8 +102,12 @@ def main() -> None:
                 top = page.locator("main .tree-head").bounding_box()
                 bottom = page.locator(".tree-legend").bounding_box()
                 left = page.locator("#tree-canvas").bounding_box()
-                clip = {"x": left["x"] - 8, "y": top["y"] - 8, "width": left["width"] + 16,
-                        "height": bottom["y"] + bottom["height"] - top["y"] + 16}
+                clip = {
+                    "x": left["x"] - 8,
+                    "y": top["y"] - 8,
+                    "width": left["width"] + 16,
+                    "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+                }
                 Path(args.out).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=args.out, clip=clip)
                 browser.close()

@@ -5,19 +5,28 @@
 Builds a temporary database (migrations, then the demo generator), serves the app on a free local
 port, logs in with Chromium and saves the screenshot.
 """
+
 from __future__ import annotations
 
 import argparse
 import secrets
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EMAIL, PASSWORD = "demo@orchard.test", "orchard-demo"
 
 
@@ -30,15 +39,26 @@ def build_app(db_file: Path, partners: int, seed: int):
     from app.services.demo import generate
     from config import Config
 
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}", SECRET_KEY=secrets.token_hex(16),
-                     DEBUG=False, RATELIMIT_ENABLED=False)
+    app = create_app(
+        Config,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
+        SECRET_KEY=secrets.token_hex(16),
+        DEBUG=False,
+        RATELIMIT_ENABLED=False,
+    )
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
-        user = accounts.register_user(db.session, name="Demo Owner", email=EMAIL, password=PASSWORD,
-                                      create_workspace=False, hash_method="pbkdf2:sha256:1000")
+        user = accounts.register_user(
+            db.session,
+            name="Demo Owner",
+            email=EMAIL,
+            password=PASSWORD,
+            create_workspace=False,
+            hash_method="pbkdf2:sha256:1000",
+        )
         workspace = accounts.create_workspace_for(db.session, user, "Demo Studio")
         user.current_workspace_id = workspace.id
-        generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(timezone.utc))
+        generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC))
         db.session.commit()
         db.session.remove()
     return app

@@ -1,11 +1,12 @@
 """Shared fixtures, flaskr-style: app (temporary SQLite file), client, auth, htmx client,
 factories and a SQL query counter."""
+
 from __future__ import annotations
 
 import contextlib
 import itertools
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask import g, has_app_context
@@ -70,17 +71,22 @@ def runner(app):
 
 @pytest.fixture
 def now():
-    return datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 # --- factories ----------------------------------------------------------------------------------
+
 
 def make_user(name=None, email=None, password=PASSWORD, workspace_name=None) -> User:
     """A user who owns a fresh workspace."""
     n = next(_seq)
     user = accounts.register_user(
-        _db.session, name=name or f"User {n}", email=email or f"user{n}@example.com", password=password,
-        workspace_name=workspace_name or f"Workspace {n}", hash_method="pbkdf2:sha256:1000",
+        _db.session,
+        name=name or f"User {n}",
+        email=email or f"user{n}@example.com",
+        password=password,
+        workspace_name=workspace_name or f"Workspace {n}",
+        hash_method="pbkdf2:sha256:1000",
     )
     _db.session.commit()
     return user
@@ -92,8 +98,14 @@ def workspace_of(user: User) -> Workspace:
 
 def add_member(workspace: Workspace, name=None, role=ROLE_MEMBER) -> User:
     n = next(_seq)
-    user = accounts.register_user(_db.session, name=name or f"Member {n}", email=f"member{n}@example.com",
-                                  password=PASSWORD, create_workspace=False, hash_method="pbkdf2:sha256:1000")
+    user = accounts.register_user(
+        _db.session,
+        name=name or f"Member {n}",
+        email=f"member{n}@example.com",
+        password=PASSWORD,
+        create_workspace=False,
+        hash_method="pbkdf2:sha256:1000",
+    )
     _db.session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=role))
     user.current_workspace_id = workspace.id
     _db.session.commit()
@@ -128,10 +140,12 @@ def factories(app):
         member = staticmethod(add_member)
         partner = staticmethod(make_partner)
         contact = staticmethod(make_contact)
+
     return F
 
 
 # --- auth ---------------------------------------------------------------------------------------
+
 
 class AuthActions:
     def __init__(self, client):
@@ -191,6 +205,7 @@ def hx():
 
 # --- query counting -----------------------------------------------------------------------------
 
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []
@@ -207,6 +222,7 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     """with count_queries() as counter: ...; counter.count is the number of SQL statements run."""
+
     @contextlib.contextmanager
     def counting():
         counter = QueryCounter()
@@ -216,4 +232,5 @@ def count_queries(app):
             yield counter
         finally:
             event.remove(engine, "before_cursor_execute", counter)
+
     return counting

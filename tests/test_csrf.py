@@ -1,5 +1,6 @@
 """With CSRF protection on (as in production), unsafe requests need the token: in the form field for
 plain forms, or in the X-CSRFToken header that htmx sends from <body hx-headers>."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,7 @@ from tests.conftest import PASSWORD, FreshGlobalsClient, make_partner, make_user
 
 @pytest.fixture
 def csrf_app(tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'csrf.db'}",
-                     WTF_CSRF_ENABLED=True)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True)
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         _db.create_all()
@@ -28,7 +28,8 @@ def csrf_app(tmp_path):
 
 def _token(page_html: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page_html) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', page_html)
+        r'"X-CSRFToken": "([^"]+)"', page_html
+    )
     assert match, "the page carries a CSRF token"
     return match.group(1)
 
@@ -39,8 +40,7 @@ def setup(csrf_app):
     partner = make_partner(workspace_of(user), name="Guarded")
     client = csrf_app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": _token(login_page)})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(login_page)})
     assert response.status_code == 302
     page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
     return client, partner, page
@@ -71,16 +71,20 @@ def test_form_post_without_token_is_refused(setup):
 
 def test_htmx_post_without_token_is_refused(setup):
     client, partner, _ = setup
-    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "No Token"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        f"/partners/{partner.id}/contacts", data={"name": "No Token"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400
     assert _contacts() == 0
 
 
 def test_wrong_token_is_refused(setup):
     client, partner, _ = setup
-    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "Forged"},
-                           headers={"HX-Request": "true", "X-CSRFToken": "forged-token"})
+    response = client.post(
+        f"/partners/{partner.id}/contacts",
+        data={"name": "Forged"},
+        headers={"HX-Request": "true", "X-CSRFToken": "forged-token"},
+    )
     assert response.status_code == 400
     assert _contacts() == 0
 
@@ -88,8 +92,11 @@ def test_wrong_token_is_refused(setup):
 def test_htmx_post_with_header_token_succeeds(setup):
     client, partner, page = setup
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)  # what <body hx-headers> sends
-    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "With Header"},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        f"/partners/{partner.id}/contacts",
+        data={"name": "With Header"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 200
     assert "With Header added." in response.get_data(as_text=True)
     assert _contacts() == 1

@@ -9,11 +9,13 @@
 Adding a route with a new id argument? Register a factory for it in ID_FACTORIES below; the walk fails
 until you do. A public (token) route must be listed in PUBLIC_ROUTES with the reason it is public.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,7 @@ from tests.conftest import make_contact, make_partner
 class Ctx:
     """What a factory gets: the workspace to create the object in, its owner, and the objects already
     made for this rule in the same workspace (argument name -> object), e.g. the partner for a contact."""
+
     workspace: Any
     owner: Any
     made: dict = field(default_factory=dict)
@@ -42,7 +45,7 @@ def _contact(ctx: Ctx):
 def _invite(ctx: Ctx):
     from app.services import accounts
 
-    invite, _ = accounts.create_invite(db.session, ctx.workspace, ctx.owner, datetime.now(timezone.utc))
+    invite, _ = accounts.create_invite(db.session, ctx.workspace, ctx.owner, datetime.now(UTC))
     db.session.commit()
     return invite
 
@@ -62,8 +65,14 @@ def _workspace(ctx: Ctx):
 def _reminder(ctx: Ctx):
     from app.models import Reminder
 
-    reminder = Reminder(workspace_id=ctx.workspace.id, title="Walk reminder", partner_id=ctx.partner().id,
-                        due_on=date(2026, 12, 1), assignee_id=ctx.owner.id, created_by_id=ctx.owner.id)
+    reminder = Reminder(
+        workspace_id=ctx.workspace.id,
+        title="Walk reminder",
+        partner_id=ctx.partner().id,
+        due_on=date(2026, 12, 1),
+        assignee_id=ctx.owner.id,
+        created_by_id=ctx.owner.id,
+    )
     db.session.add(reminder)
     db.session.commit()
     return reminder
@@ -74,8 +83,14 @@ def _deal(ctx: Ctx):
 
     from app.models import Deal
 
-    deal = Deal(workspace_id=ctx.workspace.id, partner_id=ctx.partner().id, title="Walk deal",
-                amount=Decimal("100"), currency="EUR", stage="lead")
+    deal = Deal(
+        workspace_id=ctx.workspace.id,
+        partner_id=ctx.partner().id,
+        title="Walk deal",
+        amount=Decimal("100"),
+        currency="EUR",
+        stage="lead",
+    )
     db.session.add(deal)
     db.session.commit()
     return deal
@@ -84,7 +99,7 @@ def _deal(ctx: Ctx):
 def _statement_link(ctx: Ctx):
     from app.services import commissions
 
-    link, _ = commissions.create_statement_link(db.session, ctx.partner(), ctx.owner.id, datetime.now(timezone.utc))
+    link, _ = commissions.create_statement_link(db.session, ctx.partner(), ctx.owner.id, datetime.now(UTC))
     db.session.commit()
     return link
 
@@ -92,9 +107,13 @@ def _statement_link(ctx: Ctx):
 def _interaction(ctx: Ctx):
     from app.services import interactions
 
-    item = interactions.log_interaction(db.session, ctx.partner(), {
-        "kind": "call", "direction": "ours", "occurred_at": datetime.now(timezone.utc), "summary": "Walk call"},
-        actor_id=ctx.owner.id, now=datetime.now(timezone.utc))
+    item = interactions.log_interaction(
+        db.session,
+        ctx.partner(),
+        {"kind": "call", "direction": "ours", "occurred_at": datetime.now(UTC), "summary": "Walk call"},
+        actor_id=ctx.owner.id,
+        now=datetime.now(UTC),
+    )
     db.session.commit()
     return item
 
@@ -152,15 +171,20 @@ def test_every_id_argument_is_registered(app):
     missing = sorted({(arg, r.rule) for r in _id_rules(app) for arg in r.arguments if arg not in ID_FACTORIES})
     assert not missing, (
         "Routes with URL arguments the tenancy walk cannot fill; add a factory to ID_FACTORIES in "
-        f"tests/test_tenancy_walk.py (or list a token route in PUBLIC_ROUTES with a reason): {missing}")
+        f"tests/test_tenancy_walk.py (or list a token route in PUBLIC_ROUTES with a reason): {missing}"
+    )
 
 
 def test_public_routes_are_the_listed_ones(app):
-    public = {r.endpoint for r in _rules(app)
-              if r.endpoint == "static" or getattr(app.view_functions[r.endpoint], "is_public", False)}
+    public = {
+        r.endpoint
+        for r in _rules(app)
+        if r.endpoint == "static" or getattr(app.view_functions[r.endpoint], "is_public", False)
+    }
     assert public == set(PUBLIC_ROUTES), (
         "Public endpoints changed; review them and list each in PUBLIC_ROUTES with a reason. "
-        f"unlisted: {sorted(public - set(PUBLIC_ROUTES))}, listed but not public: {sorted(set(PUBLIC_ROUTES) - public)}")
+        f"unlisted: {sorted(public - set(PUBLIC_ROUTES))}, listed but not public: {sorted(set(PUBLIC_ROUTES) - public)}"
+    )
 
 
 def test_other_workspace_ids_answer_404_everywhere(app, logged_in, user, workspace, other):
@@ -184,8 +208,10 @@ def test_other_workspace_ids_answer_404_everywhere(app, logged_in, user, workspa
                     response = logged_in.open(url, method=method, headers=headers, data={})
                     walked.append((method, url))
                     if response.status_code != 404:
-                        failures.append(f"{method} {url} ({rule.endpoint}, {label}, htmx={bool(headers)}) "
-                                        f"answered {response.status_code}")
+                        failures.append(
+                            f"{method} {url} ({rule.endpoint}, {label}, htmx={bool(headers)}) "
+                            f"answered {response.status_code}"
+                        )
     assert walked, "the walk found no routes"
     assert not failures, "\n".join(failures)
     # the other workspace's data is untouched
@@ -195,10 +221,23 @@ def test_other_workspace_ids_answer_404_everywhere(app, logged_in, user, workspa
 
 def test_walk_covers_the_foundation_routes(app):
     endpoints = {r.endpoint for r in _id_rules(app)}
-    for endpoint in ("partners.show", "partners.edit", "partners.archive", "partners.restore", "partners.delete",
-                     "partners.contacts", "partners.add_contact", "partners.edit_contact", "partners.update_contact",
-                     "partners.remove_contact", "partners.restore_contact", "settings.revoke_invite",
-                     "settings.set_role", "settings.remove_member", "auth.switch"):
+    for endpoint in (
+        "partners.show",
+        "partners.edit",
+        "partners.archive",
+        "partners.restore",
+        "partners.delete",
+        "partners.contacts",
+        "partners.add_contact",
+        "partners.edit_contact",
+        "partners.update_contact",
+        "partners.remove_contact",
+        "partners.restore_contact",
+        "settings.revoke_invite",
+        "settings.set_role",
+        "settings.remove_member",
+        "auth.switch",
+    ):
         assert endpoint in endpoints
 
 
@@ -214,12 +253,13 @@ def test_own_ids_do_not_answer_404(app, logged_in, user, workspace):
 
 # --- anonymous -----------------------------------------------------------------------------------
 
+
 def _anonymous_cases(app):
     cases = []
     for rule in _rules(app):
         if rule.endpoint in PUBLIC_ROUTES:
             continue
-        values = {name: 1 for name in rule.arguments}
+        values = dict.fromkeys(rule.arguments, 1)
         for method in _methods(rule):
             cases.append((rule.endpoint, method, values))
     return cases

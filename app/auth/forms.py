@@ -19,11 +19,15 @@ def _password_length(form, field):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-                       filters=[_strip])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[_strip]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length, Length(max=200)])
-    workspace_name = StringField(_l("Workspace name"), validators=[Length(max=120)],
-                                 description=_l("Your business or agency. You can rename it later."))
+    workspace_name = StringField(
+        _l("Workspace name"),
+        validators=[Length(max=120)],
+        description=_l("Your business or agency. You can rename it later."),
+    )
 
 
 class LoginForm(FlaskForm):

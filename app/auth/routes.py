@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -29,8 +29,12 @@ def register():
     if form.validate_on_submit():
         try:
             user = accounts.register_user(
-                db.session, name=form.name.data, email=form.email.data, password=form.password.data,
-                workspace_name=form.workspace_name.data, hash_method=_hash_method(),
+                db.session,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                workspace_name=form.workspace_name.data,
+                hash_method=_hash_method(),
                 create_workspace=not invite_token,
             )
         except ServiceError as error:
@@ -48,8 +52,12 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
@@ -79,7 +87,7 @@ def logout():
 @public
 @limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_IP"])
 def accept_invite(token):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     invite = accounts.find_open_invite(db.session, token, now)
     if invite is None:
         return render_template("auth/invite_invalid.html"), 404

@@ -1,4 +1,5 @@
 """Who is asking, and in which workspace: loaded once per request in a single query."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
@@ -25,8 +26,9 @@ def init_login(app: Flask) -> None:
             return None
         row = db.session.execute(
             select(User, Membership, Workspace)
-            .outerjoin(Membership, and_(Membership.user_id == User.id,
-                                        Membership.workspace_id == User.current_workspace_id))
+            .outerjoin(
+                Membership, and_(Membership.user_id == User.id, Membership.workspace_id == User.current_workspace_id)
+            )
             .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
             .where(User.id == user_id)
         ).first()

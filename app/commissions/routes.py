@@ -1,6 +1,7 @@
 """The referral commission ledger: the workspace Ledger page (filters, mark paid, CSV export), the
 Commissions tab of a partner page (their entries and statement links), and the public, read-only
 statement a referrer opens with their private link."""
+
 import csv
 import io
 from datetime import date
@@ -14,11 +15,12 @@ from app.commissions.forms import PayForm, StatementLinkForm
 from app.extensions import db, limiter
 from app.ids import MAX_PAGE, parse_int
 from app.models import Partner, StatementLink
-from app.services import ServiceError, commissions as commission_service
+from app.services import ServiceError
+from app.services import commissions as commission_service
 from app.services.commissions import LedgerFilters
 from app.tenancy import get_or_404_in_workspace
-from app.web import public, render, wants_fragment
 from app.web import now_utc as _now
+from app.web import public, render, wants_fragment
 
 
 def _int_value(name, default=None):
@@ -37,7 +39,8 @@ def _filters(referrer_id=None) -> LedgerFilters:
     currency = request.values.get("currency", "").strip().upper()
     return LedgerFilters(
         status=status if status in ("owed", "paid") else "",
-        period_from=_date_value("from"), period_to=_date_value("to"),
+        period_from=_date_value("from"),
+        period_to=_date_value("to"),
         referrer_id=referrer_id if referrer_id is not None else _int_value("referrer"),
         currency=currency if len(currency) == 3 and currency.isalpha() else "",
         page=min(max(1, _int_value("page", 1)), MAX_PAGE),
@@ -45,17 +48,33 @@ def _filters(referrer_id=None) -> LedgerFilters:
 
 
 def _args(filters: LedgerFilters) -> dict:
-    return {"status": filters.status, "from": filters.period_from.isoformat() if filters.period_from else "",
-            "to": filters.period_to.isoformat() if filters.period_to else "", "currency": filters.currency}
+    return {
+        "status": filters.status,
+        "from": filters.period_from.isoformat() if filters.period_from else "",
+        "to": filters.period_to.isoformat() if filters.period_to else "",
+        "currency": filters.currency,
+    }
 
 
 def _results(template, filters, *, referrer=None, pay_form=None, message=None, status=200, **extra):
     page, totals = commission_service.ledger(db.session, g.workspace.id, filters)
-    context = dict(page=page, totals=totals, filters=filters, args=_args(filters), referrer=referrer,
-                   pay_form=pay_form or _pay_form(), message=message, today=_now().date())
+    context = {
+        "page": page,
+        "totals": totals,
+        "filters": filters,
+        "args": _args(filters),
+        "referrer": referrer,
+        "pay_form": pay_form or _pay_form(),
+        "message": message,
+        "today": _now().date(),
+    }
     if referrer is not None:
-        context.update(partner=referrer, tab="commissions", links=_links(referrer),
-                       link_form=extra.pop("link_form", None) or StatementLinkForm(formdata=None))
+        context.update(
+            partner=referrer,
+            tab="commissions",
+            links=_links(referrer),
+            link_form=extra.pop("link_form", None) or StatementLinkForm(formdata=None),
+        )
     context.update(extra)
     return render(template, "commissions/_results.html", status=status, **context)
 
@@ -70,8 +89,8 @@ def _links(referrer):
     from sqlalchemy import select
 
     return db.session.scalars(
-        select(StatementLink).where(StatementLink.workspace_id == g.workspace.id,
-                                    StatementLink.referrer_id == referrer.id)
+        select(StatementLink)
+        .where(StatementLink.workspace_id == g.workspace.id, StatementLink.referrer_id == referrer.id)
         .order_by(StatementLink.created_at.desc())
     ).all()
 
@@ -102,8 +121,9 @@ def pay():
     pay_errors = None
     if form.validate_on_submit():
         try:
-            count = commission_service.mark_paid(db.session, g.workspace.id, ids, form.paid_on.data,
-                                                 form.payment_reference.data, g.membership.user_id)
+            count = commission_service.mark_paid(
+                db.session, g.workspace.id, ids, form.paid_on.data, form.payment_reference.data, g.membership.user_id
+            )
         except ServiceError as error:
             db.session.rollback()
             pay_errors = error.message
@@ -119,12 +139,26 @@ def pay():
             return _results(template, filters, referrer=referrer, message=message)
     elif not ids:
         pay_errors = _("Choose at least one owed commission to mark as paid.")
-    return _results(template, filters, referrer=referrer, pay_form=form, status=422, pay_errors=pay_errors,
-                    checked=set(ids))
+    return _results(
+        template, filters, referrer=referrer, pay_form=form, status=422, pay_errors=pay_errors, checked=set(ids)
+    )
 
 
-CSV_COLUMNS = ("earned_on", "referrer", "referred_partner", "deal", "kind", "status", "rate_percent",
-               "deal_amount", "amount", "currency", "paid_on", "payment_reference", "note")
+CSV_COLUMNS = (
+    "earned_on",
+    "referrer",
+    "referred_partner",
+    "deal",
+    "kind",
+    "status",
+    "rate_percent",
+    "deal_amount",
+    "amount",
+    "currency",
+    "paid_on",
+    "payment_reference",
+    "note",
+)
 
 
 def _cell(value) -> str:
@@ -146,10 +180,23 @@ def export():
         writer.writerow(CSV_COLUMNS)
         for row in commission_service.ledger_export_rows(db.session, workspace_id, filters):
             c = row.Commission
-            writer.writerow([c.earned_on.isoformat(), _cell(row.referrer_name), _cell(row.referred_name),
-                             _cell(row.deal_title), c.kind, c.status, f"{c.rate:.2f}", f"{c.base_amount:.2f}",
-                             f"{c.amount:.2f}", c.currency, c.paid_on.isoformat() if c.paid_on else "",
-                             _cell(c.payment_reference), _cell(c.note)])
+            writer.writerow(
+                [
+                    c.earned_on.isoformat(),
+                    _cell(row.referrer_name),
+                    _cell(row.referred_name),
+                    _cell(row.deal_title),
+                    c.kind,
+                    c.status,
+                    f"{c.rate:.2f}",
+                    f"{c.base_amount:.2f}",
+                    f"{c.amount:.2f}",
+                    c.currency,
+                    c.paid_on.isoformat() if c.paid_on else "",
+                    _cell(c.payment_reference),
+                    _cell(c.note),
+                ]
+            )
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -157,26 +204,39 @@ def export():
         yield buffer.getvalue()
 
     name = f"commissions-{_now().date().isoformat()}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # --- statement links ----------------------------------------------------------------------------
+
 
 @bp.route("/partners/<int:partner_id>/statement-links", methods=["POST"])
 def create_link(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
     form = StatementLinkForm()
     if not form.validate_on_submit():
-        return _results("commissions/partner_tab.html", _filters(partner.id), referrer=partner, link_form=form,
-                        status=422)
-    link, token = commission_service.create_statement_link(db.session, partner, g.membership.user_id, _now(),
-                                                           form.label.data)
+        return _results(
+            "commissions/partner_tab.html", _filters(partner.id), referrer=partner, link_form=form, status=422
+        )
+    link, token = commission_service.create_statement_link(
+        db.session, partner, g.membership.user_id, _now(), form.label.data
+    )
     db.session.commit()
     url = url_for("commissions.statement", token=token, _external=True)
-    return _results("commissions/partner_tab.html", _filters(partner.id), referrer=partner, new_link_url=url,
-                    message=_("Statement link created. Copy it now: for safety Orchard keeps only a fingerprint "
-                              "of it and cannot show it again."))
+    return _results(
+        "commissions/partner_tab.html",
+        _filters(partner.id),
+        referrer=partner,
+        new_link_url=url,
+        message=_(
+            "Statement link created. Copy it now: for safety Orchard keeps only a fingerprint "
+            "of it and cannot show it again."
+        ),
+    )
 
 
 @bp.route("/partners/<int:partner_id>/statement-links/<int:link_id>/revoke", methods=["POST"])
@@ -187,8 +247,12 @@ def revoke_link(partner_id, link_id):
         abort(404)
     commission_service.revoke_statement_link(link, _now())
     db.session.commit()
-    return _results("commissions/partner_tab.html", _filters(partner.id), referrer=partner,
-                    message=_("Link revoked: it no longer opens the statement."))
+    return _results(
+        "commissions/partner_tab.html",
+        _filters(partner.id),
+        referrer=partner,
+        message=_("Link revoked: it no longer opens the statement."),
+    )
 
 
 @bp.route("/statement/<token>")

@@ -6,7 +6,8 @@ Queries on the page, whatever the data size: reminders (1), every flag's count a
 next follow-up of the listed partners (1), the trend (1) — plus the navigation's."""
 
 from flask import flash, g, redirect, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -14,11 +15,12 @@ from sqlalchemy.orm import joinedload
 from app.dashboard import bp
 from app.extensions import db
 from app.models import Partner, Reminder
-from app.services import ServiceError, interactions as interaction_service, neglect
+from app.services import ServiceError, neglect
+from app.services import interactions as interaction_service
 from app.services import reminders as reminder_service
 from app.tenancy import get_or_404_in_workspace
-from app.web import render, wants_fragment
 from app.web import now_utc as _now
+from app.web import render, wants_fragment
 
 LIST_LIMIT = 8
 _SENTINEL = 987654321  # stands for a partner id in URL patterns built once per page
@@ -26,8 +28,11 @@ REMINDER_LIMIT = 20
 TREND_WEEKS = 12
 
 FLAG_LABELS = {
-    "neglected": _l("Neglected"), "due_soon": _l("Due soon"), "waiting_on_us": _l("Waiting on us"),
-    "not_answering": _l("Not answering us"), "burst_then_silence": _l("Burst then silence"),
+    "neglected": _l("Neglected"),
+    "due_soon": _l("Due soon"),
+    "waiting_on_us": _l("Waiting on us"),
+    "not_answering": _l("Not answering us"),
+    "burst_then_silence": _l("Burst then silence"),
     "single_threaded": _l("Single-threaded"),
 }
 FLAG_HINTS = {
@@ -52,18 +57,24 @@ def _who() -> str:
 def suggestion_title(flag: str, row) -> str:
     """The suggested follow-up for a flagged partner, e.g. "Check in with Acme — 41 days, cadence 30"."""
     if flag == "waiting_on_us":
-        return _("Reply to %(name)s — waiting %(days)s days", name=row.name,
-                 days=row.waiting_days)
+        return _("Reply to %(name)s — waiting %(days)s days", name=row.name, days=row.waiting_days)
     if flag == "not_answering":
-        return _("Try another way to reach %(name)s — %(n)s touches unanswered", name=row.name,
-                 n=row.ours_since_theirs)
+        return _("Try another way to reach %(name)s — %(n)s touches unanswered", name=row.name, n=row.ours_since_theirs)
     if flag == "single_threaded":
         return _("Meet a second contact at %(name)s", name=row.name)
     if flag == "due_soon":
-        return _("Check in with %(name)s — %(days)s days, cadence %(cadence)s", name=row.name,
-                 days=row.days_since, cadence=row.cadence)
-    return _("Check in with %(name)s — %(days)s days, cadence %(cadence)s", name=row.name, days=row.days_since,
-             cadence=row.cadence)
+        return _(
+            "Check in with %(name)s — %(days)s days, cadence %(cadence)s",
+            name=row.name,
+            days=row.days_since,
+            cadence=row.cadence,
+        )
+    return _(
+        "Check in with %(name)s — %(days)s days, cadence %(cadence)s",
+        name=row.name,
+        days=row.days_since,
+        cadence=row.cadence,
+    )
 
 
 @bp.app_template_global()
@@ -76,9 +87,11 @@ def _dashboard_data(who: str) -> dict:
     owner_id = current_user.id if who == "mine" else None
     today = reminder_service.local_today(current_user.timezone, now)
     reminders_stmt = (
-        select(Reminder).options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
+        select(Reminder)
+        .options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
         .where(Reminder.workspace_id == g.workspace.id, Reminder.completed_at.is_(None), Reminder.due_on <= today)
-        .order_by(Reminder.due_on, Reminder.id).limit(REMINDER_LIMIT)
+        .order_by(Reminder.due_on, Reminder.id)
+        .limit(REMINDER_LIMIT)
     )
     if owner_id:
         reminders_stmt = reminders_stmt.where(Reminder.assignee_id == owner_id)
@@ -86,8 +99,7 @@ def _dashboard_data(who: str) -> dict:
     counts, lists = neglect.flag_overview(db.session, g.workspace.id, now, owner_id=owner_id, limit=LIST_LIMIT)
     partner_ids = sorted({row.partner_id for rows in lists.values() for row in rows})
     next_follow_up = _next_follow_up(partner_ids)
-    trend = interaction_service.touches_per_week(db.session, g.workspace.id, now, weeks=TREND_WEEKS,
-                                                 author_id=owner_id)
+    trend = interaction_service.touches_per_week(db.session, g.workspace.id, now, weeks=TREND_WEEKS, author_id=owner_id)
     next_url = url_for("dashboard.index", who=who if who == "mine" else None)
     patterns = {
         "timeline": url_for("interactions.timeline", partner_id=_SENTINEL),
@@ -99,10 +111,22 @@ def _dashboard_data(who: str) -> dict:
     def row_url(kind: str, partner_id: int) -> str:
         return patterns[kind].replace(str(_SENTINEL), str(int(partner_id)), 1)
 
-    return {"who": who, "today": today, "row_url": row_url, "reminders": reminders, "counts": counts, "lists": lists,
-            "next_follow_up": next_follow_up, "trend": trend, "trend_max": max([c for _, c in trend] + [1]),
-            "labels": FLAG_LABELS, "hints": FLAG_HINTS, "order": neglect.DASHBOARD_FLAGS, "now": now,
-            "next_url": next_url}
+    return {
+        "who": who,
+        "today": today,
+        "row_url": row_url,
+        "reminders": reminders,
+        "counts": counts,
+        "lists": lists,
+        "next_follow_up": next_follow_up,
+        "trend": trend,
+        "trend_max": max([c for _, c in trend] + [1]),
+        "labels": FLAG_LABELS,
+        "hints": FLAG_HINTS,
+        "order": neglect.DASHBOARD_FLAGS,
+        "now": now,
+        "next_url": next_url,
+    }
 
 
 def _next_follow_up(partner_ids) -> dict:
@@ -113,8 +137,9 @@ def _next_follow_up(partner_ids) -> dict:
     rows = db.session.execute(
         select(Reminder.partner_id, func.min(Reminder.due_on))
         .where(Reminder.partner_id.in_(partner_ids), Reminder.completed_at.is_(None))
-        .group_by(Reminder.partner_id))
-    return {partner_id: due for partner_id, due in rows}
+        .group_by(Reminder.partner_id)
+    )
+    return {partner_id: due for partner_id, due in rows}  # noqa: C416 (a Result is not a mapping)
 
 
 @bp.route("/dashboard")
@@ -136,8 +161,15 @@ def follow_up(partner_id):
     today = reminder_service.local_today(current_user.timezone, now)
     try:
         reminder = reminder_service.create_reminder(
-            db.session, workspace_id=g.workspace.id, title=suggestion_title(flag, status)[:200], due_on=today,
-            partner_id=partner.id, assignee_id=current_user.id, created_by_id=current_user.id, now=now)
+            db.session,
+            workspace_id=g.workspace.id,
+            title=suggestion_title(flag, status)[:200],
+            due_on=today,
+            partner_id=partner.id,
+            assignee_id=current_user.id,
+            created_by_id=current_user.id,
+            now=now,
+        )
     except ServiceError as error:  # pragma: no cover - the inputs come from this view
         db.session.rollback()
         flash(error.message, "error")

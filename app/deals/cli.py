@@ -1,4 +1,5 @@
 """`flask deals recompute`: rebuild the running totals of deals and commissions from the rows themselves."""
+
 import click
 from flask import Flask
 from sqlalchemy import select

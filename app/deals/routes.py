@@ -9,16 +9,19 @@ from sqlalchemy.orm import joinedload
 from app.deals import bp
 from app.deals.forms import QUADRANT_LABELS, STAGE_LABELS, VALUE_LABELS, DealForm, MoveForm
 from app.extensions import db
+from app.formatting import fmt_money
 from app.models import Commission, Deal, Partner
 from app.models.deal import STAGES
-from app.services import ServiceError, deals as deal_service
+from app.services import ServiceError
+from app.services import deals as deal_service
 from app.services.accounts import workspace_members
 from app.services.deals import BoardFilters, DealFilters
 from app.tenancy import get_or_404_in_workspace
-from app.web import render, wants_fragment
-from app.formatting import fmt_money
-from app.web import page_arg
-from app.web import now_utc as _now, int_arg as _int_arg, date_arg as _date_arg, apply_service_error as _apply_service_error
+from app.web import apply_service_error as _apply_service_error
+from app.web import date_arg as _date_arg
+from app.web import int_arg as _int_arg
+from app.web import now_utc as _now
+from app.web import page_arg, render, wants_fragment
 
 CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
 
@@ -27,13 +30,17 @@ def _labels():
     """Labels as plain strings, translated once per request (the board repeats them on every card)."""
     from flask_wtf.csrf import generate_csrf
 
-    return {"stage_labels": {k: str(v) for k, v in STAGE_LABELS.items()},
-            "value_labels": {k: str(v) for k, v in VALUE_LABELS.items()},
-            "quadrant_labels": {k: str(v) for k, v in QUADRANT_LABELS.items()},
-            "stages": STAGES, "csrf_token_value": generate_csrf()}
+    return {
+        "stage_labels": {k: str(v) for k, v in STAGE_LABELS.items()},
+        "value_labels": {k: str(v) for k, v in VALUE_LABELS.items()},
+        "quadrant_labels": {k: str(v) for k, v in QUADRANT_LABELS.items()},
+        "stages": STAGES,
+        "csrf_token_value": generate_csrf(),
+    }
 
 
 # --- pipeline board -----------------------------------------------------------------------------
+
 
 def _board_filters() -> BoardFilters:
     owner = request.values.get("owner", "")
@@ -44,10 +51,20 @@ def _board_filters() -> BoardFilters:
 
 def _board_response(filters, *, message=None, moved_id=None, move_errors=None, move_values=None, status=200):
     board = deal_service.pipeline(db.session, g.workspace.id, filters, _now().date())
-    return render("deals/board.html", "deals/_board.html", status=status, board=board,
-                  members=workspace_members(db.session, g.workspace.id), periods=CLOSED_PERIODS,
-                  owner_arg=request.values.get("owner", ""), message=message, moved_id=moved_id,
-                  move_errors=move_errors or {}, move_values=move_values or {}, **_labels())
+    return render(
+        "deals/board.html",
+        "deals/_board.html",
+        status=status,
+        board=board,
+        members=workspace_members(db.session, g.workspace.id),
+        periods=CLOSED_PERIODS,
+        owner_arg=request.values.get("owner", ""),
+        message=message,
+        moved_id=moved_id,
+        move_errors=move_errors or {},
+        move_values=move_values or {},
+        **_labels(),
+    )
 
 
 @bp.route("/deals/")
@@ -64,8 +81,9 @@ def _commission_message(outcome) -> str | None:
         if entry.kind == "earned":
             parts.append(_("%(amount)s commission owed to %(name)s.", amount=amount, name=entry.referrer.name))
         elif entry.kind == "reversal":
-            parts.append(_("%(name)s's commission reversed: %(amount)s recorded.", amount=amount,
-                           name=entry.referrer.name))
+            parts.append(
+                _("%(name)s's commission reversed: %(amount)s recorded.", amount=amount, name=entry.referrer.name)
+            )
         else:
             parts.append(_("%(name)s's commission adjusted by %(amount)s.", amount=amount, name=entry.referrer.name))
     return " ".join(parts)
@@ -96,19 +114,24 @@ def move(deal_id):
     flash(message, "success")
     if back_to == "deal":
         return redirect(url_for("deals.show", deal_id=deal.id))
-    return redirect(url_for("deals.board", owner=request.values.get("owner") or None,
-                            months=filters.closed_months if filters.closed_months != 3 else None))
+    return redirect(
+        url_for(
+            "deals.board",
+            owner=request.values.get("owner") or None,
+            months=filters.closed_months if filters.closed_months != 3 else None,
+        )
+    )
 
 
 def _move_failed(deal, back_to, filters, error, form):
     values = {deal.id: {"stage": form.stage.data, "lost_reason": form.lost_reason.data or ""}}
     if back_to == "board":
-        return _board_response(filters, move_errors={deal.id: error}, move_values=values, moved_id=deal.id,
-                               status=422)
+        return _board_response(filters, move_errors={deal.id: error}, move_values=values, moved_id=deal.id, status=422)
     return _deal_page(deal, move_error=error, move_values=values[deal.id], status=422)
 
 
 # --- deals list ---------------------------------------------------------------------------------
+
 
 def _list_filters() -> DealFilters:
     args = request.args
@@ -119,11 +142,15 @@ def _list_filters() -> DealFilters:
 
     currency = args.get("currency", "").strip().upper()
     return DealFilters(
-        q=args.get("q", "")[:200], stage=choice("stage", STAGES), owner_id=_int_arg("owner"),
+        q=args.get("q", "")[:200],
+        stage=choice("stage", STAGES),
+        owner_id=_int_arg("owner"),
         currency=currency if len(currency) == 3 and currency.isalpha() else "",
         quadrant=choice("quadrant", deal_service.QUADRANTS),
-        closed_from=_date_arg("closed_from"), closed_to=_date_arg("closed_to"),
-        sort=choice("sort", deal_service.SORTS, "updated"), direction=choice("dir", ("asc", "desc"), "desc"),
+        closed_from=_date_arg("closed_from"),
+        closed_to=_date_arg("closed_to"),
+        sort=choice("sort", deal_service.SORTS, "updated"),
+        direction=choice("dir", ("asc", "desc"), "desc"),
         page=page_arg(),
     )
 
@@ -132,22 +159,38 @@ def _list_filters() -> DealFilters:
 def index():
     filters = _list_filters()
     page, totals = deal_service.list_deals(db.session, g.workspace.id, filters)
-    return render("deals/index.html", "deals/_results.html", page=page, totals=totals, filters=filters,
-                  members=workspace_members(db.session, g.workspace.id),
-                  currencies=deal_service.currencies_in_use(db.session, g.workspace.id, g.workspace.default_currency),
-                  **_labels())
+    return render(
+        "deals/index.html",
+        "deals/_results.html",
+        page=page,
+        totals=totals,
+        filters=filters,
+        members=workspace_members(db.session, g.workspace.id),
+        currencies=deal_service.currencies_in_use(db.session, g.workspace.id, g.workspace.default_currency),
+        **_labels(),
+    )
 
 
 # --- one deal -----------------------------------------------------------------------------------
+
 
 def _deal_page(deal, *, move_error=None, move_values=None, status=200):
     entries = db.session.execute(
         select(Commission, Partner.name.label("referrer_name"))
         .join(Partner, Partner.id == Commission.referrer_id)
-        .where(Commission.deal_id == deal.id).order_by(Commission.created_at, Commission.id)
+        .where(Commission.deal_id == deal.id)
+        .order_by(Commission.created_at, Commission.id)
     ).all()
-    return render("deals/show.html", status=status, deal=deal, partner=deal.partner, entries=entries,
-                  move_error=move_error, move_values=move_values or {}, **_labels())
+    return render(
+        "deals/show.html",
+        status=status,
+        deal=deal,
+        partner=deal.partner,
+        entries=entries,
+        move_error=move_error,
+        move_values=move_values or {},
+        **_labels(),
+    )
 
 
 @bp.route("/deals/<int:deal_id>")
@@ -163,7 +206,8 @@ def _deal_form(deal=None, partner=None):
         form.partner_id.choices = [(partner.id, partner.name)]
     else:
         form.partner_id.choices = [("", _("— choose a partner —"))] + [
-            (row.id, row.name) for row in deal_service.recent_partners(db.session, g.workspace.id)]
+            (row.id, row.name) for row in deal_service.recent_partners(db.session, g.workspace.id)
+        ]
     return form
 
 
@@ -182,21 +226,27 @@ def new():
             form.partner_id.errors = list(form.partner_id.errors) + [_("Choose the partner this deal is with.")]
         else:
             try:
-                outcome = deal_service.create_deal(db.session, partner, form.data_for_service(),
-                                                   g.membership.user_id, _now())
+                outcome = deal_service.create_deal(
+                    db.session, partner, form.data_for_service(), g.membership.user_id, _now()
+                )
             except ServiceError as error:
                 db.session.rollback()
                 _apply_service_error(form, error)
             else:
                 db.session.commit()
-                flash(" ".join(filter(None, [_("Deal “%(title)s” added.", title=outcome.deal.title),
-                                             _commission_message(outcome)])), "success")
+                flash(
+                    " ".join(
+                        filter(
+                            None, [_("Deal “%(title)s” added.", title=outcome.deal.title), _commission_message(outcome)]
+                        )
+                    ),
+                    "success",
+                )
                 return redirect(url_for("deals.show", deal_id=outcome.deal.id))
     elif request.method == "POST" and partner is None:
         form.partner_id.errors = list(form.partner_id.errors) + [_("Choose the partner this deal is with.")]
     failed = request.method == "POST"
-    return render("deals/form.html", form=form, deal=None, partner=partner, status=422 if failed else 200,
-                  **_labels())
+    return render("deals/form.html", form=form, deal=None, partner=partner, status=422 if failed else 200, **_labels())
 
 
 @bp.route("/deals/partner-options")
@@ -221,11 +271,18 @@ def edit(deal_id):
             db.session.commit()
             flash(" ".join(filter(None, [_("Saved."), _commission_message(outcome)])), "success")
             return redirect(url_for("deals.show", deal_id=deal.id))
-    return render("deals/form.html", form=form, deal=deal, partner=deal.partner,
-                  status=422 if request.method == "POST" else 200, **_labels())
+    return render(
+        "deals/form.html",
+        form=form,
+        deal=deal,
+        partner=deal.partner,
+        status=422 if request.method == "POST" else 200,
+        **_labels(),
+    )
 
 
 # --- partner page tab ---------------------------------------------------------------------------
+
 
 @bp.route("/partners/<int:partner_id>/deals")
 def partner_tab(partner_id):
@@ -237,4 +294,3 @@ def partner_tab(partner_id):
 @bp.app_template_global()
 def deal_quadrant(deal):
     return deal_service.assess(deal.value_to_us, deal.value_to_partner)
-

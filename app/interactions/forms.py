@@ -6,8 +6,13 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.ids import optional_int
 from app.models.interaction import KINDS
 
-KIND_LABELS = {"call": _l("Call"), "meeting": _l("Meeting"), "email": _l("Email"), "message": _l("Message"),
-               "note": _l("Note")}
+KIND_LABELS = {
+    "call": _l("Call"),
+    "meeting": _l("Meeting"),
+    "email": _l("Email"),
+    "message": _l("Message"),
+    "note": _l("Note"),
+}
 DIRECTION_LABELS = {"ours": _l("We reached out"), "theirs": _l("They reached out")}
 FOLLOW_UP_PICKS = (3, 7, 14, 30)
 
@@ -18,15 +23,27 @@ _coerce_optional_int = optional_int  # one coerce for every optional id select
 # Choices are callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
 class InteractionForm(FlaskForm):
     # The kind is checked by the service (its message names the field), like the direction.
-    kind = RadioField(_l("Kind"), choices=lambda: [(k, KIND_LABELS[k]) for k in KINDS], default="call",
-                      validate_choice=False,
-                      validators=[InputRequired(message=_l("Choose what kind of interaction this was."))])
+    kind = RadioField(
+        _l("Kind"),
+        choices=lambda: [(k, KIND_LABELS[k]) for k in KINDS],
+        default="call",
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose what kind of interaction this was."))],
+    )
     # A note has no direction, so the choice is checked by the service, not here.
-    direction = RadioField(_l("Who reached out"), choices=lambda: list(DIRECTION_LABELS.items()), default="ours",
-                           validate_choice=False, validators=[Optional()])
+    direction = RadioField(
+        _l("Who reached out"),
+        choices=lambda: list(DIRECTION_LABELS.items()),
+        default="ours",
+        validate_choice=False,
+        validators=[Optional()],
+    )
     contact_id = SelectField(_l("With"), coerce=_coerce_optional_int, validate_choice=False)
-    occurred_at = DateTimeLocalField(_l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                     validators=[InputRequired(message=_l("Say when it happened."))])
+    occurred_at = DateTimeLocalField(
+        _l("When"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message=_l("Say when it happened."))],
+    )
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
     follow_up = SelectField(_l("Follow up in"), validate_choice=False)
 
@@ -37,7 +54,8 @@ class InteractionForm(FlaskForm):
         picks = sorted(set(FOLLOW_UP_PICKS) | {cadence})
         self.follow_up.choices = [("", _l("No follow-up"))] + [
             (str(days), _l("%(n)s days (the cadence)", n=days) if days == cadence else _l("%(n)s days", n=days))
-            for days in picks]
+            for days in picks
+        ]
         if not self.is_submitted():
             self.follow_up.data = str(cadence)
 

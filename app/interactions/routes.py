@@ -4,6 +4,7 @@ inline edit / delete / undo, and the workspace Activity feed.
 Logging answers htmx with a fresh quick-log box (with what was logged and the follow-up made) and
 an `interaction-logged` HX-Trigger; the timeline and the dashboard panels listen for it and reload
 themselves. Without JavaScript every action redirects back (POST, then redirect)."""
+
 import json
 import re
 from datetime import timedelta
@@ -18,14 +19,16 @@ from app.interactions import bp
 from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
 from app.models import Interaction, Partner, Reminder
 from app.models.interaction import KINDS
-from app.services import ServiceError, interactions as service, neglect
+from app.services import ServiceError, neglect
+from app.services import interactions as service
 from app.services import reminders as reminder_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
 from app.tenancy import get_or_404_in_workspace, scoped
-from app.web import render, safe_next_url, wants_fragment
-from app.web import page_arg
-from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
+from app.web import apply_service_error as _apply_service_error
+from app.web import int_arg as _int_arg
+from app.web import now_utc as _now
+from app.web import page_arg, render, safe_next_url, wants_fragment
 
 LOGGED_EVENT = "interaction-logged"
 TIMELINE_PER_PAGE = 20
@@ -66,8 +69,13 @@ def _form_data(form) -> dict:
     occurred = form.occurred_at.data
     if occurred is not None:
         occurred = occurred.replace(tzinfo=_zone())
-    return {"kind": form.kind.data, "direction": form.direction.data, "contact_id": form.contact_id.data,
-            "occurred_at": occurred, "summary": form.summary.data}
+    return {
+        "kind": form.kind.data,
+        "direction": form.direction.data,
+        "contact_id": form.contact_id.data,
+        "occurred_at": occurred,
+        "summary": form.summary.data,
+    }
 
 
 def quick_form(cadence: int, contacts=None, *, blank: bool = False) -> InteractionForm:
@@ -92,6 +100,7 @@ def interaction_labels():
 
 # --- logging --------------------------------------------------------------------------------------
 
+
 @bp.route("/partners/<int:partner_id>/interactions", methods=["POST"])
 def log(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
@@ -103,18 +112,28 @@ def log(partner_id):
     box = {"partner": partner, "compact": compact, "next_url": next_url, "box_id": _box_id(request.form.get("box"))}
     if form.validate_on_submit():
         try:
-            interaction = service.log_interaction(db.session, partner, _form_data(form), actor_id=current_user.id,
-                                                  now=_now())
+            interaction = service.log_interaction(
+                db.session, partner, _form_data(form), actor_id=current_user.id, now=_now()
+            )
             reminder = None
             days = form.follow_up_days()
             if days:
                 today = reminder_service.local_today(current_user.timezone, _now())
                 reminder = reminder_service.create_reminder(
-                    db.session, workspace_id=g.workspace.id, partner_id=partner.id,
-                    title=_("Follow up with %(name)s", name=partner.name), due_on=today + timedelta(days=days),
-                    assignee_id=current_user.id, created_by_id=current_user.id, now=_now(),
-                    notes=_("After the %(kind)s on %(date)s.", kind=KIND_LABELS[interaction.kind].lower(),
-                            date=interaction.occurred_at.astimezone(_zone()).date().isoformat()))
+                    db.session,
+                    workspace_id=g.workspace.id,
+                    partner_id=partner.id,
+                    title=_("Follow up with %(name)s", name=partner.name),
+                    due_on=today + timedelta(days=days),
+                    assignee_id=current_user.id,
+                    created_by_id=current_user.id,
+                    now=_now(),
+                    notes=_(
+                        "After the %(kind)s on %(date)s.",
+                        kind=KIND_LABELS[interaction.kind].lower(),
+                        date=interaction.occurred_at.astimezone(_zone()).date().isoformat(),
+                    ),
+                )
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -126,9 +145,16 @@ def log(partner_id):
             if not wants_fragment():
                 flash(message, "success")
                 return redirect(next_url)
-            response = render("interactions/_quick_log.html", form=quick_form(cadence, contacts, blank=True),
-                              cadence=cadence, contacts=contacts, message=message, logged=interaction,
-                              follow_up_reminder=reminder, **box)
+            response = render(
+                "interactions/_quick_log.html",
+                form=quick_form(cadence, contacts, blank=True),
+                cadence=cadence,
+                contacts=contacts,
+                message=message,
+                logged=interaction,
+                follow_up_reminder=reminder,
+                **box,
+            )
             response.headers["HX-Trigger"] = _logged_trigger(partner.id, reminders=True)
             return response
     if not wants_fragment():
@@ -144,10 +170,17 @@ def quick_log(partner_id):
     compact = request.args.get("compact") == "1"
     contacts = [] if compact else current_contacts(db.session, partner.id)
     cadence = _cadence(partner)
-    return render("interactions/quick_log_page.html", "interactions/_quick_log.html",
-                  form=quick_form(cadence, contacts, blank=True), partner=partner, cadence=cadence,
-                  contacts=contacts, compact=compact, box_id=_box_id(request.args.get("box")),
-                  next_url=_next_url(url_for("interactions.timeline", partner_id=partner.id)))
+    return render(
+        "interactions/quick_log_page.html",
+        "interactions/_quick_log.html",
+        form=quick_form(cadence, contacts, blank=True),
+        partner=partner,
+        cadence=cadence,
+        contacts=contacts,
+        compact=compact,
+        box_id=_box_id(request.args.get("box")),
+        next_url=_next_url(url_for("interactions.timeline", partner_id=partner.id)),
+    )
 
 
 def _cadence(partner) -> int:
@@ -158,18 +191,29 @@ def _cadence(partner) -> int:
 
 # --- the Timeline tab ---------------------------------------------------------------------------
 
+
 def _timeline_page(partner, *, form=None, status=200):
     kind = _kind_arg()
-    page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(),
-                            per_page=TIMELINE_PER_PAGE)
+    page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(), per_page=TIMELINE_PER_PAGE)
     health = neglect.partner_status(db.session, partner, _now())
     contacts = current_contacts(db.session, partner.id)
     if form is None:
         form = quick_form(health.cadence, contacts, blank=True)
-    return render("interactions/timeline.html", "interactions/_timeline.html", status=status,
-                  partner=partner, tab="timeline", page=page, kind=kind, health=health, form=form,
-                  contacts=contacts, cadence=health.cadence, kinds=KIND_LABELS,
-                  reason=neglect.never_flagged_reason(partner))
+    return render(
+        "interactions/timeline.html",
+        "interactions/_timeline.html",
+        status=status,
+        partner=partner,
+        tab="timeline",
+        page=page,
+        kind=kind,
+        health=health,
+        form=form,
+        contacts=contacts,
+        cadence=health.cadence,
+        kinds=KIND_LABELS,
+        reason=neglect.never_flagged_reason(partner),
+    )
 
 
 @bp.route("/partners/<int:partner_id>/timeline")
@@ -177,14 +221,20 @@ def timeline(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     if wants_fragment():
         kind = _kind_arg()
-        page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(),
-                                per_page=TIMELINE_PER_PAGE)
-        return render("interactions/timeline.html", "interactions/_timeline.html", partner=partner, page=page,
-                      kind=kind, kinds=KIND_LABELS)
+        page = service.timeline(db.session, partner.id, kind=kind, page=page_arg(), per_page=TIMELINE_PER_PAGE)
+        return render(
+            "interactions/timeline.html",
+            "interactions/_timeline.html",
+            partner=partner,
+            page=page,
+            kind=kind,
+            kinds=KIND_LABELS,
+        )
     return _timeline_page(partner)
 
 
 # --- edit, delete, undo ----------------------------------------------------------------------------
+
 
 def _interaction(interaction_id) -> Interaction:
     return get_or_404_in_workspace(Interaction, interaction_id)
@@ -192,8 +242,7 @@ def _interaction(interaction_id) -> Interaction:
 
 def _item(interaction, *, status=200, **extra):
     if wants_fragment():
-        return render("interactions/_item.html", item=interaction, partner=interaction.partner, status=status,
-                      **extra)
+        return render("interactions/_item.html", item=interaction, partner=interaction.partner, status=status, **extra)
     if extra.get("message"):
         flash(extra["message"], "info")
     return redirect(_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
@@ -216,8 +265,13 @@ def edit(interaction_id):
         abort(404)
     form = _edit_form(interaction, formdata=False)
     if not wants_fragment():
-        return render("interactions/edit.html", item=interaction, partner=interaction.partner, form=form,
-                      next_url=_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
+        return render(
+            "interactions/edit.html",
+            item=interaction,
+            partner=interaction.partner,
+            form=form,
+            next_url=_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)),
+        )
     return render("interactions/_item.html", item=interaction, partner=interaction.partner, form=form, editing=True)
 
 
@@ -245,11 +299,17 @@ def update(interaction_id):
                 response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id)
             return response
     if not wants_fragment():
-        return render("interactions/edit.html", item=interaction, partner=interaction.partner, form=form,
-                      status=422, next_url=_next_url(url_for("interactions.timeline",
-                                                             partner_id=interaction.partner_id)))
-    return render("interactions/_item.html", item=interaction, partner=interaction.partner, form=form,
-                  editing=True, status=422)
+        return render(
+            "interactions/edit.html",
+            item=interaction,
+            partner=interaction.partner,
+            form=form,
+            status=422,
+            next_url=_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)),
+        )
+    return render(
+        "interactions/_item.html", item=interaction, partner=interaction.partner, form=form, editing=True, status=422
+    )
 
 
 @bp.route("/interactions/<int:interaction_id>/delete", methods=["POST"])
@@ -261,8 +321,11 @@ def delete(interaction_id):
         # "Undo" right after logging also takes back the follow-up made in the same step.
         reminder_id = parse_int(request.form.get("reminder"))
         reminder = db.session.scalar(scoped(Reminder).where(Reminder.id == reminder_id)) if reminder_id else None
-        if (reminder is not None
-                and reminder.partner_id == interaction.partner_id and reminder.created_by_id == current_user.id):
+        if (
+            reminder is not None
+            and reminder.partner_id == interaction.partner_id
+            and reminder.created_by_id == current_user.id
+        ):
             reminder_service.delete_reminder(db.session, reminder)
     db.session.commit()
     if undo_log and wants_fragment():
@@ -290,15 +353,24 @@ def restore(interaction_id):
 
 # --- the Activity feed ------------------------------------------------------------------------------
 
+
 @bp.route("/activity")
 def feed():
     member_id = _int_arg("member")
     kind = _kind_arg()
-    page = service.activity_feed(db.session, g.workspace.id, member_id=member_id, kind=kind,
-                                 page=page_arg(), per_page=FEED_PER_PAGE)
+    page = service.activity_feed(
+        db.session, g.workspace.id, member_id=member_id, kind=kind, page=page_arg(), per_page=FEED_PER_PAGE
+    )
     members = workspace_members(db.session, g.workspace.id)
-    return render("interactions/feed.html", "interactions/_feed.html", page=page, members=members,
-                  member_id=member_id, kind=kind, kinds=KIND_LABELS)
+    return render(
+        "interactions/feed.html",
+        "interactions/_feed.html",
+        page=page,
+        members=members,
+        member_id=member_id,
+        kind=kind,
+        kinds=KIND_LABELS,
+    )
 
 
 @bp.app_template_global()

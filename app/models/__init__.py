@@ -1,10 +1,11 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
-from app.models.workspace import Invite, Membership, User, Workspace  # noqa: F401
-from app.models.partner import Contact, Partner  # noqa: F401
-from app.models.reminder import Reminder  # noqa: F401
-from app.models.referral import Referral, ReferralChange  # noqa: F401
+
+from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401
+from app.models.deal import Deal, DealTotal  # noqa: F401
 from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # noqa: F401
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
-from app.models.deal import Deal, DealTotal  # noqa: F401
+from app.models.partner import Contact, Partner  # noqa: F401
+from app.models.referral import Referral, ReferralChange  # noqa: F401
+from app.models.reminder import Reminder  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401
-from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401
+from app.models.workspace import Invite, Membership, User, Workspace  # noqa: F401

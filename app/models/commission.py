@@ -3,6 +3,7 @@
 An entry is never rewritten once paid: later changes add adjustment or reversal entries. At most
 one owed entry exists per (deal, referrer, currency) at a time; the commissions service keeps it.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

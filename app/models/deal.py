@@ -1,4 +1,5 @@
 """Deal: a sale to a partner, with the win-win assessment (what it is worth to each side)."""
+
 from __future__ import annotations
 
 from datetime import date

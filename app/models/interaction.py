@@ -4,6 +4,7 @@ the per-partner summary the neglect rules read.
 PartnerActivity is kept right by app/services/interactions.py in the same transaction as every
 change to a partner's interactions; `flask recompute` rebuilds it from the interactions.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -67,13 +68,33 @@ class PartnerActivity(db.Model):
     # Each flag's count and list is an index range (covering: no table lookups), so the dashboard
     # stays fast at tens of thousands of partners.
     __table_args__ = (
-        Index("ix_partner_activity_ws_due", "workspace_id", "eligible", "due_s", "soon_s", "burst", "last_touch_s",
-              "created_s", "cadence_days", "contact_count", "thread_from_s", "thread_until_s", "owner_id"),
+        Index(
+            "ix_partner_activity_ws_due",
+            "workspace_id",
+            "eligible",
+            "due_s",
+            "soon_s",
+            "burst",
+            "last_touch_s",
+            "created_s",
+            "cadence_days",
+            "contact_count",
+            "thread_from_s",
+            "thread_until_s",
+            "owner_id",
+        ),
         Index("ix_partner_activity_ws_waiting", "workspace_id", "eligible", "waiting_s", "owner_id"),
         Index("ix_partner_activity_ws_chase", "workspace_id", "eligible", "chase_s", "owner_id"),
         Index("ix_partner_activity_ws_contacts", "workspace_id", "eligible", "contact_count", "owner_id"),
-        Index("ix_partner_activity_ws_thread", "workspace_id", "eligible", "thread_until_s", "thread_from_s",
-              "contact_count", "owner_id"),
+        Index(
+            "ix_partner_activity_ws_thread",
+            "workspace_id",
+            "eligible",
+            "thread_until_s",
+            "thread_from_s",
+            "contact_count",
+            "owner_id",
+        ),
     )
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
@@ -116,10 +137,22 @@ class PartnerActivity(db.Model):
     thread_until_s: Mapped[int | None] = mapped_column(BigInteger)  # while thread_from_s < now <= until
 
     # Kept from the interactions by the interaction service (the copies above are not)
-    SUMMARY_FIELDS = ("touch_count", "our_count", "their_count", "last_touch_at", "last_touch_s",
-                      "last_touch_direction", "third_touch_s", "last_our_s", "last_their_s", "ours_since_theirs",
-                      "third_our_s", "run_contact_id", "run_length", "run_break_s")
-
+    SUMMARY_FIELDS = (
+        "touch_count",
+        "our_count",
+        "their_count",
+        "last_touch_at",
+        "last_touch_s",
+        "last_touch_direction",
+        "third_touch_s",
+        "last_our_s",
+        "last_their_s",
+        "ours_since_theirs",
+        "third_our_s",
+        "run_contact_id",
+        "run_length",
+        "run_break_s",
+    )
 
 
 class TouchWeek(db.Model):

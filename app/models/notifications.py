@@ -1,4 +1,5 @@
 """Where reminders reach people outside the app: private calendar feeds and the email digest."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Partner (a client or referrer) and its Contacts."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -46,9 +47,7 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     no_prospects_reason: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who recommended this partner (the referral genealogy builds on it)
-    referred_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partner.id", ondelete="SET NULL"), index=True
-    )
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
     # service; None means "use the workspace default" (tier cadence / response time).
     # Current (not removed) contacts, kept by the ORM events at the end of this module, so the list can
@@ -96,15 +95,19 @@ class Contact(WorkspaceScoped, Timestamps, db.Model):
 # Recounted in the same flush whenever a contact is added, removed (soft), restored, moved or deleted
 # through the ORM. Bulk inserts (the demo generator) set the count themselves.
 
+
 def recount_contacts(connection, where) -> None:
     """Set contact_count of the partners matching `where` (a condition on the partner table) to
     their number of current (not removed) contacts. The one place contacts are counted."""
     partner = Partner.__table__
     contact = Contact.__table__
     connection.execute(
-        partner.update().where(where).values(
+        partner.update()
+        .where(where)
+        .values(
             contact_count=(
-                select(func.count()).select_from(contact)
+                select(func.count())
+                .select_from(contact)
                 .where(contact.c.partner_id == partner.c.id, contact.c.removed_at.is_(None))
                 .scalar_subquery()
             ),

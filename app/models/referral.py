@@ -16,6 +16,7 @@ instead of walking the whole genealogy on every page:
 `flask referrals recompute` rebuilds them from `referred_by_id` alone (and a test checks both agree).
 A partner without a row is a lone partner: root of itself, size 1, depth 0.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

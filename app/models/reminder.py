@@ -1,4 +1,5 @@
 """Reminder: a follow-up someone in the workspace should do, optionally about a partner."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time

@@ -4,6 +4,7 @@ Terms is the partner's current state (one row per partner): its `version` is the
 and it repeats the current version's commission rate and review date, so that lists and the
 commission rules read them without scanning the history.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Workspace, User, Membership and Invite: who may see what."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -10,8 +10,8 @@ from app.partners import bp
 from app.partners.forms import ContactForm
 from app.services import contacts as contact_service
 from app.tenancy import get_or_404_in_workspace
-from app.web import render, wants_fragment
 from app.web import now_utc as _now
+from app.web import render, wants_fragment
 
 
 def _contact_of(partner, contact_id) -> Contact:
@@ -26,10 +26,17 @@ def _contact_of(partner, contact_id) -> Contact:
 def _section(partner, *, form=None, editing=None, edit_form=None, message=None, undo_contact=None, status=200):
     """The contacts section as a fragment (htmx) or inside the full partner page."""
     return render(
-        "partners/show.html", "partners/_contacts.html", status=status,
-        partner=partner, contacts=contact_service.current_contacts(db.session, partner.id),
-        contact_form=form or ContactForm(formdata=None), editing=editing, edit_form=edit_form,
-        contact_message=message, undo_contact=undo_contact, tab="overview",
+        "partners/show.html",
+        "partners/_contacts.html",
+        status=status,
+        partner=partner,
+        contacts=contact_service.current_contacts(db.session, partner.id),
+        contact_form=form or ContactForm(formdata=None),
+        editing=editing,
+        edit_form=edit_form,
+        contact_message=message,
+        undo_contact=undo_contact,
+        tab="overview",
     )
 
 

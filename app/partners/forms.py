@@ -1,16 +1,26 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, URL
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from app.ids import DbIntegerField, optional_int
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
 
 KIND_LABELS = {"company": _l("Company"), "person": _l("Person")}
-STATUS_LABELS = {"prospect": _l("Prospect"), "active": _l("Active"), "dormant": _l("Dormant"),
-                 "ended": _l("Ended"), "referrer": _l("Referrer only")}
-SOURCE_LABELS = {"referral": _l("Referral"), "content": _l("Content"), "direct": _l("Direct"),
-                 "event": _l("Event"), "other": _l("Other")}
+STATUS_LABELS = {
+    "prospect": _l("Prospect"),
+    "active": _l("Active"),
+    "dormant": _l("Dormant"),
+    "ended": _l("Ended"),
+    "referrer": _l("Referrer only"),
+}
+SOURCE_LABELS = {
+    "referral": _l("Referral"),
+    "content": _l("Content"),
+    "direct": _l("Direct"),
+    "event": _l("Event"),
+    "other": _l("Other"),
+}
 TIER_LABELS = {"A": _l("A — key partner"), "B": _l("B — regular"), "C": _l("C — occasional")}
 
 
@@ -25,11 +35,18 @@ class PartnerForm(FlaskForm):
     tier = SelectField(_l("Tier"), choices=lambda: [(t, TIER_LABELS[t]) for t in TIERS], default="B")
     owner_id = SelectField(_l("Owner"), coerce=_coerce_owner, validate_choice=True)
     source = SelectField(_l("Source"), choices=lambda: [(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
-    website = URLField(_l("Website"), validators=[Optional(), URL(require_tld=True, message=_l(
-        "Enter a full web address, like https://example.com")), Length(max=300)])
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(require_tld=True, message=_l("Enter a full web address, like https://example.com")),
+            Length(max=300),
+        ],
+    )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
-    no_prospects = BooleanField(_l("Partner without prospects"), description=_l(
-        "A client who treats us as a subordinate or devalues the work."))
+    no_prospects = BooleanField(
+        _l("Partner without prospects"), description=_l("A client who treats us as a subordinate or devalues the work.")
+    )
     no_prospects_reason = TextAreaField(_l("Why no prospects?"), validators=[Optional(), Length(max=2000)])
     # Who referred this partner: chosen with the search-as-you-type picker, set by the referral service
     referred_by_id = DbIntegerField(_l("Referred by"), validators=[Optional()])
@@ -38,9 +55,21 @@ class PartnerForm(FlaskForm):
         self.owner_id.choices = [("", _l("— nobody —"))] + [(m.id, m.name) for m in members]
 
     def data_for_service(self) -> dict:
-        return {name: self[name].data for name in (
-            "name", "kind", "status", "tier", "owner_id", "source", "website", "notes",
-            "no_prospects", "no_prospects_reason")}
+        return {
+            name: self[name].data
+            for name in (
+                "name",
+                "kind",
+                "status",
+                "tier",
+                "owner_id",
+                "source",
+                "website",
+                "notes",
+                "no_prospects",
+                "no_prospects_reason",
+            )
+        }
 
 
 class ContactForm(FlaskForm):

@@ -7,15 +7,17 @@ from app.extensions import db
 from app.models import Partner
 from app.models.partner import SOURCES, STATUSES, TIERS
 from app.partners import bp
-from app.partners.forms import (ConfirmDeleteForm, ContactForm, PartnerForm, SOURCE_LABELS, STATUS_LABELS)
-from app.services import ServiceError, partners as partner_service
+from app.partners.forms import SOURCE_LABELS, STATUS_LABELS, ConfirmDeleteForm, ContactForm, PartnerForm
+from app.services import ServiceError
+from app.services import partners as partner_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
 from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, require_owner
-from app.web import render
-from app.web import page_arg
-from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
+from app.web import apply_service_error as _apply_service_error
+from app.web import int_arg as _int_arg
+from app.web import now_utc as _now
+from app.web import page_arg, render
 
 
 def filters_from_args() -> PartnerFilters:
@@ -43,8 +45,16 @@ def index():
     filters = filters_from_args()
     page = partner_service.list_partners(db.session, g.workspace.id, filters, per_page=25)
     members = workspace_members(db.session, g.workspace.id)
-    return render("partners/index.html", "partners/_results.html", page=page, filters=filters,
-                  members=members, statuses=STATUS_LABELS, sources=SOURCE_LABELS, tiers=TIERS)
+    return render(
+        "partners/index.html",
+        "partners/_results.html",
+        page=page,
+        filters=filters,
+        members=members,
+        statuses=STATUS_LABELS,
+        sources=SOURCE_LABELS,
+        tiers=TIERS,
+    )
 
 
 def _partner_form(partner=None):
@@ -58,8 +68,15 @@ def _set_referrer_from_form(form, partner):
     from app.services import referral_tree
 
     if "referred_by_id" in request.form and form.referred_by_id.data != partner.referred_by_id:
-        referral_tree.set_referrer(db.session, g.workspace.id, partner, form.referred_by_id.data, now=_now(),
-                                   actor_id=g.membership.user_id, details=False)
+        referral_tree.set_referrer(
+            db.session,
+            g.workspace.id,
+            partner,
+            form.referred_by_id.data,
+            now=_now(),
+            actor_id=g.membership.user_id,
+            details=False,
+        )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -76,8 +93,13 @@ def new():
             _apply_service_error(form, error)
         else:
             db.session.commit()
-            flash(_("Partner %(name)s added. Add at least two contacts so the relationship never hangs on one person.",
-                    name=partner.name), "success")
+            flash(
+                _(
+                    "Partner %(name)s added. Add at least two contacts so the relationship never hangs on one person.",
+                    name=partner.name,
+                ),
+                "success",
+            )
             return redirect(url_for("partners.show", partner_id=partner.id))
     return render("partners/form.html", form=form, partner=None, status=422 if form.errors or form.form_errors else 200)
 
@@ -86,8 +108,7 @@ def new():
 def show(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     contacts = current_contacts(db.session, partner.id)
-    return render("partners/show.html", partner=partner, contacts=contacts, contact_form=ContactForm(),
-                  tab="overview")
+    return render("partners/show.html", partner=partner, contacts=contacts, contact_form=ContactForm(), tab="overview")
 
 
 @bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
@@ -106,8 +127,9 @@ def edit(partner_id):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("partners.show", partner_id=partner.id))
-    return render("partners/form.html", form=form, partner=partner,
-                  status=422 if form.errors or form.form_errors else 200)
+    return render(
+        "partners/form.html", form=form, partner=partner, status=422 if form.errors or form.form_errors else 200
+    )
 
 
 @bp.route("/<int:partner_id>/archive", methods=["POST"])

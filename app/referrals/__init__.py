@@ -1,6 +1,7 @@
 """Referrals: the forest of referral branches, a tree per partner, the report, and the partner's
 Referrals tab. The rules live in app.services.referral_tree."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from flask import Blueprint
 from sqlalchemy import event
@@ -18,7 +19,7 @@ def _keep_tree_right_on_delete(session, flush_context, instances):
 
     deleted = [obj for obj in session.deleted if isinstance(obj, Partner)]
     for partner in deleted:
-        forget_partner(session, partner, datetime.now(timezone.utc))
+        forget_partner(session, partner, datetime.now(UTC))
 
 
 from app.referrals import routes  # noqa: E402,F401

@@ -1,4 +1,5 @@
 """`flask referrals ...`: rebuild or check the stored referral-tree stats."""
+
 from __future__ import annotations
 
 import time

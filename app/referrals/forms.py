@@ -13,10 +13,17 @@ class ReferralForm(FlaskForm):
     """Who referred a partner, with the details of the introduction (the partner's Referrals tab)."""
 
     referred_by_id = DbIntegerField(_l("Referred by"), validators=[Optional()])
-    contact_id = SelectField(_l("Introduced by"), coerce=_optional_int, validate_choice=False,
-                             description=_l("Which of the referrer's contacts made the introduction."))
-    referred_on = DateField(_l("Referral date"), validators=[Optional()],
-                            description=_l("When the introduction happened; leave empty if unknown."))
+    contact_id = SelectField(
+        _l("Introduced by"),
+        coerce=_optional_int,
+        validate_choice=False,
+        description=_l("Which of the referrer's contacts made the introduction."),
+    )
+    referred_on = DateField(
+        _l("Referral date"),
+        validators=[Optional()],
+        description=_l("When the introduction happened; leave empty if unknown."),
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
     def set_contact_choices(self, contacts):

@@ -3,8 +3,8 @@ referrer picker, the forest of roots, the tree of a partner with its on-demand p
 
 Every page runs a fixed number of queries: tree walks are recursive CTEs, sizes and depths are stored
 per partner by the service."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -16,22 +16,29 @@ from app.models import Contact, Partner
 from app.partners.forms import STATUS_LABELS
 from app.referrals import bp
 from app.referrals.forms import ReferralForm
-from app.services import ServiceError, referral_tree as rt
+from app.services import ServiceError
+from app.services import referral_tree as rt
 from app.tenancy import get_or_404_in_workspace
-from app.web import render
-from app.web import page_arg
-from app.web import now_utc as _now, int_arg as _int_arg
+from app.web import int_arg as _int_arg
+from app.web import now_utc as _now
+from app.web import page_arg, render
 
 URL_ID = 999999999  # placeholder id in URL templates handed to the tree script
 
 
 def _referrer_contacts(referrer_id):
     # queried even without a referrer (an empty answer), so the page's query count never varies
-    return list(db.session.scalars(
-        select(Contact).where(rt.ws_filter(Contact.workspace_id, g.workspace.id), Contact.partner_id == referrer_id,
-                              Contact.removed_at.is_(None))
-        .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(
+                rt.ws_filter(Contact.workspace_id, g.workspace.id),
+                Contact.partner_id == referrer_id,
+                Contact.removed_at.is_(None),
+            )
+            .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
+        )
+    )
 
 
 def _statuses():
@@ -46,8 +53,13 @@ def _url_templates():
         "partner": url_for("partners.show", partner_id=URL_ID),
         "tree": url_for("referrals.tree", partner_id=URL_ID),
         "branch": url_for("referrals.branch", partner_id=URL_ID),
-        "gen": _("Gen"), "archived": _("archived"), "in_branch": _("in branch"),
-        "below": _("generations below"), "below_one": _("generation below"), "tree_label": _("tree"), "show": _("Show referrals"),
+        "gen": _("Gen"),
+        "archived": _("archived"),
+        "in_branch": _("in branch"),
+        "below": _("generations below"),
+        "below_one": _("generation below"),
+        "tree_label": _("tree"),
+        "show": _("Show referrals"),
     }
 
 
@@ -75,6 +87,7 @@ def _walk_or_404(partner_id):
 
 # --- template helpers: the overview line and the partner form's picker ---------------------------------
 
+
 @bp.app_template_global()
 def referral_summary(partner):
     """The partner's place in the genealogy (one query), for the Overview tab's one-liner."""
@@ -86,11 +99,15 @@ def referrer_option(referrer_id):
     """(id, name) of the chosen referrer for the picker, within this workspace, or None."""
     if not referrer_id:
         return None
-    return db.session.execute(select(Partner.id, Partner.name, Partner.archived_at).where(
-        rt.ws_filter(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id)).first()
+    return db.session.execute(
+        select(Partner.id, Partner.name, Partner.archived_at).where(
+            rt.ws_filter(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id
+        )
+    ).first()
 
 
 # --- the partner's Referrals tab ---------------------------------------------------------------------
+
 
 def _tab(partner, form, status=200, summary=None):
     ws = g.workspace.id
@@ -104,9 +121,17 @@ def _tab(partner, form, status=200, summary=None):
     referrer = summary.referrer
     current = referrer if referrer and referrer.id == form.referred_by_id.data else None
     return render(
-        "referrals/tab.html", partner=partner, tab="referrals", summary=summary, current_referrer=current,
-        kids=rt.children(db.session, ws, partner.id), revenue=revenue,
-        history=rt.changes(db.session, ws, partner.id), form=form, q=q, results=results,
+        "referrals/tab.html",
+        partner=partner,
+        tab="referrals",
+        summary=summary,
+        current_referrer=current,
+        kids=rt.children(db.session, ws, partner.id),
+        revenue=revenue,
+        history=rt.changes(db.session, ws, partner.id),
+        form=form,
+        q=q,
+        results=results,
         status=status,
     )
 
@@ -128,13 +153,20 @@ def partner_tab(partner_id):
     if form.validate_on_submit():
         try:
             change = rt.set_referrer(
-                db.session, g.workspace.id, partner, form.referred_by_id.data, now=_now(),
-                actor_id=current_user.id, contact_id=form.contact_id.data, referred_on=form.referred_on.data,
-                note=form.note.data)
+                db.session,
+                g.workspace.id,
+                partner,
+                form.referred_by_id.data,
+                now=_now(),
+                actor_id=current_user.id,
+                contact_id=form.contact_id.data,
+                referred_on=form.referred_on.data,
+                note=form.note.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             partner = get_or_404_in_workspace(Partner, partner_id)
-            target = form[error.field] if error.field in form else None
+            target = form[error.field] if error.field in form else None  # noqa: SIM401 (a form is no dict)
             if target is not None:
                 target.errors = list(target.errors) + [error.message]
             else:
@@ -144,8 +176,14 @@ def partner_tab(partner_id):
             if change is None:
                 flash(_("Referral details saved."), "success")
             elif change.to_name:
-                flash(_("%(name)s is now recorded as referred by %(referrer)s.", name=partner.name,
-                        referrer=change.to_name), "success")
+                flash(
+                    _(
+                        "%(name)s is now recorded as referred by %(referrer)s.",
+                        name=partner.name,
+                        referrer=change.to_name,
+                    ),
+                    "success",
+                )
             else:
                 flash(_("Referrer cleared: %(name)s is now the root of its own branch.", name=partner.name), "info")
             return redirect(url_for("referrals.partner_tab", partner_id=partner.id))
@@ -167,8 +205,9 @@ def pick():
     """Search-as-you-type results for the referrer picker (radio options)."""
     q = (request.args.get("referrer_q") or request.args.get("q") or "")[:100]
     results = rt.pick_referrers(db.session, g.workspace.id, q, exclude_id=_int_arg("exclude"))
-    return render("referrals/_pick_results.html", results=results, q=q,
-                  with_contacts=request.args.get("contacts") == "1")
+    return render(
+        "referrals/_pick_results.html", results=results, q=q, with_contacts=request.args.get("contacts") == "1"
+    )
 
 
 @bp.route("/referrals/contacts")
@@ -182,12 +221,14 @@ def contacts():
 
 # --- forest, tree, report ------------------------------------------------------------------------------
 
+
 @bp.route("/referrals/")
 def forest():
     page = rt.forest(db.session, g.workspace.id, page=page_arg(), per_page=25)
     revenue = rt.revenue_by_root(db.session, g.workspace.id, [n.id for n in page.items])
-    return render("referrals/forest.html", "referrals/_forest_table.html", page=page, revenue=revenue,
-                  statuses=STATUS_LABELS)
+    return render(
+        "referrals/forest.html", "referrals/_forest_table.html", page=page, revenue=revenue, statuses=STATUS_LABELS
+    )
 
 
 @bp.route("/referrals/tree/<int:partner_id>")
@@ -202,9 +243,17 @@ def tree(partner_id):
     for node in nodes[1:]:
         kids.setdefault(node.parent_id, []).append(node)
     return render(
-        "referrals/tree.html", chain=chain, focus=focus, nodes=nodes, kids=kids, revenue=revenue,
-        generation=generation, statuses=_statuses(), nodes_json=[n.as_json() for n in nodes],
-        url_id=URL_ID, u=_url_templates(),
+        "referrals/tree.html",
+        chain=chain,
+        focus=focus,
+        nodes=nodes,
+        kids=kids,
+        revenue=revenue,
+        generation=generation,
+        statuses=_statuses(),
+        nodes_json=[n.as_json() for n in nodes],
+        url_id=URL_ID,
+        u=_url_templates(),
     )
 
 
@@ -227,8 +276,14 @@ def branch(partner_id):
     kids = {}
     for node in found[1:]:
         kids.setdefault(node.parent_id, []).append(node)
-    return render("referrals/_branch.html", root=found[0], kids=kids, base_generation=_int_arg("g", 0) or 0,
-                  statuses=_statuses(), u=_url_templates())
+    return render(
+        "referrals/_branch.html",
+        root=found[0],
+        kids=kids,
+        base_generation=_int_arg("g", 0) or 0,
+        statuses=_statuses(),
+        u=_url_templates(),
+    )
 
 
 @bp.route("/referrals/tree/<int:partner_id>/find.json")
@@ -255,8 +310,13 @@ def report():
     # with ?revenue=1 for browsers without JavaScript.
     inline = request.args.get("revenue") == "1"
     data = rt.report(db.session, g.workspace.id, _now(), revenue=inline)
-    return render("referrals/report.html", report=data, statuses=STATUS_LABELS, inline_revenue=inline,
-                  has_deals=rt.deal_model() is not None)
+    return render(
+        "referrals/report.html",
+        report=data,
+        statuses=STATUS_LABELS,
+        inline_revenue=inline,
+        has_deals=rt.deal_model() is not None,
+    )
 
 
 @bp.route("/referrals/revenue/<int:partner_id>")

@@ -1,13 +1,15 @@
 """`flask reminders …`: the email digest (run daily by cron, see docs/OPERATIONS.md)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import click
 from flask import current_app, render_template, url_for
 from flask.cli import AppGroup
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.services import digest as digest_service
@@ -17,12 +19,12 @@ reminders_cli = AppGroup("reminders", help="Reminder digests.")
 
 def _parse_now(value: str | None) -> datetime:
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as error:
         raise click.BadParameter("use ISO 8601, e.g. 2026-11-30T07:00:00+00:00") from error
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _renderer():
@@ -37,23 +39,32 @@ def _renderer():
         due = len(d.overdue) + len(d.due_today)
         parts = []
         if due:
-            parts.append(_("%(n)s due", n=due) if not d.overdue else _("%(n)s due, %(o)s overdue", n=due, o=len(d.overdue)))
+            parts.append(
+                _("%(n)s due", n=due) if not d.overdue else _("%(n)s due, %(o)s overdue", n=due, o=len(d.overdue))
+            )
         if d.coming:
             parts.append(_("%(n)s this week", n=len(d.coming)))
         if d.neglected:
-            parts.append(ngettext("%(num)s partner to check in with", "%(num)s partners to check in with",
-                                  len(d.neglected)))
+            parts.append(
+                ngettext("%(num)s partner to check in with", "%(num)s partners to check in with", len(d.neglected))
+            )
         subject = _("Orchard · %(workspace)s: %(summary)s", workspace=d.workspace.name, summary=", ".join(parts))
-        context = dict(
-            d=d, subject=subject, frequency_label=labels.get(d.frequency, d.frequency),
-            fmt_day=lambda day: format_date(day, "full"),
-            link=lambda r: external("reminders.edit", reminder_id=r.id, ws=d.workspace.id),
-            partner_link=lambda partner_id: external("reminders.partner_tab", partner_id=partner_id,
-                                                     ws=d.workspace.id),
-            settings_link=external("reminders.settings"),
+        context = {
+            "d": d,
+            "subject": subject,
+            "frequency_label": labels.get(d.frequency, d.frequency),
+            "fmt_day": lambda day: format_date(day, "full"),
+            "link": lambda r: external("reminders.edit", reminder_id=r.id, ws=d.workspace.id),
+            "partner_link": lambda partner_id: external(
+                "reminders.partner_tab", partner_id=partner_id, ws=d.workspace.id
+            ),
+            "settings_link": external("reminders.settings"),
+        }
+        return digest_service.Rendered(
+            subject=subject,
+            text=render_template("reminders/email/digest.txt", **context),
+            html=render_template("reminders/email/digest.html", **context),
         )
-        return digest_service.Rendered(subject=subject, text=render_template("reminders/email/digest.txt", **context),
-                                       html=render_template("reminders/email/digest.html", **context))
 
     return render
 
@@ -69,27 +80,42 @@ def digest_command(now_text, dry_run, user_ids):
     # A request context for url_for and Babel; links are made absolute with PUBLIC_BASE_URL.
     with current_app.test_request_context("/"):
         render = _renderer()
-        kwargs = dict(render=render, mail_from=config["MAIL_FROM"], commit=db.session.commit,
-                      domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname, user_ids=user_ids or None)
+        kwargs = {
+            "render": render,
+            "mail_from": config["MAIL_FROM"],
+            "commit": db.session.commit,
+            "domain": urlsplit(config["PUBLIC_BASE_URL"]).hostname,
+            "user_ids": user_ids or None,
+        }
         if dry_run:
             outcome = digest_service.send_digests(db.session, now, transport=None, dry_run=True, **kwargs)
         else:
             transport = digest_service.SMTPTransport(
-                config["MAIL_HOST"], config["MAIL_PORT"], username=config.get("MAIL_USERNAME"),
-                password=config.get("MAIL_PASSWORD"), use_tls=config.get("MAIL_USE_TLS", False))
+                config["MAIL_HOST"],
+                config["MAIL_PORT"],
+                username=config.get("MAIL_USERNAME"),
+                password=config.get("MAIL_PASSWORD"),
+                use_tls=config.get("MAIL_USE_TLS", False),
+            )
             try:
                 with transport:
                     outcome = digest_service.send_digests(db.session, now, transport=transport, **kwargs)
             except OSError as error:
-                raise click.ClickException(f"cannot reach the mail server {config['MAIL_HOST']}:{config['MAIL_PORT']}: {error}")
+                raise click.ClickException(
+                    f"cannot reach the mail server {config['MAIL_HOST']}:{config['MAIL_PORT']}: {error}"
+                ) from error
     verb = "would send" if dry_run else "sent"
     for d in outcome.sent:
-        click.echo(f"{verb}: {d.user.email} · {d.workspace.name} · {d.reminder_count} reminders, "
-                   f"{d.partner_count} neglected partners")
+        click.echo(
+            f"{verb}: {d.user.email} · {d.workspace.name} · {d.reminder_count} reminders, "
+            f"{d.partner_count} neglected partners"
+        )
     for d, error in outcome.failed:
         click.echo(f"failed: {d.user.email} · {d.workspace.name}: {error}", err=True)
-    click.echo(f"{len(outcome.sent)} {verb}, {outcome.skipped_already_sent} already sent today, "
-               f"{outcome.skipped_empty} with nothing to report, {outcome.skipped_not_today} not scheduled now, "
-               f"{len(outcome.failed)} failed.")
+    click.echo(
+        f"{len(outcome.sent)} {verb}, {outcome.skipped_already_sent} already sent today, "
+        f"{outcome.skipped_empty} with nothing to report, {outcome.skipped_not_today} not scheduled now, "
+        f"{len(outcome.failed)} failed."
+    )
     if outcome.failed:
         raise SystemExit(1)

@@ -8,13 +8,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.ids import optional_int
 from app.models.notifications import DIGEST_FREQUENCIES
 
-
 _optional_int = optional_int  # one coerce for every optional id select
 
 
 class ReminderForm(FlaskForm):
-    title = StringField(_l("What to do"), validators=[DataRequired(message=_l("Give the reminder a title.")),
-                                                     Length(max=200)])
+    title = StringField(
+        _l("What to do"), validators=[DataRequired(message=_l("Give the reminder a title.")), Length(max=200)]
+    )
     due_on = DateField(_l("Due on"), validators=[DataRequired(message=_l("Choose the day it is due."))])
     due_time = TimeField(_l("At (optional)"), validators=[Optional()])
     assignee_id = SelectField(_l("Assignee"), coerce=_optional_int, validate_choice=True)
@@ -33,8 +33,9 @@ class ReminderForm(FlaskForm):
 class QuickReminderForm(FlaskForm):
     """The partner tab's one-line add: title, day and assignee."""
 
-    title = StringField(_l("What to do"), validators=[DataRequired(message=_l("Give the reminder a title.")),
-                                                     Length(max=200)])
+    title = StringField(
+        _l("What to do"), validators=[DataRequired(message=_l("Give the reminder a title.")), Length(max=200)]
+    )
     due_on = DateField(_l("Due on"), validators=[DataRequired(message=_l("Choose the day it is due."))])
     assignee_id = SelectField(_l("Assignee"), coerce=_optional_int, validate_choice=True)
 

@@ -4,6 +4,7 @@ partner page's Reminders tab, and the inline actions (complete, reopen, snooze, 
 Inline actions answer htmx with the reminder's row (#reminder-<id>, swapped outerHTML) plus an
 HX-Trigger that refreshes the navigation badge; without JavaScript they redirect back (POST, then
 redirect) to the page given in `next`."""
+
 from datetime import datetime, timedelta
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -17,13 +18,15 @@ from app.ids import parse_int
 from app.models import Partner, Reminder
 from app.reminders import bp
 from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
-from app.services import ServiceError, reminders as service
+from app.services import ServiceError
+from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.services.partners import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
-from app.web import render, safe_next_url, wants_fragment
-from app.web import page_arg
-from app.web import now_utc as _now, int_arg as _int_arg, apply_service_error as _apply_service_error
+from app.web import apply_service_error as _apply_service_error
+from app.web import int_arg as _int_arg
+from app.web import now_utc as _now
+from app.web import page_arg, render, safe_next_url, wants_fragment
 
 PER_PAGE = 25
 PARTNER_MATCHES = 20
@@ -39,6 +42,7 @@ def _next_url(default=None):
 
 
 # --- template helpers -------------------------------------------------------------------------
+
 
 @bp.app_template_global()
 def reminders_due_count() -> int:
@@ -68,10 +72,20 @@ def reminder_labels() -> dict:
     labels = g.get("_reminder_labels")
     if labels is None:
         labels = g._reminder_labels = {
-            "deleted": _("Deleted"), "reopen": _("Reopen"), "mark_done": _("Mark done"), "done": _("Done"),
-            "overdue_since": _("Overdue since"), "today": _("Today"), "for_": _("for"), "nobody": _("nobody"),
-            "snooze": _("Snooze"), "tomorrow": _("Tomorrow"), "next_week": _("Next week"),
-            "snooze_until": _("Snooze until"), "edit": _("Edit"), "delete": _("Delete…"),
+            "deleted": _("Deleted"),
+            "reopen": _("Reopen"),
+            "mark_done": _("Mark done"),
+            "done": _("Done"),
+            "overdue_since": _("Overdue since"),
+            "today": _("Today"),
+            "for_": _("for"),
+            "nobody": _("nobody"),
+            "snooze": _("Snooze"),
+            "tomorrow": _("Tomorrow"),
+            "next_week": _("Next week"),
+            "snooze_until": _("Snooze until"),
+            "edit": _("Edit"),
+            "delete": _("Delete…"),
             "confirm_delete": _("Delete this reminder? This cannot be undone."),
             "csrf": generate_csrf(),
         }
@@ -89,7 +103,8 @@ def reminder_urls(reminder) -> dict:
     patterns = g.get("_reminder_url_patterns")
     if patterns is None:
         patterns = g._reminder_url_patterns = {
-            name: url_for(f"reminders.{name}", reminder_id=_SENTINEL) for name in _ROW_ENDPOINTS}
+            name: url_for(f"reminders.{name}", reminder_id=_SENTINEL) for name in _ROW_ENDPOINTS
+        }
         patterns["partner"] = url_for("reminders.partner_tab", partner_id=_SENTINEL)
     marker = str(_SENTINEL)
     urls = {name: patterns[name].replace(marker, str(reminder.id)) for name in _ROW_ENDPOINTS}
@@ -117,6 +132,7 @@ def reminder_day(day) -> str:
 
 # --- the page ---------------------------------------------------------------------------------
 
+
 @bp.route("/reminders/")
 def index():
     who = request.args.get("who", "mine")
@@ -127,13 +143,22 @@ def index():
     assignee_id = current_user.id if who == "mine" else None
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
-    page = service.list_reminders(db.session, g.workspace.id, view=view, assignee_id=assignee_id,
-                                  page=page_arg(), per_page=PER_PAGE, count=total)
-    return render("reminders/index.html", page=page, counts=counts, who=who, view=view, today=today,
-                  args={"who": who, "view": view})
+    page = service.list_reminders(
+        db.session, g.workspace.id, view=view, assignee_id=assignee_id, page=page_arg(), per_page=PER_PAGE, count=total
+    )
+    return render(
+        "reminders/index.html",
+        page=page,
+        counts=counts,
+        who=who,
+        view=view,
+        today=today,
+        args={"who": who, "view": view},
+    )
 
 
 # --- create and edit --------------------------------------------------------------------------
+
 
 def _partner_choices(selected_id, q: str) -> list[Partner]:
     """The selected partner (if it is in this workspace) and up to 20 name matches for `q`."""
@@ -145,8 +170,10 @@ def _partner_choices(selected_id, q: str) -> list[Partner]:
     q = (q or "").strip()[:100]
     if q:
         matches = db.session.scalars(
-            scoped(Partner).where(Partner.archived_at.is_(None), Partner.name_key.like(like_pattern(q), escape="\\"))
-            .order_by(Partner.name_key).limit(PARTNER_MATCHES)
+            scoped(Partner)
+            .where(Partner.archived_at.is_(None), Partner.name_key.like(like_pattern(q), escape="\\"))
+            .order_by(Partner.name_key)
+            .limit(PARTNER_MATCHES)
         )
         partners += [p for p in matches if not partners or p.id != partners[0].id]
     return partners
@@ -168,8 +195,11 @@ def _form_page(reminder=None):
     else:
         form = ReminderForm(obj=reminder)
     source = request.form if request.method == "POST" else request.args
-    selected = _selected_partner_id(source) if (request.method == "POST" or finding or "partner_id" in source) \
+    selected = (
+        _selected_partner_id(source)
+        if (request.method == "POST" or finding or "partner_id" in source)
         else (reminder.partner_id if reminder else None)
+    )
     if reminder is None and request.method == "GET" and not finding:
         if "partner_id" in request.args:
             partner = get_or_404_in_workspace(Partner, request.args.get("partner_id"))
@@ -186,8 +216,9 @@ def _form_page(reminder=None):
         data = form.data_for_service()
         try:
             if reminder is None:
-                reminder = service.create_reminder(db.session, workspace_id=g.workspace.id, created_by_id=current_user.id,
-                                                   now=_now(), **data)
+                reminder = service.create_reminder(
+                    db.session, workspace_id=g.workspace.id, created_by_id=current_user.id, now=_now(), **data
+                )
                 message = _("Reminder added.")
             else:
                 service.update_reminder(db.session, reminder, now=_now(), **data)
@@ -200,8 +231,14 @@ def _form_page(reminder=None):
             flash(message, "success")
             return redirect(_next_url())
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
-    return render("reminders/form.html", form=form, reminder=reminder, partner_q=q,
-                  next_url=safe_next_url(request.values.get("next")), status=status)
+    return render(
+        "reminders/form.html",
+        form=form,
+        reminder=reminder,
+        partner_q=q,
+        next_url=safe_next_url(request.values.get("next")),
+        status=status,
+    )
 
 
 @bp.route("/reminders/new", methods=["GET", "POST"])
@@ -222,8 +259,11 @@ def _other_workspace_hint():
         return None  # not theirs: the usual 404 follows
     args = request.args.to_dict()
     args.pop("ws")
-    return render("reminders/switch.html", target=db.session.get(Workspace, ws),
-                  next_url=url_for(request.endpoint, **request.view_args, **args))
+    return render(
+        "reminders/switch.html",
+        target=db.session.get(Workspace, ws),
+        next_url=url_for(request.endpoint, **request.view_args, **args),
+    )
 
 
 @bp.route("/reminders/open-in/<int:workspace_id>", methods=["POST"])
@@ -264,10 +304,18 @@ def partner_options():
 
 # --- inline actions ---------------------------------------------------------------------------
 
+
 def _row(reminder, *, status=200, error=None, message=None, deleted=False):
     if wants_fragment():
-        response = render("reminders/_row.html", r=reminder, today=_today(), next_url=_next_url(),
-                          snooze_error=error, deleted=deleted, status=status)
+        response = render(
+            "reminders/_row.html",
+            r=reminder,
+            today=_today(),
+            next_url=_next_url(),
+            snooze_error=error,
+            deleted=deleted,
+            status=status,
+        )
         if status < 400:
             response.headers["HX-Trigger"] = CHANGED_EVENT
         return response
@@ -335,6 +383,7 @@ def badge():
 
 # --- the partner page's Reminders tab ---------------------------------------------------------
 
+
 def _quick_form(partner, *, blank=False):
     form = QuickReminderForm(formdata=None) if blank else QuickReminderForm()
     form.set_choices(workspace_members(db.session, g.workspace.id))
@@ -352,10 +401,19 @@ def _partner_section(partner, form=None, *, message=None, status=200):
         if form.assignee_id.data not in {choice[0] for choice in form.assignee_id.choices}:
             form.assignee_id.data = current_user.id
     open_items, done_items = service.partner_reminders(db.session, partner.id)
-    return render("reminders/partner_tab.html", "reminders/_partner_section.html", status=status,
-                  partner=partner, tab="reminders", open_items=open_items, done_items=done_items,
-                  quick_form=form, today=today, message=message,
-                  next_url=url_for("reminders.partner_tab", partner_id=partner.id))
+    return render(
+        "reminders/partner_tab.html",
+        "reminders/_partner_section.html",
+        status=status,
+        partner=partner,
+        tab="reminders",
+        open_items=open_items,
+        done_items=done_items,
+        quick_form=form,
+        today=today,
+        message=message,
+        next_url=url_for("reminders.partner_tab", partner_id=partner.id),
+    )
 
 
 @bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
@@ -373,9 +431,16 @@ def partner_add(partner_id):
     form = _quick_form(partner)
     if form.validate_on_submit():
         try:
-            service.create_reminder(db.session, workspace_id=g.workspace.id, title=form.title.data,
-                                    due_on=form.due_on.data, partner_id=partner.id,
-                                    assignee_id=form.assignee_id.data, created_by_id=current_user.id, now=_now())
+            service.create_reminder(
+                db.session,
+                workspace_id=g.workspace.id,
+                title=form.title.data,
+                due_on=form.due_on.data,
+                partner_id=partner.id,
+                assignee_id=form.assignee_id.data,
+                created_by_id=current_user.id,
+                now=_now(),
+            )
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -388,4 +453,3 @@ def partner_add(partner_id):
             flash(_("Reminder added."), "success")
             return redirect(url_for("reminders.partner_tab", partner_id=partner.id))
     return _partner_section(partner, form, status=422)
-

@@ -1,5 +1,6 @@
 """Settings → Calendar & digest (the user's private calendar feed and digest frequency), and the
 public feed URL itself."""
+
 from collections import OrderedDict
 from threading import Lock
 from urllib.parse import urlsplit
@@ -12,8 +13,8 @@ from app.extensions import db, limiter
 from app.reminders import bp
 from app.reminders.forms import DigestForm
 from app.services import ServiceError, calendar_feed, digest
-from app.web import public, render
 from app.web import now_utc as _now
+from app.web import public, render
 
 
 def public_url(path: str) -> str:
@@ -21,7 +22,7 @@ def public_url(path: str) -> str:
     includes any path prefix the app is served under) + the path url_for gave, without its prefix."""
     root = request.script_root if has_request_context() else ""
     if root and path.startswith(root + "/"):
-        path = path[len(root):]
+        path = path[len(root) :]
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
@@ -29,8 +30,14 @@ def _page(digest_form=None, status=200):
     feed = calendar_feed.active_feed(db.session, current_user.id)
     if digest_form is None:
         digest_form = DigestForm(formdata=None, frequency=digest.get_frequency(db.session, current_user.id))
-    return render("reminders/settings.html", section="calendar", feed=feed, digest_form=digest_form,
-                  new_feed_url=session.pop("new_feed_url", None), status=status)
+    return render(
+        "reminders/settings.html",
+        section="calendar",
+        feed=feed,
+        digest_form=digest_form,
+        new_feed_url=session.pop("new_feed_url", None),
+        status=status,
+    )
 
 
 @bp.route("/settings/calendar")
@@ -44,8 +51,10 @@ def create_feed():
     db.session.commit()
     # Shown once, right after creation: only its hash is stored.
     session["new_feed_url"] = public_url(url_for("reminders.feed", token=token))
-    flash(_("Calendar feed created. Copy the address now: it is shown only once. Any older address stopped working."),
-          "success")
+    flash(
+        _("Calendar feed created. Copy the address now: it is shown only once. Any older address stopped working."),
+        "success",
+    )
     return redirect(url_for("reminders.settings"))
 
 
@@ -122,9 +131,13 @@ def feed(token):
         rows = calendar_feed.feed_rows(db.session, user.id, today)
         host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or request.host.split(":")[0]
         body = calendar_feed.build_calendar(
-            user, rows, now=_now(), host=host,
-            link=lambda reminder: public_url(url_for("reminders.edit", reminder_id=reminder.id,
-                                                     ws=reminder.workspace_id)),
+            user,
+            rows,
+            now=_now(),
+            host=host,
+            link=lambda reminder: public_url(
+                url_for("reminders.edit", reminder_id=reminder.id, ws=reminder.workspace_id)
+            ),
         )
         _built_feeds().put((user.id, version), body)
     response = make_response(body, 200, headers)

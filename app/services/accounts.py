@@ -1,4 +1,5 @@
 """Accounts, workspaces, memberships and invites."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -72,8 +73,14 @@ def change_password(user: User, current: str, new: str, hash_method: str = "scry
     user.session_version = (user.session_version or 1) + 1
 
 
-WORKSPACE_FIELDS = ("name", "default_currency", "cadence_a_days", "cadence_b_days", "cadence_c_days",
-                    "response_time_days")
+WORKSPACE_FIELDS = (
+    "name",
+    "default_currency",
+    "cadence_a_days",
+    "cadence_b_days",
+    "cadence_c_days",
+    "response_time_days",
+)
 CADENCE_LIMITS = {"cadence_a_days": 365, "cadence_b_days": 365, "cadence_c_days": 730, "response_time_days": 60}
 
 
@@ -99,9 +106,12 @@ def update_workspace(session: Session, workspace: Workspace, data: dict) -> Work
 
 
 def is_member(session: Session, workspace_id: int, user_id: int) -> bool:
-    return session.scalar(
-        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
-    ) is not None
+    return (
+        session.scalar(
+            select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+        )
+        is not None
+    )
 
 
 def check_owner(session: Session, workspace_id: int, owner_id: int | None) -> None:
@@ -126,14 +136,19 @@ def switch_workspace(session: Session, user: User, workspace_id: int) -> Members
 
 # --- invites -------------------------------------------------------------------------------------
 
+
 def create_invite(session: Session, workspace: Workspace, actor: User, now: datetime, role: str = ROLE_MEMBER):
     """A one-time invite; returns (invite, token). Only the hash of the token is stored."""
     if role not in (ROLE_OWNER, ROLE_MEMBER):
         raise ServiceError("Unknown role.", field="role")
     token, token_hash = new_token()
     invite = Invite(
-        workspace_id=workspace.id, token_hash=token_hash, role=role, created_by_id=actor.id,
-        created_at=now, expires_at=now + INVITE_LIFETIME,
+        workspace_id=workspace.id,
+        token_hash=token_hash,
+        role=role,
+        created_by_id=actor.id,
+        created_at=now,
+        expires_at=now + INVITE_LIFETIME,
     )
     session.add(invite)
     session.flush()
@@ -168,9 +183,11 @@ def revoke_invite(invite: Invite, now: datetime) -> None:
 
 # --- members -------------------------------------------------------------------------------------
 
+
 def _owner_count(session: Session, workspace_id: int) -> int:
     return session.scalar(
-        select(func.count()).select_from(Membership)
+        select(func.count())
+        .select_from(Membership)
         .where(Membership.workspace_id == workspace_id, Membership.role == ROLE_OWNER)
     )
 
@@ -194,7 +211,11 @@ def remove_member(session: Session, membership: Membership) -> None:
 
 
 def workspace_members(session: Session, workspace_id: int) -> list[User]:
-    return list(session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == workspace_id).order_by(User.name)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(User.name)
+        )
+    )

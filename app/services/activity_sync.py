@@ -11,6 +11,7 @@ transaction as the change, whichever code made it through the ORM:
 Bulk `insert()`/`update()` statements bypass ORM events: code that bulk-changes partners or
 contacts calls `refresh_partners(session, partner_ids)` (or `flask recompute`) afterwards.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,17 +26,28 @@ from app.services.sqltime import seconds
 
 _table = PartnerActivity.__table__
 EXCLUDED_STATUSES = ("ended",)  # app.services.neglect.EXCLUDED_STATUSES (kept import-free here)
-WATCHED = ("archived_at", "status", "no_prospects", "owner_id", "tier", "cadence_days", "response_time_days",
-           "created_at")
+WATCHED = (
+    "archived_at",
+    "status",
+    "no_prospects",
+    "owner_id",
+    "tier",
+    "cadence_days",
+    "response_time_days",
+    "created_at",
+)
 WORKSPACE_WATCHED = ("cadence_a_days", "cadence_b_days", "cadence_c_days", "response_time_days")
 
 
 def copied_values(partner: Partner) -> dict:
     return {
         "created_s": seconds(partner.created_at),
-        "eligible": partner.archived_at is None and partner.status not in EXCLUDED_STATUSES
+        "eligible": partner.archived_at is None
+        and partner.status not in EXCLUDED_STATUSES
         and not partner.no_prospects,
-        "owner_id": partner.owner_id, "tier": partner.tier, "cadence_override": partner.cadence_days,
+        "owner_id": partner.owner_id,
+        "tier": partner.tier,
+        "cadence_override": partner.cadence_days,
         "response_override": partner.response_time_days,
     }
 
@@ -47,8 +59,9 @@ def _contact_count_subquery():
 
 
 def _eligible_sql(partner):
-    return (partner.c.archived_at.is_(None) & partner.c.status.not_in(EXCLUDED_STATUSES)
-            & partner.c.no_prospects.is_(False))
+    return (
+        partner.c.archived_at.is_(None) & partner.c.status.not_in(EXCLUDED_STATUSES) & partner.c.no_prospects.is_(False)
+    )
 
 
 def refresh_partners(session: Session, partner_ids) -> None:
@@ -64,42 +77,75 @@ def refresh_partners(session: Session, partner_ids) -> None:
 
     from sqlalchemy import case
 
-    session.execute(update(_table).where(_table.c.partner_id.in_(ids)).values(
-        eligible=copy(case((_eligible_sql(partner), literal(True)), else_=literal(False))),
-        owner_id=copy(partner.c.owner_id), tier=copy(partner.c.tier),
-        cadence_override=copy(partner.c.cadence_days), response_override=copy(partner.c.response_time_days),
-        contact_count=_contact_count_subquery(),
-    ))
+    session.execute(
+        update(_table)
+        .where(_table.c.partner_id.in_(ids))
+        .values(
+            eligible=copy(case((_eligible_sql(partner), literal(True)), else_=literal(False))),
+            owner_id=copy(partner.c.owner_id),
+            tier=copy(partner.c.tier),
+            cadence_override=copy(partner.c.cadence_days),
+            response_override=copy(partner.c.response_time_days),
+            contact_count=_contact_count_subquery(),
+        )
+    )
     from app.services.neglect import Defaults, derive_thresholds
 
-    for (workspace_id,) in session.execute(select(_table.c.workspace_id).where(_table.c.partner_id.in_(ids))
-                                           .distinct()).all():
+    for (workspace_id,) in session.execute(
+        select(_table.c.workspace_id).where(_table.c.partner_id.in_(ids)).distinct()
+    ).all():
         session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id), ids))
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context) -> None:
     new_partners = [p for p in session.new if isinstance(p, Partner)]
-    changed = [p for p in session.dirty if isinstance(p, Partner) and session.is_modified(p)
-               and any(inspect(p).attrs[name].history.has_changes() for name in WATCHED)]
+    changed = [
+        p
+        for p in session.dirty
+        if isinstance(p, Partner)
+        and session.is_modified(p)
+        and any(inspect(p).attrs[name].history.has_changes() for name in WATCHED)
+    ]
     contact_partners = set()
     for obj in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Contact):
             history = inspect(obj).attrs.partner_id.history
-            contact_partners.update(pid for pid in itertools.chain(history.added or (), history.deleted or (),
-                                                                   history.unchanged or ()) if pid is not None)
-    workspaces = [w for w in session.dirty if isinstance(w, Workspace) and session.is_modified(w)
-                  and any(inspect(w).attrs[name].history.has_changes() for name in WORKSPACE_WATCHED)]
+            contact_partners.update(
+                pid
+                for pid in itertools.chain(history.added or (), history.deleted or (), history.unchanged or ())
+                if pid is not None
+            )
+    workspaces = [
+        w
+        for w in session.dirty
+        if isinstance(w, Workspace)
+        and session.is_modified(w)
+        and any(inspect(w).attrs[name].history.has_changes() for name in WORKSPACE_WATCHED)
+    ]
     if not (new_partners or changed or contact_partners or workspaces):
         return
     from app.services.neglect import Defaults, derive_thresholds
 
     connection = session.connection()
     if new_partners:
-        connection.execute(insert(_table), [
-            {"partner_id": p.id, "workspace_id": p.workspace_id, **copied_values(p), "contact_count": 0,
-             "touch_count": 0, "our_count": 0, "their_count": 0, "ours_since_theirs": 0, "run_length": 0}
-            for p in new_partners])
+        connection.execute(
+            insert(_table),
+            [
+                {
+                    "partner_id": p.id,
+                    "workspace_id": p.workspace_id,
+                    **copied_values(p),
+                    "contact_count": 0,
+                    "touch_count": 0,
+                    "our_count": 0,
+                    "their_count": 0,
+                    "ours_since_theirs": 0,
+                    "run_length": 0,
+                }
+                for p in new_partners
+            ],
+        )
     for p in changed:
         connection.execute(update(_table).where(_table.c.partner_id == p.id).values(**copied_values(p)))
     by_workspace: dict[int, list[int]] = {}
@@ -110,5 +156,8 @@ def _after_flush(session: Session, flush_context) -> None:
     for workspace_id, ids in by_workspace.items():
         connection.execute(derive_thresholds(workspace_id, Defaults.load(connection, workspace_id), ids))
     if contact_partners:
-        connection.execute(update(_table).where(_table.c.partner_id.in_(sorted(contact_partners)))
-                           .values(contact_count=_contact_count_subquery()))
+        connection.execute(
+            update(_table)
+            .where(_table.c.partner_id.in_(sorted(contact_partners)))
+            .values(contact_count=_contact_count_subquery())
+        )

@@ -11,6 +11,7 @@ The feed covers reminders due from 30 days ago to a year ahead, at most 500, soo
 overdue ones stay in the app). Calendar apps poll: `feed_version` is one cheap aggregate query whose
 value changes whenever the feed would, so the route answers an unchanged poll with 304.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,16 +34,20 @@ PRODID = "-//Orchard//Reminders//EN"
 
 def active_feed(session: Session, user_id: int) -> CalendarFeed | None:
     return session.scalar(
-        select(CalendarFeed).where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc()).limit(1)
+        select(CalendarFeed)
+        .where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+        .limit(1)
     )
 
 
 def revoke_feeds(session: Session, user_id: int, now: datetime) -> int:
     """Revoke every live feed of the user; returns how many were live."""
     result = session.execute(
-        update(CalendarFeed).where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
-        .values(revoked_at=now).execution_options(synchronize_session=False)
+        update(CalendarFeed)
+        .where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
     )
     session.flush()
     return result.rowcount or 0
@@ -64,15 +69,19 @@ def user_for_token(session: Session, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     return session.scalar(
-        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        select(User)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None))
     )
 
 
 def _feed_conditions(user_id: int, today: date):
-    return (Reminder.assignee_id == user_id, Reminder.completed_at.is_(None),
-            Reminder.due_on >= today - timedelta(days=FEED_PAST_DAYS),
-            Reminder.due_on <= today + timedelta(days=FEED_FUTURE_DAYS))
+    return (
+        Reminder.assignee_id == user_id,
+        Reminder.completed_at.is_(None),
+        Reminder.due_on >= today - timedelta(days=FEED_PAST_DAYS),
+        Reminder.due_on <= today + timedelta(days=FEED_FUTURE_DAYS),
+    )
 
 
 def _member_join(user_id: int):
@@ -98,8 +107,12 @@ def feed_version(session: Session, user, today: date, limit: int = FEED_LIMIT) -
     exactly the rows the feed shows (so at most FEED_LIMIT of them), including when a partner or
     workspace shown in it was renamed."""
     shown = (
-        select(Reminder.id.label("id"), Reminder.updated_at.label("changed"),
-               Partner.updated_at.label("partner_changed"), Workspace.updated_at.label("workspace_changed"))
+        select(
+            Reminder.id.label("id"),
+            Reminder.updated_at.label("changed"),
+            Partner.updated_at.label("partner_changed"),
+            Workspace.updated_at.label("workspace_changed"),
+        )
         .join(Membership, _member_join(user.id))
         .join(Workspace, Workspace.id == Reminder.workspace_id)
         .outerjoin(Partner, Partner.id == Reminder.partner_id)
@@ -109,15 +122,28 @@ def feed_version(session: Session, user, today: date, limit: int = FEED_LIMIT) -
         .subquery()
     )
     count, id_sum, last_change, partner_change, workspace_change = session.execute(
-        select(func.count(shown.c.id), func.sum(shown.c.id), func.max(shown.c.changed),
-               func.max(shown.c.partner_changed), func.max(shown.c.workspace_changed))
+        select(
+            func.count(shown.c.id),
+            func.sum(shown.c.id),
+            func.max(shown.c.changed),
+            func.max(shown.c.partner_changed),
+            func.max(shown.c.workspace_changed),
+        )
     ).one()
-    return hash_token(f"{user.id}|{user.timezone}|{today}|{count}|{id_sum}|{last_change}|{partner_change}|"
-                      f"{workspace_change}")[:32]
+    return hash_token(
+        f"{user.id}|{user.timezone}|{today}|{count}|{id_sum}|{last_change}|{partner_change}|{workspace_change}"
+    )[:32]
 
 
-def build_calendar(user: User, rows, *, now: datetime, host: str,
-                   link: Callable[[Reminder], str] | None = None, name: str = "Orchard reminders") -> bytes:
+def build_calendar(
+    user: User,
+    rows,
+    *,
+    now: datetime,
+    host: str,
+    link: Callable[[Reminder], str] | None = None,
+    name: str = "Orchard reminders",
+) -> bytes:
     """The iCalendar document for `rows` (see feed_rows)."""
     tz = zone(user.timezone)
     cal = Calendar()

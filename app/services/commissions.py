@@ -21,6 +21,7 @@ The Ledger page's totals and count come from CommissionTotal (per currency, stat
 earned), kept by a before-flush hook from every entry the ORM adds, changes or removes; a referrer's
 own view and periods that are not whole months sum the entries themselves.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -71,15 +72,22 @@ def _current_rates(session: Session, referrer_ids) -> dict[int, _Current]:
         return {}
     rows = session.execute(
         select(Terms.partner_id, Terms.commission_rate, TermsVersion.id)
-        .join(TermsVersion, and_(TermsVersion.partner_id == Terms.partner_id,
-                                 TermsVersion.version == Terms.version))
+        .join(TermsVersion, and_(TermsVersion.partner_id == Terms.partner_id, TermsVersion.version == Terms.version))
         .where(Terms.partner_id.in_(ids), Terms.commission_rate.is_not(None), Terms.commission_rate > 0)
     ).all()
     return {pid: _Current(Decimal(rate), vid) for pid, rate, vid in rows}
 
 
-def _reconcile(session: Session, deal: Deal, referrer_id: int | None, entries: list[Commission],
-               rates: dict[int, _Current], now: datetime, reason: str, create_missing: bool) -> list[Commission]:
+def _reconcile(
+    session: Session,
+    deal: Deal,
+    referrer_id: int | None,
+    entries: list[Commission],
+    rates: dict[int, _Current],
+    now: datetime,
+    reason: str,
+    create_missing: bool,
+) -> list[Commission]:
     """Bring the ledger of one deal in line with what it should owe. Returns the entries created."""
     today = now.date()
     by_pair: dict[tuple[int, str], list[Commission]] = defaultdict(list)
@@ -132,9 +140,19 @@ def _reconcile(session: Session, deal: Deal, referrer_id: int | None, entries: l
             keep.rate, keep.terms_version_id = rate, version_id
         else:
             entry = Commission(
-                workspace_id=deal.workspace_id, referrer_id=referrer, deal_id=deal.id,
-                terms_version_id=version_id, kind=kind, status="owed", amount=want_owed, currency=currency,
-                rate=rate, base_amount=base, earned_on=today, note=reason, created_at=now,
+                workspace_id=deal.workspace_id,
+                referrer_id=referrer,
+                deal_id=deal.id,
+                terms_version_id=version_id,
+                kind=kind,
+                status="owed",
+                amount=want_owed,
+                currency=currency,
+                rate=rate,
+                base_amount=base,
+                earned_on=today,
+                note=reason,
+                created_at=now,
             )
             session.add(entry)
             created.append(entry)
@@ -155,8 +173,9 @@ def _entries_for(session: Session, deal_ids) -> dict[int, list[Commission]]:
     return result
 
 
-def on_deal_changed(session: Session, deal: Deal, now: datetime, *, reason: str,
-                    newly_won: bool = False) -> list[Commission]:
+def on_deal_changed(
+    session: Session, deal: Deal, now: datetime, *, reason: str, newly_won: bool = False
+) -> list[Commission]:
     """Called by the deals service after a deal's stage, amount or currency changed.
 
     `newly_won` is true when the deal has just moved to won: only then (or on a referrer change)
@@ -187,8 +206,9 @@ def on_referrer_changed(session: Session, partner: Partner, now: datetime) -> li
     rates = _current_rates(session, [partner.referred_by_id])
     created = []
     for deal in deals:
-        created += _reconcile(session, deal, partner.referred_by_id, entries[deal.id], rates, now,
-                              "referrer changed", create_missing=True)
+        created += _reconcile(
+            session, deal, partner.referred_by_id, entries[deal.id], rates, now, "referrer changed", create_missing=True
+        )
     session.flush()
     return created
 
@@ -217,17 +237,31 @@ def _new_values(entry: Commission) -> dict:
 
 def _bump_total(session: Session, key: tuple, count: int, amount: Decimal) -> None:
     workspace_id, currency, status, month = key
-    where = and_(CommissionTotal.workspace_id == workspace_id, CommissionTotal.currency == currency,
-                 CommissionTotal.status == status, CommissionTotal.month == month)
+    where = and_(
+        CommissionTotal.workspace_id == workspace_id,
+        CommissionTotal.currency == currency,
+        CommissionTotal.status == status,
+        CommissionTotal.month == month,
+    )
     target = session.scalar(select(CommissionTotal.id).where(where).order_by(CommissionTotal.id).limit(1))
     if target is None:
-        session.execute(insert(CommissionTotal).values(workspace_id=workspace_id, currency=currency, status=status,
-                                                       month=month, entry_count=count, amount=amount))
+        session.execute(
+            insert(CommissionTotal).values(
+                workspace_id=workspace_id,
+                currency=currency,
+                status=status,
+                month=month,
+                entry_count=count,
+                amount=amount,
+            )
+        )
     else:
-        session.execute(update(CommissionTotal).where(CommissionTotal.id == target)
-                        .values(entry_count=CommissionTotal.entry_count + count,
-                                amount=CommissionTotal.amount + amount)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(CommissionTotal)
+            .where(CommissionTotal.id == target)
+            .values(entry_count=CommissionTotal.entry_count + count, amount=CommissionTotal.amount + amount)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _track_totals(session, flush_context, instances) -> None:
@@ -248,8 +282,14 @@ def _track_totals(session, flush_context, instances) -> None:
     partner_ids = [o.id for o in session.deleted if isinstance(o, Partner) and o.id is not None]
     if partner_ids:
         cascaded = session.execute(
-            select(Commission.id, Commission.workspace_id, Commission.currency, Commission.status,
-                   Commission.earned_on, Commission.amount)
+            select(
+                Commission.id,
+                Commission.workspace_id,
+                Commission.currency,
+                Commission.status,
+                Commission.earned_on,
+                Commission.amount,
+            )
             .outerjoin(Deal, Deal.id == Commission.deal_id)
             .where(or_(Commission.referrer_id.in_(partner_ids), Deal.partner_id.in_(partner_ids)))
         ).all()
@@ -277,8 +317,13 @@ def recompute_totals(session: Session, workspace_id: int) -> int:
     """Rebuild a workspace's ledger totals from its entries. Returns the number of rows written."""
     sums: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
     for currency, status, earned_on, count, amount in session.execute(
-        select(Commission.currency, Commission.status, Commission.earned_on, func.count(Commission.id),
-               func.sum(Commission.amount))
+        select(
+            Commission.currency,
+            Commission.status,
+            Commission.earned_on,
+            func.count(Commission.id),
+            func.sum(Commission.amount),
+        )
         .where(Commission.workspace_id == workspace_id)
         .group_by(Commission.currency, Commission.status, Commission.earned_on)
     ):
@@ -286,14 +331,16 @@ def recompute_totals(session: Session, workspace_id: int) -> int:
         bucket[0] += count
         bucket[1] += _money(amount)
     session.execute(delete(CommissionTotal).where(CommissionTotal.workspace_id == workspace_id))
-    values = [{"workspace_id": workspace_id, "currency": c, "status": st, "month": m, "entry_count": n, "amount": a}
-              for (c, st, m), (n, a) in sums.items()]
+    values = [
+        {"workspace_id": workspace_id, "currency": c, "status": st, "month": m, "entry_count": n, "amount": a}
+        for (c, st, m), (n, a) in sums.items()
+    ]
     if values:
         session.execute(insert(CommissionTotal.__table__), values)
     return len(values)
 
 
-def _summary_totals(session: Session, workspace_id: int, filters: "LedgerFilters") -> list:
+def _summary_totals(session: Session, workspace_id: int, filters: LedgerFilters) -> list:
     conditions = [CommissionTotal.workspace_id == workspace_id]
     if filters.status in ("owed", "paid"):
         conditions.append(CommissionTotal.status == filters.status)
@@ -304,16 +351,21 @@ def _summary_totals(session: Session, workspace_id: int, filters: "LedgerFilters
     if filters.period_to:
         conditions.append(CommissionTotal.month <= filters.period_to)
     rows = session.execute(
-        select(CommissionTotal.currency, func.sum(CommissionTotal.amount),
-               func.sum(case((CommissionTotal.status == "owed", CommissionTotal.amount), else_=0)),
-               func.sum(case((CommissionTotal.status == "paid", CommissionTotal.amount), else_=0)),
-               func.sum(CommissionTotal.entry_count))
-        .where(*conditions).group_by(CommissionTotal.currency).order_by(CommissionTotal.currency)
+        select(
+            CommissionTotal.currency,
+            func.sum(CommissionTotal.amount),
+            func.sum(case((CommissionTotal.status == "owed", CommissionTotal.amount), else_=0)),
+            func.sum(case((CommissionTotal.status == "paid", CommissionTotal.amount), else_=0)),
+            func.sum(CommissionTotal.entry_count),
+        )
+        .where(*conditions)
+        .group_by(CommissionTotal.currency)
+        .order_by(CommissionTotal.currency)
     ).all()
     return [CurrencyTotals(c, _money(e), _money(o), _money(p), n) for c, e, o, p, n in rows if n]
 
 
-def _month_aligned(filters: "LedgerFilters") -> bool:
+def _month_aligned(filters: LedgerFilters) -> bool:
     """The running totals answer a period only when it is whole months."""
     from datetime import timedelta
 
@@ -324,8 +376,10 @@ def _month_aligned(filters: "LedgerFilters") -> bool:
 
 # --- paying -------------------------------------------------------------------------------------
 
-def mark_paid(session: Session, workspace_id: int, entry_ids, paid_on: date | None, reference: str | None,
-              actor_id: int | None) -> int:
+
+def mark_paid(
+    session: Session, workspace_id: int, entry_ids, paid_on: date | None, reference: str | None, actor_id: int | None
+) -> int:
     """Mark owed entries as paid (no minimum payout). Returns how many were marked."""
     ids = {int(i) for i in entry_ids}
     if not ids:
@@ -348,6 +402,7 @@ def mark_paid(session: Session, workspace_id: int, entry_ids, paid_on: date | No
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 @dataclass
 class LedgerFilters:
@@ -386,11 +441,16 @@ def _ledger_where(workspace_id: int, filters: LedgerFilters):
 def totals(session: Session, where) -> list[CurrencyTotals]:
     """Earned (net of adjustments and reversals), owed and paid per currency: one grouped query."""
     rows = session.execute(
-        select(Commission.currency, func.sum(Commission.amount),
-               func.sum(case((Commission.status == "owed", Commission.amount), else_=0)),
-               func.sum(case((Commission.status == "paid", Commission.amount), else_=0)),
-               func.count(Commission.id))
-        .where(where).group_by(Commission.currency).order_by(Commission.currency)
+        select(
+            Commission.currency,
+            func.sum(Commission.amount),
+            func.sum(case((Commission.status == "owed", Commission.amount), else_=0)),
+            func.sum(case((Commission.status == "paid", Commission.amount), else_=0)),
+            func.count(Commission.id),
+        )
+        .where(where)
+        .group_by(Commission.currency)
+        .order_by(Commission.currency)
     ).all()
     return [CurrencyTotals(c, _money(e), _money(o), _money(p), n) for c, e, o, p, n in rows]
 
@@ -398,8 +458,13 @@ def totals(session: Session, where) -> list[CurrencyTotals]:
 def _ledger_rows(where):
     referred = Partner.__table__.alias("referred")
     return (
-        select(Commission, Partner.name.label("referrer_name"), Deal.title.label("deal_title"),
-               Deal.partner_id.label("referred_id"), referred.c.name.label("referred_name"))
+        select(
+            Commission,
+            Partner.name.label("referrer_name"),
+            Deal.title.label("deal_title"),
+            Deal.partner_id.label("referred_id"),
+            referred.c.name.label("referred_name"),
+        )
         .join(Partner, Partner.id == Commission.referrer_id)
         .join(Deal, Deal.id == Commission.deal_id)
         .join(referred, referred.c.id == Deal.partner_id)
@@ -428,12 +493,20 @@ def ledger_export_rows(session: Session, workspace_id: int, filters: LedgerFilte
 
 # --- statement links ----------------------------------------------------------------------------
 
-def create_statement_link(session: Session, referrer: Partner, actor_id: int | None, now: datetime,
-                          label: str | None = None) -> tuple[StatementLink, str]:
+
+def create_statement_link(
+    session: Session, referrer: Partner, actor_id: int | None, now: datetime, label: str | None = None
+) -> tuple[StatementLink, str]:
     """A new private link; the token is returned once and only its hash is stored."""
     token, token_hash = new_token()
-    link = StatementLink(workspace_id=referrer.workspace_id, referrer_id=referrer.id, token_hash=token_hash,
-                         label=(label or "").strip()[:120] or None, created_by_id=actor_id, created_at=now)
+    link = StatementLink(
+        workspace_id=referrer.workspace_id,
+        referrer_id=referrer.id,
+        token_hash=token_hash,
+        label=(label or "").strip()[:120] or None,
+        created_by_id=actor_id,
+        created_at=now,
+    )
     session.add(link)
     session.flush()
     return link, token
@@ -473,30 +546,53 @@ def statement(session: Session, link: StatementLink, page: int = 1, per_page: in
     page = max(1, page)
     referrals = session.execute(
         select(Partner.id, Partner.name, Partner.status, Partner.created_at)
-        .where(ref_where).order_by(Partner.name_key, Partner.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .where(ref_where)
+        .order_by(Partner.name_key, Partner.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     per_referral: dict[int, list[CurrencyTotals]] = defaultdict(list)
     ids = [r.id for r in referrals]
     if ids:
         for pid, currency, earned, owed, paid in session.execute(
-            select(Deal.partner_id, Commission.currency, func.sum(Commission.amount),
-                   func.sum(case((Commission.status == "owed", Commission.amount), else_=0)),
-                   func.sum(case((Commission.status == "paid", Commission.amount), else_=0)))
+            select(
+                Deal.partner_id,
+                Commission.currency,
+                func.sum(Commission.amount),
+                func.sum(case((Commission.status == "owed", Commission.amount), else_=0)),
+                func.sum(case((Commission.status == "paid", Commission.amount), else_=0)),
+            )
             .join(Deal, Deal.id == Commission.deal_id)
             .where(where, Deal.partner_id.in_(ids))
-            .group_by(Deal.partner_id, Commission.currency).order_by(Commission.currency)
+            .group_by(Deal.partner_id, Commission.currency)
+            .order_by(Commission.currency)
         ):
             per_referral[pid].append(CurrencyTotals(currency, _money(earned), _money(owed), _money(paid)))
     entries = session.execute(
-        select(Commission.earned_on, Commission.kind, Commission.status, Commission.amount, Commission.currency,
-               Commission.rate, Commission.paid_on, Commission.payment_reference, Partner.name.label("referred_name"))
+        select(
+            Commission.earned_on,
+            Commission.kind,
+            Commission.status,
+            Commission.amount,
+            Commission.currency,
+            Commission.rate,
+            Commission.paid_on,
+            Commission.payment_reference,
+            Partner.name.label("referred_name"),
+        )
         .join(Deal, Deal.id == Commission.deal_id)
         .join(Partner, Partner.id == Deal.partner_id)
-        .where(where).order_by(Commission.earned_on.desc(), Commission.id.desc()).limit(100)
+        .where(where)
+        .order_by(Commission.earned_on.desc(), Commission.id.desc())
+        .limit(100)
     ).all()
-    return Statement(referrer=referrer, totals=sums, referrals=Page(referrals, ref_total, page, per_page),
-                     per_referral=dict(per_referral), entries=entries)
+    return Statement(
+        referrer=referrer,
+        totals=sums,
+        referrals=Page(referrals, ref_total, page, per_page),
+        per_referral=dict(per_referral),
+        entries=entries,
+    )
 
 
 def referrer_summary(session: Session, workspace_id: int, referrer_id: int, page: int = 1, per_page: int = 50):
@@ -504,8 +600,8 @@ def referrer_summary(session: Session, workspace_id: int, referrer_id: int, page
     filters = LedgerFilters(referrer_id=referrer_id, page=page)
     entries, sums = ledger(session, workspace_id, filters, per_page=per_page)
     links = session.scalars(
-        select(StatementLink).where(StatementLink.workspace_id == workspace_id,
-                                    StatementLink.referrer_id == referrer_id)
+        select(StatementLink)
+        .where(StatementLink.workspace_id == workspace_id, StatementLink.referrer_id == referrer_id)
         .order_by(StatementLink.created_at.desc())
     ).all()
     return entries, sums, links

@@ -1,4 +1,5 @@
 """Contacts of a partner. Removal is a soft mark so it can be undone."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,11 +14,13 @@ MIN_CONTACTS = 2  # "one" is the fatal number
 
 
 def current_contacts(session: Session, partner_id: int) -> list[Contact]:
-    return list(session.scalars(
-        select(Contact)
-        .where(Contact.partner_id == partner_id, Contact.removed_at.is_(None))
-        .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
-    ))
+    return list(
+        session.scalars(
+            select(Contact)
+            .where(Contact.partner_id == partner_id, Contact.removed_at.is_(None))
+            .order_by(Contact.is_primary.desc(), Contact.name, Contact.id)
+        )
+    )
 
 
 def _apply(contact: Contact, data: dict) -> None:

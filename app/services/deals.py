@@ -12,6 +12,7 @@ the same transaction (a before-flush hook covers deals deleted with their partne
 assessment or an exact-date filter sums the matching deals instead. `flask deals recompute`
 rebuilds the running totals; a test checks incremental == recomputed.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,8 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Deal, DealTotal, Partner, User
 from app.models.deal import CLOSED_STAGES, STAGES, VALUE_SCALE
-from app.services import ServiceError
-from app.services import commissions
+from app.services import ServiceError, commissions
 from app.services.accounts import check_owner
 from app.services.partners import Page, like_pattern
 
@@ -66,6 +66,7 @@ def assess(value_to_us: int | None, value_to_partner: int | None) -> Assessment:
 
 
 # --- validation ---------------------------------------------------------------------------------
+
 
 def check_currency(code: str | None) -> str:
     code = (code or "").strip().upper()
@@ -123,9 +124,14 @@ def _validated(session: Session, workspace_id: int, data: dict, current_stage: s
         raise ServiceError("Choose a stage.", field="stage")
     check_owner(session, workspace_id, data.get("owner_id"))
     clean = {
-        "title": title, "currency": currency, "amount": amount, "stage": stage,
-        "expected_close_on": data.get("expected_close_on"), "owner_id": data.get("owner_id"),
-        "notes": _clean_text(data.get("notes")), "lost_reason": _clean_text(data.get("lost_reason")),
+        "title": title,
+        "currency": currency,
+        "amount": amount,
+        "stage": stage,
+        "expected_close_on": data.get("expected_close_on"),
+        "owner_id": data.get("owner_id"),
+        "notes": _clean_text(data.get("notes")),
+        "lost_reason": _clean_text(data.get("lost_reason")),
         "value_to_us": _check_value(data.get("value_to_us"), "value_to_us"),
         "value_to_partner": _check_value(data.get("value_to_partner"), "value_to_partner"),
         "value_to_us_note": _clean_text(data.get("value_to_us_note"), 300),
@@ -143,6 +149,7 @@ def _check_stage_rules(stage: str, amount: Decimal, lost_reason: str | None) -> 
 
 
 # --- changes ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Outcome:
@@ -164,8 +171,9 @@ def _apply_stage(deal: Deal, stage: str, today: date) -> None:
 def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | None, now: datetime) -> Outcome:
     clean = _validated(session, partner.workspace_id, data, None)
     stage = clean.pop("stage")
-    deal = Deal(workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now,
-                stage="lead", **clean)
+    deal = Deal(
+        workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now, stage="lead", **clean
+    )
     _apply_stage(deal, stage, now.date())
     if stage == "lost":
         deal.lost_reason = clean["lost_reason"]
@@ -178,8 +186,7 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
     return Outcome(deal, created)
 
 
-def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None,
-            now: datetime) -> Outcome:
+def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None, now: datetime) -> Outcome:
     """Apply validated values and a stage to a deal; keep the totals and commissions right."""
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
     before = _snapshot(deal)
@@ -220,11 +227,16 @@ def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> li
         return commissions.on_deal_changed(session, deal, now, reason=f"deal moved to {deal.stage}")
     if won_now and (Decimal(old_amount) != Decimal(deal.amount) or old_currency != deal.currency):
         return commissions.on_deal_changed(
-            session, deal, now, reason=f"deal amount changed from {old_amount} {old_currency} to {deal.amount} {deal.currency}")
+            session,
+            deal,
+            now,
+            reason=f"deal amount changed from {old_amount} {old_currency} to {deal.amount} {deal.currency}",
+        )
     return []
 
 
 # --- running totals (DealTotal) ----------------------------------------------------------------
+
 
 def month_of(day: date | None) -> date | None:
     return day.replace(day=1) if day else None
@@ -232,24 +244,41 @@ def month_of(day: date | None) -> date | None:
 
 def _snapshot(deal: Deal) -> tuple:
     """The totals key of a deal and its amount."""
-    return ((deal.workspace_id, deal.owner_id, deal.stage, deal.currency, month_of(deal.closed_on)),
-            Decimal(deal.amount))
+    return (
+        (deal.workspace_id, deal.owner_id, deal.stage, deal.currency, month_of(deal.closed_on)),
+        Decimal(deal.amount),
+    )
 
 
 def _bump(session: Session, snapshot: tuple, sign: int) -> None:
     (workspace_id, owner_id, stage, currency, month), amount = snapshot
-    where = and_(DealTotal.workspace_id == workspace_id, DealTotal.owner_id.is_not_distinct_from(owner_id),
-                 DealTotal.stage == stage, DealTotal.currency == currency,
-                 DealTotal.month.is_not_distinct_from(month))
+    where = and_(
+        DealTotal.workspace_id == workspace_id,
+        DealTotal.owner_id.is_not_distinct_from(owner_id),
+        DealTotal.stage == stage,
+        DealTotal.currency == currency,
+        DealTotal.month.is_not_distinct_from(month),
+    )
     target = session.scalar(select(DealTotal.id).where(where).order_by(DealTotal.id).limit(1))
     if target is None:
-        session.execute(insert(DealTotal).values(workspace_id=workspace_id, owner_id=owner_id, stage=stage,
-                                                 currency=currency, month=month, deal_count=sign,
-                                                 amount=amount * sign))
+        session.execute(
+            insert(DealTotal).values(
+                workspace_id=workspace_id,
+                owner_id=owner_id,
+                stage=stage,
+                currency=currency,
+                month=month,
+                deal_count=sign,
+                amount=amount * sign,
+            )
+        )
     else:  # an atomic increment: concurrent changes add up
-        session.execute(update(DealTotal).where(DealTotal.id == target)
-                        .values(deal_count=DealTotal.deal_count + sign, amount=DealTotal.amount + amount * sign)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(DealTotal)
+            .where(DealTotal.id == target)
+            .values(deal_count=DealTotal.deal_count + sign, amount=DealTotal.amount + amount * sign)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _rebump(session: Session, before: tuple, after: tuple) -> None:
@@ -264,8 +293,7 @@ def _forget_deleted(session, flush_context, instances) -> None:
     deals = [o for o in session.deleted if isinstance(o, Deal)]
     if partner_ids:
         known = {d.id for d in deals}
-        deals += [d for d in session.scalars(select(Deal).where(Deal.partner_id.in_(partner_ids)))
-                  if d.id not in known]
+        deals += [d for d in session.scalars(select(Deal).where(Deal.partner_id.in_(partner_ids))) if d.id not in known]
     for deal in deals:
         _bump(session, _snapshot(deal), -1)
 
@@ -287,15 +315,32 @@ def recompute_totals(session: Session, workspace_id: int) -> int:
         bucket[0] += count
         bucket[1] += _money(amount)
     session.execute(delete(DealTotal).where(DealTotal.workspace_id == workspace_id))
-    values = [{"workspace_id": workspace_id, "owner_id": o, "stage": st, "currency": c, "month": m,
-               "deal_count": n, "amount": a} for (o, st, c, m), (n, a) in sums.items()]
+    values = [
+        {
+            "workspace_id": workspace_id,
+            "owner_id": o,
+            "stage": st,
+            "currency": c,
+            "month": m,
+            "deal_count": n,
+            "amount": a,
+        }
+        for (o, st, c, m), (n, a) in sums.items()
+    ]
     if values:
         session.execute(insert(DealTotal.__table__), values)
     return len(values)
 
 
-def summary_totals(session: Session, workspace_id: int, *, owner_id: int | None = None, stage: str = "",
-                   currency: str = "", closed_since: date | None = None) -> dict[str, StageTotals]:
+def summary_totals(
+    session: Session,
+    workspace_id: int,
+    *,
+    owner_id: int | None = None,
+    stage: str = "",
+    currency: str = "",
+    closed_since: date | None = None,
+) -> dict[str, StageTotals]:
     """Totals by stage and currency from the running totals: a few rows, whatever the number of
     deals. With closed_since (a first of the month), won and lost count only from that month on."""
     conditions = [DealTotal.workspace_id == workspace_id]
@@ -310,7 +355,9 @@ def summary_totals(session: Session, workspace_id: int, *, owner_id: int | None 
     result = {s: StageTotals(s) for s in STAGES}
     rows = session.execute(
         select(DealTotal.stage, DealTotal.currency, func.sum(DealTotal.deal_count), func.sum(DealTotal.amount))
-        .where(*conditions).group_by(DealTotal.stage, DealTotal.currency).order_by(DealTotal.stage, DealTotal.currency)
+        .where(*conditions)
+        .group_by(DealTotal.stage, DealTotal.currency)
+        .order_by(DealTotal.stage, DealTotal.currency)
     ).all()
     for st, cur, count, amount in rows:
         if not count:
@@ -321,6 +368,7 @@ def summary_totals(session: Session, workspace_id: int, *, owner_id: int | None 
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 @dataclass
 class StageTotals:
@@ -338,7 +386,9 @@ def totals_by_stage(session: Session, where) -> dict[str, StageTotals]:
     result = {stage: StageTotals(stage) for stage in STAGES}
     rows = session.execute(
         select(Deal.stage, Deal.currency, func.count(Deal.id), func.sum(Deal.amount))
-        .where(where).group_by(Deal.stage, Deal.currency).order_by(Deal.stage, Deal.currency)
+        .where(where)
+        .group_by(Deal.stage, Deal.currency)
+        .order_by(Deal.stage, Deal.currency)
     ).all()
     for stage, currency, count, total in rows:
         bucket = result.setdefault(stage, StageTotals(stage))
@@ -444,10 +494,12 @@ def _deal_where(workspace_id: int, filters: DealFilters):
     if filters.q.strip():
         pattern = like_pattern(filters.q)
         # partners whose name matches, found once (not joined per deal)
-        matching_partners = select(Partner.id).where(Partner.workspace_id == workspace_id,
-                                                     Partner.name_key.like(pattern, escape="\\"))
-        conditions.append(or_(func.lower(Deal.title).like(pattern, escape="\\"),
-                              Deal.partner_id.in_(matching_partners)))
+        matching_partners = select(Partner.id).where(
+            Partner.workspace_id == workspace_id, Partner.name_key.like(pattern, escape="\\")
+        )
+        conditions.append(
+            or_(func.lower(Deal.title).like(pattern, escape="\\"), Deal.partner_id.in_(matching_partners))
+        )
     return and_(*conditions)
 
 
@@ -461,8 +513,9 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
     if searching or filters.quadrant or filters.closed_from or filters.closed_to:
         stage_totals = totals_by_stage(session, where)
     else:
-        stage_totals = summary_totals(session, workspace_id, owner_id=filters.owner_id, stage=filters.stage,
-                                      currency=filters.currency)
+        stage_totals = summary_totals(
+            session, workspace_id, owner_id=filters.owner_id, stage=filters.stage, currency=filters.currency
+        )
     total = sum(t.count for t in stage_totals.values())  # the totals count the deals: no count query
     column = SORTS.get(filters.sort, Deal.updated_at)
     order = column.desc() if filters.direction == "desc" else column.asc()
@@ -471,15 +524,18 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
         select(Deal, Partner.name.label("partner_name"), User.name.label("owner_name"))
         .join(Partner, Partner.id == Deal.partner_id)
         .outerjoin(User, User.id == Deal.owner_id)
-        .where(where).order_by(order, Deal.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
+        .where(where)
+        .order_by(order, Deal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(items=rows, total=total, page=page, per_page=per_page), stage_totals
 
 
 def currencies_in_use(session: Session, workspace_id: int, default: str) -> list[str]:
     found = session.scalars(  # from the running totals: a few rows, not every deal
-        select(DealTotal.currency).where(DealTotal.workspace_id == workspace_id).distinct()).all()
+        select(DealTotal.currency).where(DealTotal.workspace_id == workspace_id).distinct()
+    ).all()
     return sorted(set(found) | {default})
 
 
@@ -497,19 +553,29 @@ def partner_deals(session: Session, partner_id: int, page: int = 1, per_page: in
     total = session.scalar(select(func.count(Deal.id)).where(where))
     page = max(1, page)
     rows = session.execute(
-        select(Deal, User.name.label("owner_name")).outerjoin(User, User.id == Deal.owner_id)
-        .where(where).order_by(Deal.updated_at.desc(), Deal.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
+        select(Deal, User.name.label("owner_name"))
+        .outerjoin(User, User.id == Deal.owner_id)
+        .where(where)
+        .order_by(Deal.updated_at.desc(), Deal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
-    won = {c: _money(s) for c, s in session.execute(
-        select(Deal.currency, func.sum(Deal.amount)).where(where, Deal.stage == "won")
-        .group_by(Deal.currency).order_by(Deal.currency))}
+    won = {
+        c: _money(s)
+        for c, s in session.execute(
+            select(Deal.currency, func.sum(Deal.amount))
+            .where(where, Deal.stage == "won")
+            .group_by(Deal.currency)
+            .order_by(Deal.currency)
+        )
+    }
     assessed = session.execute(
         select(Deal.closed_on, Deal.created_at, Deal.value_to_us, Deal.value_to_partner)
         .where(where, Deal.value_to_us.is_not(None), Deal.value_to_partner.is_not(None), Deal.stage != "lost")
-        .order_by(Deal.created_at.desc()).limit(400)
+        .order_by(Deal.created_at.desc())
+        .limit(400)
     ).all()
-    quadrants = {q: 0 for q in QUADRANTS}
+    quadrants = dict.fromkeys(QUADRANTS, 0)
     buckets: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for closed_on, created_at, us, them in assessed:
         quadrants[quadrant(us, them)] += 1
@@ -524,8 +590,7 @@ def partner_deals(session: Session, partner_id: int, page: int = 1, per_page: in
 
 def recent_partners(session: Session, workspace_id: int, q: str = "", limit: int = 20):
     """Partners to choose from when creating a deal: a search by name, most recently updated first."""
-    stmt = select(Partner.id, Partner.name).where(Partner.workspace_id == workspace_id,
-                                                  Partner.archived_at.is_(None))
+    stmt = select(Partner.id, Partner.name).where(Partner.workspace_id == workspace_id, Partner.archived_at.is_(None))
     if q.strip():
         stmt = stmt.where(Partner.name_key.like(like_pattern(q), escape="\\")).order_by(Partner.name_key)
     else:

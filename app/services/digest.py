@@ -13,6 +13,7 @@ Rules:
 
 Flask-free: rendering (templates, links) and the mail transport are passed in.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -128,17 +129,23 @@ def candidates(session: Session, now: datetime, *, user_ids: Iterable[int] | Non
         yield user, workspace, frequency_of(frequency)
 
 
-def collect(session: Session, now: datetime, *, user_ids: Iterable[int] | None = None,
-            outcome: Outcome | None = None) -> list[Digest]:
+def collect(
+    session: Session, now: datetime, *, user_ids: Iterable[int] | None = None, outcome: Outcome | None = None
+) -> list[Digest]:
     """The digests due at `now` that were not sent yet and have something in them."""
     outcome = outcome if outcome is not None else Outcome()
     rows = list(candidates(session, now, user_ids=user_ids))
     earliest = min((local_today(u.timezone, now) for u, _, _ in rows), default=None)
     already = set()
     if earliest is not None:
-        already = {tuple(row) for row in session.execute(
-            select(DigestLog.user_id, DigestLog.workspace_id, DigestLog.sent_on).where(DigestLog.sent_on >= earliest)
-        )}
+        already = {
+            tuple(row)
+            for row in session.execute(
+                select(DigestLog.user_id, DigestLog.workspace_id, DigestLog.sent_on).where(
+                    DigestLog.sent_on >= earliest
+                )
+            )
+        }
     digests = []
     for user, workspace, frequency in rows:
         local_now = now.astimezone(zone(user.timezone))
@@ -171,8 +178,9 @@ def build_message(digest: Digest, rendered: Rendered, *, mail_from: str, domain:
     msg["Subject"] = rendered.subject
     msg["From"] = mail_from
     msg["To"] = f"{digest.user.name} <{digest.user.email}>" if digest.user.name else digest.user.email
-    msg["Message-ID"] = make_msgid(idstring=f"digest-{digest.user.id}-{digest.workspace.id}-{digest.today:%Y%m%d}",
-                                   domain=domain)
+    msg["Message-ID"] = make_msgid(
+        idstring=f"digest-{digest.user.id}-{digest.workspace.id}-{digest.today:%Y%m%d}", domain=domain
+    )
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
@@ -182,8 +190,16 @@ def build_message(digest: Digest, rendered: Rendered, *, mail_from: str, domain:
 class SMTPTransport:
     """Sends through one SMTP connection for the whole run (settings from the app's MAIL_* config)."""
 
-    def __init__(self, host: str, port: int, *, username: str | None = None, password: str | None = None,
-                 use_tls: bool = False, timeout: float = 30):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        use_tls: bool = False,
+        timeout: float = 30,
+    ):
         self.host, self.port, self.username, self.password = host, port, username, password
         self.use_tls, self.timeout = use_tls, timeout
         self._smtp: smtplib.SMTP | None = None
@@ -207,9 +223,18 @@ class SMTPTransport:
         return False
 
 
-def send_digests(session: Session, now: datetime, *, render: Callable[[Digest], Rendered], transport,
-                 mail_from: str, domain: str | None = None, dry_run: bool = False, commit: Callable[[], None],
-                 user_ids: Iterable[int] | None = None) -> Outcome:
+def send_digests(
+    session: Session,
+    now: datetime,
+    *,
+    render: Callable[[Digest], Rendered],
+    transport,
+    mail_from: str,
+    domain: str | None = None,
+    dry_run: bool = False,
+    commit: Callable[[], None],
+    user_ids: Iterable[int] | None = None,
+) -> Outcome:
     """Collect and send the due digests. After each accepted message its DigestLog row is committed
     (through `commit`), so a crash half-way never causes a second mail to the same person that day."""
     outcome = Outcome()
@@ -224,8 +249,16 @@ def send_digests(session: Session, now: datetime, *, render: Callable[[Digest], 
         except (smtplib.SMTPException, OSError) as error:
             outcome.failed.append((digest, str(error)))
             continue
-        session.add(DigestLog(user_id=digest.user.id, workspace_id=digest.workspace.id, sent_on=digest.today,
-                              sent_at=now, reminder_count=digest.reminder_count, partner_count=digest.partner_count))
+        session.add(
+            DigestLog(
+                user_id=digest.user.id,
+                workspace_id=digest.workspace.id,
+                sent_on=digest.today,
+                sent_at=now,
+                reminder_count=digest.reminder_count,
+                partner_count=digest.partner_count,
+            )
+        )
         commit()
         outcome.sent.append(digest)
     return outcome

@@ -4,11 +4,12 @@ summary right in the same transaction; the partner timeline and the workspace ac
 `recompute(session, workspace_id)` rebuilds every summary of a workspace with one grouped SQL
 statement; a test checks that it agrees with the summaries kept incrementally.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
-from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, joinedload
@@ -25,6 +26,7 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ah
 
 # --- the summary --------------------------------------------------------------------------------
 
+
 class Touch(NamedTuple):
     id: int
     occurred_at: datetime
@@ -36,7 +38,7 @@ class Touch(NamedTuple):
 def summarize(touches: list[Touch]) -> dict:
     """The PartnerActivity summary columns for one partner, from its touches sorted newest first
     (by occurred_at, then id)."""
-    result = {name: None for name in PartnerActivity.SUMMARY_FIELDS}
+    result = dict.fromkeys(PartnerActivity.SUMMARY_FIELDS)
     result.update(touch_count=len(touches), our_count=0, their_count=0, ours_since_theirs=0, run_length=0)
     if not touches:
         return result
@@ -89,16 +91,22 @@ def refresh_partner_activity(session: Session, workspace_id: int, partner_id: in
 
         recount_contacts(session.connection(), Partner.__table__.c.id == partner_id)  # bulk-added contacts too
         partner = session.get(Partner, partner_id, populate_existing=True)
-        activity = PartnerActivity(partner_id=partner_id, workspace_id=workspace_id, **copied_values(partner),
-                                   contact_count=partner.contact_count)
+        activity = PartnerActivity(
+            partner_id=partner_id,
+            workspace_id=workspace_id,
+            **copied_values(partner),
+            contact_count=partner.contact_count,
+        )
         session.add(activity)
     for name, value in summarize([Touch(*row) for row in rows]).items():
         setattr(activity, name, value)
     session.flush()
     from app.services.neglect import DERIVED_FIELDS, Defaults, derive_thresholds
 
-    session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id), [partner_id]),
-                    execution_options={"synchronize_session": False})
+    session.execute(
+        derive_thresholds(workspace_id, Defaults.of(session, workspace_id), [partner_id]),
+        execution_options={"synchronize_session": False},
+    )
     session.expire(activity, DERIVED_FIELDS)
     return activity
 
@@ -160,26 +168,31 @@ def recompute(session: Session, workspace_id: int) -> int:
     returns the PartnerActivity row count."""
     session.flush()
     dialect = session.get_bind().dialect.name
-    sql = _RECOMPUTE_SQL.format(epoch_occurred=sql_epoch(dialect, "occurred_at"),
-                                epoch_created=sql_epoch(dialect, "p.created_at"))
+    sql = _RECOMPUTE_SQL.format(
+        epoch_occurred=sql_epoch(dialect, "occurred_at"), epoch_created=sql_epoch(dialect, "p.created_at")
+    )
     recount_contacts(session.connection(), Partner.__table__.c.workspace_id == workspace_id)
     session.execute(delete(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id))
     session.execute(text(sql), {"ws": workspace_id})
     from app.services.neglect import Defaults, derive_thresholds
 
-    session.execute(derive_thresholds(workspace_id, Defaults.of(session, workspace_id)),
-                    execution_options={"synchronize_session": False})
+    session.execute(
+        derive_thresholds(workspace_id, Defaults.of(session, workspace_id)),
+        execution_options={"synchronize_session": False},
+    )
     recompute_weeks(session, workspace_id)
     session.expire_all()
-    return session.scalar(select(func.count()).select_from(PartnerActivity)
-                          .where(PartnerActivity.workspace_id == workspace_id))
+    return session.scalar(
+        select(func.count()).select_from(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id)
+    )
 
 
 # --- touches per week -------------------------------------------------------------------------
 
+
 def week_start(moment: datetime) -> date:
     """The Monday (UTC) of the week a moment falls in."""
-    day = moment.astimezone(timezone.utc).date()
+    day = moment.astimezone(UTC).date()
     return day - timedelta(days=day.weekday())
 
 
@@ -196,8 +209,11 @@ def _bump_week(session: Session, workspace_id: int, key, delta: int) -> None:
     week, author = key
     author_match = TouchWeek.author_id.is_(None) if author is None else TouchWeek.author_id == author
     result = session.execute(
-        update(TouchWeek).where(TouchWeek.workspace_id == workspace_id, TouchWeek.week_start == week, author_match)
-        .values(touches=TouchWeek.touches + delta).execution_options(synchronize_session=False))
+        update(TouchWeek)
+        .where(TouchWeek.workspace_id == workspace_id, TouchWeek.week_start == week, author_match)
+        .values(touches=TouchWeek.touches + delta)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount == 0:
         session.add(TouchWeek(workspace_id=workspace_id, week_start=week, author_id=author, touches=delta))
 
@@ -215,19 +231,23 @@ def recompute_weeks(session: Session, workspace_id: int) -> int:
     counts: dict = {}
     rows = session.execute(
         select(Interaction.occurred_at, Interaction.created_by_id)
-        .where(Interaction.workspace_id == workspace_id, Interaction.deleted_at.is_(None),
-               Interaction.kind != "note").execution_options(yield_per=20_000))
+        .where(Interaction.workspace_id == workspace_id, Interaction.deleted_at.is_(None), Interaction.kind != "note")
+        .execution_options(yield_per=20_000)
+    )
     for occurred_at, author in rows:
         key = (week_start(occurred_at), author)
         counts[key] = counts.get(key, 0) + 1
-    week_rows = [{"workspace_id": workspace_id, "week_start": week, "author_id": author, "touches": n}
-                 for (week, author), n in counts.items()]
+    week_rows = [
+        {"workspace_id": workspace_id, "week_start": week, "author_id": author, "touches": n}
+        for (week, author), n in counts.items()
+    ]
     if week_rows:
         session.execute(insert(TouchWeek), week_rows)
     return len(week_rows)
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dict:
     kind = (data.get("kind") or "").strip()
@@ -244,12 +264,13 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
     if occurred_at.tzinfo is None:
         raise ServiceError("Say when it happened.", field="occurred_at")
     try:
-        occurred_at = occurred_at.astimezone(timezone.utc)
+        occurred_at = occurred_at.astimezone(UTC)
     except OverflowError:  # a local time at the very edge of the calendar has no UTC date
         raise ServiceError("Say when it happened.", field="occurred_at") from None
     if occurred_at > now + FUTURE_SLACK:
-        raise ServiceError("That is in the future. Log what happened; plan what comes next with a reminder.",
-                           field="occurred_at")
+        raise ServiceError(
+            "That is in the future. Log what happened; plan what comes next with a reminder.", field="occurred_at"
+        )
     summary = (data.get("summary") or "").strip() or None
     if summary and len(summary) > SUMMARY_MAX:
         raise ServiceError(f"Keep the summary under {SUMMARY_MAX} characters.", field="summary")
@@ -257,19 +278,34 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
         raise ServiceError("A note needs some text.", field="summary")
     contact_id = data.get("contact_id") or None
     if contact_id is not None:
-        found = session.scalar(select(Contact.id).where(
-            Contact.id == contact_id, Contact.partner_id == partner.id, Contact.removed_at.is_(None)))
+        found = session.scalar(
+            select(Contact.id).where(
+                Contact.id == contact_id, Contact.partner_id == partner.id, Contact.removed_at.is_(None)
+            )
+        )
         if found is None:
             raise ServiceError("Choose one of this partner's contacts.", field="contact_id")
-    return {"kind": kind, "direction": direction, "occurred_at": occurred_at, "summary": summary,
-            "contact_id": contact_id}
+    return {
+        "kind": kind,
+        "direction": direction,
+        "occurred_at": occurred_at,
+        "summary": summary,
+        "contact_id": contact_id,
+    }
 
 
-def log_interaction(session: Session, partner: Partner, data: dict, *, actor_id: int | None,
-                    now: datetime) -> Interaction:
+def log_interaction(
+    session: Session, partner: Partner, data: dict, *, actor_id: int | None, now: datetime
+) -> Interaction:
     values = _clean(session, partner, data, now)
-    interaction = Interaction(workspace_id=partner.workspace_id, partner_id=partner.id, created_by_id=actor_id,
-                              created_at=now, updated_at=now, **values)
+    interaction = Interaction(
+        workspace_id=partner.workspace_id,
+        partner_id=partner.id,
+        created_by_id=actor_id,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
     session.add(interaction)
     refresh_partner_activity(session, partner.workspace_id, partner.id)
     _move_week(session, interaction, None)
@@ -306,17 +342,20 @@ def restore_interaction(session: Session, interaction: Interaction) -> None:
 
 # --- reading ------------------------------------------------------------------------------------
 
-def timeline(session: Session, partner_id: int, *, kind: str = "", page: int = 1, per_page: int = 20) -> "FeedPage":
+
+def timeline(session: Session, partner_id: int, *, kind: str = "", page: int = 1, per_page: int = 20) -> FeedPage:
     """A partner's interactions, newest first, with contact and author: one query whatever the size."""
     conditions = [Interaction.partner_id == partner_id, Interaction.deleted_at.is_(None)]
     if kind in KINDS:
         conditions.append(Interaction.kind == kind)
     page = max(1, page)
     items = session.scalars(
-        select(Interaction).where(*conditions)
+        select(Interaction)
+        .where(*conditions)
         .options(joinedload(Interaction.contact), joinedload(Interaction.created_by))
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
     ).all()
     return FeedPage(items=list(items[:per_page]), page=page, per_page=per_page, has_next=len(items) > per_page)
 
@@ -335,12 +374,23 @@ class FeedPage:
         return self.page > 1
 
 
-def activity_feed(session: Session, workspace_id: int, *, member_id: int | None = None, kind: str = "",
-                  page: int = 1, per_page: int = 30) -> FeedPage:
+def activity_feed(
+    session: Session,
+    workspace_id: int,
+    *,
+    member_id: int | None = None,
+    kind: str = "",
+    page: int = 1,
+    per_page: int = 30,
+) -> FeedPage:
     """The workspace's interactions, newest first, with partner, contact and author: one query."""
     stmt = (
-        select(Interaction, Partner.name.label("partner_name"), Contact.name.label("contact_name"),
-               User.name.label("author_name"))
+        select(
+            Interaction,
+            Partner.name.label("partner_name"),
+            Contact.name.label("contact_name"),
+            User.name.label("author_name"),
+        )
         .join(Partner, Partner.id == Interaction.partner_id)
         .outerjoin(Contact, Contact.id == Interaction.contact_id)
         .outerjoin(User, User.id == Interaction.created_by_id)
@@ -353,19 +403,23 @@ def activity_feed(session: Session, workspace_id: int, *, member_id: int | None 
     page = max(1, page)
     rows = session.execute(
         stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
     ).all()
     return FeedPage(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
-def touches_per_week(session: Session, workspace_id: int, now: datetime, *, weeks: int = 12,
-                     author_id: int | None = None) -> list[tuple[date, int]]:
+def touches_per_week(
+    session: Session, workspace_id: int, now: datetime, *, weeks: int = 12, author_id: int | None = None
+) -> list[tuple[date, int]]:
     """Touches in each of the last `weeks` weeks (a week starts Monday 00:00 UTC), oldest first,
     all members' or one author's: one small grouped query over the weekly counters."""
     start = week_start(now) - timedelta(weeks=weeks - 1)
-    stmt = (select(TouchWeek.week_start, func.sum(TouchWeek.touches))
-            .where(TouchWeek.workspace_id == workspace_id, TouchWeek.week_start >= start)
-            .group_by(TouchWeek.week_start))
+    stmt = (
+        select(TouchWeek.week_start, func.sum(TouchWeek.touches))
+        .where(TouchWeek.workspace_id == workspace_id, TouchWeek.week_start >= start)
+        .group_by(TouchWeek.week_start)
+    )
     if author_id:
         stmt = stmt.where(TouchWeek.author_id == author_id)
     counts = {week: int(n or 0) for week, n in session.execute(stmt)}

@@ -1,4 +1,5 @@
 """Partners: the partner book, its list query, archive/restore and hard delete."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,18 @@ from app.models import Contact, Partner, User
 from app.services import ServiceError
 from app.services.accounts import check_owner
 
-PARTNER_FIELDS = ("name", "kind", "status", "tier", "owner_id", "source", "website", "notes",
-                  "no_prospects", "no_prospects_reason")
+PARTNER_FIELDS = (
+    "name",
+    "kind",
+    "status",
+    "tier",
+    "owner_id",
+    "source",
+    "website",
+    "notes",
+    "no_prospects",
+    "no_prospects_reason",
+)
 
 SORTS = {
     "name": Partner.name_key,
@@ -92,8 +103,11 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str =
         conditions.append(Partner.archived_at.is_(None))
     elif filters.archived == "only":
         conditions.append(Partner.archived_at.is_not(None))
-    for column, value in ((Partner.status, filters.status), (Partner.tier, filters.tier),
-                          (Partner.source, filters.source)):
+    for column, value in (
+        (Partner.status, filters.status),
+        (Partner.tier, filters.tier),
+        (Partner.source, filters.source),
+    ):
         if value:
             conditions.append(column == value)
     if filters.owner_id:
@@ -114,10 +128,14 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str =
 def _member_ids_by_name(session: Session, workspace_id: int) -> list[int]:
     from app.models import Membership
 
-    return list(session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == workspace_id).order_by(User.name, User.id)
-    ))
+    return list(
+        session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: int, offset: int):
@@ -131,7 +149,11 @@ def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: i
     groups.append((len(owner_ids) + 1, Partner.owner_id.is_(None)))
     branches = [
         select(Partner.id.label("id"), literal(rank).label("rank"))
-        .where(where, condition).order_by(by_id).limit(offset + limit).subquery().select()
+        .where(where, condition)
+        .order_by(by_id)
+        .limit(offset + limit)
+        .subquery()
+        .select()
         for rank, condition in groups
     ]
     # owners who are no longer members: the id ranges between the members' ids, as index seeks
@@ -139,14 +161,23 @@ def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: i
     bounds = sorted(owner_ids)
     if bounds:
         gaps = [Partner.owner_id < bounds[0], Partner.owner_id > bounds[-1]]
-        gaps += [and_(Partner.owner_id > a, Partner.owner_id < b) for a, b in zip(bounds, bounds[1:]) if b - a > 1]
+        gaps += [
+            and_(Partner.owner_id > a, Partner.owner_id < b)
+            for a, b in zip(bounds, bounds[1:], strict=False)
+            if b - a > 1
+        ]
     else:
         gaps = [Partner.owner_id.is_not(None)]
-    branches += [select(Partner.id.label("id"), literal(len(owner_ids)).label("rank")).where(where, gap)
-                 for gap in gaps]
+    branches += [
+        select(Partner.id.label("id"), literal(len(owner_ids)).label("rank")).where(where, gap) for gap in gaps
+    ]
     merged = union_all(*branches).subquery()
-    return (select(merged.c.id).order_by(merged.c.rank, merged.c.id.desc() if descending else merged.c.id.asc())
-            .limit(limit).offset(offset))
+    return (
+        select(merged.c.id)
+        .order_by(merged.c.rank, merged.c.id.desc() if descending else merged.c.id.asc())
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, per_page: int = 25) -> Page:
@@ -163,9 +194,14 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
         owner_ids = _member_ids_by_name(session, workspace_id)
         ranks = {owner_id: rank for rank, owner_id in enumerate(reversed(owner_ids) if descending else owner_ids)}
         # the same order for the page's rows: rank of the owner, then id
-        order = [case((Partner.owner_id.is_(None), len(ranks) + 1), else_=case(
-            ranks, value=Partner.owner_id, else_=len(ranks))) if ranks else
-            case((Partner.owner_id.is_(None), 1), else_=0)]
+        order = [
+            case(
+                (Partner.owner_id.is_(None), len(ranks) + 1),
+                else_=case(ranks, value=Partner.owner_id, else_=len(ranks)),
+            )
+            if ranks
+            else case((Partner.owner_id.is_(None), 1), else_=0)
+        ]
 
         def ids_query(limit, offset):
             return _ids_sorted_by_owner(where, owner_ids, descending, limit, offset)
@@ -175,6 +211,7 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
 
         def ids_query(limit, offset):
             return select(Partner.id).where(where).order_by(*order).limit(limit).offset(offset)
+
     # ties broken by id in the same direction, so an index on (…, column) serves the whole order
     tiebreak = Partner.id.desc() if descending else Partner.id.asc()
     order.append(tiebreak)
@@ -187,11 +224,12 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
     if filters.q.strip() and first + per_page <= COUNT_CAP:
         ids = list(session.scalars(ids_query(COUNT_CAP + 1, 0)))
         total, has_more = len(ids), len(ids) > first + per_page
-        page_ids = ids[first:first + per_page]
+        page_ids = ids[first : first + per_page]
         rows = session.execute(rows_stmt.where(Partner.id.in_(page_ids))).all() if page_ids else []
     else:
-        total = session.scalar(select(func.count()).select_from(
-            select(Partner.id).where(where).limit(COUNT_CAP + 1).subquery()))
+        total = session.scalar(
+            select(func.count()).select_from(select(Partner.id).where(where).limit(COUNT_CAP + 1).subquery())
+        )
         rows = session.execute(rows_stmt.where(Partner.id.in_(ids_query(per_page + 1, first).scalar_subquery()))).all()
         has_more = len(rows) > per_page
         rows = rows[:per_page]

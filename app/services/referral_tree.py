@@ -22,6 +22,7 @@ Rules for setting a referrer (`set_referrer`):
 - every change of referrer (set, changed, cleared, or its referrer deleted) is recorded in
   `ReferralChange` with who did it and when; late attribution is normal and keeps its history.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -46,6 +47,7 @@ ARROW = " → "
 
 # --- deals (another feature): revenue shows only once the Deal model exists -------------------
 
+
 def deal_model():
     """The Deal model when the deals feature is installed, else None (revenue then shows nothing)."""
     try:
@@ -56,6 +58,7 @@ def deal_model():
 
 
 # --- rows handed to the pages ---------------------------------------------------------------------
+
 
 @dataclass
 class Node:
@@ -74,13 +77,23 @@ class Node:
         return self.subtree_size - 1
 
     def as_json(self) -> dict:
-        return {"id": self.id, "p": self.parent_id, "n": self.name, "s": self.status, "a": self.archived,
-                "g": self.depth, "z": self.subtree_size, "d": self.subtree_depth, "c": self.direct_count}
+        return {
+            "id": self.id,
+            "p": self.parent_id,
+            "n": self.name,
+            "s": self.status,
+            "a": self.archived,
+            "g": self.depth,
+            "z": self.subtree_size,
+            "d": self.subtree_depth,
+            "c": self.direct_count,
+        }
 
 
 @dataclass
 class Summary:
     """A partner's place in the genealogy, for the partner page."""
+
     partner_id: int
     ancestors: list[Node]  # root first, the partner itself last; depth == generation
     subtree_size: int = 1
@@ -128,6 +141,7 @@ class Report:
 
 # --- CTE building blocks ----------------------------------------------------------------------------
 
+
 def ws_filter(column, workspace_id):
     """`column == workspace_id` as a plain filter that no index is chosen for (`+ 0`): where a row is
     found by its primary key or its referrer, SQLite (without ANALYZE statistics) would otherwise walk
@@ -146,16 +160,27 @@ def descendants_cte(workspace_id: int, start_ids, max_depth: int = MAX_DEPTH, na
     The path string ("/1/7/42/") guards against cycles in bad data; max_depth bounds the walk.
     """
     anchor = select(
-        Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
-        literal(0).label("depth"), _slashed(Partner.id).label("path"),
+        Partner.id.label("id"),
+        Partner.referred_by_id.label("parent_id"),
+        Partner.id.label("start_id"),
+        literal(0).label("depth"),
+        _slashed(Partner.id).label("path"),
     ).where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     cte = anchor.cte(name, recursive=True)
     child = aliased(Partner, name="child")
     return cte.union_all(
-        select(child.id, child.referred_by_id, cte.c.start_id, cte.c.depth + 1,
-               cte.c.path.concat(cast(child.id, String)).concat("/"))
-        .where(child.referred_by_id == cte.c.id, ws_filter(child.workspace_id, workspace_id),
-               cte.c.depth < max_depth, ~cte.c.path.contains(_slashed(child.id)))
+        select(
+            child.id,
+            child.referred_by_id,
+            cte.c.start_id,
+            cte.c.depth + 1,
+            cte.c.path.concat(cast(child.id, String)).concat("/"),
+        ).where(
+            child.referred_by_id == cte.c.id,
+            ws_filter(child.workspace_id, workspace_id),
+            cte.c.depth < max_depth,
+            ~cte.c.path.contains(_slashed(child.id)),
+        )
     )
 
 
@@ -169,19 +194,32 @@ def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name
     ANALYZE statistics) build a Bloom filter over the whole partner table at every step, which
     turned a 46-generation breadcrumb from 0.2 ms into 7-9 ms at 50,000 partners."""
     anchor = select(
-        Partner.id.label("id"), Partner.referred_by_id.label("parent_id"), Partner.id.label("start_id"),
-        literal(0).label("up"), _slashed(Partner.id).label("path"), Partner.workspace_id.label("workspace_id"),
+        Partner.id.label("id"),
+        Partner.referred_by_id.label("parent_id"),
+        Partner.id.label("start_id"),
+        literal(0).label("up"),
+        _slashed(Partner.id).label("path"),
+        Partner.workspace_id.label("workspace_id"),
     ).where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(start_ids))
     walk = anchor.cte(f"{name}_walk", recursive=True)
     parent = aliased(Partner, name="parent")
-    conditions = [parent.id == walk.c.parent_id, walk.c.workspace_id == workspace_id, walk.c.up < MAX_DEPTH,
-                  ~walk.c.path.contains(_slashed(parent.id))]
+    conditions = [
+        parent.id == walk.c.parent_id,
+        walk.c.workspace_id == workspace_id,
+        walk.c.up < MAX_DEPTH,
+        ~walk.c.path.contains(_slashed(parent.id)),
+    ]
     if stop_at is not None:
         conditions.append(walk.c.id != stop_at)
     walk = walk.union_all(
-        select(parent.id, parent.referred_by_id, walk.c.start_id, walk.c.up + 1,
-               walk.c.path.concat(cast(parent.id, String)).concat("/"), parent.workspace_id)
-        .where(*conditions)
+        select(
+            parent.id,
+            parent.referred_by_id,
+            walk.c.start_id,
+            walk.c.up + 1,
+            walk.c.path.concat(cast(parent.id, String)).concat("/"),
+            parent.workspace_id,
+        ).where(*conditions)
     )
     return (
         select(walk.c.id, walk.c.parent_id, walk.c.start_id, walk.c.up, walk.c.path)
@@ -191,18 +229,35 @@ def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name
 
 
 def _node_columns():
-    return (Partner.id, Partner.name, Partner.status, Partner.archived_at, Partner.referred_by_id,
-            func.coalesce(Referral.subtree_size, 1), func.coalesce(Referral.subtree_depth, 0),
-            func.coalesce(Referral.direct_count, 0))
+    return (
+        Partner.id,
+        Partner.name,
+        Partner.status,
+        Partner.archived_at,
+        Partner.referred_by_id,
+        func.coalesce(Referral.subtree_size, 1),
+        func.coalesce(Referral.subtree_depth, 0),
+        func.coalesce(Referral.direct_count, 0),
+    )
 
 
 def _node(row, depth: int) -> Node:
     pid, name, status, archived_at, parent_id, size, sdepth, direct = row[:8]
-    return Node(id=pid, name=name, status=status, archived=archived_at is not None, parent_id=parent_id,
-                depth=depth, subtree_size=size, subtree_depth=sdepth, direct_count=direct)
+    return Node(
+        id=pid,
+        name=name,
+        status=status,
+        archived=archived_at is not None,
+        parent_id=parent_id,
+        depth=depth,
+        subtree_size=size,
+        subtree_depth=sdepth,
+        direct_count=direct,
+    )
 
 
 # --- reading the tree -------------------------------------------------------------------------------
+
 
 def ancestors(session: Session, workspace_id: int, partner_id: int) -> list[Node]:
     """The breadcrumb: root first, the partner itself last, each with its generation. One query."""
@@ -220,8 +275,7 @@ def summary(session: Session, workspace_id: int, partner_id: int) -> Summary:
     """Ancestry, branch stats and the recorded referral details of a partner. One query."""
     cte = ancestors_cte(workspace_id, [partner_id])
     rows = session.execute(
-        select(*_node_columns(), cte.c.up, Referral.contact_id, Referral.referred_on, Referral.note,
-               Contact.name)
+        select(*_node_columns(), cte.c.up, Referral.contact_id, Referral.referred_on, Referral.note, Contact.name)
         .join(cte, cte.c.id == Partner.id)
         .outerjoin(Referral, Referral.partner_id == Partner.id)
         .outerjoin(Contact, and_(Contact.id == Referral.contact_id, cte.c.up == 0))
@@ -229,8 +283,13 @@ def summary(session: Session, workspace_id: int, partner_id: int) -> Summary:
     ).all()
     chain = [_node(row, depth) for depth, row in enumerate(rows)]
     me = chain[-1] if chain else Node(partner_id, "", "", False, None)
-    result = Summary(partner_id=partner_id, ancestors=chain, subtree_size=me.subtree_size,
-                     subtree_depth=me.subtree_depth, direct_count=me.direct_count)
+    result = Summary(
+        partner_id=partner_id,
+        ancestors=chain,
+        subtree_size=me.subtree_size,
+        subtree_depth=me.subtree_depth,
+        direct_count=me.direct_count,
+    )
     if rows:
         last = rows[-1]
         result.contact_id, result.referred_on, result.note, result.contact_name = last[-4:]
@@ -248,8 +307,9 @@ def children(session: Session, workspace_id: int, partner_id: int) -> list[Node]
     return [_node(row, 1) for row in rows]
 
 
-def descendants(session: Session, workspace_id: int, partner_id: int, max_depth: int = MAX_DEPTH,
-                include_self: bool = False) -> list[Node]:
+def descendants(
+    session: Session, workspace_id: int, partner_id: int, max_depth: int = MAX_DEPTH, include_self: bool = False
+) -> list[Node]:
     """Everyone below a partner (to max_depth generations), in breadth-first order. One query."""
     cte = descendants_cte(workspace_id, [partner_id], max_depth)
     stmt = (
@@ -270,20 +330,31 @@ def subtree_stats(session: Session, workspace_id: int, partner_ids) -> dict[int,
     if not ids:
         return {}
     cte = descendants_cte(workspace_id, ids)
-    rows = session.execute(
-        select(cte.c.start_id, func.count(), func.max(cte.c.depth)).group_by(cte.c.start_id)
-    ).all()
+    rows = session.execute(select(cte.c.start_id, func.count(), func.max(cte.c.depth)).group_by(cte.c.start_id)).all()
     return {start: (size, depth) for start, size, depth in rows}
 
 
-def tree(session: Session, workspace_id: int, focus_id: int, *, full_below: int = 150,
-         probe_depth: int = 8, max_nodes: int = 120) -> list[Node]:
+def tree(
+    session: Session,
+    workspace_id: int,
+    focus_id: int,
+    *,
+    full_below: int = 150,
+    probe_depth: int = 8,
+    max_nodes: int = 120,
+) -> list[Node]:
     """Nodes for the tree page: the focus and its descendants, depth relative to the focus.
 
     A branch of up to `full_below` partners loads whole. A bigger one loads as many whole generations
     as fit in `max_nodes` (at least two), the rest on demand. Two queries."""
-    size = session.scalar(select(Referral.subtree_size).where(
-        ws_filter(Referral.workspace_id, workspace_id), Referral.partner_id == focus_id)) or 1
+    size = (
+        session.scalar(
+            select(Referral.subtree_size).where(
+                ws_filter(Referral.workspace_id, workspace_id), Referral.partner_id == focus_id
+            )
+        )
+        or 1
+    )
     # how deep to look before trimming to max_nodes: less deep in bigger branches, so the walk stays
     # a few hundred rows (a 2,000-partner branch holds a few hundred in its first four generations)
     depth = MAX_DEPTH if size <= full_below else min(probe_depth, 8 if size <= 600 else 5 if size <= 2000 else 4)
@@ -327,27 +398,37 @@ def search_in_branch(session: Session, workspace_id: int, focus_id: int, q: str,
     if not q.strip():
         return []
     pattern = like_pattern(q)
-    is_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == focus_id,
-                                                            ws_filter(Referral.workspace_id, workspace_id))) == focus_id
+    is_root = (
+        session.scalar(
+            select(Referral.root_id).where(
+                Referral.partner_id == focus_id, ws_filter(Referral.workspace_id, workspace_id)
+            )
+        )
+        == focus_id
+    )
     if is_root:
-        stmt = (select(*_node_columns(), Referral.generation)
-                .join(Referral, Referral.partner_id == Partner.id)
-                .where(Referral.workspace_id == workspace_id, Referral.root_id == focus_id,
-                       Referral.partner_id != focus_id)
-                .order_by(Referral.generation, Partner.name_key))
+        stmt = (
+            select(*_node_columns(), Referral.generation)
+            .join(Referral, Referral.partner_id == Partner.id)
+            .where(Referral.workspace_id == workspace_id, Referral.root_id == focus_id, Referral.partner_id != focus_id)
+            .order_by(Referral.generation, Partner.name_key)
+        )
     else:
         cte = descendants_cte(workspace_id, [focus_id])
-        stmt = (select(*_node_columns(), cte.c.depth)
-                .join(cte, cte.c.id == Partner.id)
-                .outerjoin(Referral, Referral.partner_id == Partner.id)
-                .where(cte.c.depth > 0)
-                .order_by(cte.c.depth, Partner.name_key))
+        stmt = (
+            select(*_node_columns(), cte.c.depth)
+            .join(cte, cte.c.id == Partner.id)
+            .outerjoin(Referral, Referral.partner_id == Partner.id)
+            .where(cte.c.depth > 0)
+            .order_by(cte.c.depth, Partner.name_key)
+        )
     rows = session.execute(stmt.where(Partner.name_key.like(pattern, escape="\\")).limit(limit)).all()
     return [_node(row, row[-1]) for row in rows]
 
 
-def pick_referrers(session: Session, workspace_id: int, q: str, exclude_id: int | None = None,
-                   limit: int = 8) -> list[Partner]:
+def pick_referrers(
+    session: Session, workspace_id: int, q: str, exclude_id: int | None = None, limit: int = 8
+) -> list[Partner]:
     """Search-as-you-type for the referrer picker: current (not archived) partners by name."""
     stmt = select(Partner).where(Partner.workspace_id == workspace_id, Partner.archived_at.is_(None))
     if q.strip():
@@ -360,8 +441,9 @@ def pick_referrers(session: Session, workspace_id: int, q: str, exclude_id: int 
 def forest(session: Session, workspace_id: int, page: int = 1, per_page: int = 25) -> Page:
     """Roots of referral branches (partners with no referrer who referred someone), biggest branch
     first, then deepest. Two queries: the count and the page."""
-    where = and_(Referral.workspace_id == workspace_id, Referral.root_id == Referral.partner_id,
-                 Referral.subtree_size > 1)
+    where = and_(
+        Referral.workspace_id == workspace_id, Referral.root_id == Referral.partner_id, Referral.subtree_size > 1
+    )
     total = session.scalar(select(func.count()).select_from(Referral).where(where)) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
     rows = session.execute(
@@ -369,7 +451,8 @@ def forest(session: Session, workspace_id: int, page: int = 1, per_page: int = 2
         .join(Referral, Referral.partner_id == Partner.id)
         .where(where)
         .order_by(Referral.subtree_size.desc(), Referral.subtree_depth.desc(), Partner.name_key, Partner.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(items=[_node(row, 0) for row in rows], total=total, page=page, per_page=per_page)
 
@@ -390,13 +473,15 @@ def changes(session: Session, workspace_id: int, partner_id: int, limit: int = 5
 def referral_details(session: Session, workspace_id: int, partner_id: int):
     """(Referral row or None, introducing Contact or None). One query."""
     row = session.execute(
-        select(Referral, Contact).outerjoin(Contact, Contact.id == Referral.contact_id)
+        select(Referral, Contact)
+        .outerjoin(Contact, Contact.id == Referral.contact_id)
         .where(ws_filter(Referral.workspace_id, workspace_id), Referral.partner_id == partner_id)
     ).first()
     return (row.Referral, row.Contact) if row else (None, None)
 
 
 # --- revenue (once deals exist) --------------------------------------------------------------------
+
 
 def _won(Deal, workspace_id: int):
     return and_(Deal.workspace_id == workspace_id, Deal.stage == "won")
@@ -408,8 +493,9 @@ def _won_of_members(Deal, workspace_id: int):
     return and_(ws_filter(Deal.workspace_id, workspace_id), Deal.stage.concat("") == "won")
 
 
-def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
-                    is_root: bool | None = None) -> list[tuple[str, Decimal]] | None:
+def subtree_revenue(
+    session: Session, workspace_id: int, partner_id: int, is_root: bool | None = None
+) -> list[tuple[str, Decimal]] | None:
     """Won revenue of a partner's whole branch, per currency (never summed across currencies).
     None when deals do not exist (the page then says nothing). One query when the caller knows
     whether the partner is a root (a root's branch is found through the stored root)."""
@@ -417,19 +503,27 @@ def subtree_revenue(session: Session, workspace_id: int, partner_id: int,
     if Deal is None:
         return None
     if is_root is None:
-        stored_root = session.scalar(select(Referral.root_id).where(Referral.partner_id == partner_id,
-                                                                    ws_filter(Referral.workspace_id, workspace_id)))
+        stored_root = session.scalar(
+            select(Referral.root_id).where(
+                Referral.partner_id == partner_id, ws_filter(Referral.workspace_id, workspace_id)
+            )
+        )
         is_root = stored_root in (None, partner_id)
     if is_root:
-        members = select(Referral.partner_id).where(Referral.workspace_id == workspace_id,
-                                                    Referral.root_id == partner_id)
+        members = select(Referral.partner_id).where(
+            Referral.workspace_id == workspace_id, Referral.root_id == partner_id
+        )
         stmt = select(Deal.currency, func.sum(Deal.amount)).where(
-            _won_of_members(Deal, workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members)))
+            _won_of_members(Deal, workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members))
+        )
     else:
         cte = descendants_cte(workspace_id, [partner_id])
-        stmt = (select(Deal.currency, func.sum(Deal.amount)).select_from(cte)
-                .join(Deal, Deal.partner_id == cte.c.id)
-                .where(_won_of_members(Deal, workspace_id)))
+        stmt = (
+            select(Deal.currency, func.sum(Deal.amount))
+            .select_from(cte)
+            .join(Deal, Deal.partner_id == cte.c.id)
+            .where(_won_of_members(Deal, workspace_id))
+        )
     rows = session.execute(stmt.group_by(Deal.currency).order_by(Deal.currency)).all()
     return [(currency, Decimal(amount)) for currency, amount in rows]
 
@@ -445,9 +539,11 @@ def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, 
         return result
     rows = session.execute(
         select(Referral.root_id, Deal.currency, func.sum(Deal.amount))
-        .select_from(Referral).join(Deal, Deal.partner_id == Referral.partner_id)
+        .select_from(Referral)
+        .join(Deal, Deal.partner_id == Referral.partner_id)
         .where(_won_of_members(Deal, workspace_id), Referral.workspace_id == workspace_id, Referral.root_id.in_(ids))
-        .group_by(Referral.root_id, Deal.currency).order_by(Referral.root_id, Deal.currency)
+        .group_by(Referral.root_id, Deal.currency)
+        .order_by(Referral.root_id, Deal.currency)
     ).all()
     for root_id, currency, amount in rows:
         result[root_id].append((currency, Decimal(amount)))
@@ -456,6 +552,7 @@ def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, 
 
 # --- the report -------------------------------------------------------------------------------------
 
+
 def report(session: Session, workspace_id: int, now: datetime, top: int = 10, revenue: bool = True) -> Report:
     """Every number of the referrals report in five queries, each reading an index or the rows it
     counts: sources, generations, both top-referrer lists, branch growth, and the branches listed.
@@ -463,19 +560,22 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
     deal: the page loads it on its own)."""
     from app.models.partner import SOURCES
 
-    sources = dict(session.execute(
-        select(Partner.source, func.count()).where(Partner.workspace_id == workspace_id,
-                                                   Partner.archived_at.is_(None))
-        .group_by(Partner.source)
-    ).all())
+    sources = dict(
+        session.execute(
+            select(Partner.source, func.count())
+            .where(Partner.workspace_id == workspace_id, Partner.archived_at.is_(None))
+            .group_by(Partner.source)
+        ).all()
+    )
     source_rows = [(s, sources.get(s, 0)) for s in SOURCES]
     total = sum(sources.values())
 
-    in_tree = and_(Referral.workspace_id == workspace_id,
-                   or_(Referral.generation > 0, Referral.subtree_size > 1))
+    in_tree = and_(Referral.workspace_id == workspace_id, or_(Referral.generation > 0, Referral.subtree_size > 1))
     generations = session.execute(
-        select(Referral.generation, func.count()).where(in_tree)
-        .group_by(Referral.generation).order_by(Referral.generation)
+        select(Referral.generation, func.count())
+        .where(in_tree)
+        .group_by(Referral.generation)
+        .order_by(Referral.generation)
     ).all()
     in_tree_total = sum(count for _g, count in generations)
     referred = sum(count for g, count in generations if g > 0)
@@ -483,13 +583,19 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
 
     # Top referrers by direct referrals and by whole branch: one statement, two ranked lists.
     def ranked(column, floor, tag):
-        return (select(literal(tag).label("list"), *_node_columns())
-                .join(Referral, Referral.partner_id == Partner.id)
-                .where(Referral.workspace_id == workspace_id, column > floor)
-                .order_by(column.desc(), Referral.subtree_depth.desc(), Partner.name_key).limit(top)
-                .subquery().select())
-    tops = session.execute(ranked(Referral.direct_count, 0, "direct")
-                           .union_all(ranked(Referral.subtree_size, 1, "size"))).all()
+        return (
+            select(literal(tag).label("list"), *_node_columns())
+            .join(Referral, Referral.partner_id == Partner.id)
+            .where(Referral.workspace_id == workspace_id, column > floor)
+            .order_by(column.desc(), Referral.subtree_depth.desc(), Partner.name_key)
+            .limit(top)
+            .subquery()
+            .select()
+        )
+
+    tops = session.execute(
+        ranked(Referral.direct_count, 0, "direct").union_all(ranked(Referral.subtree_size, 1, "size"))
+    ).all()
     top_direct = [_node(row[1:], 0) for row in tops if row[0] == "direct"]
     top_direct.sort(key=lambda n: (-n.direct_count, -n.subtree_depth, n.name.lower()))
     top_descendants = [_node(row[1:], 0) for row in tops if row[0] == "size"]
@@ -500,14 +606,22 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
     cutoff = now - timedelta(days=GROWTH_WINDOW_DAYS)
     # (a dated referral always has a referrer: clearing the referrer clears its details)
     dated = select(Referral.root_id.label("root_id")).where(
-        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date())
-    undated = (select(Referral.root_id.label("root_id")).join(Partner, Partner.id == Referral.partner_id)
-               .where(Referral.workspace_id == workspace_id, Referral.referred_on.is_(None),
-                      Referral.root_id != Referral.partner_id,  # = has a referrer, read from the index
-                      Partner.created_at >= cutoff))
+        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date()
+    )
+    undated = (
+        select(Referral.root_id.label("root_id"))
+        .join(Partner, Partner.id == Referral.partner_id)
+        .where(
+            Referral.workspace_id == workspace_id,
+            Referral.referred_on.is_(None),
+            Referral.root_id != Referral.partner_id,  # = has a referrer, read from the index
+            Partner.created_at >= cutoff,
+        )
+    )
     recent = dated.union_all(undated).subquery()
     growing_rows = session.execute(
-        select(recent.c.root_id, func.count()).group_by(recent.c.root_id)
+        select(recent.c.root_id, func.count())
+        .group_by(recent.c.root_id)
         .order_by(func.count().desc(), recent.c.root_id)
     ).all()
     growing_ids = [root for root, _count in growing_rows]
@@ -515,16 +629,30 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
     # Names, sizes and last referral dates of every branch listed, plus the biggest dead ends
     # (roots with no recent referral), in one statement.
     listed = set(growing_ids[:top])
-    last_on = (select(func.max(Referral.referred_on)).where(
-        Referral.workspace_id == workspace_id, Referral.root_id == Partner.id)
-        .correlate(Partner).scalar_subquery())
+    last_on = (
+        select(func.max(Referral.referred_on))
+        .where(Referral.workspace_id == workspace_id, Referral.root_id == Partner.id)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
     columns = (*_node_columns(), last_on)
-    named_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
-                  .where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(listed or [-1])))
-    dead_stmt = (select(*columns).join(Referral, Referral.partner_id == Partner.id)
-                 .where(Referral.workspace_id == workspace_id, Referral.root_id == Referral.partner_id,
-                        Referral.subtree_size > 1, Partner.id.not_in(growing_ids or [-1]))
-                 .order_by(Referral.subtree_size.desc(), Referral.subtree_depth.desc(), Partner.id).limit(top))
+    named_stmt = (
+        select(*columns)
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(listed or [-1]))
+    )
+    dead_stmt = (
+        select(*columns)
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(
+            Referral.workspace_id == workspace_id,
+            Referral.root_id == Referral.partner_id,
+            Referral.subtree_size > 1,
+            Partner.id.not_in(growing_ids or [-1]),
+        )
+        .order_by(Referral.subtree_size.desc(), Referral.subtree_depth.desc(), Partner.id)
+        .limit(top)
+    )
     named, dead_list = {}, []
     for row in session.execute(named_stmt.union_all(dead_stmt.subquery().select())).all():
         node, last = _node(row, 0), row[-1]
@@ -537,11 +665,19 @@ def report(session: Session, workspace_id: int, now: datetime, top: int = 10, re
     top_revenue = branch_revenue(session, workspace_id, top) if revenue else None
 
     return Report(
-        total_partners=total, referred_partners=referred, lone_partners=max(0, total - in_tree_total),
-        branches=branches, growing=len(growing_ids), dead_ends=max(0, branches - len(growing_ids)),
-        generations=[(g, c) for g, c in generations], top_direct=top_direct,
-        top_descendants=top_descendants, top_revenue=top_revenue, sources=source_rows,
-        growing_branches=growing_list, dead_branches=dead_list[:top],
+        total_partners=total,
+        referred_partners=referred,
+        lone_partners=max(0, total - in_tree_total),
+        branches=branches,
+        growing=len(growing_ids),
+        dead_ends=max(0, branches - len(growing_ids)),
+        generations=[(g, c) for g, c in generations],
+        top_direct=top_direct,
+        top_descendants=top_descendants,
+        top_revenue=top_revenue,
+        sources=source_rows,
+        growing_branches=growing_list,
+        dead_branches=dead_list[:top],
     )
 
 
@@ -553,8 +689,11 @@ def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[s
     rows = session.execute(
         select(Referral.root_id, Deal.currency, func.sum(Deal.amount).label("amount"))
         .join(Referral, Referral.partner_id == Deal.partner_id)
-        .where(_won(Deal, workspace_id), Referral.workspace_id == workspace_id,
-               or_(Referral.generation > 0, Referral.subtree_size > 1))
+        .where(
+            _won(Deal, workspace_id),
+            Referral.workspace_id == workspace_id,
+            or_(Referral.generation > 0, Referral.subtree_size > 1),
+        )
         .group_by(Referral.root_id, Deal.currency)
     ).all()
     per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
@@ -568,15 +707,19 @@ def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[s
     nodes = {}
     if wanted:
         for row in session.execute(
-            select(*_node_columns()).join(Referral, Referral.partner_id == Partner.id)
+            select(*_node_columns())
+            .join(Referral, Referral.partner_id == Partner.id)
             .where(ws_filter(Partner.workspace_id, workspace_id), Partner.id.in_(wanted))
         ).all():
             nodes[row[0]] = _node(row, 0)
-    return {currency: [(nodes[root], amount) for root, amount in items if root in nodes]
-            for currency, items in sorted(per_currency.items())}
+    return {
+        currency: [(nodes[root], amount) for root, amount in items if root in nodes]
+        for currency, items in sorted(per_currency.items())
+    }
 
 
 # --- changing the tree ------------------------------------------------------------------------------
+
 
 def _chain_names(session: Session, ids: list[int]) -> list[str]:
     names = dict(session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(ids))).all())
@@ -596,22 +739,38 @@ def _ensure_rows(session: Session, workspace_id: int, ids) -> None:
     existing = set(session.scalars(select(Referral.partner_id).where(Referral.partner_id.in_(ids))))
     missing = [i for i in ids if i not in existing]
     if missing:
-        session.execute(insert(Referral), [
-            {"partner_id": i, "workspace_id": workspace_id, "root_id": i, "generation": 0, "direct_count": 0,
-             "subtree_size": 1, "subtree_depth": 0} for i in missing
-        ])
+        session.execute(
+            insert(Referral),
+            [
+                {
+                    "partner_id": i,
+                    "workspace_id": workspace_id,
+                    "root_id": i,
+                    "generation": 0,
+                    "direct_count": 0,
+                    "subtree_size": 1,
+                    "subtree_depth": 0,
+                }
+                for i in missing
+            ],
+        )
 
 
 def _stats(session: Session, ids) -> dict[int, dict]:
     rows = session.execute(
-        select(Referral.partner_id, Referral.root_id, Referral.generation, Referral.direct_count,
-               Referral.subtree_size, Referral.subtree_depth).where(Referral.partner_id.in_(list(ids)))
+        select(
+            Referral.partner_id,
+            Referral.root_id,
+            Referral.generation,
+            Referral.direct_count,
+            Referral.subtree_size,
+            Referral.subtree_depth,
+        ).where(Referral.partner_id.in_(list(ids)))
     ).all()
     return {r.partner_id: r._asdict() for r in rows}
 
 
-def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int | None,
-          new_parent: int | None) -> None:
+def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int | None, new_parent: int | None) -> None:
     """Keep the stored tree stats right when `partner` moves from old_parent to new_parent.
 
     The edge itself (Partner.referred_by_id) is written by the caller afterwards."""
@@ -624,13 +783,18 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
         stats = _stats(session, chain)
         # deepest other child of every partner on the chain (the moving partner and the chain excluded)
         child = aliased(Partner)
-        others = dict(session.execute(
-            select(child.referred_by_id, func.max(func.coalesce(Referral.subtree_depth, 0)))
-            .outerjoin(Referral, Referral.partner_id == child.id)
-            .where(ws_filter(child.workspace_id, workspace_id), child.referred_by_id.in_(chain),
-                   child.id.not_in(chain + [partner_id]))
-            .group_by(child.referred_by_id)
-        ).all())
+        others = dict(
+            session.execute(
+                select(child.referred_by_id, func.max(func.coalesce(Referral.subtree_depth, 0)))
+                .outerjoin(Referral, Referral.partner_id == child.id)
+                .where(
+                    ws_filter(child.workspace_id, workspace_id),
+                    child.referred_by_id.in_(chain),
+                    child.id.not_in(chain + [partner_id]),
+                )
+                .group_by(child.referred_by_id)
+            ).all()
+        )
         rows, below = [], None
         for i, pid in enumerate(chain):
             candidates = [0]
@@ -639,9 +803,14 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
             if below is not None:
                 candidates.append(below + 1)
             below = max(candidates)
-            rows.append({"partner_id": pid, "subtree_size": stats[pid]["subtree_size"] - size,
-                         "subtree_depth": below,
-                         "direct_count": stats[pid]["direct_count"] - (1 if i == 0 else 0)})
+            rows.append(
+                {
+                    "partner_id": pid,
+                    "subtree_size": stats[pid]["subtree_size"] - size,
+                    "subtree_depth": below,
+                    "direct_count": stats[pid]["direct_count"] - (1 if i == 0 else 0),
+                }
+            )
         session.execute(update(Referral), rows)
 
     if new_parent is not None:
@@ -649,9 +818,14 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
         stats = _stats(session, chain)
         rows = []
         for i, pid in enumerate(chain):
-            rows.append({"partner_id": pid, "subtree_size": stats[pid]["subtree_size"] + size,
-                         "subtree_depth": max(stats[pid]["subtree_depth"], i + 1 + depth),
-                         "direct_count": stats[pid]["direct_count"] + (1 if i == 0 else 0)})
+            rows.append(
+                {
+                    "partner_id": pid,
+                    "subtree_size": stats[pid]["subtree_size"] + size,
+                    "subtree_depth": max(stats[pid]["subtree_depth"], i + 1 + depth),
+                    "direct_count": stats[pid]["direct_count"] + (1 if i == 0 else 0),
+                }
+            )
         session.execute(update(Referral), rows)
         root, generation = stats[chain[-1]]["partner_id"], stats[new_parent]["generation"] + 1
     else:
@@ -660,16 +834,26 @@ def _move(session: Session, workspace_id: int, partner_id: int, old_parent: int 
     delta = generation - me["generation"]
     members = select(descendants_cte(workspace_id, [partner_id]).c.id)
     session.execute(
-        update(Referral).where(Referral.partner_id.in_(members))
+        update(Referral)
+        .where(Referral.partner_id.in_(members))
         .values(root_id=root, generation=Referral.generation + delta)
         .execution_options(synchronize_session=False)
     )
 
 
-def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer_id: int | None, *,
-                 now: datetime, actor_id: int | None = None, contact_id: int | None = None,
-                 referred_on: date | None = None, note: str | None = None,
-                 details: bool = True) -> ReferralChange | None:
+def set_referrer(
+    session: Session,
+    workspace_id: int,
+    partner: Partner,
+    referrer_id: int | None,
+    *,
+    now: datetime,
+    actor_id: int | None = None,
+    contact_id: int | None = None,
+    referred_on: date | None = None,
+    note: str | None = None,
+    details: bool = True,
+) -> ReferralChange | None:
     """Set, change or clear who referred `partner` (None clears), with the referral details.
 
     With details=False (the partner form) only the referrer changes and recorded details are kept
@@ -685,26 +869,35 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
     if referrer_id is not None:
         if referrer_id == partner.id:
             raise ServiceError("A partner cannot refer itself.", field="referred_by_id")
-        referrer = session.scalar(select(Partner).where(Partner.id == referrer_id,
-                                                        ws_filter(Partner.workspace_id, workspace_id)))
+        referrer = session.scalar(
+            select(Partner).where(Partner.id == referrer_id, ws_filter(Partner.workspace_id, workspace_id))
+        )
         if referrer is None:
             raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
         if referrer.archived_at is not None and referrer_id != old_id:
-            raise ServiceError(f"{referrer.name} is archived. Restore it before recording it as a referrer.",
-                               field="referred_by_id")
+            raise ServiceError(
+                f"{referrer.name} is archived. Restore it before recording it as a referrer.", field="referred_by_id"
+            )
         if referrer_id != old_id:
             up = _ancestor_ids(session, workspace_id, referrer_id)  # referrer first, up to its root
             if partner.id in up:
-                loop = list(reversed(up[:up.index(partner.id) + 1])) + [partner.id]
+                loop = list(reversed(up[: up.index(partner.id) + 1])) + [partner.id]
                 raise ServiceError(
-                    "That would make a loop: " + ARROW.join(_chain_names(session, loop))
+                    "That would make a loop: "
+                    + ARROW.join(_chain_names(session, loop))
                     + f". {partner.name} already referred {referrer.name}, directly or through others.",
-                    field="referred_by_id")
+                    field="referred_by_id",
+                )
     if details:
         if contact_id is not None:
-            ok = referrer is not None and session.scalar(select(Contact.id).where(
-                Contact.id == contact_id, Contact.partner_id == referrer.id,
-                ws_filter(Contact.workspace_id, workspace_id), Contact.removed_at.is_(None)))
+            ok = referrer is not None and session.scalar(
+                select(Contact.id).where(
+                    Contact.id == contact_id,
+                    Contact.partner_id == referrer.id,
+                    ws_filter(Contact.workspace_id, workspace_id),
+                    Contact.removed_at.is_(None),
+                )
+            )
             if not ok:
                 raise ServiceError("Choose one of the referrer's current contacts, or nobody.", field="contact_id")
         if referred_on is not None and referred_on > now.date():
@@ -717,10 +910,17 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
         old_name = session.scalar(select(Partner.name).where(Partner.id == old_id)) if old_id else None
         _move(session, workspace_id, partner.id, old_id, referrer_id)
         partner.referred_by_id = referrer_id
-        change = ReferralChange(workspace_id=workspace_id, partner_id=partner.id, from_partner_id=old_id,
-                                from_name=old_name, to_partner_id=referrer_id,
-                                to_name=referrer.name if referrer else None, changed_by_id=actor_id,
-                                changed_at=now, note=note)
+        change = ReferralChange(
+            workspace_id=workspace_id,
+            partner_id=partner.id,
+            from_partner_id=old_id,
+            from_name=old_name,
+            to_partner_id=referrer_id,
+            to_name=referrer.name if referrer else None,
+            changed_by_id=actor_id,
+            changed_at=now,
+            note=note,
+        )
         session.add(change)
     if details or referrer_id != old_id:
         _ensure_rows(session, workspace_id, [partner.id])
@@ -742,8 +942,9 @@ def set_referrer(session: Session, workspace_id: int, partner: Partner, referrer
     return change
 
 
-def clear_referrer(session: Session, workspace_id: int, partner: Partner, *, now: datetime,
-                   actor_id: int | None = None) -> ReferralChange | None:
+def clear_referrer(
+    session: Session, workspace_id: int, partner: Partner, *, now: datetime, actor_id: int | None = None
+) -> ReferralChange | None:
     return set_referrer(session, workspace_id, partner, None, now=now, actor_id=actor_id)
 
 
@@ -751,27 +952,44 @@ def forget_partner(session: Session, partner: Partner, now: datetime) -> None:
     """Before a partner is deleted: its referrals become roots (history notes it), and its own
     branch leaves its referrer's stats. Called from a before_flush hook (see below)."""
     ws = partner.workspace_id
-    kids = list(session.scalars(select(Partner).where(Partner.workspace_id == ws,
-                                                      Partner.referred_by_id == partner.id)))
+    kids = list(
+        session.scalars(select(Partner).where(Partner.workspace_id == ws, Partner.referred_by_id == partner.id))
+    )
     for kid in kids:
         _move(session, ws, kid.id, partner.id, None)
         # write the edge now: the next walks (we are inside a flush) must see it
-        session.execute(update(Partner).where(Partner.id == kid.id).values(referred_by_id=None)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(Partner)
+            .where(Partner.id == kid.id)
+            .values(referred_by_id=None)
+            .execution_options(synchronize_session=False)
+        )
         set_committed_value(kid, "referred_by_id", None)
-        session.add(ReferralChange(workspace_id=ws, partner_id=kid.id, from_partner_id=None,
-                                   from_name=partner.name, to_partner_id=None, to_name=None,
-                                   changed_at=now, note="Referrer deleted."))
+        session.add(
+            ReferralChange(
+                workspace_id=ws,
+                partner_id=kid.id,
+                from_partner_id=None,
+                from_name=partner.name,
+                to_partner_id=None,
+                to_name=None,
+                changed_at=now,
+                note="Referrer deleted.",
+            )
+        )
     if partner.referred_by_id is not None:
         _move(session, ws, partner.id, partner.referred_by_id, None)
 
 
 # --- recompute --------------------------------------------------------------------------------------
 
+
 def computed_stats(session: Session, workspace_id: int) -> dict[int, tuple[int, int, int, int, int]]:
     """{partner id: (root, generation, direct, size, depth)} for every partner in a referral relation,
     computed from the edges alone (one query, then plain loops over the loaded adjacency)."""
-    edges = session.execute(select(Partner.id, Partner.referred_by_id).where(Partner.workspace_id == workspace_id)).all()
+    edges = session.execute(
+        select(Partner.id, Partner.referred_by_id).where(Partner.workspace_id == workspace_id)
+    ).all()
     kids: dict[int, list[int]] = defaultdict(list)
     parent = {}
     for pid, ref in edges:
@@ -790,7 +1008,7 @@ def computed_stats(session: Session, workspace_id: int) -> dict[int, tuple[int, 
             for kid in kids.get(node, ()):
                 queue.append((kid, gen + 1))
         size, depth = {}, {}
-        for node, gen in reversed(order):  # children before parents
+        for node, _gen in reversed(order):  # children before parents
             size[node] = 1 + sum(size[k] for k in kids.get(node, ()))
             depth[node] = max((depth[k] + 1 for k in kids.get(node, ())), default=0)
         for node, gen in order:
@@ -802,21 +1020,30 @@ def recompute(session: Session, workspace_id: int) -> int:
     """Rebuild the stored tree stats of a workspace from Partner.referred_by_id. Returns how many rows
     were wrong (inserted, fixed or reset). Bulk statements: seconds for 50,000 partners."""
     wanted = computed_stats(session, workspace_id)
-    stored = {r.partner_id: (r.root_id, r.generation, r.direct_count, r.subtree_size, r.subtree_depth)
-              for r in session.execute(select(Referral.partner_id, Referral.root_id, Referral.generation,
-                                              Referral.direct_count, Referral.subtree_size,
-                                              Referral.subtree_depth).where(Referral.workspace_id == workspace_id))}
+    stored = {
+        r.partner_id: (r.root_id, r.generation, r.direct_count, r.subtree_size, r.subtree_depth)
+        for r in session.execute(
+            select(
+                Referral.partner_id,
+                Referral.root_id,
+                Referral.generation,
+                Referral.direct_count,
+                Referral.subtree_size,
+                Referral.subtree_depth,
+            ).where(Referral.workspace_id == workspace_id)
+        )
+    }
     keys = ("root_id", "generation", "direct_count", "subtree_size", "subtree_depth")
     inserts, updates = [], []
     for pid, values in wanted.items():
         if pid not in stored:
-            inserts.append({"partner_id": pid, "workspace_id": workspace_id, **dict(zip(keys, values))})
+            inserts.append({"partner_id": pid, "workspace_id": workspace_id, **dict(zip(keys, values, strict=False))})
         elif stored[pid] != values:
-            updates.append({"partner_id": pid, **dict(zip(keys, values))})
+            updates.append({"partner_id": pid, **dict(zip(keys, values, strict=False))})
     for pid, values in stored.items():
         lone = (pid, 0, 0, 1, 0)
         if pid not in wanted and values != lone:
-            updates.append({"partner_id": pid, **dict(zip(keys, lone))})
+            updates.append({"partner_id": pid, **dict(zip(keys, lone, strict=False))})
     if inserts:
         session.execute(insert(Referral), inserts)
     if updates:
@@ -827,11 +1054,19 @@ def recompute(session: Session, workspace_id: int) -> int:
 
 def stored_stats(session: Session, workspace_id: int) -> dict[int, tuple[int, int, int, int, int]]:
     """The stored stats of partners in a relation, shaped like computed_stats (for checks)."""
-    return {r[0]: tuple(r[1:]) for r in session.execute(
-        select(Referral.partner_id, Referral.root_id, Referral.generation, Referral.direct_count,
-               Referral.subtree_size, Referral.subtree_depth)
-        .where(Referral.workspace_id == workspace_id,
-               or_(Referral.generation > 0, Referral.subtree_size > 1)))}
+    return {
+        r[0]: tuple(r[1:])
+        for r in session.execute(
+            select(
+                Referral.partner_id,
+                Referral.root_id,
+                Referral.generation,
+                Referral.direct_count,
+                Referral.subtree_size,
+                Referral.subtree_depth,
+            ).where(Referral.workspace_id == workspace_id, or_(Referral.generation > 0, Referral.subtree_size > 1))
+        )
+    }
 
 
 def purge_workspace_rows(session: Session, workspace_id: int) -> None:  # pragma: no cover - maintenance

@@ -14,6 +14,7 @@ Rules (also shown on the help page):
 
 Flask-free: every function takes the session and the `now` / `today` it needs, may flush, never commits.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ BUCKETS = ("overdue", "today", "upcoming", "done")
 
 
 # --- time -------------------------------------------------------------------------------------
+
 
 def zone(tz_name: str | None) -> ZoneInfo:
     try:
@@ -57,8 +59,9 @@ def snooze_target(until: str | date, today: date) -> date:
         until = until.date()
     if isinstance(until, date):
         if until < today:
-            raise ServiceError("Pick today or a later date: a snooze cannot move a reminder into the past.",
-                               field="until")
+            raise ServiceError(
+                "Pick today or a later date: a snooze cannot move a reminder into the past.", field="until"
+            )
         return until
     if until == "tomorrow":
         return today + timedelta(days=1)
@@ -79,10 +82,12 @@ def bucket(reminder: Reminder, today: date) -> str:
 
 # --- validation -------------------------------------------------------------------------------
 
+
 def _partner_in_workspace(session: Session, workspace_id: int, partner_id: int) -> bool:
-    return session.scalar(
-        select(Partner.id).where(Partner.workspace_id == workspace_id, Partner.id == partner_id)
-    ) is not None
+    return (
+        session.scalar(select(Partner.id).where(Partner.workspace_id == workspace_id, Partner.id == partner_id))
+        is not None
+    )
 
 
 def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, partner_id, assignee_id, notes) -> dict:
@@ -102,32 +107,75 @@ def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, part
     notes = (notes or "").strip() or None
     if notes and len(notes) > NOTES_MAX:
         raise ServiceError(f"Keep the notes under {NOTES_MAX} characters.", field="notes")
-    return {"title": title, "due_on": due_on, "due_time": due_time.replace(tzinfo=None) if due_time else None,
-            "partner_id": partner_id, "assignee_id": assignee_id, "notes": notes}
+    return {
+        "title": title,
+        "due_on": due_on,
+        "due_time": due_time.replace(tzinfo=None) if due_time else None,
+        "partner_id": partner_id,
+        "assignee_id": assignee_id,
+        "notes": notes,
+    }
 
 
 # --- changes ----------------------------------------------------------------------------------
 
-def create_reminder(session: Session, *, workspace_id: int, title: str, due_on: date, partner_id: int | None = None,
-                    assignee_id: int | None = None, created_by_id: int | None = None, notes: str | None = None,
-                    now: datetime, due_time: time | None = None) -> Reminder:
+
+def create_reminder(
+    session: Session,
+    *,
+    workspace_id: int,
+    title: str,
+    due_on: date,
+    partner_id: int | None = None,
+    assignee_id: int | None = None,
+    created_by_id: int | None = None,
+    notes: str | None = None,
+    now: datetime,
+    due_time: time | None = None,
+) -> Reminder:
     """Add a reminder (flushed, not committed). Without an assignee it goes to its creator."""
     if assignee_id is None:
         assignee_id = created_by_id
-    values = _clean(session, workspace_id, title=title, due_on=due_on, due_time=due_time, partner_id=partner_id,
-                    assignee_id=assignee_id, notes=notes)
-    reminder = Reminder(workspace_id=workspace_id, created_by_id=created_by_id, created_at=now, updated_at=now,
-                        snooze_count=0, **values)
+    values = _clean(
+        session,
+        workspace_id,
+        title=title,
+        due_on=due_on,
+        due_time=due_time,
+        partner_id=partner_id,
+        assignee_id=assignee_id,
+        notes=notes,
+    )
+    reminder = Reminder(
+        workspace_id=workspace_id, created_by_id=created_by_id, created_at=now, updated_at=now, snooze_count=0, **values
+    )
     session.add(reminder)
     session.flush()
     return reminder
 
 
-def update_reminder(session: Session, reminder: Reminder, *, title: str, due_on: date, due_time: time | None = None,
-                    partner_id: int | None = None, assignee_id: int | None = None, notes: str | None = None,
-                    now: datetime) -> Reminder:
-    values = _clean(session, reminder.workspace_id, title=title, due_on=due_on, due_time=due_time,
-                    partner_id=partner_id, assignee_id=assignee_id, notes=notes)
+def update_reminder(
+    session: Session,
+    reminder: Reminder,
+    *,
+    title: str,
+    due_on: date,
+    due_time: time | None = None,
+    partner_id: int | None = None,
+    assignee_id: int | None = None,
+    notes: str | None = None,
+    now: datetime,
+) -> Reminder:
+    values = _clean(
+        session,
+        reminder.workspace_id,
+        title=title,
+        due_on=due_on,
+        due_time=due_time,
+        partner_id=partner_id,
+        assignee_id=assignee_id,
+        notes=notes,
+    )
     for name, value in values.items():
         setattr(reminder, name, value)
     reminder.updated_at = now
@@ -151,8 +199,7 @@ def reopen_reminder(session: Session, reminder: Reminder, *, now: datetime) -> R
     return reminder
 
 
-def snooze_reminder(session: Session, reminder: Reminder, until: str | date, *, today: date,
-                    now: datetime) -> Reminder:
+def snooze_reminder(session: Session, reminder: Reminder, until: str | date, *, today: date, now: datetime) -> Reminder:
     """Move the due date to `until` ("tomorrow", "next_week" or a date, see the module rules)."""
     if reminder.completed_at is not None:
         raise ServiceError("This reminder is done; reopen it before snoozing.", field="until")
@@ -170,25 +217,32 @@ def delete_reminder(session: Session, reminder: Reminder) -> None:
 
 # --- queries ----------------------------------------------------------------------------------
 
+
 def _open():
     return Reminder.completed_at.is_(None)
 
 
 def due_count(session: Session, workspace_id: int, user_id: int, today: date) -> int:
     """Open reminders assigned to the user, due today or earlier: one query (the navigation badge)."""
-    return session.scalar(
-        select(func.count(Reminder.id)).where(
-            Reminder.workspace_id == workspace_id, Reminder.assignee_id == user_id, _open(),
-            Reminder.due_on <= today,
+    return (
+        session.scalar(
+            select(func.count(Reminder.id)).where(
+                Reminder.workspace_id == workspace_id,
+                Reminder.assignee_id == user_id,
+                _open(),
+                Reminder.due_on <= today,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 COUNT_CAP = 1000  # bucket counts stop here ("1,000+"), so the page costs the same however many there are
 
 
-def bucket_counts(session: Session, workspace_id: int, today: date, assignee_id: int | None = None,
-                  cap: int | None = None) -> dict[str, int]:
+def bucket_counts(
+    session: Session, workspace_id: int, today: date, assignee_id: int | None = None, cap: int | None = None
+) -> dict[str, int]:
     """How many reminders are overdue, due today, upcoming and done, each counted up to cap + 1 (more
     than `cap`, default COUNT_CAP, reads as "cap+"): one statement of four bounded index range scans."""
     cap = COUNT_CAP if cap is None else cap
@@ -219,8 +273,16 @@ def _open_order():
     return (Reminder.due_on, Reminder.due_time.asc().nulls_first(), Reminder.id)
 
 
-def list_reminders(session: Session, workspace_id: int, *, view: str = "open", assignee_id: int | None = None,
-                   page: int = 1, per_page: int = 50, count: int | None = None) -> Page:
+def list_reminders(
+    session: Session,
+    workspace_id: int,
+    *,
+    view: str = "open",
+    assignee_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    count: int | None = None,
+) -> Page:
     """Open reminders by due date (overdue first), or done ones newest first; one page, partner and
     assignee loaded in the same query. Pass `count` when already known (from bucket_counts)."""
     conditions = [Reminder.workspace_id == workspace_id]
@@ -236,30 +298,45 @@ def list_reminders(session: Session, workspace_id: int, *, view: str = "open", a
         count = session.scalar(select(func.count(Reminder.id)).where(*conditions)) or 0
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
-    items = list(session.scalars(
-        _with_people(select(Reminder).where(*conditions).order_by(*order)).limit(per_page).offset((page - 1) * per_page)
-    ))
+    items = list(
+        session.scalars(
+            _with_people(select(Reminder).where(*conditions).order_by(*order))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
     return Page(items=items, total=count, page=page, per_page=per_page)
 
 
 def due_reminders(session: Session, workspace_id: int, user_id: int, until: date, limit: int = 200) -> list[Reminder]:
     """The user's open reminders due on or before `until` (overdue first), partner loaded."""
-    return list(session.scalars(
-        select(Reminder).options(joinedload(Reminder.partner))
-        .where(Reminder.workspace_id == workspace_id, Reminder.assignee_id == user_id, _open(),
-               Reminder.due_on <= until)
-        .order_by(*_open_order()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Reminder)
+            .options(joinedload(Reminder.partner))
+            .where(
+                Reminder.workspace_id == workspace_id,
+                Reminder.assignee_id == user_id,
+                _open(),
+                Reminder.due_on <= until,
+            )
+            .order_by(*_open_order())
+            .limit(limit)
+        )
+    )
 
 
 def partner_reminders(session: Session, partner_id: int, *, done_limit: int = 10, open_limit: int = 50):
     """A partner's open reminders (by due date) and its most recently completed ones: two queries."""
     base = _with_people(select(Reminder).where(Reminder.partner_id == partner_id))
     open_items = list(session.scalars(base.where(_open()).order_by(*_open_order()).limit(open_limit)))
-    done_items = list(session.scalars(
-        base.where(Reminder.completed_at.is_not(None))
-        .order_by(Reminder.completed_at.desc(), Reminder.id.desc()).limit(done_limit)
-    ))
+    done_items = list(
+        session.scalars(
+            base.where(Reminder.completed_at.is_not(None))
+            .order_by(Reminder.completed_at.desc(), Reminder.id.desc())
+            .limit(done_limit)
+        )
+    )
     return open_items, done_items
 
 
@@ -272,11 +349,25 @@ def next_reminder_on(session: Session, workspace_id: int, partner_ids: list[int]
         .where(Reminder.workspace_id == workspace_id, Reminder.partner_id.in_(partner_ids), _open())
         .group_by(Reminder.partner_id)
     )
-    return {partner_id: due for partner_id, due in rows}
+    return {partner_id: due for partner_id, due in rows}  # noqa: C416 (a Result is not a mapping)
 
 
 __all__ = [
-    "bucket", "bucket_counts", "complete_reminder", "create_reminder", "delete_reminder", "due_count",
-    "due_reminders", "list_reminders", "local_today", "next_monday", "next_reminder_on", "partner_reminders",
-    "reopen_reminder", "snooze_reminder", "snooze_target", "update_reminder", "zone",
+    "bucket",
+    "bucket_counts",
+    "complete_reminder",
+    "create_reminder",
+    "delete_reminder",
+    "due_count",
+    "due_reminders",
+    "list_reminders",
+    "local_today",
+    "next_monday",
+    "next_reminder_on",
+    "partner_reminders",
+    "reopen_reminder",
+    "snooze_reminder",
+    "snooze_target",
+    "update_reminder",
+    "zone",
 ]

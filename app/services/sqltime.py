@@ -3,6 +3,7 @@
 SQLite stores Orchard's datetimes as naive UTC text, PostgreSQL as `timestamp`; both give the same
 integer here, so rules can compare `now_seconds - epoch_seconds(column)` with a number of days.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -23,12 +24,12 @@ class epoch_seconds(FunctionElement):
 
 @compiles(epoch_seconds)
 def _epoch_default(element, compiler, **kw):
-    return "CAST(floor(extract(epoch from %s)) AS BIGINT)" % compiler.process(element.clauses, **kw)
+    return f"CAST(floor(extract(epoch from {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 @compiles(epoch_seconds, "sqlite")
 def _epoch_sqlite(element, compiler, **kw):
-    return "CAST(strftime('%%s', %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
 def seconds(moment: datetime) -> int:

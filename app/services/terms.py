@@ -3,6 +3,7 @@ at once cannot silently overwrite each other (optimistic locking on Terms.versio
 
 The partner's `cadence_days` and `response_time_days` mirror the current version in the same
 transaction (the neglect rules read them from Partner)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,9 @@ def current(session: Session, partner_id: int) -> tuple[Terms | None, TermsVersi
     """The partner's terms row and its current version (one query)."""
     row = session.execute(
         select(Terms, TermsVersion)
-        .outerjoin(TermsVersion, (TermsVersion.partner_id == Terms.partner_id)
-                   & (TermsVersion.version == Terms.version))
+        .outerjoin(
+            TermsVersion, (TermsVersion.partner_id == Terms.partner_id) & (TermsVersion.version == Terms.version)
+        )
         .where(Terms.partner_id == partner_id)
     ).first()
     return (row.Terms, row.TermsVersion) if row else (None, None)
@@ -90,8 +92,9 @@ def _validated(session: Session, partner: Partner, data: dict) -> dict:
     if contact_id in ("", None):
         contact_id = None
     else:
-        found = session.scalar(select(Contact.id).where(Contact.id == int(contact_id),
-                                                        Contact.partner_id == partner.id))
+        found = session.scalar(
+            select(Contact.id).where(Contact.id == int(contact_id), Contact.partner_id == partner.id)
+        )
         if found is None:
             raise ServiceError("Choose one of this partner's contacts.", field="agreed_by_contact_id")
         contact_id = int(contact_id)
@@ -116,57 +119,86 @@ def _same(a, b) -> bool:
 def diff(previous: TermsVersion | dict | None, new: TermsVersion | dict) -> list[Change]:
     before = previous if isinstance(previous, dict) else _values(previous)
     after = new if isinstance(new, dict) else _values(new)
-    return [Change(name, FIELDS[name], before[name], after[name])
-            for name in FIELDS if not _same(before[name], after[name])]
+    return [
+        Change(name, FIELDS[name], before[name], after[name]) for name in FIELDS if not _same(before[name], after[name])
+    ]
 
 
 def conflict_message(session: Session, terms: Terms) -> str:
     latest = session.execute(
-        select(TermsVersion.changed_at, User.name).outerjoin(User, User.id == TermsVersion.changed_by_id)
+        select(TermsVersion.changed_at, User.name)
+        .outerjoin(User, User.id == TermsVersion.changed_by_id)
         .where(TermsVersion.partner_id == terms.partner_id, TermsVersion.version == terms.version)
     ).first()
-    who = (latest.name if latest and latest.name else "someone else")
+    who = latest.name if latest and latest.name else "someone else"
     when = latest.changed_at.strftime("%Y-%m-%d %H:%M UTC") if latest else ""
-    return (f"These terms were changed by {who} ({when}, version {terms.version}) while you were editing. "
-            "Your changes were not saved. Compare with the current version; your edits are still in the form: "
-            f"save again to apply them on top of version {terms.version}.")
+    return (
+        f"These terms were changed by {who} ({when}, version {terms.version}) while you were editing. "
+        "Your changes were not saved. Compare with the current version; your edits are still in the form: "
+        f"save again to apply them on top of version {terms.version}."
+    )
 
 
-def save_terms(session: Session, partner: Partner, data: dict, expected_version: int, actor_id: int | None,
-               now: datetime) -> TermsVersion:
+def save_terms(
+    session: Session, partner: Partner, data: dict, expected_version: int, actor_id: int | None, now: datetime
+) -> TermsVersion:
     """Record a new version of the partner's terms, if the editor saw the current one."""
     clean = _validated(session, partner, data)
     terms, version = current(session, partner.id)
     current_number = terms.version if terms else 0
     if expected_version != current_number:
-        raise ServiceError(conflict_message(session, terms) if terms else
-                           "These terms changed while you were editing. Reload and try again.", field="version")
+        raise ServiceError(
+            conflict_message(session, terms)
+            if terms
+            else "These terms changed while you were editing. Reload and try again.",
+            field="version",
+        )
     if version is not None and not diff(version, clean):
         raise ServiceError("Nothing changed: these are the terms of the current version.")
     new_number = current_number + 1
     if terms is None:
-        terms = Terms(workspace_id=partner.workspace_id, partner_id=partner.id, version=new_number,
-                      commission_rate=clean["commission_rate"], review_on=clean["review_on"], updated_at=now)
+        terms = Terms(
+            workspace_id=partner.workspace_id,
+            partner_id=partner.id,
+            version=new_number,
+            commission_rate=clean["commission_rate"],
+            review_on=clean["review_on"],
+            updated_at=now,
+        )
         session.add(terms)
         try:
             session.flush()
         except IntegrityError:  # the caller rolls the transaction back
-            raise ServiceError("These terms were created by someone else while you were editing. "
-                               "Reload to see them and make your changes again.", field="version") from None
+            raise ServiceError(
+                "These terms were created by someone else while you were editing. "
+                "Reload to see them and make your changes again.",
+                field="version",
+            ) from None
     else:
         # Compare-and-set: only one of two concurrent saves moves the version on.
         moved = session.execute(
-            update(Terms).where(Terms.id == terms.id, Terms.version == current_number)
-            .values(version=new_number, commission_rate=clean["commission_rate"],
-                    review_on=clean["review_on"], updated_at=now)
+            update(Terms)
+            .where(Terms.id == terms.id, Terms.version == current_number)
+            .values(
+                version=new_number,
+                commission_rate=clean["commission_rate"],
+                review_on=clean["review_on"],
+                updated_at=now,
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         if moved != 1:
             session.expire(terms)
             raise ServiceError(conflict_message(session, terms), field="version")
         session.expire(terms)
-    new = TermsVersion(workspace_id=partner.workspace_id, partner_id=partner.id, version=new_number,
-                       changed_by_id=actor_id, changed_at=now, **clean)
+    new = TermsVersion(
+        workspace_id=partner.workspace_id,
+        partner_id=partner.id,
+        version=new_number,
+        changed_by_id=actor_id,
+        changed_at=now,
+        **clean,
+    )
     session.add(new)
     partner.cadence_days = clean["cadence_days"]
     partner.response_time_days = clean["response_time_days"]
@@ -185,8 +217,10 @@ def history(session: Session, partner_id: int) -> tuple[list[HistoryEntry], dict
     """Every version, newest first, each with what changed from the one before, and the names of
     the contacts they mention (two queries)."""
     rows = session.execute(
-        select(TermsVersion, User.name).outerjoin(User, User.id == TermsVersion.changed_by_id)
-        .where(TermsVersion.partner_id == partner_id).order_by(TermsVersion.version)
+        select(TermsVersion, User.name)
+        .outerjoin(User, User.id == TermsVersion.changed_by_id)
+        .where(TermsVersion.partner_id == partner_id)
+        .order_by(TermsVersion.version)
     ).all()
     contact_ids = {v.agreed_by_contact_id for v, _ in rows if v.agreed_by_contact_id}
     names = dict(session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids))).all())
@@ -205,12 +239,15 @@ def review_due(session: Session, workspace_id: int, today: date, page: int = 1, 
     rows = session.execute(
         select(Terms, Partner.name.label("partner_name"), Partner.archived_at.label("archived_at"))
         .join(Partner, Partner.id == Terms.partner_id)
-        .where(where).order_by(Terms.review_on, Terms.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .where(where)
+        .order_by(Terms.review_on, Terms.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(rows, total, page, per_page)
 
 
 def review_due_count(session: Session, workspace_id: int, today: date) -> int:
-    return session.scalar(select(func.count(Terms.id)).where(Terms.workspace_id == workspace_id,
-                                                             Terms.review_on <= today))
+    return session.scalar(
+        select(func.count(Terms.id)).where(Terms.workspace_id == workspace_id, Terms.review_on <= today)
+    )

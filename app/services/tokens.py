@@ -1,4 +1,5 @@
 """Secrets that travel in URLs (invites, statement links, calendar feeds): random, stored hashed."""
+
 import hashlib
 import secrets
 

@@ -16,13 +16,19 @@ TIMEZONES = sorted(available_timezones())
 
 class WorkspaceForm(FlaskForm):
     name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
-    default_currency = StringField(_l("Default currency"), validators=[
-        DataRequired(), Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter ISO code such as EUR or USD."))])
+    default_currency = StringField(
+        _l("Default currency"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter ISO code such as EUR or USD.")),
+        ],
+    )
     cadence_a_days = DbIntegerField(_l("Tier A cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
     cadence_b_days = DbIntegerField(_l("Tier B cadence (days)"), validators=[InputRequired(), NumberRange(1, 365)])
     cadence_c_days = DbIntegerField(_l("Tier C cadence (days)"), validators=[InputRequired(), NumberRange(1, 730)])
-    response_time_days = DbIntegerField(_l("Expected response time (days)"),
-                                        validators=[InputRequired(), NumberRange(1, 60)])
+    response_time_days = DbIntegerField(
+        _l("Expected response time (days)"), validators=[InputRequired(), NumberRange(1, 60)]
+    )
 
     def validate_default_currency(self, field):
         from babel.numbers import get_currency_name

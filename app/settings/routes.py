@@ -40,11 +40,22 @@ def members():
     ).all()
     invites = []
     if g.membership.is_owner:
-        invites = list(db.session.scalars(
-            scoped(Invite).options(joinedload(Invite.created_by)).order_by(Invite.created_at.desc()).limit(50)))
+        invites = list(
+            db.session.scalars(
+                scoped(Invite).options(joinedload(Invite.created_by)).order_by(Invite.created_at.desc()).limit(50)
+            )
+        )
     new_link = session.pop("new_invite_link", None)
-    return render("settings/members.html", rows=rows, invites=invites, invite_form=InviteForm(),
-                  role_form=RoleForm(formdata=None), new_link=new_link, now=_now(), section="members")
+    return render(
+        "settings/members.html",
+        rows=rows,
+        invites=invites,
+        invite_form=InviteForm(),
+        role_form=RoleForm(formdata=None),
+        new_link=new_link,
+        now=_now(),
+        section="members",
+    )
 
 
 @bp.route("/invites", methods=["POST"])
@@ -117,22 +128,24 @@ def profile():
             db.session.commit()
             flash(_("Profile saved."), "success")
             return redirect(url_for("settings.profile"))
-    elif request.method == "POST" and request.form.get("form") == "password":
-        if password_form.validate_on_submit():
-            try:
-                accounts.change_password(current_user, password_form.current_password.data,
-                                         password_form.new_password.data,
-                                         current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
-            except ServiceError as error:
-                password_form.current_password.errors = [error.message]
-            else:
-                db.session.commit()
-                # Refresh this session's key (and its remember cookie, if any); other sessions end.
-                # login_user needs the real User object: given the current_user proxy it would
-                # store the proxy itself and recurse without end on the next current_user access.
-                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-                login_user(current_user._get_current_object(), remember=remembered)
-                flash(_("Password changed. Other sessions were logged out."), "success")
-                return redirect(url_for("settings.profile"))
+    elif request.method == "POST" and request.form.get("form") == "password" and password_form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user,
+                password_form.current_password.data,
+                password_form.new_password.data,
+                current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
+            )
+        except ServiceError as error:
+            password_form.current_password.errors = [error.message]
+        else:
+            db.session.commit()
+            # Refresh this session's key (and its remember cookie, if any); other sessions end.
+            # login_user needs the real User object: given the current_user proxy it would
+            # store the proxy itself and recurse without end on the next current_user access.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Password changed. Other sessions were logged out."), "success")
+            return redirect(url_for("settings.profile"))
     status = 422 if form.errors or password_form.errors else 200
     return render("settings/profile.html", form=form, password_form=password_form, section="profile", status=status)

@@ -8,12 +8,13 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Contact, Partner
-from app.services import ServiceError, terms as terms_service
+from app.services import ServiceError
+from app.services import terms as terms_service
+from app.tenancy import get_or_404_in_workspace
 from app.terms import bp
 from app.terms.forms import TermsForm
-from app.tenancy import get_or_404_in_workspace
-from app.web import page_arg, render
 from app.web import now_utc as _now
+from app.web import page_arg, render
 
 
 def _contact_choices(form, partner, version):
@@ -21,8 +22,8 @@ def _contact_choices(form, partner, version):
     (an unchanged form must save). One query."""
     agreed_id = version.agreed_by_contact_id if version is not None else None
     contacts = db.session.scalars(
-        select(Contact).where(Contact.partner_id == partner.id,
-                              or_(Contact.removed_at.is_(None), Contact.id == agreed_id))
+        select(Contact)
+        .where(Contact.partner_id == partner.id, or_(Contact.removed_at.is_(None), Contact.id == agreed_id))
         .order_by(Contact.is_primary.desc(), Contact.name)
     ).all()
     form.set_contact_choices(contacts)
@@ -30,9 +31,19 @@ def _contact_choices(form, partner, version):
 
 def _page(partner, form, terms, version, *, status=200):
     entries, contact_names = terms_service.history(db.session, partner.id)
-    return render("terms/tab.html", status=status, partner=partner, form=form, terms=terms, current=version,
-                  history=entries, contact_names=contact_names, fields=terms_service.FIELDS, tab="terms",
-                  today=_now().date())
+    return render(
+        "terms/tab.html",
+        status=status,
+        partner=partner,
+        form=form,
+        terms=terms,
+        current=version,
+        history=entries,
+        contact_names=contact_names,
+        fields=terms_service.FIELDS,
+        tab="terms",
+        today=_now().date(),
+    )
 
 
 @bp.route("/partners/<int:partner_id>/terms", methods=["GET"])
@@ -56,8 +67,9 @@ def save(partner_id):
         except ValueError:
             expected = -1
         try:
-            version = terms_service.save_terms(db.session, partner, form.data_for_service(), expected,
-                                               g.membership.user_id, _now())
+            version = terms_service.save_terms(
+                db.session, partner, form.data_for_service(), expected, g.membership.user_id, _now()
+            )
         except ServiceError as error:
             db.session.rollback()
             partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))

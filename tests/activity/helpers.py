@@ -1,4 +1,5 @@
 """Small builders for the activity tests."""
+
 from datetime import timedelta
 
 from app.extensions import db
@@ -8,10 +9,18 @@ from app.services import interactions as svc
 def touch(partner, now, days_ago, direction="ours", kind="call", contact=None, actor=None, hours=0):
     """Log one interaction `days_ago` days (and `hours` hours) before `now`."""
     item = svc.log_interaction(
-        db.session, partner,
-        {"kind": kind, "direction": direction, "occurred_at": now - timedelta(days=days_ago, hours=hours),
-         "summary": "Talked" if kind != "note" else "A note", "contact_id": contact.id if contact else None},
-        actor_id=actor.id if actor else None, now=now)
+        db.session,
+        partner,
+        {
+            "kind": kind,
+            "direction": direction,
+            "occurred_at": now - timedelta(days=days_ago, hours=hours),
+            "summary": "Talked" if kind != "note" else "A note",
+            "contact_id": contact.id if contact else None,
+        },
+        actor_id=actor.id if actor else None,
+        now=now,
+    )
     db.session.commit()
     return item
 

@@ -1,4 +1,5 @@
 """Health score, and the activity summary: incremental upkeep equals a full recompute."""
+
 import random
 from datetime import timedelta
 
@@ -46,8 +47,16 @@ def test_health_score_includes_win_win_once_deals_are_assessed(factories, worksp
     touch(partner, now, 5, direction="ours")
     touch(partner, now, 4, direction="theirs")
     for us, them in ((2, 1), (0, 2)):  # one win-win, one compromise
-        db.session.add(deal_module.Deal(workspace_id=workspace.id, partner_id=partner.id, title="Site",
-                                        currency="EUR", value_to_us=us, value_to_partner=them))
+        db.session.add(
+            deal_module.Deal(
+                workspace_id=workspace.id,
+                partner_id=partner.id,
+                title="Site",
+                currency="EUR",
+                value_to_us=us,
+                value_to_partner=them,
+            )
+        )
     db.session.commit()
     status = neglect.partner_status(db.session, partner, now)
     parts = {c.key: c.points for c in status.components}
@@ -56,13 +65,27 @@ def test_health_score_includes_win_win_once_deals_are_assessed(factories, worksp
 
 
 def snapshot(workspace_id):
-    rows = db.session.scalars(select(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id)
-                              .order_by(PartnerActivity.partner_id)).all()
+    rows = db.session.scalars(
+        select(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id).order_by(PartnerActivity.partner_id)
+    ).all()
     from app.services.neglect import DERIVED_FIELDS
 
-    return [(r.partner_id, r.workspace_id, r.created_s, r.eligible, r.owner_id, r.tier, r.cadence_override,
-             r.response_override, r.contact_count, *(getattr(r, f) for f in PartnerActivity.SUMMARY_FIELDS),
-             *(getattr(r, f) for f in DERIVED_FIELDS)) for r in rows]
+    return [
+        (
+            r.partner_id,
+            r.workspace_id,
+            r.created_s,
+            r.eligible,
+            r.owner_id,
+            r.tier,
+            r.cadence_override,
+            r.response_override,
+            r.contact_count,
+            *(getattr(r, f) for f in PartnerActivity.SUMMARY_FIELDS),
+            *(getattr(r, f) for f in DERIVED_FIELDS),
+        )
+        for r in rows
+    ]
 
 
 def week_snapshot(workspace_id):
@@ -76,27 +99,42 @@ def week_snapshot(workspace_id):
 
 def test_incremental_summary_equals_recomputed(factories, workspace, user, other, now):
     rng = random.Random(5)
-    partners = [aged_partner(factories, workspace, now, contacts=rng.choice((0, 1, 2, 3)))
-                for _ in range(12)]
+    partners = [aged_partner(factories, workspace, now, contacts=rng.choice((0, 1, 2, 3))) for _ in range(12)]
     logged = []
     partner_of = {}
-    for step in range(260):
+    for _step in range(260):
         partner, people = rng.choice(partners)
         action = rng.random()
         if action < 0.65 or not logged:
             kind = rng.choice(("call", "meeting", "email", "message", "note"))
-            logged.append(touch(partner, now, rng.randint(0, 400), direction=rng.choice(("ours", "theirs")),
-                                kind=kind, contact=rng.choice([c for c in people if not c.removed_at] + [None]),
-                                hours=rng.randint(0, 23), actor=rng.choice((user, None))))
+            logged.append(
+                touch(
+                    partner,
+                    now,
+                    rng.randint(0, 400),
+                    direction=rng.choice(("ours", "theirs")),
+                    kind=kind,
+                    contact=rng.choice([c for c in people if not c.removed_at] + [None]),
+                    hours=rng.randint(0, 23),
+                    actor=rng.choice((user, None)),
+                )
+            )
             partner_of[logged[-1].id] = people
         elif action < 0.8:
             item = rng.choice(logged)
             if item.deleted_at is None:
-                svc.update_interaction(db.session, item, {
-                    "kind": rng.choice(("call", "email", "note")), "direction": rng.choice(("ours", "theirs")),
-                    "occurred_at": now - timedelta(days=rng.randint(0, 400)), "summary": "Edited",
-                    "contact_id": rng.choice([c.id for c in partner_of[item.id] if not c.removed_at] + [None])},
-                    now=now)
+                svc.update_interaction(
+                    db.session,
+                    item,
+                    {
+                        "kind": rng.choice(("call", "email", "note")),
+                        "direction": rng.choice(("ours", "theirs")),
+                        "occurred_at": now - timedelta(days=rng.randint(0, 400)),
+                        "summary": "Edited",
+                        "contact_id": rng.choice([c.id for c in partner_of[item.id] if not c.removed_at] + [None]),
+                    },
+                    now=now,
+                )
         elif action < 0.9:
             svc.delete_interaction(db.session, rng.choice(logged), now=now)
         elif action < 0.93 and people:
@@ -111,8 +149,13 @@ def test_incremental_summary_equals_recomputed(factories, workspace, user, other
     # same timestamps on purpose: ties are broken by id in both paths
     same_time = now - timedelta(days=3)
     for direction in ("theirs", "ours", "theirs"):
-        svc.log_interaction(db.session, partners[0][0], {"kind": "call", "direction": direction,
-                            "occurred_at": same_time, "summary": None}, actor_id=None, now=now)
+        svc.log_interaction(
+            db.session,
+            partners[0][0],
+            {"kind": "call", "direction": direction, "occurred_at": same_time, "summary": None},
+            actor_id=None,
+            now=now,
+        )
     db.session.commit()
     incremental = snapshot(workspace.id)
     weeks_incremental = week_snapshot(workspace.id)
@@ -156,15 +199,18 @@ def test_delete_and_undo_keep_the_summary(factories, workspace, now):
     assert activity.touch_count == 0 and activity.last_touch_s is None and activity.contact_count == 2
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"kind": "fax"}, "kind"),
-    ({"direction": ""}, "direction"),
-    ({"occurred_at": None}, "occurred_at"),
-    ({"occurred_at": "future"}, "occurred_at"),
-    ({"summary": "x" * 5001}, "summary"),
-    ({"kind": "note", "summary": ""}, "summary"),
-    ({"contact_id": "other"}, "contact_id"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "fax"}, "kind"),
+        ({"direction": ""}, "direction"),
+        ({"occurred_at": None}, "occurred_at"),
+        ({"occurred_at": "future"}, "occurred_at"),
+        ({"summary": "x" * 5001}, "summary"),
+        ({"kind": "note", "summary": ""}, "summary"),
+        ({"contact_id": "other"}, "contact_id"),
+    ],
+)
 def test_log_validation(factories, workspace, other, now, data, field):
     partner, _ = aged_partner(factories, workspace, now)
     values = {"kind": "call", "direction": "ours", "occurred_at": now, "summary": "Hello", "contact_id": None}
@@ -211,13 +257,28 @@ def test_partners_without_a_summary_row_are_still_flagged_right(factories, works
 
     from app.models import Contact, Partner
 
-    db.session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": "Bulk", "name_key": "bulk",
-                                          "kind": "company", "status": "active", "tier": "B", "source": "direct",
-                                          "no_prospects": False, "created_at": now - timedelta(days=31),
-                                          "updated_at": now}])
+    db.session.execute(
+        insert(Partner),
+        [
+            {
+                "workspace_id": workspace.id,
+                "name": "Bulk",
+                "name_key": "bulk",
+                "kind": "company",
+                "status": "active",
+                "tier": "B",
+                "source": "direct",
+                "no_prospects": False,
+                "created_at": now - timedelta(days=31),
+                "updated_at": now,
+            }
+        ],
+    )
     partner_id = db.session.scalar(select(Partner.id).where(Partner.name == "Bulk"))
-    db.session.execute(insert(Contact), [{"workspace_id": workspace.id, "partner_id": partner_id, "name": n,
-                                          "is_primary": False} for n in ("A", "B")])
+    db.session.execute(
+        insert(Contact),
+        [{"workspace_id": workspace.id, "partner_id": partner_id, "name": n, "is_primary": False} for n in ("A", "B")],
+    )
     db.session.commit()
     assert db.session.get(PartnerActivity, partner_id) is None
     status = neglect.statuses_for(db.session, workspace.id, [partner_id], now)[partner_id]

@@ -1,4 +1,5 @@
 """The neglect and relationship flags at their boundaries, computed in SQL."""
+
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,9 @@ def flags_of(partner, now):
     """The partner's flags, checked to agree between the partner-page path (Partner's own columns)
     and the dashboard path (the PartnerActivity scan)."""
     flags = neglect.partner_status(db.session, partner, now).flags
-    _, lists = neglect.flag_overview(db.session, partner.workspace_id, now, limit=1000, flags=neglect.FLAGS,
-                                     with_counts=False)
+    _, lists = neglect.flag_overview(
+        db.session, partner.workspace_id, now, limit=1000, flags=neglect.FLAGS, with_counts=False
+    )
     assert {f: any(r.partner_id == partner.id for r in rows) for f, rows in lists.items()} == flags
     return flags
 
@@ -24,7 +26,8 @@ def listed(flag, workspace, now, **kw):
 
 # --- neglected ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("days_ago, expected", [(29, False), (30, False), (31, True)])
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(29, False), (30, False), (31, True)])
 def test_neglected_after_the_tier_cadence(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now, tier="B")  # workspace default B = 30 days
     touch(partner, now, days_ago)
@@ -40,7 +43,7 @@ def test_one_second_past_the_cadence_is_neglected(factories, workspace, now):
     assert flags_of(partner, now + timedelta(seconds=1))["neglected"]
 
 
-@pytest.mark.parametrize("days_ago, expected", [(9, False), (10, False), (11, True)])
+@pytest.mark.parametrize(("days_ago", "expected"), [(9, False), (10, False), (11, True)])
 def test_cadence_from_the_agreed_terms_wins_over_the_tier(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now, tier="C", cadence_days=10)  # tier C would be 60
     touch(partner, now, days_ago)
@@ -62,7 +65,7 @@ def test_tier_cadence_comes_from_the_workspace_settings(factories, workspace, no
     assert flags_of(partner, now)["neglected"]
 
 
-@pytest.mark.parametrize("created_days_ago, expected", [(29, False), (30, False), (31, True)])
+@pytest.mark.parametrize(("created_days_ago", "expected"), [(29, False), (30, False), (31, True)])
 def test_never_touched_counts_from_creation(factories, workspace, now, created_days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now, days=created_days_ago)
     touch(partner, now, 0, kind="note")  # a note is not a touch
@@ -82,8 +85,9 @@ def test_neglected_sorted_by_overdue_ratio(factories, workspace, now):
     assert rows[0].overdue_ratio == pytest.approx(130 / 60)
 
 
-@pytest.mark.parametrize("change", [{"status": "ended"}, {"no_prospects": True, "no_prospects_reason": "Rude"},
-                                    {"archived": True}])
+@pytest.mark.parametrize(
+    "change", [{"status": "ended"}, {"no_prospects": True, "no_prospects_reason": "Rude"}, {"archived": True}]
+)
 def test_excluded_partners_are_never_flagged(factories, workspace, now, change):
     partner, _ = aged_partner(factories, workspace, now, contacts=1)
     for days in (100, 101, 102):  # neglected, burst then silence, not answering, single-threaded
@@ -103,14 +107,15 @@ def test_excluded_partners_are_never_flagged(factories, workspace, now, change):
 
 # --- due soon -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("days_ago, expected", [(23, False), (24, True), (25, True), (30, True), (31, False)])
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(23, False), (24, True), (25, True), (30, True), (31, False)])
 def test_due_soon_in_the_last_fifth_of_the_cadence(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now)  # cadence 30: due soon with <= 6 days left
     touch(partner, now, days_ago)
     assert flags_of(partner, now)["due_soon"] is expected
 
 
-@pytest.mark.parametrize("days_ago, expected", [(2, False), (3, True), (5, True), (6, False)])
+@pytest.mark.parametrize(("days_ago", "expected"), [(2, False), (3, True), (5, True), (6, False)])
 def test_due_soon_has_at_least_two_days(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now, cadence_days=5)  # 20% = 1 day -> 2 days
     touch(partner, now, days_ago)
@@ -119,7 +124,8 @@ def test_due_soon_has_at_least_two_days(factories, workspace, now, days_ago, exp
 
 # --- waiting on us ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("days_ago, expected", [(1, False), (2, False), (3, True)])
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(1, False), (2, False), (3, True)])
 def test_waiting_on_us_after_the_response_time(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now)  # workspace default: 2 days
     touch(partner, now, 10, direction="ours")
@@ -137,7 +143,7 @@ def test_waiting_on_us_ends_with_our_answer_and_ignores_notes(factories, workspa
     assert not flags_of(partner, now)["waiting_on_us"]
 
 
-@pytest.mark.parametrize("days_ago, expected", [(4, False), (5, False), (6, True)])
+@pytest.mark.parametrize(("days_ago", "expected"), [(4, False), (5, False), (6, True)])
 def test_waiting_on_us_uses_the_agreed_response_time(factories, workspace, now, days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now, response_time_days=5)
     touch(partner, now, days_ago, direction="theirs")
@@ -146,9 +152,11 @@ def test_waiting_on_us_uses_the_agreed_response_time(factories, workspace, now, 
 
 # --- not answering us ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("first_of_three, expected", [(1, False), (2, False), (3, True)])
+
+@pytest.mark.parametrize(("first_of_three", "expected"), [(1, False), (2, False), (3, True)])
 def test_not_answering_us_three_chases_the_first_older_than_response_time(
-        factories, workspace, now, first_of_three, expected):
+    factories, workspace, now, first_of_three, expected
+):
     partner, _ = aged_partner(factories, workspace, now)
     touch(partner, now, 20, direction="theirs")
     touch(partner, now, first_of_three, direction="ours", kind="email")
@@ -180,7 +188,8 @@ def test_not_answering_counts_partners_who_never_answered(factories, workspace, 
 
 # --- burst then silence -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("third_days_ago, expected", [(53, True), (54, True), (55, False)])
+
+@pytest.mark.parametrize(("third_days_ago", "expected"), [(53, True), (54, True), (55, False)])
 def test_burst_then_silence_last_three_touches_within_14_days(factories, workspace, now, third_days_ago, expected):
     partner, _ = aged_partner(factories, workspace, now)  # cadence 30, last touch 40 days ago
     touch(partner, now, 300)
@@ -208,7 +217,8 @@ def test_burst_needs_three_touches(factories, workspace, now):
 
 # --- single-threaded ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("contacts, expected", [(0, True), (1, True), (2, False)])
+
+@pytest.mark.parametrize(("contacts", "expected"), [(0, True), (1, True), (2, False)])
 def test_single_threaded_with_fewer_than_two_contacts(factories, workspace, now, contacts, expected):
     partner, _ = aged_partner(factories, workspace, now, contacts=contacts)
     assert flags_of(partner, now)["single_threaded"] is expected
@@ -234,7 +244,7 @@ def test_single_threaded_when_every_recent_touch_is_with_one_contact(factories, 
     assert not flags_of(partner, now)["single_threaded"]
 
 
-@pytest.mark.parametrize("other_days_ago, expected", [(179, False), (180, False), (181, True)])
+@pytest.mark.parametrize(("other_days_ago", "expected"), [(179, False), (180, False), (181, True)])
 def test_single_threaded_window_is_180_days(factories, workspace, now, other_days_ago, expected):
     partner, (anna, boris) = aged_partner(factories, workspace, now, contacts=2)
     touch(partner, now, other_days_ago, contact=boris)
@@ -243,7 +253,7 @@ def test_single_threaded_window_is_180_days(factories, workspace, now, other_day
     assert flags_of(partner, now)["single_threaded"] is expected
 
 
-@pytest.mark.parametrize("third_days_ago, expected", [(179, True), (180, True), (181, False)])
+@pytest.mark.parametrize(("third_days_ago", "expected"), [(179, True), (180, True), (181, False)])
 def test_single_threaded_needs_three_touches_inside_the_window(factories, workspace, now, third_days_ago, expected):
     partner, (anna, _) = aged_partner(factories, workspace, now, contacts=2)
     touch(partner, now, third_days_ago, contact=anna)
@@ -260,6 +270,7 @@ def test_touches_without_a_contact_do_not_make_a_partner_single_threaded(factori
 
 
 # --- owner filter and counts ----------------------------------------------------------------------
+
 
 def test_owner_filter_limits_counts_and_lists(factories, workspace, user, now):
     mine, _ = aged_partner(factories, workspace, now, owner_id=user.id)

@@ -1,7 +1,8 @@
 """Interactions, timeline, activity feed, dashboard and help through HTTP."""
+
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from tests.activity.helpers import aged_partner, touch
 
 @pytest.fixture
 def real_now():
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def local_input(moment):
@@ -38,8 +39,9 @@ def test_timeline_newest_first_with_kind_filter_and_pages(logged_in, factories, 
     kinds = re.findall(r'class="interaction kind-(\w+)"', page)
     assert kinds == ["email", "note", "meeting"]
     assert "Health" in page and "Log an interaction" in page
-    only = logged_in.get(f"/partners/{partner.id}/timeline?kind=meeting",
-                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    only = logged_in.get(f"/partners/{partner.id}/timeline?kind=meeting", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert re.findall(r'class="interaction kind-(\w+)"', only) == ["meeting"]
     assert "<html" not in only  # a fragment for htmx
     for day in range(25):
@@ -53,9 +55,18 @@ def test_timeline_newest_first_with_kind_filter_and_pages(logged_in, factories, 
 
 def test_log_with_follow_up_in_one_step(logged_in, factories, workspace, user, real_now, hx):
     partner, people = aged_partner(factories, workspace, real_now, tier="A")  # cadence 14
-    response = logged_in.post(f"/partners/{partner.id}/interactions", headers=hx, data={
-        "kind": "call", "direction": "theirs", "contact_id": str(people[1].id),
-        "occurred_at": local_input(real_now - timedelta(hours=2)), "summary": "Asked for a quote", "follow_up": "14"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        headers=hx,
+        data={
+            "kind": "call",
+            "direction": "theirs",
+            "contact_id": str(people[1].id),
+            "occurred_at": local_input(real_now - timedelta(hours=2)),
+            "summary": "Asked for a quote",
+            "follow_up": "14",
+        },
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Call logged." in body and "Follow-up on" in body
@@ -80,8 +91,11 @@ def test_follow_up_defaults_to_the_cadence(logged_in, factories, workspace, real
 
 def test_log_without_follow_up(logged_in, factories, workspace, real_now, hx):
     partner, _ = aged_partner(factories, workspace, real_now)
-    response = logged_in.post(f"/partners/{partner.id}/interactions", headers=hx, data={
-        "kind": "note", "occurred_at": local_input(real_now), "summary": "Prefers calls", "follow_up": ""})
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        headers=hx,
+        data={"kind": "note", "occurred_at": local_input(real_now), "summary": "Prefers calls", "follow_up": ""},
+    )
     assert response.status_code == 200
     assert count(Reminder) == 0
     assert db.session.scalar(select(Interaction.direction)) is None
@@ -89,27 +103,43 @@ def test_log_without_follow_up(logged_in, factories, workspace, real_now, hx):
 
 def test_log_without_javascript_redirects_back(logged_in, factories, workspace, real_now):
     partner, _ = aged_partner(factories, workspace, real_now)
-    response = logged_in.post(f"/partners/{partner.id}/interactions", data={
-        "kind": "email", "direction": "ours", "occurred_at": local_input(real_now), "follow_up": "",
-        "next": f"/partners/{partner.id}"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        data={
+            "kind": "email",
+            "direction": "ours",
+            "occurred_at": local_input(real_now),
+            "follow_up": "",
+            "next": f"/partners/{partner.id}",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/partners/{partner.id}")
     assert count(Interaction) == 1
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"kind": "fax"}, "kind", "Choose what kind of interaction this was."),
-    ({"direction": ""}, "direction", "Say who reached out"),
-    ({"occurred_at": ""}, "occurred_at", "Say when it happened."),
-    ({"occurred_at": "yesterday-ish"}, "occurred_at", "Not a valid datetime value."),
-    ({"occurred_at": "future"}, "occurred_at", "That is in the future."),
-    ({"kind": "note", "summary": ""}, "summary", "A note needs some text."),
-    ({"follow_up": "soon"}, "follow_up", "Choose a number of days from the list"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"kind": "fax"}, "kind", "Choose what kind of interaction this was."),
+        ({"direction": ""}, "direction", "Say who reached out"),
+        ({"occurred_at": ""}, "occurred_at", "Say when it happened."),
+        ({"occurred_at": "yesterday-ish"}, "occurred_at", "Not a valid datetime value."),
+        ({"occurred_at": "future"}, "occurred_at", "That is in the future."),
+        ({"kind": "note", "summary": ""}, "summary", "A note needs some text."),
+        ({"follow_up": "soon"}, "follow_up", "Choose a number of days from the list"),
+    ],
+)
 def test_log_validation_answers_422_next_to_the_field_and_keeps_input(
-        logged_in, factories, workspace, real_now, hx, change, field, message):
+    logged_in, factories, workspace, real_now, hx, change, field, message
+):
     partner, _ = aged_partner(factories, workspace, real_now)
-    data = {"kind": "call", "direction": "ours", "occurred_at": local_input(real_now),
-            "summary": "Discussed the spring campaign", "follow_up": "7"}
+    data = {
+        "kind": "call",
+        "direction": "ours",
+        "occurred_at": local_input(real_now),
+        "summary": "Discussed the spring campaign",
+        "follow_up": "7",
+    }
     data.update(change)
     if data["occurred_at"] == "future":
         data["occurred_at"] = local_input(real_now + timedelta(days=2))
@@ -125,8 +155,10 @@ def test_log_validation_answers_422_next_to_the_field_and_keeps_input(
 
 def test_log_validation_without_javascript_shows_the_timeline_page(logged_in, factories, workspace, real_now):
     partner, _ = aged_partner(factories, workspace, real_now)
-    response = logged_in.post(f"/partners/{partner.id}/interactions", data={
-        "kind": "call", "direction": "", "occurred_at": local_input(real_now), "summary": "Kept text"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        data={"kind": "call", "direction": "", "occurred_at": local_input(real_now), "summary": "Kept text"},
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "<html" in body and "Say who reached out" in body and "Kept text" in body
@@ -134,9 +166,16 @@ def test_log_validation_without_javascript_shows_the_timeline_page(logged_in, fa
 
 def test_contact_of_another_partner_is_refused(logged_in, factories, workspace, other, real_now, hx):
     partner, _ = aged_partner(factories, workspace, real_now)
-    response = logged_in.post(f"/partners/{partner.id}/interactions", headers=hx, data={
-        "kind": "call", "direction": "ours", "occurred_at": local_input(real_now),
-        "contact_id": str(other["contact"].id)})
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        headers=hx,
+        data={
+            "kind": "call",
+            "direction": "ours",
+            "occurred_at": local_input(real_now),
+            "contact_id": str(other["contact"].id),
+        },
+    )
     assert response.status_code == 422
     assert "Choose one of this partner" in response.get_data(as_text=True)
     assert count(Interaction) == 0
@@ -147,15 +186,25 @@ def test_edit_delete_and_undo(logged_in, factories, workspace, real_now, hx):
     item = touch(partner, real_now, 3)
     form = logged_in.get(f"/interactions/{item.id}/edit", headers=hx)
     assert form.status_code == 200 and f'id="interaction-{item.id}"' in form.get_data(as_text=True)
-    bad = logged_in.post(f"/interactions/{item.id}", headers=hx, data={
-        "kind": "email", "direction": "sideways", "occurred_at": local_input(real_now), "summary": "New text"})
+    bad = logged_in.post(
+        f"/interactions/{item.id}",
+        headers=hx,
+        data={"kind": "email", "direction": "sideways", "occurred_at": local_input(real_now), "summary": "New text"},
+    )
     assert bad.status_code == 422 and "Say who reached out" in bad.get_data(as_text=True)
     assert "New text" in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Interaction, item.id).kind == "call"
-    good = logged_in.post(f"/interactions/{item.id}", headers=hx, data={
-        "kind": "email", "direction": "theirs", "occurred_at": local_input(real_now - timedelta(days=1)),
-        "summary": "New text"})
+    good = logged_in.post(
+        f"/interactions/{item.id}",
+        headers=hx,
+        data={
+            "kind": "email",
+            "direction": "theirs",
+            "occurred_at": local_input(real_now - timedelta(days=1)),
+            "summary": "New text",
+        },
+    )
     assert good.status_code == 200 and "New text" in good.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(PartnerActivity, partner.id).last_touch_direction == "theirs"
@@ -173,11 +222,15 @@ def test_edit_delete_and_undo(logged_in, factories, workspace, real_now, hx):
 
 def test_undo_right_after_logging_removes_the_follow_up_too(logged_in, factories, workspace, real_now, hx):
     partner, _ = aged_partner(factories, workspace, real_now)
-    logged_in.post(f"/partners/{partner.id}/interactions", headers=hx, data={
-        "kind": "call", "direction": "ours", "occurred_at": local_input(real_now), "follow_up": "7"})
+    logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        headers=hx,
+        data={"kind": "call", "direction": "ours", "occurred_at": local_input(real_now), "follow_up": "7"},
+    )
     item, reminder = db.session.scalar(select(Interaction)), db.session.scalar(select(Reminder))
-    response = logged_in.post(f"/interactions/{item.id}/delete", headers=hx,
-                              data={"undo_log": "1", "reminder": str(reminder.id)})
+    response = logged_in.post(
+        f"/interactions/{item.id}/delete", headers=hx, data={"undo_log": "1", "reminder": str(reminder.id)}
+    )
     assert response.status_code == 200 and "Undone" in response.get_data(as_text=True)
     db.session.expire_all()
     assert count(Reminder) == 0 and db.session.get(Interaction, item.id).deleted_at is not None
@@ -187,8 +240,13 @@ def test_another_workspace_answers_404(logged_in, factories, workspace, other, r
     theirs = other["partner"]
     from app.services import interactions as svc
 
-    item = svc.log_interaction(db.session, theirs, {"kind": "call", "direction": "ours", "occurred_at": real_now},
-                               actor_id=other["user"].id, now=real_now)
+    item = svc.log_interaction(
+        db.session,
+        theirs,
+        {"kind": "call", "direction": "ours", "occurred_at": real_now},
+        actor_id=other["user"].id,
+        now=real_now,
+    )
     db.session.commit()
     payload = {"kind": "call", "direction": "ours", "occurred_at": local_input(real_now), "summary": "x"}
     for headers in ({}, hx):
@@ -199,8 +257,10 @@ def test_another_workspace_answers_404(logged_in, factories, workspace, other, r
         assert logged_in.post(f"/interactions/{item.id}", data=payload, headers=headers).status_code == 404
         assert logged_in.post(f"/interactions/{item.id}/delete", headers=headers).status_code == 404
         assert logged_in.post(f"/interactions/{item.id}/restore", headers=headers).status_code == 404
-        assert logged_in.post(f"/dashboard/follow-up/{theirs.id}", data={"flag": "neglected"},
-                              headers=headers).status_code == 404
+        assert (
+            logged_in.post(f"/dashboard/follow-up/{theirs.id}", data={"flag": "neglected"}, headers=headers).status_code
+            == 404
+        )
     db.session.expire_all()
     assert db.session.get(Interaction, item.id).deleted_at is None
     assert count(Interaction) == 1 and count(Reminder) == 0
@@ -252,22 +312,42 @@ def test_one_click_follow_up_from_a_flag(logged_in, factories, workspace, user, 
 
 
 def test_logging_from_the_dashboard_takes_the_partner_off_the_neglected_list(
-        logged_in, factories, workspace, real_now, hx):
+    logged_in, factories, workspace, real_now, hx
+):
     partner, _ = aged_partner(factories, workspace, real_now, name="Acme")
     touch(partner, real_now, 41)
-    assert "flag-neglected-%d" % partner.id in logged_in.get("/dashboard").get_data(as_text=True)
-    response = logged_in.post(f"/partners/{partner.id}/interactions", headers=hx, data={
-        "kind": "call", "direction": "ours", "occurred_at": local_input(real_now), "follow_up": "30",
-        "compact": "1", "box": "-neglected"})
-    assert response.status_code == 200 and 'id="quick-log-%d-neglected"' % partner.id in response.get_data(as_text=True)
+    assert f"flag-neglected-{partner.id}" in logged_in.get("/dashboard").get_data(as_text=True)
+    response = logged_in.post(
+        f"/partners/{partner.id}/interactions",
+        headers=hx,
+        data={
+            "kind": "call",
+            "direction": "ours",
+            "occurred_at": local_input(real_now),
+            "follow_up": "30",
+            "compact": "1",
+            "box": "-neglected",
+        },
+    )
+    assert response.status_code == 200 and f'id="quick-log-{partner.id}-neglected"' in response.get_data(as_text=True)
     body = logged_in.get("/dashboard", headers=hx).get_data(as_text=True)
-    assert "flag-neglected-%d" % partner.id not in body
+    assert f"flag-neglected-{partner.id}" not in body
 
 
 def test_help_page_documents_the_rules(logged_in):
     page = logged_in.get("/help").get_data(as_text=True)
-    for text in ("Neglected", "Due soon", "Waiting on us", "Not answering us", "Burst then silence",
-                 "Single-threaded", "Health score", "40 × clamp(2 − overdue ratio, 0, 1)", "180 days", "14 days"):
+    for text in (
+        "Neglected",
+        "Due soon",
+        "Waiting on us",
+        "Not answering us",
+        "Burst then silence",
+        "Single-threaded",
+        "Health score",
+        "40 × clamp(2 − overdue ratio, 0, 1)",
+        "180 days",
+        "14 days",
+    ):
         assert text in page
 
 

@@ -10,6 +10,7 @@ Fixtures (names are stable, other browser tests rely on them):
 The served app has CSRF protection ENABLED, so the browser exercises the real token path
 (hidden form fields and the X-CSRFToken header htmx sends).
 """
+
 from __future__ import annotations
 
 import itertools

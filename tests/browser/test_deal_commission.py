@@ -1,9 +1,10 @@
 """Pipeline to ledger in a real Chromium: move a referred partner's deal to Won on the board (htmx,
 keyboard, no full reload), see the referrer's commission appear, and open their statement link."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ def _seed(app, email):
     from app.models import Partner, User
     from app.services import deals, terms
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         ws_id = user.current_workspace_id
@@ -31,8 +32,13 @@ def _seed(app, email):
         db.session.add(client)
         db.session.flush()
         terms.save_terms(db.session, referrer, {"commission_rate": Decimal("15")}, 0, user.id, now)
-        deal = deals.create_deal(db.session, client, {"title": "Bakery web shop", "amount": Decimal("2400"),
-                                                      "currency": "EUR", "stage": "negotiation"}, user.id, now).deal
+        deal = deals.create_deal(
+            db.session,
+            client,
+            {"title": "Bakery web shop", "amount": Decimal("2400"), "currency": "EUR", "stage": "negotiation"},
+            user.id,
+            now,
+        ).deal
         db.session.commit()
         ids = deal.id, referrer.id
         db.session.remove()

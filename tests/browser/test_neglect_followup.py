@@ -1,5 +1,6 @@
 """In Chromium: log a call with a follow-up from the dashboard; the partner leaves the neglected list."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,18 +15,28 @@ def _neglected_partner(app, email, name):
     from app.models import Contact, Partner, User
     from app.services import interactions
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        partner = Partner(workspace_id=user.current_workspace_id, name=name, status="active", tier="B",
-                          owner_id=user.id, created_at=now - timedelta(days=300))
+        partner = Partner(
+            workspace_id=user.current_workspace_id,
+            name=name,
+            status="active",
+            tier="B",
+            owner_id=user.id,
+            created_at=now - timedelta(days=300),
+        )
         db.session.add(partner)
         db.session.flush()
         for person in ("Ada Lane", "Ben Ode"):
             db.session.add(Contact(workspace_id=partner.workspace_id, partner_id=partner.id, name=person))
-        interactions.log_interaction(db.session, partner, {"kind": "email", "direction": "ours",
-                                                           "occurred_at": now - timedelta(days=45)},
-                                     actor_id=user.id, now=now)
+        interactions.log_interaction(
+            db.session,
+            partner,
+            {"kind": "email", "direction": "ours", "occurred_at": now - timedelta(days=45)},
+            actor_id=user.id,
+            now=now,
+        )
         db.session.commit()
         partner_id = partner.id
         db.session.remove()
@@ -42,9 +53,9 @@ def test_log_with_follow_up_takes_partner_off_the_neglected_list(page, live_serv
     assert "45 days" in row.inner_text()
     assert page.locator('a[data-flag="neglected"] strong').inner_text() == "1"
 
-    row.locator("summary", has_text="Log…").click()          # click 1: open the quick log
+    row.locator("summary", has_text="Log…").click()  # click 1: open the quick log
     row.locator("select[name=follow_up]").select_option("7")  # optional: follow up in a week
-    row.locator("button", has_text="Log").click()             # click 2: log the call (default kind)
+    row.locator("button", has_text="Log").click()  # click 2: log the call (default kind)
 
     row.wait_for(state="detached")
     page.locator('a[data-flag="neglected"] strong', has_text="0").wait_for()

@@ -1,4 +1,5 @@
 """The partner book in a real Chromium: register, create partners, add contacts inline, live search."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The referral tree in a real browser: a 7+ generation branch, folded nodes loaded on demand, search,
 and a click through to the partner."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,12 +22,27 @@ def _seed_branch(app, email: str, prefix: str) -> dict[str, int]:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         ws = user.current_workspace_id
-        names = [f"{prefix} L{i}" for i in range(9)] + [f"{prefix} X{i}" for i in range(1, 4)] + \
-                [f"{prefix} Leaf {i}" for i in range(400)]
-        db.session.execute(insert(Partner), [
-            {"workspace_id": ws, "name": n, "name_key": n.lower(), "kind": "company",
-             "status": ("referrer" if i % 3 == 0 else "active"), "tier": "B", "source": "referral",
-             "no_prospects": False} for i, n in enumerate(names)])
+        names = (
+            [f"{prefix} L{i}" for i in range(9)]
+            + [f"{prefix} X{i}" for i in range(1, 4)]
+            + [f"{prefix} Leaf {i}" for i in range(400)]
+        )
+        db.session.execute(
+            insert(Partner),
+            [
+                {
+                    "workspace_id": ws,
+                    "name": n,
+                    "name_key": n.lower(),
+                    "kind": "company",
+                    "status": ("referrer" if i % 3 == 0 else "active"),
+                    "tier": "B",
+                    "source": "referral",
+                    "no_prospects": False,
+                }
+                for i, n in enumerate(names)
+            ],
+        )
         ids = dict(db.session.execute(select(Partner.name, Partner.id).where(Partner.workspace_id == ws)).all())
         parent = {f"{prefix} L{i}": f"{prefix} L{i - 1}" for i in range(1, 9)}
         parent.update({f"{prefix} X1": f"{prefix} L0", f"{prefix} X2": f"{prefix} X1", f"{prefix} X3": f"{prefix} X2"})

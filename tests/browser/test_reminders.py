@@ -1,5 +1,6 @@
 """Reminders in a real Chromium (CSRF on): quick add on the partner tab, complete and snooze inline
 without a page load, the navigation badge following along, and the form's partner search."""
+
 from __future__ import annotations
 
 import re

@@ -1,10 +1,12 @@
 """Small builders for the deals, terms and commissions tests."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 from app.extensions import db
-from app.services import deals as deal_service, terms as terms_service
+from app.services import deals as deal_service
+from app.services import terms as terms_service
 
 
 def give_terms(partner, rate, *, actor_id=None, now, **extra):

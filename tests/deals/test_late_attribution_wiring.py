@@ -1,4 +1,5 @@
 """Setting a referrer through the referral rules owes the commissions of already-won deals."""
+
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -10,8 +11,10 @@ from tests.deals.helpers import give_terms, make_deal
 
 
 def _owed(referrer_id):
-    return sorted((c.amount, c.currency) for c in db.session.scalars(
-        select(Commission).where(Commission.referrer_id == referrer_id)))
+    return sorted(
+        (c.amount, c.currency)
+        for c in db.session.scalars(select(Commission).where(Commission.referrer_id == referrer_id))
+    )
 
 
 def test_late_referrer_gets_commissions_once_and_a_move_reverses_them(workspace, factories, now):

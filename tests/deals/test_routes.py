@@ -1,4 +1,5 @@
 """Deals, terms and commissions over HTTP: pages, htmx fragments, validation, tenancy, the statement."""
+
 import csv
 import io
 import re
@@ -17,6 +18,7 @@ def count(model):
 
 
 # --- pipeline board -----------------------------------------------------------------------------
+
 
 def test_board_shows_columns_and_totals_per_currency(logged_in, workspace, factories, now):
     partner = factories.partner(workspace, name="Acme")
@@ -53,8 +55,9 @@ def test_move_to_lost_without_reason_is_refused_next_to_the_field(logged_in, wor
     assert 'name="lost_reason"' in card and "Say why the deal was lost" in card and 'aria-invalid="true"' in card
     db.session.expire_all()
     assert db.session.get(Deal, deal.id).stage == "lead"
-    ok = logged_in.post(f"/deals/{deal.id}/stage", data={"stage": "lost", "lost_reason": "Too early",
-                                                          "back": "board"}, headers=hx)
+    ok = logged_in.post(
+        f"/deals/{deal.id}/stage", data={"stage": "lost", "lost_reason": "Too early", "back": "board"}, headers=hx
+    )
     assert ok.status_code == 200
     db.session.expire_all()
     assert db.session.get(Deal, deal.id).lost_reason == "Too early"
@@ -70,13 +73,15 @@ def test_move_without_javascript_redirects(logged_in, workspace, factories, now)
 
 # --- list, create, edit -------------------------------------------------------------------------
 
+
 def test_deals_list_filters_sorts_and_paginates(logged_in, workspace, factories, now):
     acme = factories.partner(workspace, name="Acme")
     beta = factories.partner(workspace, name="Beta")
     for i in range(30):
         make_deal(acme, now=now, title=f"Acme job {i:02d}", amount=str(10 + i))
-    make_deal(beta, now=now, title="Beta shop", amount="999", currency="USD", stage="won",
-              value_to_us=2, value_to_partner=1)
+    make_deal(
+        beta, now=now, title="Beta shop", amount="999", currency="USD", stage="won", value_to_us=2, value_to_partner=1
+    )
     page1 = logged_in.get("/deals/list?sort=title&dir=asc").get_data(as_text=True)
     assert "31 deals" in page1 and "Acme job 00" in page1 and "Acme job 29" not in page1
     assert "Page 1 of 2" in page1
@@ -93,9 +98,20 @@ def test_create_deal_from_the_partner_page(logged_in, workspace, factories):
     partner = factories.partner(workspace, name="Acme")
     form = logged_in.get(f"/deals/new?partner_id={partner.id}").get_data(as_text=True)
     assert "Acme" in form and 'value="EUR"' in form
-    response = logged_in.post("/deals/new", data={
-        "partner_id": partner.id, "title": "Brand book", "amount": "1500", "currency": "eur", "stage": "proposal",
-        "value_to_us": "1", "value_to_partner": "2", "owner_id": "", "expected_close_on": "2026-12-20"})
+    response = logged_in.post(
+        "/deals/new",
+        data={
+            "partner_id": partner.id,
+            "title": "Brand book",
+            "amount": "1500",
+            "currency": "eur",
+            "stage": "proposal",
+            "value_to_us": "1",
+            "value_to_partner": "2",
+            "owner_id": "",
+            "expected_close_on": "2026-12-20",
+        },
+    )
     assert response.status_code == 302
     deal = db.session.scalar(select(Deal))
     assert (deal.title, deal.amount, deal.currency, deal.stage) == ("Brand book", Decimal("1500.00"), "EUR", "proposal")
@@ -105,21 +121,25 @@ def test_create_deal_from_the_partner_page(logged_in, workspace, factories):
 
 def test_invalid_deal_is_refused_with_messages_next_to_fields(logged_in, workspace, factories):
     partner = factories.partner(workspace)
-    response = logged_in.post("/deals/new", data={"partner_id": partner.id, "title": "", "amount": "-5",
-                                                  "currency": "EUR", "stage": "lead"})
+    response = logged_in.post(
+        "/deals/new", data={"partner_id": partner.id, "title": "", "amount": "-5", "currency": "EUR", "stage": "lead"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(r'id="title-error">[^<]*Give the deal a title', html)
     assert re.search(r'id="amount-error">[^<]*cannot be negative', html)
-    response = logged_in.post("/deals/new", data={"partner_id": partner.id, "title": "X", "amount": "10",
-                                                  "currency": "ZZQ", "stage": "lead"})
+    response = logged_in.post(
+        "/deals/new", data={"partner_id": partner.id, "title": "X", "amount": "10", "currency": "ZZQ", "stage": "lead"}
+    )
     assert response.status_code == 422
     assert re.search(r'id="currency-error">[^<]*ISO currency', response.get_data(as_text=True))
-    response = logged_in.post("/deals/new", data={"partner_id": partner.id, "title": "X", "amount": "0",
-                                                  "currency": "EUR", "stage": "won"})
+    response = logged_in.post(
+        "/deals/new", data={"partner_id": partner.id, "title": "X", "amount": "0", "currency": "EUR", "stage": "won"}
+    )
     assert response.status_code == 422 and "needs its amount" in response.get_data(as_text=True)
-    response = logged_in.post("/deals/new", data={"title": "No partner", "amount": "1", "currency": "EUR",
-                                                  "stage": "lead"})
+    response = logged_in.post(
+        "/deals/new", data={"title": "No partner", "amount": "1", "currency": "EUR", "stage": "lead"}
+    )
     assert response.status_code == 422
     assert re.search(r'id="partner_id-error">[^<]*Choose the partner', response.get_data(as_text=True))
     assert count(Deal) == 0
@@ -127,14 +147,24 @@ def test_invalid_deal_is_refused_with_messages_next_to_fields(logged_in, workspa
 
 def test_edit_deal_and_compromise_warning(logged_in, workspace, factories, now):
     deal = make_deal(factories.partner(workspace), now=now, title="Old")
-    response = logged_in.post(f"/deals/{deal.id}/edit", data={
-        "title": "New", "amount": "300", "currency": "EUR", "stage": "negotiation", "value_to_us": "2",
-        "value_to_partner": "0", "value_to_partner_note": "They pay full price for less"})
+    response = logged_in.post(
+        f"/deals/{deal.id}/edit",
+        data={
+            "title": "New",
+            "amount": "300",
+            "currency": "EUR",
+            "stage": "negotiation",
+            "value_to_us": "2",
+            "value_to_partner": "0",
+            "value_to_partner_note": "They pay full price for less",
+        },
+    )
     assert response.status_code == 302
     page = logged_in.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert "New" in page and "compromise is not win-win" in page.lower()
-    bad = logged_in.post(f"/deals/{deal.id}/edit", data={"title": "Newer", "amount": "abc", "currency": "EUR",
-                                                         "stage": "lead"})
+    bad = logged_in.post(
+        f"/deals/{deal.id}/edit", data={"title": "Newer", "amount": "abc", "currency": "EUR", "stage": "lead"}
+    )
     assert bad.status_code == 422
     db.session.expire_all()
     assert db.session.get(Deal, deal.id).title == "New"
@@ -162,15 +192,26 @@ def test_partner_options_search(logged_in, workspace, factories, other):
 def test_other_workspace_deals_and_partners_answer_404(logged_in, other, now, hx):
     theirs = make_deal(other["partner"], now=now, amount="10")
     pid = other["partner"].id
-    for method, url in [("GET", f"/deals/{theirs.id}"), ("GET", f"/deals/{theirs.id}/edit"),
-                        ("POST", f"/deals/{theirs.id}/edit"), ("POST", f"/deals/{theirs.id}/stage"),
-                        ("GET", f"/deals/new?partner_id={pid}"), ("POST", f"/deals/new?partner_id={pid}"),
-                        ("GET", f"/partners/{pid}/deals"), ("GET", f"/partners/{pid}/terms"),
-                        ("POST", f"/partners/{pid}/terms"), ("GET", f"/partners/{pid}/commissions"),
-                        ("POST", f"/partners/{pid}/statement-links")]:
+    for method, url in [
+        ("GET", f"/deals/{theirs.id}"),
+        ("GET", f"/deals/{theirs.id}/edit"),
+        ("POST", f"/deals/{theirs.id}/edit"),
+        ("POST", f"/deals/{theirs.id}/stage"),
+        ("GET", f"/deals/new?partner_id={pid}"),
+        ("POST", f"/deals/new?partner_id={pid}"),
+        ("GET", f"/partners/{pid}/deals"),
+        ("GET", f"/partners/{pid}/terms"),
+        ("POST", f"/partners/{pid}/terms"),
+        ("GET", f"/partners/{pid}/commissions"),
+        ("POST", f"/partners/{pid}/statement-links"),
+    ]:
         for headers in ({}, hx):
-            response = logged_in.open(url, method=method, headers=headers,
-                                      data={"stage": "won", "title": "x", "amount": "1", "currency": "EUR"})
+            response = logged_in.open(
+                url,
+                method=method,
+                headers=headers,
+                data={"stage": "won", "title": "x", "amount": "1", "currency": "EUR"},
+            )
             assert response.status_code == 404, (method, url)
     db.session.expire_all()
     assert db.session.get(Deal, theirs.id).stage == "lead" and count(StatementLink) == 0
@@ -180,18 +221,37 @@ def test_other_workspace_deals_and_partners_answer_404(logged_in, other, now, hx
 
 # --- terms --------------------------------------------------------------------------------------
 
+
 def test_terms_tab_saves_versions_and_shows_history(logged_in, workspace, factories):
     partner = factories.partner(workspace)
     contact = factories.contact(partner, name="Petra Agreed")
     empty = logged_in.get(f"/partners/{partner.id}/terms").get_data(as_text=True)
     assert "No terms recorded" in empty and 'name="version" type="hidden" value="0"' in empty
-    r1 = logged_in.post(f"/partners/{partner.id}/terms", data={
-        "version": "0", "commission_rate": "10", "payment_terms_days": "30", "cadence_days": "21",
-        "agreed_by_contact_id": str(contact.id), "agreed_on": "2026-11-01", "clauses": "Monthly invoices"})
+    r1 = logged_in.post(
+        f"/partners/{partner.id}/terms",
+        data={
+            "version": "0",
+            "commission_rate": "10",
+            "payment_terms_days": "30",
+            "cadence_days": "21",
+            "agreed_by_contact_id": str(contact.id),
+            "agreed_on": "2026-11-01",
+            "clauses": "Monthly invoices",
+        },
+    )
     assert r1.status_code == 302
-    r2 = logged_in.post(f"/partners/{partner.id}/terms", data={
-        "version": "1", "commission_rate": "12", "payment_terms_days": "30", "cadence_days": "21",
-        "agreed_by_contact_id": str(contact.id), "agreed_on": "2026-11-01", "clauses": "Monthly invoices"})
+    r2 = logged_in.post(
+        f"/partners/{partner.id}/terms",
+        data={
+            "version": "1",
+            "commission_rate": "12",
+            "payment_terms_days": "30",
+            "cadence_days": "21",
+            "agreed_by_contact_id": str(contact.id),
+            "agreed_on": "2026-11-01",
+            "clauses": "Monthly invoices",
+        },
+    )
     assert r2.status_code == 302
     html = logged_in.get(f"/partners/{partner.id}/terms").get_data(as_text=True)
     assert "Version 2" in html and 'id="terms-version-1"' in html
@@ -216,8 +276,9 @@ def test_stale_terms_form_is_refused_and_nothing_saved(logged_in, workspace, fac
 
 def test_invalid_terms_show_the_message_next_to_the_field(logged_in, workspace, factories):
     partner = factories.partner(workspace)
-    response = logged_in.post(f"/partners/{partner.id}/terms", data={"version": "0", "commission_rate": "150",
-                                                                     "cadence_days": "0"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/terms", data={"version": "0", "commission_rate": "150", "cadence_days": "0"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(r'id="cadence_days-error">[^<]*between 1 and 3650', html)
@@ -235,6 +296,7 @@ def test_review_page_lists_passed_reviews(logged_in, workspace, factories, now):
 
 # --- ledger and statement -----------------------------------------------------------------------
 
+
 def _won_referral(factories, workspace, now, amount="1000", currency="EUR"):
     referrer, client = referral_pair(factories, workspace, rate="10", now=now)
     deal = make_deal(client, now=now, stage="won", amount=amount, currency=currency, title="Site")
@@ -248,8 +310,9 @@ def test_ledger_filters_pays_and_shows_totals(logged_in, workspace, factories, n
     assert "€100.00" in html and "$50.00" in html and "2 entries" in html
     assert 'hx-boost="false"' in html.split("Export CSV")[0].rsplit("<a", 1)[1]
     eur = db.session.scalar(select(Commission).where(Commission.currency == "EUR"))
-    response = logged_in.post("/ledger/pay", data={"ids": [str(eur.id)], "paid_on": "2026-11-20",
-                                                   "payment_reference": "TR-77"}, headers=hx)
+    response = logged_in.post(
+        "/ledger/pay", data={"ids": [str(eur.id)], "paid_on": "2026-11-20", "payment_reference": "TR-77"}, headers=hx
+    )
     assert response.status_code == 200 and "1 marked as paid" in response.get_data(as_text=True)
     db.session.expire_all()
     eur = db.session.get(Commission, eur.id)
@@ -337,8 +400,16 @@ def test_revoke_link_from_the_tab(logged_in, workspace, factories, now, other):
 def test_pay_without_javascript_redirects_back(logged_in, workspace, factories, now):
     referrer, client, deal = _won_referral(factories, workspace, now)
     entry = db.session.scalar(select(Commission))
-    response = logged_in.post("/ledger/pay", data={"ids": [str(entry.id)], "paid_on": "2026-11-20", "scope": "partner",
-                                                   "referrer": str(referrer.id), "status": "owed"})
+    response = logged_in.post(
+        "/ledger/pay",
+        data={
+            "ids": [str(entry.id)],
+            "paid_on": "2026-11-20",
+            "scope": "partner",
+            "referrer": str(referrer.id),
+            "status": "owed",
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/partners/{referrer.id}/commissions?status=owed"
     assert "1 marked as paid" in logged_in.get(response.headers["Location"]).get_data(as_text=True)
@@ -352,7 +423,9 @@ def test_terms_naming_a_removed_contact_can_still_be_saved(logged_in, workspace,
     db.session.commit()
     html = logged_in.get(f"/partners/{partner.id}/terms").get_data(as_text=True)
     assert "Gone Later" in html
-    response = logged_in.post(f"/partners/{partner.id}/terms", data={
-        "version": "1", "commission_rate": "11", "agreed_by_contact_id": str(contact.id)})
+    response = logged_in.post(
+        f"/partners/{partner.id}/terms",
+        data={"version": "1", "commission_rate": "11", "agreed_by_contact_id": str(contact.id)},
+    )
     assert response.status_code == 302
     assert count(TermsVersion) == 2

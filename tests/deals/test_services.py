@@ -1,4 +1,5 @@
 """Rules of deals, terms and commissions, without HTTP."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,7 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Commission, Deal, Partner, Terms, TermsVersion
-from app.services import ServiceError, commissions, deals, terms as terms_service
+from app.services import ServiceError, commissions, deals
+from app.services import terms as terms_service
 from tests.deals.helpers import give_terms, make_deal, referral_pair
 
 
@@ -20,10 +22,19 @@ def entries(deal_id=None):
 
 # --- quadrant -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("us, them, expected", [
-    (2, 2, "win-win"), (1, 1, "win-win"), (2, -1, "win-lose"), (-1, 2, "lose-win"), (-2, -2, "lose-lose"),
-    (None, 2, None), (1, None, None),
-])
+
+@pytest.mark.parametrize(
+    ("us", "them", "expected"),
+    [
+        (2, 2, "win-win"),
+        (1, 1, "win-win"),
+        (2, -1, "win-lose"),
+        (-1, 2, "lose-win"),
+        (-2, -2, "lose-lose"),
+        (None, 2, None),
+        (1, None, None),
+    ],
+)
 def test_quadrant(us, them, expected):
     assert deals.quadrant(us, them) == expected
 
@@ -66,15 +77,18 @@ def test_lost_needs_a_reason_and_won_needs_an_amount(workspace, factories, now):
     assert deal.stage == "lead"
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"title": ""}, "title"),
-    ({"currency": "EURO"}, "currency"),
-    ({"currency": "KWD"}, "currency"),  # three decimals
-    ({"amount": Decimal("-1")}, "amount"),
-    ({"amount": Decimal("10.005")}, "amount"),
-    ({"currency": "JPY", "amount": Decimal("10.5")}, "amount"),
-    ({"value_to_us": 3}, "value_to_us"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"currency": "EURO"}, "currency"),
+        ({"currency": "KWD"}, "currency"),  # three decimals
+        ({"amount": Decimal("-1")}, "amount"),
+        ({"amount": Decimal("10.005")}, "amount"),
+        ({"currency": "JPY", "amount": Decimal("10.5")}, "amount"),
+        ({"value_to_us": 3}, "value_to_us"),
+    ],
+)
 def test_deal_validation(workspace, factories, now, data, field):
     partner = factories.partner(workspace)
     values = {"title": "Logo", "amount": Decimal("100"), "currency": "EUR", "stage": "lead", **data}
@@ -98,26 +112,51 @@ def test_totals_by_stage_and_currency_never_mix(workspace, factories, now):
 
 # --- terms --------------------------------------------------------------------------------------
 
+
 def test_every_change_is_a_new_version_with_a_diff(workspace, factories, user, now):
     partner = factories.partner(workspace)
     contact = factories.contact(partner, name="Petra")
-    first = terms_service.save_terms(db.session, partner, {"commission_rate": "10", "payment_terms_days": 30,
-                                                           "cadence_days": 21, "response_time_days": 2}, 0, user.id, now)
+    first = terms_service.save_terms(
+        db.session,
+        partner,
+        {"commission_rate": "10", "payment_terms_days": 30, "cadence_days": 21, "response_time_days": 2},
+        0,
+        user.id,
+        now,
+    )
     db.session.commit()
-    second = terms_service.save_terms(db.session, partner, {
-        "commission_rate": "12.5", "payment_terms_days": 30, "cadence_days": 14, "response_time_days": 2,
-        "agreed_by_contact_id": contact.id, "clauses": "Invoices monthly."}, 1, user.id, now + timedelta(hours=1))
+    second = terms_service.save_terms(
+        db.session,
+        partner,
+        {
+            "commission_rate": "12.5",
+            "payment_terms_days": 30,
+            "cadence_days": 14,
+            "response_time_days": 2,
+            "agreed_by_contact_id": contact.id,
+            "clauses": "Invoices monthly.",
+        },
+        1,
+        user.id,
+        now + timedelta(hours=1),
+    )
     db.session.commit()
     assert (first.version, second.version) == (1, 2)
     history, names = terms_service.history(db.session, partner.id)
     assert [h.version.version for h in history] == [2, 1]
     changed = {c.field: (c.old, c.new) for c in history[0].changes}
-    assert changed == {"commission_rate": (Decimal("10.00"), Decimal("12.50")), "cadence_days": (21, 14),
-                       "agreed_by_contact_id": (None, contact.id), "clauses": (None, "Invoices monthly.")}
+    assert changed == {
+        "commission_rate": (Decimal("10.00"), Decimal("12.50")),
+        "cadence_days": (21, 14),
+        "agreed_by_contact_id": (None, contact.id),
+        "clauses": (None, "Invoices monthly."),
+    }
     assert names == {contact.id: "Petra"}
     assert history[0].changed_by_name == "Olga Owner"
     # the old version is still there, unchanged
-    old = db.session.scalar(select(TermsVersion).where(TermsVersion.partner_id == partner.id, TermsVersion.version == 1))
+    old = db.session.scalar(
+        select(TermsVersion).where(TermsVersion.partner_id == partner.id, TermsVersion.version == 1)
+    )
     assert old.commission_rate == Decimal("10.00") and old.cadence_days == 21
     terms, current = terms_service.current(db.session, partner.id)
     assert terms.version == 2 and terms.commission_rate == Decimal("12.50") and current.id == second.id
@@ -164,9 +203,12 @@ def test_compare_and_set_refuses_a_stale_writer_even_past_the_check(workspace, f
 
 def test_terms_validation_and_no_empty_versions(workspace, factories, other, now):
     partner = factories.partner(workspace)
-    for data, field in [({"commission_rate": "101"}, "commission_rate"), ({"commission_rate": "abc"}, "commission_rate"),
-                        ({"cadence_days": 0}, "cadence_days"),
-                        ({"agreed_by_contact_id": other["contact"].id}, "agreed_by_contact_id")]:
+    for data, field in [
+        ({"commission_rate": "101"}, "commission_rate"),
+        ({"commission_rate": "abc"}, "commission_rate"),
+        ({"cadence_days": 0}, "cadence_days"),
+        ({"agreed_by_contact_id": other["contact"].id}, "agreed_by_contact_id"),
+    ]:
         with pytest.raises(ServiceError) as error:
             terms_service.save_terms(db.session, partner, data, 0, None, now)
         assert error.value.field == field
@@ -186,15 +228,19 @@ def test_review_due_lists_passed_review_dates(workspace, factories, now):
 
 # --- commissions --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rate, amount, currency, expected", [
-    ("10", "1000.00", "EUR", "100.00"),
-    ("12.5", "0.20", "EUR", "0.03"),      # 0.025 -> half up
-    ("12.5", "0.12", "EUR", "0.02"),      # 0.015 -> half up
-    ("7.5", "333.33", "EUR", "25.00"),    # 24.99975 -> 25.00
-    ("10", "1005", "JPY", "101"),         # 100.5 yen -> 101 (no minor unit)
-    ("10", "1004", "JPY", "100"),
-    ("0.01", "0.49", "USD", "0.00"),
-])
+
+@pytest.mark.parametrize(
+    ("rate", "amount", "currency", "expected"),
+    [
+        ("10", "1000.00", "EUR", "100.00"),
+        ("12.5", "0.20", "EUR", "0.03"),  # 0.025 -> half up
+        ("12.5", "0.12", "EUR", "0.02"),  # 0.015 -> half up
+        ("7.5", "333.33", "EUR", "25.00"),  # 24.99975 -> 25.00
+        ("10", "1005", "JPY", "101"),  # 100.5 yen -> 101 (no minor unit)
+        ("10", "1004", "JPY", "100"),
+        ("0.01", "0.49", "USD", "0.00"),
+    ],
+)
 def test_rounding_half_up_to_the_minor_unit(rate, amount, currency, expected):
     assert commissions.commission_amount(Decimal(rate), Decimal(amount), currency) == Decimal(expected)
 
@@ -281,7 +327,8 @@ def test_late_attribution_creates_missing_entries_once(workspace, factories, now
     created = commissions.on_referrer_changed(db.session, client, now)
     db.session.commit()
     assert sorted((e.deal_id, e.amount, e.currency) for e in created) == sorted(
-        [(won_a.id, Decimal("5.00"), "EUR"), (won_b.id, Decimal("10.00"), "USD")])
+        [(won_a.id, Decimal("5.00"), "EUR"), (won_b.id, Decimal("10.00"), "USD")]
+    )
     assert commissions.on_referrer_changed(db.session, client, now) == []
     db.session.commit()
     assert len(entries()) == 2
@@ -339,28 +386,51 @@ def test_ledger_totals_per_currency(workspace, factories, now):
     commissions.mark_paid(db.session, workspace.id, [first.id], now.date(), None, None)
     page, totals = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters())
     by = {t.currency: (t.earned, t.owed, t.paid) for t in totals}
-    assert by == {"EUR": (Decimal("40.00"), Decimal("30.00"), Decimal("10.00")),
-                  "JPY": (Decimal("500.00"), Decimal("500.00"), Decimal("0.00"))}
+    assert by == {
+        "EUR": (Decimal("40.00"), Decimal("30.00"), Decimal("10.00")),
+        "JPY": (Decimal("500.00"), Decimal("500.00"), Decimal("0.00")),
+    }
     owed_page, _ = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters(status="paid"))
     assert owed_page.total == 1
 
 
 def _data(deal, **changes):
-    data = {name: getattr(deal, name) for name in (
-        "title", "amount", "currency", "stage", "expected_close_on", "owner_id", "value_to_us", "value_to_us_note",
-        "value_to_partner", "value_to_partner_note", "lost_reason", "notes")}
+    data = {
+        name: getattr(deal, name)
+        for name in (
+            "title",
+            "amount",
+            "currency",
+            "stage",
+            "expected_close_on",
+            "owner_id",
+            "value_to_us",
+            "value_to_us_note",
+            "value_to_partner",
+            "value_to_partner_note",
+            "lost_reason",
+            "notes",
+        )
+    }
     data.update(changes)
     return data
 
 
 # --- running totals -----------------------------------------------------------------------------
 
+
 def _totals_table(workspace_id):
     from app.models import DealTotal
 
     rows = db.session.execute(
-        select(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month,
-               func.sum(DealTotal.deal_count), func.sum(DealTotal.amount))
+        select(
+            DealTotal.owner_id,
+            DealTotal.stage,
+            DealTotal.currency,
+            DealTotal.month,
+            func.sum(DealTotal.deal_count),
+            func.sum(DealTotal.amount),
+        )
         .where(DealTotal.workspace_id == workspace_id)
         .group_by(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month)
     ).all()
@@ -375,8 +445,12 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     d3 = make_deal(b, now=now, amount="40", stage="lead")
     make_deal(b, now=now, amount="60", stage="won")
     deals.move_deal(db.session, d1, "won", now)
-    deals.update_deal(db.session, d2, {**_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
-                      now + timedelta(days=40))
+    deals.update_deal(
+        db.session,
+        d2,
+        {**_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
+        now + timedelta(days=40),
+    )
     deals.move_deal(db.session, d3, "lost", now + timedelta(days=40), lost_reason="No budget")
     db.session.commit()
     db.session.delete(db.session.get(Partner, b.id))  # its deals go with it
@@ -404,8 +478,13 @@ def _ledger_table(workspace_id):
     from app.models import CommissionTotal
 
     rows = db.session.execute(
-        select(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month,
-               func.sum(CommissionTotal.entry_count), func.sum(CommissionTotal.amount))
+        select(
+            CommissionTotal.currency,
+            CommissionTotal.status,
+            CommissionTotal.month,
+            func.sum(CommissionTotal.entry_count),
+            func.sum(CommissionTotal.amount),
+        )
         .where(CommissionTotal.workspace_id == workspace_id)
         .group_by(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month)
     ).all()
@@ -429,10 +508,14 @@ def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
     db.session.commit()
     assert incremental == _ledger_table(workspace.id)
     month, later = now.date().replace(day=1), (now + timedelta(days=35)).date().replace(day=1)
-    assert incremental == {("EUR", "paid", month): (1, Decimal("100.00")), ("EUR", "owed", later): (1, Decimal("20.00"))}
+    assert incremental == {
+        ("EUR", "paid", month): (1, Decimal("100.00")),
+        ("EUR", "owed", later): (1, Decimal("20.00")),
+    }
     page, totals = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters())
     assert page.total == 2 and [(t.currency, t.owed, t.paid) for t in totals] == [
-        ("EUR", Decimal("20.00"), Decimal("100.00"))]
+        ("EUR", Decimal("20.00"), Decimal("100.00"))
+    ]
     # a period that is not whole months is summed from the entries themselves
     page, totals = commissions.ledger(db.session, workspace.id, commissions.LedgerFilters(period_from=now.date()))
     assert page.total == 2 and totals[0].earned == Decimal("120.00")

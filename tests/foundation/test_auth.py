@@ -1,4 +1,5 @@
 """Register, log in, log out, remember me, `next`, login rate limits."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,12 @@ from tests.conftest import PASSWORD, FreshGlobalsClient
 
 
 def _register(client, **overrides):
-    data = {"name": "Rita Register", "email": "rita@example.com", "password": "long enough pw",
-            "workspace_name": "Rita's Studio"}
+    data = {
+        "name": "Rita Register",
+        "email": "rita@example.com",
+        "password": "long enough pw",
+        "workspace_name": "Rita's Studio",
+    }
     data.update(overrides)
     return client.post("/register", data=data)
 
@@ -23,6 +28,7 @@ def _user_count(session):
 
 
 # --- register ------------------------------------------------------------------------------------
+
 
 def test_register_page_renders(client):
     response = client.get("/register")
@@ -58,14 +64,17 @@ def test_register_stores_email_lower_cased(client, session):
     assert session.scalar(select(User.email)) == "rita.mixed@example.com"
 
 
-@pytest.mark.parametrize("overrides, field_message", [
-    ({"name": ""}, "This field is required."),
-    ({"name": "   "}, "This field is required."),
-    ({"email": "not-an-email"}, "Invalid email address."),
-    ({"email": ""}, "This field is required."),
-    ({"password": "short"}, "Use at least 10 characters."),
-    ({"password": "123456789"}, "Use at least 10 characters."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "   "}, "This field is required."),
+        ({"email": "not-an-email"}, "Invalid email address."),
+        ({"email": ""}, "This field is required."),
+        ({"password": "short"}, "Use at least 10 characters."),
+        ({"password": "123456789"}, "Use at least 10 characters."),
+    ],
+)
 def test_register_validation_keeps_typed_values(client, session, overrides, field_message):
     response = _register(client, **overrides)
     assert response.status_code == 422
@@ -93,6 +102,7 @@ def test_register_when_logged_in_goes_home(logged_in):
 
 
 # --- login ---------------------------------------------------------------------------------------
+
 
 def test_login_page_renders(client):
     text = client.get("/login").get_data(as_text=True)
@@ -145,17 +155,26 @@ def test_remember_cookie_logs_in_a_new_session(client, user):
 
 
 def test_next_follows_local_path(client, user):
-    response = client.post("/login?next=/settings/profile",
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post("/login?next=/settings/profile", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"] == "/settings/profile"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/x", "javascript:alert(1)",
-                                    "evil.example.com", "http:/evil", "/\\evil.example.com", "/\\/evil.example.com",
-                                    "/\t/evil.example.com", "///evil.example.com"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/x",
+        "javascript:alert(1)",
+        "evil.example.com",
+        "http:/evil",
+        "/\\evil.example.com",
+        "/\\/evil.example.com",
+        "/\t/evil.example.com",
+        "///evil.example.com",
+    ],
+)
 def test_next_ignores_external_urls(client, user, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post("/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert "evil" not in response.headers["Location"]
     assert response.headers["Location"] == "/"
@@ -174,6 +193,7 @@ def test_login_when_logged_in_goes_home(logged_in):
 
 
 # --- logout --------------------------------------------------------------------------------------
+
 
 def test_logout_is_post_only(logged_in):
     assert logged_in.get("/logout").status_code == 405
@@ -198,8 +218,10 @@ def test_password_change_ends_other_sessions(app, user, auth):
     other_device = app.test_client()
     other_device.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
     auth.login(user)
-    response = auth._client.post("/settings/profile", data={
-        "form": "password", "pw-current_password": PASSWORD, "pw-new_password": "a brand new password"})
+    response = auth._client.post(
+        "/settings/profile",
+        data={"form": "password", "pw-current_password": PASSWORD, "pw-new_password": "a brand new password"},
+    )
     assert response.status_code == 302
     assert auth._client.get("/partners/").status_code == 200  # this session continues
     assert other_device.get("/partners/").status_code == 302  # the other one is logged out
@@ -207,11 +229,16 @@ def test_password_change_ends_other_sessions(app, user, auth):
 
 # --- rate limits ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def limited_app(tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
-                     RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_IP="5 per minute",
-                     LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
+        RATELIMIT_ENABLED=True,
+        LOGIN_LIMIT_PER_IP="5 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
+    )
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         _db.create_all()
@@ -228,8 +255,9 @@ def limited_app(tmp_path):
 
 
 def _bad_login(client, email, ip="10.0.0.1"):
-    return client.post("/login", data={"email": email, "password": "not the password"},
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/login", data={"email": email, "password": "not the password"}, environ_base={"REMOTE_ADDR": ip}
+    )
 
 
 def test_login_rate_limited_per_account(limited_app):
@@ -242,12 +270,16 @@ def test_login_rate_limited_per_account(limited_app):
     text = response.get_data(as_text=True)
     assert "Too many attempts" in text and "Wait a few minutes" in text
     # even the right password waits
-    right = client.post("/login", data={"email": "limited@example.com", "password": PASSWORD},
-                        environ_base={"REMOTE_ADDR": "10.0.1.100"})
+    right = client.post(
+        "/login",
+        data={"email": "limited@example.com", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.1.100"},
+    )
     assert right.status_code == 429
     # another account is unaffected
-    ok = client.post("/login", data={"email": "second@example.com", "password": PASSWORD},
-                     environ_base={"REMOTE_ADDR": "10.0.1.101"})
+    ok = client.post(
+        "/login", data={"email": "second@example.com", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.1.101"}
+    )
     assert ok.status_code == 302
 
 

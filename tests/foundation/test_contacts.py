@@ -1,4 +1,5 @@
 """Contacts edited inline on the partner page: htmx fragments, and plain redirects without JavaScript."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,16 +36,31 @@ def test_contacts_fragment(logged_in, partner, factories):
 
 
 def test_add_contact_htmx(logged_in, session, partner):
-    response = logged_in.post(f"/partners/{partner.id}/contacts", headers=HX, data={
-        "name": "Hanna Htmx", "role": "CTO", "email": "Hanna@Example.com", "phone": "+49 30 1234",
-        "notes": "Prefers mornings", "is_primary": "y"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/contacts",
+        headers=HX,
+        data={
+            "name": "Hanna Htmx",
+            "role": "CTO",
+            "email": "Hanna@Example.com",
+            "phone": "+49 30 1234",
+            "notes": "Prefers mornings",
+            "is_primary": "y",
+        },
+    )
     assert response.status_code == 200 and _is_section(response)
     text = response.get_data(as_text=True)
     assert "Hanna Htmx added." in text and "hanna@example.com" in text
     [contact] = _current(session, partner)
-    assert (contact.name, contact.role, contact.email, contact.phone, contact.notes, contact.is_primary,
-            contact.workspace_id) == ("Hanna Htmx", "CTO", "hanna@example.com", "+49 30 1234", "Prefers mornings",
-                                      True, partner.workspace_id)
+    assert (
+        contact.name,
+        contact.role,
+        contact.email,
+        contact.phone,
+        contact.notes,
+        contact.is_primary,
+        contact.workspace_id,
+    ) == ("Hanna Htmx", "CTO", "hanna@example.com", "+49 30 1234", "Prefers mornings", True, partner.workspace_id)
 
 
 def test_add_contact_without_htmx_redirects(logged_in, session, partner):
@@ -54,10 +70,13 @@ def test_add_contact_without_htmx_redirects(logged_in, session, partner):
     assert [c.name for c in _current(session, partner)] == ["Plain Post"]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": ""}, "This field is required."),
-    ({"name": "Bad Mail", "email": "not-an-email"}, "Invalid email address."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "Bad Mail", "email": "not-an-email"}, "Invalid email address."),
+    ],
+)
 def test_add_contact_validation_422(logged_in, session, partner, data, message):
     response = logged_in.post(f"/partners/{partner.id}/contacts", headers=HX, data=dict(data, role="Typed role"))
     assert response.status_code == 422 and _is_section(response)
@@ -73,8 +92,9 @@ def test_edit_contact_inline(logged_in, session, partner, factories):
     form = logged_in.get(f"/partners/{partner.id}/contacts/{contact.id}/edit", headers=HX)
     assert form.status_code == 200 and _is_section(form)
     assert 'value="Eddie Edit"' in form.get_data(as_text=True) and "Save contact" in form.get_data(as_text=True)
-    response = logged_in.post(f"/partners/{partner.id}/contacts/{contact.id}", headers=HX,
-                              data={"name": "Eddie Edited", "role": "Lead"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/contacts/{contact.id}", headers=HX, data={"name": "Eddie Edited", "role": "Lead"}
+    )
     assert response.status_code == 200 and _is_section(response)
     assert "Eddie Edited saved." in response.get_data(as_text=True)
     session.refresh(contact)
@@ -93,8 +113,11 @@ def test_edit_contact_without_htmx(logged_in, session, partner, factories):
 
 def test_edit_contact_validation_422(logged_in, session, partner, factories):
     contact = factories.contact(partner, name="Keep Me")
-    response = logged_in.post(f"/partners/{partner.id}/contacts/{contact.id}", headers=HX,
-                              data={"name": "", "email": "broken", "role": "Typed"})
+    response = logged_in.post(
+        f"/partners/{partner.id}/contacts/{contact.id}",
+        headers=HX,
+        data={"name": "", "email": "broken", "role": "Typed"},
+    )
     assert response.status_code == 422 and _is_section(response)
     text = response.get_data(as_text=True)
     assert "This field is required." in text and "Invalid email address." in text and 'value="Typed"' in text
@@ -163,8 +186,9 @@ def test_contact_of_another_partner_is_404(logged_in, workspace, partner, factor
 
 
 def test_service_add_strips_and_lowercases(session, partner, now):
-    contact = contact_service.add_contact(session, partner, {"name": "  Spacey ", "email": " A@B.COM ",
-                                                             "role": "  "}, now)
+    contact = contact_service.add_contact(
+        session, partner, {"name": "  Spacey ", "email": " A@B.COM ", "role": "  "}, now
+    )
     assert (contact.name, contact.email, contact.role) == ("Spacey", "a@b.com", None)
     assert session.scalar(select(func.count(Contact.id))) == 1
 
@@ -203,8 +227,14 @@ def test_contact_count_of_demo_data(session, workspace, now):
     people.members_step(ctx)
     people.partners_step(ctx)
     session.commit()
-    stored = dict(session.execute(select(Partner.id, Partner.contact_count)
-                                  .where(Partner.workspace_id == workspace.id)).all())
-    counted = dict(session.execute(select(Contact.partner_id, func.count(Contact.id))
-                                   .where(Contact.workspace_id == workspace.id).group_by(Contact.partner_id)).all())
+    stored = dict(
+        session.execute(select(Partner.id, Partner.contact_count).where(Partner.workspace_id == workspace.id)).all()
+    )
+    counted = dict(
+        session.execute(
+            select(Contact.partner_id, func.count(Contact.id))
+            .where(Contact.workspace_id == workspace.id)
+            .group_by(Contact.partner_id)
+        ).all()
+    )
     assert stored == {pid: counted.get(pid, 0) for pid in stored}

@@ -1,4 +1,5 @@
 """`flask demo`: realistic, deterministic demo data."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

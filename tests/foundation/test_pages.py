@@ -1,4 +1,5 @@
 """Cross-cutting page behaviour: htmx fragments, headers, error pages, login required, settings."""
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,14 @@ HX_BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 
 # --- htmx fragment vs full page ------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, fragment_start", [
-    ("/partners/", '<section id="partner-results"'),
-    ("/partners/{pid}/contacts", '<section id="partner-contacts"'),
-])
+
+@pytest.mark.parametrize(
+    ("path", "fragment_start"),
+    [
+        ("/partners/", '<section id="partner-results"'),
+        ("/partners/{pid}/contacts", '<section id="partner-contacts"'),
+    ],
+)
 def test_htmx_fragment_vs_full_page(logged_in, workspace, factories, path, fragment_start):
     partner = factories.partner(workspace)
     url = path.format(pid=partner.id)
@@ -43,13 +48,20 @@ def test_sort_and_page_links_fetch_the_fragment(logged_in, workspace, factories)
         factories.partner(workspace, name=f"Linked {i:02d}")
     text = logged_in.get("/partners/").get_data(as_text=True)
     # explicit hx-get (a boosted link would answer the full page into the results) and an outerHTML swap
-    assert re.search(r'<a href="(/partners/\?[^"]*sort=tier[^"]*)" hx-get="\1" hx-target="#partner-results" '
-                     r'hx-swap="outerHTML" hx-push-url="true">', text)
-    assert re.search(r'<a href="([^"]*page=2[^"]*)" rel="next" hx-get="\1" hx-target="#partner-results" '
-                     r'hx-swap="outerHTML"', text)
+    assert re.search(
+        r'<a href="(/partners/\?[^"]*sort=tier[^"]*)" hx-get="\1" hx-target="#partner-results" '
+        r'hx-swap="outerHTML" hx-push-url="true">',
+        text,
+    )
+    assert re.search(
+        r'<a href="([^"]*page=2[^"]*)" rel="next" hx-get="\1" hx-target="#partner-results" '
+        r'hx-swap="outerHTML"',
+        text,
+    )
 
 
 # --- headers, errors -----------------------------------------------------------------------------
+
 
 def test_security_headers_on_pages_and_errors(client, logged_in):
     for response in (client.get("/login"), logged_in.get("/partners/"), logged_in.get("/nope")):
@@ -121,12 +133,27 @@ def test_home_leads_into_the_app(logged_in, client):
 
 # --- login required ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/partners/"), ("GET", "/partners/new"), ("POST", "/partners/new"), ("GET", "/partners/{pid}"),
-    ("POST", "/partners/{pid}/edit"), ("POST", "/partners/{pid}/archive"), ("POST", "/partners/{pid}/contacts"),
-    ("GET", "/settings/"), ("POST", "/settings/"), ("GET", "/settings/members"), ("POST", "/settings/invites"),
-    ("GET", "/settings/profile"), ("POST", "/logout"), ("POST", "/workspaces/switch/1"), ("GET", "/workspaces/new"),
-])
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/partners/"),
+        ("GET", "/partners/new"),
+        ("POST", "/partners/new"),
+        ("GET", "/partners/{pid}"),
+        ("POST", "/partners/{pid}/edit"),
+        ("POST", "/partners/{pid}/archive"),
+        ("POST", "/partners/{pid}/contacts"),
+        ("GET", "/settings/"),
+        ("POST", "/settings/"),
+        ("GET", "/settings/members"),
+        ("POST", "/settings/invites"),
+        ("GET", "/settings/profile"),
+        ("POST", "/logout"),
+        ("POST", "/workspaces/switch/1"),
+        ("GET", "/workspaces/new"),
+    ],
+)
 def test_login_required(client, workspace, factories, session, method, path):
     partner = factories.partner(workspace, name="Secret Partner")
     url = path.format(pid=partner.id)
@@ -142,8 +169,14 @@ def test_login_required(client, workspace, factories, session, method, path):
 
 # --- settings ------------------------------------------------------------------------------------
 
-WS_FORM = {"name": "Renamed Studio", "default_currency": "usd", "cadence_a_days": "7", "cadence_b_days": "21",
-           "cadence_c_days": "90", "response_time_days": "3"}
+WS_FORM = {
+    "name": "Renamed Studio",
+    "default_currency": "usd",
+    "cadence_a_days": "7",
+    "cadence_b_days": "21",
+    "cadence_c_days": "90",
+    "response_time_days": "3",
+}
 
 
 def test_owner_edits_workspace(logged_in, session, workspace):
@@ -151,17 +184,26 @@ def test_owner_edits_workspace(logged_in, session, workspace):
     response = logged_in.post("/settings/", data=WS_FORM)
     assert response.status_code == 302
     session.refresh(workspace)
-    assert (workspace.name, workspace.default_currency, workspace.cadence_a_days, workspace.cadence_b_days,
-            workspace.cadence_c_days, workspace.response_time_days) == ("Renamed Studio", "USD", 7, 21, 90, 3)
+    assert (
+        workspace.name,
+        workspace.default_currency,
+        workspace.cadence_a_days,
+        workspace.cadence_b_days,
+        workspace.cadence_c_days,
+        workspace.response_time_days,
+    ) == ("Renamed Studio", "USD", 7, 21, 90, 3)
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"default_currency": "XYZ"}, "XYZ is not a currency we know."),
-    ({"default_currency": "EURO"}, "Use a three-letter ISO code"),
-    ({"default_currency": ""}, "This field is required."),
-    ({"cadence_a_days": "0"}, "Number must be between 1 and 365."),
-    ({"name": ""}, "This field is required."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"default_currency": "XYZ"}, "XYZ is not a currency we know."),
+        ({"default_currency": "EURO"}, "Use a three-letter ISO code"),
+        ({"default_currency": ""}, "This field is required."),
+        ({"cadence_a_days": "0"}, "Number must be between 1 and 365."),
+        ({"name": ""}, "This field is required."),
+    ],
+)
 def test_workspace_settings_validation(logged_in, session, workspace, overrides, message):
     response = logged_in.post("/settings/", data=dict(WS_FORM, **overrides))
     assert response.status_code == 422
@@ -186,8 +228,9 @@ def test_member_sees_settings_read_only(app, session, workspace, factories):
 
 def test_profile_update(logged_in, session, user):
     assert logged_in.get("/settings/profile").status_code == 200
-    response = logged_in.post("/settings/profile", data={"form": "profile", "name": "Olga Renamed",
-                                                         "timezone": "Europe/Berlin"})
+    response = logged_in.post(
+        "/settings/profile", data={"form": "profile", "name": "Olga Renamed", "timezone": "Europe/Berlin"}
+    )
     assert response.status_code == 302
     session.refresh(user)
     assert (user.name, user.timezone) == ("Olga Renamed", "Europe/Berlin")
@@ -203,8 +246,10 @@ def test_profile_validation(logged_in, session, user):
 
 
 def test_password_change(logged_in, app, session, user):
-    response = logged_in.post("/settings/profile", data={
-        "form": "password", "pw-current_password": PASSWORD, "pw-new_password": "my new long password"})
+    response = logged_in.post(
+        "/settings/profile",
+        data={"form": "password", "pw-current_password": PASSWORD, "pw-new_password": "my new long password"},
+    )
     assert response.status_code == 302
     assert "Password changed" in logged_in.get("/settings/profile").get_data(as_text=True)
     fresh = app.test_client()
@@ -212,11 +257,16 @@ def test_password_change(logged_in, app, session, user):
     assert fresh.post("/login", data={"email": user.email, "password": "my new long password"}).status_code == 302
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"pw-current_password": "wrong one!!", "pw-new_password": "my new long password"},
-     "The current password is not right."),
-    ({"pw-current_password": PASSWORD, "pw-new_password": "short"}, "Use at least 10 characters."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"pw-current_password": "wrong one!!", "pw-new_password": "my new long password"},
+            "The current password is not right.",
+        ),
+        ({"pw-current_password": PASSWORD, "pw-new_password": "short"}, "Use at least 10 characters."),
+    ],
+)
 def test_password_change_errors(logged_in, session, user, data, message):
     before = user.password_hash
     response = logged_in.post("/settings/profile", data=dict(data, form="password"))

@@ -1,4 +1,5 @@
 """Create and edit partners, the partner page, archive/restore and hard delete."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +10,15 @@ from app.services import ServiceError
 from app.services import partners as partner_service
 
 FULL = {
-    "name": "  Maple & Co  ", "kind": "person", "status": "prospect", "tier": "A", "source": "event",
-    "website": "https://maple.example.com", "notes": "Met at the <b>fair</b>.\nLikes tea.",
-    "no_prospects": "y", "no_prospects_reason": "Treats us as a subordinate.",
+    "name": "  Maple & Co  ",
+    "kind": "person",
+    "status": "prospect",
+    "tier": "A",
+    "source": "event",
+    "website": "https://maple.example.com",
+    "notes": "Met at the <b>fair</b>.\nLikes tea.",
+    "no_prospects": "y",
+    "no_prospects_reason": "Treats us as a subordinate.",
 }
 
 
@@ -29,8 +36,18 @@ def test_new_partner_form(logged_in, user):
     response = logged_in.get("/partners/new")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    for name in ("name", "kind", "status", "tier", "owner_id", "source", "website", "notes", "no_prospects",
-                 "no_prospects_reason"):
+    for name in (
+        "name",
+        "kind",
+        "status",
+        "tier",
+        "owner_id",
+        "source",
+        "website",
+        "notes",
+        "no_prospects",
+        "no_prospects_reason",
+    ):
         assert f'name="{name}"' in text
     assert f'<option selected value="{user.id}">' in text or f'value="{user.id}" selected' in text
 
@@ -40,10 +57,31 @@ def test_create_partner_with_every_field(logged_in, session, user, workspace):
     assert response.status_code == 302
     partner = session.scalar(select(Partner))
     assert response.headers["Location"] == f"/partners/{partner.id}"
-    assert (partner.workspace_id, partner.name, partner.name_key, partner.kind, partner.status, partner.tier,
-            partner.source, partner.owner_id, partner.website, partner.no_prospects, partner.no_prospects_reason) == (
-        workspace.id, "Maple & Co", "maple & co", "person", "prospect", "A", "event", user.id,
-        "https://maple.example.com", True, "Treats us as a subordinate.")
+    assert (
+        partner.workspace_id,
+        partner.name,
+        partner.name_key,
+        partner.kind,
+        partner.status,
+        partner.tier,
+        partner.source,
+        partner.owner_id,
+        partner.website,
+        partner.no_prospects,
+        partner.no_prospects_reason,
+    ) == (
+        workspace.id,
+        "Maple & Co",
+        "maple & co",
+        "person",
+        "prospect",
+        "A",
+        "event",
+        user.id,
+        "https://maple.example.com",
+        True,
+        "Treats us as a subordinate.",
+    )
     assert partner.notes == "Met at the <b>fair</b>.\nLikes tea."
     page = logged_in.get(f"/partners/{partner.id}").get_data(as_text=True)
     assert "Maple &amp; Co" in page
@@ -54,30 +92,36 @@ def test_create_partner_with_every_field(logged_in, session, user, workspace):
 
 
 def test_create_minimal_partner(logged_in, session, user):
-    response = logged_in.post("/partners/new", data={"name": "Tiny", "kind": "company", "status": "active",
-                                                    "tier": "C", "source": "direct", "owner_id": ""})
+    response = logged_in.post(
+        "/partners/new",
+        data={"name": "Tiny", "kind": "company", "status": "active", "tier": "C", "source": "direct", "owner_id": ""},
+    )
     assert response.status_code == 302
     partner = session.scalar(select(Partner))
     assert partner.owner_id is None and partner.website is None and partner.no_prospects is False
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"name": ""}, "name", "This field is required."),
-    ({"website": "not a url"}, "website", "Enter a full web address, like https://example.com"),
-    ({"website": "example"}, "website", "Enter a full web address, like https://example.com"),
-    ({"no_prospects_reason": ""}, "no_prospects_reason", "Say why this partner has no prospects"),
-    ({"no_prospects_reason": "   "}, "no_prospects_reason", "Say why this partner has no prospects"),
-    ({"tier": "Z"}, "tier", "Not a valid choice"),
-    ({"status": "vip"}, "status", "Not a valid choice"),
-    ({"owner_id": "999999"}, "owner_id", "Not a valid choice"),
-])
-def test_create_validation_shows_error_next_to_field_and_keeps_input(logged_in, session, user, overrides,
-                                                                     field, message):
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"website": "not a url"}, "website", "Enter a full web address, like https://example.com"),
+        ({"website": "example"}, "website", "Enter a full web address, like https://example.com"),
+        ({"no_prospects_reason": ""}, "no_prospects_reason", "Say why this partner has no prospects"),
+        ({"no_prospects_reason": "   "}, "no_prospects_reason", "Say why this partner has no prospects"),
+        ({"tier": "Z"}, "tier", "Not a valid choice"),
+        ({"status": "vip"}, "status", "Not a valid choice"),
+        ({"owner_id": "999999"}, "owner_id", "Not a valid choice"),
+    ],
+)
+def test_create_validation_shows_error_next_to_field_and_keeps_input(
+    logged_in, session, user, overrides, field, message
+):
     response = logged_in.post("/partners/new", data=_form(user, **overrides))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert f'id="{field}-error"' in text
-    error = text[text.index(f'id="{field}-error"'):]
+    error = text[text.index(f'id="{field}-error"') :]
     assert message in error[:300]
     if field != "name":
         assert 'value="  Maple &amp; Co  "' in text  # typed values kept exactly as typed
@@ -88,8 +132,9 @@ def test_create_validation_shows_error_next_to_field_and_keeps_input(logged_in, 
 
 
 def test_create_validation_as_htmx_is_a_422_fragment_or_page(logged_in, user):
-    response = logged_in.post("/partners/new", data=_form(user, name=""), headers={"HX-Request": "true",
-                                                                                  "HX-Boosted": "true"})
+    response = logged_in.post(
+        "/partners/new", data=_form(user, name=""), headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
     assert response.status_code == 422
     assert "This field is required." in response.get_data(as_text=True)
 
@@ -122,19 +167,22 @@ def test_edit_partner(logged_in, session, user, workspace, factories):
     partner = factories.partner(workspace, name="Old Name", tier="C")
     form = logged_in.get(f"/partners/{partner.id}/edit").get_data(as_text=True)
     assert 'value="Old Name"' in form
-    response = logged_in.post(f"/partners/{partner.id}/edit", data=_form(user, name="New Name",
-                                                                          no_prospects=None))
+    response = logged_in.post(f"/partners/{partner.id}/edit", data=_form(user, name="New Name", no_prospects=None))
     assert response.status_code == 302
     session.refresh(partner)
     assert (partner.name, partner.name_key, partner.tier, partner.kind, partner.website) == (
-        "New Name", "new name", "A", "person", "https://maple.example.com")
+        "New Name",
+        "new name",
+        "A",
+        "person",
+        "https://maple.example.com",
+    )
     assert "Saved." in logged_in.get(f"/partners/{partner.id}").get_data(as_text=True)
 
 
 def test_edit_validation_keeps_typed_values_and_saves_nothing(logged_in, session, user, workspace, factories):
     partner = factories.partner(workspace, name="Stable Name", website="https://stable.example.com")
-    response = logged_in.post(f"/partners/{partner.id}/edit",
-                              data=_form(user, name="Typed Name", website="nope"))
+    response = logged_in.post(f"/partners/{partner.id}/edit", data=_form(user, name="Typed Name", website="nope"))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert 'value="Typed Name"' in text and 'value="nope"' in text
@@ -145,8 +193,7 @@ def test_edit_validation_keeps_typed_values_and_saves_nothing(logged_in, session
 
 def test_edit_service_error_keeps_partner_unchanged(logged_in, session, user, workspace, factories):
     partner = factories.partner(workspace, name="Unchanged")
-    response = logged_in.post(f"/partners/{partner.id}/edit",
-                              data=_form(user, name="Changed", no_prospects_reason=""))
+    response = logged_in.post(f"/partners/{partner.id}/edit", data=_form(user, name="Changed", no_prospects_reason=""))
     assert response.status_code == 422
     assert "Say why this partner has no prospects" in response.get_data(as_text=True)
     assert 'value="Changed"' in response.get_data(as_text=True)
@@ -155,14 +202,21 @@ def test_edit_service_error_keeps_partner_unchanged(logged_in, session, user, wo
 
 
 def test_partner_page_has_details_contacts_and_tabs(logged_in, workspace, factories):
-    partner = factories.partner(workspace, name="Page Partner", website="https://page.example.com",
-                                notes="Some notes")
+    partner = factories.partner(workspace, name="Page Partner", website="https://page.example.com", notes="Some notes")
     factories.contact(partner, name="Paula Primary", is_primary=True, role="CEO")
     response = logged_in.get(f"/partners/{partner.id}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    for part in ('id="partner-details"', 'id="partner-contacts"', "Paula Primary", "CEO", "primary",
-                 'rel="noopener noreferrer nofollow"', "Some notes", 'class="tabs"'):
+    for part in (
+        'id="partner-details"',
+        'id="partner-contacts"',
+        "Paula Primary",
+        "CEO",
+        "primary",
+        'rel="noopener noreferrer nofollow"',
+        "Some notes",
+        'class="tabs"',
+    ):
         assert part in text
 
 

@@ -1,8 +1,9 @@
 """The partners list: live search, filters, sorting, pagination, archived, empty states."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +22,7 @@ def _names(response) -> list[str]:
 def book(workspace, factories, user):
     """A small partner book with distinct values in every column."""
     ann = factories.member(workspace, name="Ann Member")
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     specs = [
         # name, status, tier, owner, source, contacts
         ("Birch Bakery", "active", "A", user, "referral", 3),
@@ -31,9 +32,16 @@ def book(workspace, factories, user):
     ]
     partners = {}
     for i, (name, status, tier, owner, source, n_contacts) in enumerate(specs):
-        p = factories.partner(workspace, name=name, status=status, tier=tier, owner_id=owner.id if owner else None,
-                              source=source, created_at=t0 + timedelta(days=i),
-                              updated_at=t0 + timedelta(days=10 - i))
+        p = factories.partner(
+            workspace,
+            name=name,
+            status=status,
+            tier=tier,
+            owner_id=owner.id if owner else None,
+            source=source,
+            created_at=t0 + timedelta(days=i),
+            updated_at=t0 + timedelta(days=10 - i),
+        )
         for c in range(n_contacts):
             factories.contact(p, name=f"{name.split()[0]} Person {c}", email=f"{name.split()[0].lower()}{c}@mail.test")
         partners[name] = p
@@ -54,16 +62,19 @@ def test_list_page_full_and_fragment(logged_in, book):
     assert "HX-Request" in fragment.headers["Vary"]
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("birch", ["Birch Bakery"]),
-    ("BAKERY", ["Birch Bakery"]),
-    ("Cedar Person", ["Cedar Consulting"]),   # contact name
-    ("dogwood1@mail", ["Dogwood Design"]),    # contact email
-    ("person 2", ["Birch Bakery"]),
-    ("zzz", []),
-    ("%", []),                                # LIKE wildcards are literal
-    ("_", []),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("birch", ["Birch Bakery"]),
+        ("BAKERY", ["Birch Bakery"]),
+        ("Cedar Person", ["Cedar Consulting"]),  # contact name
+        ("dogwood1@mail", ["Dogwood Design"]),  # contact email
+        ("person 2", ["Birch Bakery"]),
+        ("zzz", []),
+        ("%", []),  # LIKE wildcards are literal
+        ("_", []),
+    ],
+)
 def test_live_search(logged_in, book, q, expected):
     response = logged_in.get("/partners/", query_string={"q": q}, headers=HX)
     assert response.status_code == 200
@@ -73,8 +84,9 @@ def test_live_search(logged_in, book, q, expected):
 
 
 def test_search_ignores_removed_contacts(logged_in, book, session, now):
-    from app.models import Contact
     from sqlalchemy import select
+
+    from app.models import Contact
 
     contact = session.scalar(select(Contact).where(Contact.name == "Cedar Person 0"))
     contact.removed_at = now
@@ -82,23 +94,25 @@ def test_search_ignores_removed_contacts(logged_in, book, session, now):
     assert _names(logged_in.get("/partners/?q=Cedar+Person", headers=HX)) == []
 
 
-@pytest.mark.parametrize("args, expected", [
-    ({"status": "active"}, ["Birch Bakery"]),
-    ({"status": "prospect"}, ["Alder Agency"]),
-    ({"tier": "A"}, ["Birch Bakery", "Dogwood Design"]),
-    ({"tier": "C"}, ["Alder Agency"]),
-    ({"source": "event"}, ["Cedar Consulting"]),
-    ({"source": "referral"}, ["Birch Bakery"]),
-    ({"tier": "A", "status": "ended"}, ["Dogwood Design"]),
-    ({"status": "bogus"}, ["Alder Agency", "Birch Bakery", "Cedar Consulting", "Dogwood Design"]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"status": "active"}, ["Birch Bakery"]),
+        ({"status": "prospect"}, ["Alder Agency"]),
+        ({"tier": "A"}, ["Birch Bakery", "Dogwood Design"]),
+        ({"tier": "C"}, ["Alder Agency"]),
+        ({"source": "event"}, ["Cedar Consulting"]),
+        ({"source": "referral"}, ["Birch Bakery"]),
+        ({"tier": "A", "status": "ended"}, ["Dogwood Design"]),
+        ({"status": "bogus"}, ["Alder Agency", "Birch Bakery", "Cedar Consulting", "Dogwood Design"]),
+    ],
+)
 def test_filters(logged_in, book, args, expected):
     assert _names(logged_in.get("/partners/", query_string=args, headers=HX)) == expected
 
 
 def test_owner_filter(logged_in, book, user):
-    assert _names(logged_in.get(f"/partners/?owner={book['ann'].id}", headers=HX)) == ["Alder Agency",
-                                                                                       "Dogwood Design"]
+    assert _names(logged_in.get(f"/partners/?owner={book['ann'].id}", headers=HX)) == ["Alder Agency", "Dogwood Design"]
     assert _names(logged_in.get(f"/partners/?owner={user.id}", headers=HX)) == ["Birch Bakery"]
     assert _names(logged_in.get("/partners/?owner=abc", headers=HX))  # ignored, not an error
 
@@ -194,7 +208,7 @@ def test_no_partners_match_state(logged_in, book):
 def test_single_threaded_badge_in_list(logged_in, book):
     text = logged_in.get("/partners/", headers=HX).get_data(as_text=True)
     rows = dict(re.findall(r'<a href="/partners/\d+">([^<]+)</a>(.*?)</tr>', text, re.S))
-    assert "single-threaded" in rows["Alder Agency"]      # 0 contacts
+    assert "single-threaded" in rows["Alder Agency"]  # 0 contacts
     assert "single-threaded" in rows["Cedar Consulting"]  # 1 contact
     assert "single-threaded" not in rows["Dogwood Design"]
     assert "single-threaded" not in rows["Birch Bakery"]
@@ -238,7 +252,7 @@ def test_sorting_by_owner_pages_through_everyone(logged_in, workspace, user, fac
     second = _names(logged_in.get("/partners/?sort=owner&page=2", headers=HX))
     assert len(first) == 25 and len(second) == 5 and not set(first) & set(second)
     assert first[:10] == [f"P{i:02d}" for i in range(0, 30, 3)]  # Ann's, by id
-    assert second == [f"P{i:02d}" for i in range(17, 30, 3)]     # the tail of nobody's
+    assert second == [f"P{i:02d}" for i in range(17, 30, 3)]  # the tail of nobody's
 
 
 def test_count_is_capped_on_huge_books(session, workspace, monkeypatch):
@@ -248,8 +262,10 @@ def test_count_is_capped_on_huge_books(session, workspace, monkeypatch):
     from app.services import partners as partner_service
 
     monkeypatch.setattr(partner_service, "COUNT_CAP", 40)
-    session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}",
-                                       "name_key": f"bulk {i:03d}"} for i in range(60)])
+    session.execute(
+        insert(Partner),
+        [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}", "name_key": f"bulk {i:03d}"} for i in range(60)],
+    )
     session.commit()
     first = list_partners(session, workspace.id, PartnerFilters(), per_page=25)
     assert first.capped and first.total == 40 and first.has_next
@@ -267,8 +283,10 @@ def test_capped_count_is_shown_as_more_than(logged_in, session, workspace, monke
     from app.services import partners as partner_service
 
     monkeypatch.setattr(partner_service, "COUNT_CAP", 40)
-    session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}",
-                                       "name_key": f"bulk {i:03d}"} for i in range(60)])
+    session.execute(
+        insert(Partner),
+        [{"workspace_id": workspace.id, "name": f"Bulk {i:03d}", "name_key": f"bulk {i:03d}"} for i in range(60)],
+    )
     session.commit()
     text = logged_in.get("/partners/").get_data(as_text=True)
     assert "More than 40 partners" in text and "Page 1" in text and 'rel="next"' in text

@@ -1,7 +1,8 @@
 """Every page runs a constant number of SQL queries, whatever the size of the partner book."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select
@@ -31,20 +32,45 @@ PAGES = {
 
 def fill(session, workspace, owners, n):
     """n partners with two contacts each, in bulk."""
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     statuses, tiers, sources = ("active", "prospect", "dormant"), ("A", "B", "C"), ("referral", "direct", "event")
-    session.execute(insert(Partner), [{
-        "workspace_id": workspace.id, "name": f"Partner {i}", "name_key": f"partner {i}", "kind": "company",
-        "status": statuses[i % 3], "tier": tiers[i % 3], "source": sources[i % 3],
-        "owner_id": owners[i % len(owners)].id, "no_prospects": False,
-        "created_at": t0 + timedelta(minutes=i), "updated_at": t0 + timedelta(minutes=i),
-        "archived_at": t0 if i % 10 == 9 else None,
-    } for i in range(n)])
+    session.execute(
+        insert(Partner),
+        [
+            {
+                "workspace_id": workspace.id,
+                "name": f"Partner {i}",
+                "name_key": f"partner {i}",
+                "kind": "company",
+                "status": statuses[i % 3],
+                "tier": tiers[i % 3],
+                "source": sources[i % 3],
+                "owner_id": owners[i % len(owners)].id,
+                "no_prospects": False,
+                "created_at": t0 + timedelta(minutes=i),
+                "updated_at": t0 + timedelta(minutes=i),
+                "archived_at": t0 if i % 10 == 9 else None,
+            }
+            for i in range(n)
+        ],
+    )
     ids = session.scalars(select(Partner.id).where(Partner.workspace_id == workspace.id)).all()
-    session.execute(insert(Contact), [{
-        "workspace_id": workspace.id, "partner_id": pid, "name": f"Contact {pid}-{k}",
-        "email": f"c{pid}-{k}@mail.test", "is_primary": k == 0, "created_at": t0, "updated_at": t0,
-    } for pid in ids for k in range(2)])
+    session.execute(
+        insert(Contact),
+        [
+            {
+                "workspace_id": workspace.id,
+                "partner_id": pid,
+                "name": f"Contact {pid}-{k}",
+                "email": f"c{pid}-{k}@mail.test",
+                "is_primary": k == 0,
+                "created_at": t0,
+                "updated_at": t0,
+            }
+            for pid in ids
+            for k in range(2)
+        ],
+    )
     session.commit()
 
 
@@ -54,8 +80,9 @@ def measure(app, logged_in, session, workspace, user, factories, count_queries):
 
     def run(n):
         fill(session, workspace, [user, member], n)
-        partner = session.scalar(select(Partner).where(Partner.workspace_id == workspace.id)
-                                 .order_by(Partner.id.desc()).limit(1))
+        partner = session.scalar(
+            select(Partner).where(Partner.workspace_id == workspace.id).order_by(Partner.id.desc()).limit(1)
+        )
         contact = session.scalar(select(Contact).where(Contact.partner_id == partner.id).limit(1))
         counts = {}
         for name, (path, headers) in PAGES.items():
@@ -89,8 +116,7 @@ def test_partner_list_query_count_is_small(measure):
     assert counts["list"] <= 6
 
 
-def test_members_page_query_count_is_constant(logged_in, session, workspace, user, factories, now,
-                                              count_queries):
+def test_members_page_query_count_is_constant(logged_in, session, workspace, user, factories, now, count_queries):
     from app.models.workspace import ROLE_OWNER
     from app.services import accounts
 

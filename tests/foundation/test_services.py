@@ -1,4 +1,5 @@
 """Unit tests of the account, partner and contact services (no HTTP)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,9 @@ def test_tokens_are_random_and_hashed():
 
 
 def test_register_and_authenticate(session):
-    user = accounts.register_user(session, name=" Ida ", email=" Ida@Example.com ", password="ten chars!",
-                                  hash_method="pbkdf2:sha256:1000")
+    user = accounts.register_user(
+        session, name=" Ida ", email=" Ida@Example.com ", password="ten chars!", hash_method="pbkdf2:sha256:1000"
+    )
     session.commit()
     assert (user.name, user.email) == ("Ida", "ida@example.com")
     assert accounts.authenticate(session, "IDA@example.com", "ten chars!") is user
@@ -87,11 +89,30 @@ def test_switch_workspace_only_to_own(session, user, other):
 
 
 def test_partner_service_create_update_delete(session, workspace, user, now):
-    partner = partner_service.create_partner(session, workspace.id, {
-        "name": "  Svc Co ", "kind": "company", "status": "active", "tier": "A", "owner_id": user.id,
-        "source": "event", "website": "", "notes": "  ", "no_prospects": False, "no_prospects_reason": "x"}, now)
+    partner = partner_service.create_partner(
+        session,
+        workspace.id,
+        {
+            "name": "  Svc Co ",
+            "kind": "company",
+            "status": "active",
+            "tier": "A",
+            "owner_id": user.id,
+            "source": "event",
+            "website": "",
+            "notes": "  ",
+            "no_prospects": False,
+            "no_prospects_reason": "x",
+        },
+        now,
+    )
     assert (partner.name, partner.name_key, partner.website, partner.notes, partner.no_prospects_reason) == (
-        "Svc Co", "svc co", None, None, None)
+        "Svc Co",
+        "svc co",
+        None,
+        None,
+        None,
+    )
     partner_service.update_partner(session, partner, {"name": "Svc Two"}, now + timedelta(hours=1))
     assert partner.updated_at == now + timedelta(hours=1)
     with pytest.raises(ServiceError):

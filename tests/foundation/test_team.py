@@ -1,8 +1,9 @@
 """Invites, roles, members, and switching between workspaces."""
+
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +30,7 @@ def _login_as(app, user):
 
 # --- invites -------------------------------------------------------------------------------------
 
+
 def test_owner_creates_invite_link_shown_once(logged_in, session, workspace):
     link = _create_invite_link(logged_in)
     assert link.startswith("/invite/")
@@ -48,8 +50,10 @@ def test_invite_accepted_by_new_user(app, logged_in, session, workspace, client)
     assert landing.status_code == 200
     assert f"Join {workspace.name}" in landing.get_data(as_text=True)
     token = link.rsplit("/", 1)[1]
-    response = newcomer.post(f"/register?invite={token}", data={
-        "name": "Nina Newcomer", "email": "nina@example.com", "password": "a long password"})
+    response = newcomer.post(
+        f"/register?invite={token}",
+        data={"name": "Nina Newcomer", "email": "nina@example.com", "password": "a long password"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == link
     assert newcomer.post(link).status_code == 302
     nina = session.scalar(select(User).where(User.email == "nina@example.com"))
@@ -60,16 +64,16 @@ def test_invite_accepted_by_new_user(app, logged_in, session, workspace, client)
     assert workspace.name in page
 
 
-def test_invite_accepted_by_existing_user_who_then_has_two_workspaces(app, logged_in, session, workspace,
-                                                                      factories):
+def test_invite_accepted_by_existing_user_who_then_has_two_workspaces(app, logged_in, session, workspace, factories):
     existing = factories.user(name="Emil Existing", email="emil@example.com")
     own_workspace = factories.workspace_of(existing)
     link = _create_invite_link(logged_in, role="owner")
     emil = _login_as(app, existing)
     assert "Join workspace" in emil.get(link).get_data(as_text=True)
     assert emil.post(link).status_code == 302
-    roles = dict(session.execute(select(Membership.workspace_id, Membership.role)
-                                 .where(Membership.user_id == existing.id)).all())
+    roles = dict(
+        session.execute(select(Membership.workspace_id, Membership.role).where(Membership.user_id == existing.id)).all()
+    )
     assert roles == {own_workspace.id: "owner", workspace.id: "owner"}
 
 
@@ -106,9 +110,9 @@ def test_invite_expires_after_seven_days(session, workspace, user, now, factorie
 
 
 def test_expired_invite_link_answers_invalid_page(app, session, workspace, user, client):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    created = datetime.now(timezone.utc) - timedelta(days=7, minutes=1)
+    created = datetime.now(UTC) - timedelta(days=7, minutes=1)
     _, token = accounts.create_invite(session, workspace, user, created)
     session.commit()
     response = client.get(f"/invite/{token}")
@@ -147,9 +151,11 @@ def test_member_cannot_create_or_revoke_invites(app, workspace, session, user, n
 
 # --- roles ---------------------------------------------------------------------------------------
 
+
 def _membership(session, user, workspace):
-    return session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                   Membership.workspace_id == workspace.id))
+    return session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.workspace_id == workspace.id)
+    )
 
 
 def test_owner_changes_role_and_removes_member(logged_in, session, workspace, factories):
@@ -184,8 +190,17 @@ def test_member_cannot_hard_delete_but_can_edit(app, session, workspace, factori
     assert client.get(f"/partners/{partner.id}/delete").status_code == 403
     assert client.post(f"/partners/{partner.id}/delete", data={"confirm_name": "Kept Ltd"}).status_code == 403
     assert session.get(Partner, partner.id) is not None
-    response = client.post(f"/partners/{partner.id}/edit", data={
-        "name": "Kept Ltd 2", "kind": "company", "status": "active", "tier": "A", "source": "direct", "owner_id": ""})
+    response = client.post(
+        f"/partners/{partner.id}/edit",
+        data={
+            "name": "Kept Ltd 2",
+            "kind": "company",
+            "status": "active",
+            "tier": "A",
+            "source": "direct",
+            "owner_id": "",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -236,6 +251,7 @@ def test_removed_member_loses_access(app, logged_in, session, workspace, factori
 
 # --- workspaces ----------------------------------------------------------------------------------
 
+
 def test_switch_between_own_workspaces(logged_in, session, user, workspace, factories):
     second = accounts.create_workspace_for(session, user, "Second Shop")
     session.commit()
@@ -272,8 +288,14 @@ def test_create_another_workspace(logged_in, session, user):
 
 
 def test_user_without_workspace_is_sent_to_create_one(app, session, factories):
-    user = accounts.register_user(session, name="Lone", email="lone@example.com", password=PASSWORD,
-                                  create_workspace=False, hash_method="pbkdf2:sha256:1000")
+    user = accounts.register_user(
+        session,
+        name="Lone",
+        email="lone@example.com",
+        password=PASSWORD,
+        create_workspace=False,
+        hash_method="pbkdf2:sha256:1000",
+    )
     session.commit()
     client = _login_as(app, user)
     response = client.get("/partners/")

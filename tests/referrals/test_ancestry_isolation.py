@@ -1,5 +1,6 @@
 """Even a link that the rules would never write (a referrer in another workspace, put there by hand
 or by a bad import) does not let the breadcrumb show another workspace's partners."""
+
 from app.extensions import db
 from app.services import referral_tree as rt
 

@@ -1,4 +1,5 @@
 """`flask referrals check|recompute`: stored stats drift is found and repaired."""
+
 from sqlalchemy import update
 
 from app.extensions import db

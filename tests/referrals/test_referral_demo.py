@@ -1,4 +1,5 @@
 """The demo step grows believable referral forests, deterministically, with stats that add up."""
+
 from collections import Counter
 
 from sqlalchemy import select
@@ -11,8 +12,9 @@ from app.services.demo import generate
 
 
 def _forest(workspace_id):
-    return dict(db.session.execute(select(Partner.id, Partner.referred_by_id)
-                                   .where(Partner.workspace_id == workspace_id)).all())
+    return dict(
+        db.session.execute(select(Partner.id, Partner.referred_by_id).where(Partner.workspace_id == workspace_id)).all()
+    )
 
 
 def test_demo_grows_forests_with_a_deep_branch(factories, now):
@@ -25,8 +27,15 @@ def test_demo_grows_forests_with_a_deep_branch(factories, now):
     direct = Counter(ref for ref in edges.values() if ref)
     assert max(direct.values()) <= 10 and sum(1 for n in direct.values() if n >= 6) >= 2  # a few sociable ones
     assert rt.stored_stats(db.session, ws.id) == rt.computed_stats(db.session, ws.id)
-    assert db.session.scalar(select(Referral.generation).where(Referral.workspace_id == ws.id)
-                             .order_by(Referral.generation.desc()).limit(1)) >= 7
+    assert (
+        db.session.scalar(
+            select(Referral.generation)
+            .where(Referral.workspace_id == ws.id)
+            .order_by(Referral.generation.desc())
+            .limit(1)
+        )
+        >= 7
+    )
     dead_ends = [p for p in referred if p not in direct]
     assert len(dead_ends) > len(referred) / 3
     statuses = Counter(db.session.scalars(select(Partner.status).where(Partner.id.in_(list(direct)))))

@@ -1,4 +1,5 @@
 """Referral pages over HTTP: the Referrals tab, the partner form's picker, forest, tree, report."""
+
 import html
 
 import pytest
@@ -33,31 +34,37 @@ def family(workspace, now):
 def test_tab_shows_breadcrumb_with_generations_children_and_stats(logged_in, family):
     page = text(logged_in.get(f"/partners/{family['grand'].id}/referrals"))
     assert "Generation 2 of the branch started by Rooty Roots" in page
-    crumbs = page[page.index('class="ancestry"'):page.index("</ol>")]
+    crumbs = page[page.index('class="ancestry"') : page.index("</ol>")]
     assert crumbs.index("Rooty Roots") < crumbs.index("Childish Co") < crumbs.index("Grand Kid")
     assert "Gen 0" in crumbs and "Gen 2" in crumbs
     page = text(logged_in.get(f"/partners/{family['root'].id}/referrals"))
     assert "it is the root of its branch" in page
-    assert "Childish Co" in page[page.index("Referred directly"):]
+    assert "Childish Co" in page[page.index("Referred directly") :]
 
 
 def test_overview_has_a_one_line_ancestry(logged_in, family):
     page = text(logged_in.get(f"/partners/{family['grand'].id}"))
-    line = page[page.index('id="referral-line"'):]
-    line = line[:line.index("</p>")]
+    line = page[page.index('id="referral-line"') :]
+    line = line[: line.index("</p>")]
     assert "Childish Co" in line and "generation 2 of" in line and "Rooty Roots" in line
 
 
 def test_set_referrer_with_details_and_history(logged_in, family, factories, user):
     contact = factories.contact(family["root"], name="Rita Root")
-    response = logged_in.post(f"/partners/{family['stranger'].id}/referrals", data={
-        "referred_by_id": family["root"].id, "contact_id": contact.id, "referred_on": "2025-05-01",
-        "note": "Met at the fair"})
+    response = logged_in.post(
+        f"/partners/{family['stranger'].id}/referrals",
+        data={
+            "referred_by_id": family["root"].id,
+            "contact_id": contact.id,
+            "referred_on": "2025-05-01",
+            "note": "Met at the fair",
+        },
+    )
     assert response.status_code == 302
     assert P(family["stranger"].id).referred_by_id == family["root"].id
     page = text(logged_in.get(f"/partners/{family['stranger'].id}/referrals"))
     assert "Rita Root" in page and "2025-05-01" in page and "Met at the fair" in page
-    history = page[page.index('id="referral-history"'):]
+    history = page[page.index('id="referral-history"') :]
     assert "Rooty Roots" in history and user.name in history
     assert db.session.get(Referral, family["root"].id).subtree_size == 4
 
@@ -67,21 +74,32 @@ def test_cycle_is_refused_with_the_chain_and_nothing_saved(logged_in, family):
     assert response.status_code == 422
     assert "Rooty Roots → Childish Co → Grand Kid → Rooty Roots" in text(response)
     assert P(family["root"].id).referred_by_id is None
-    assert db.session.scalar(select(func.count()).select_from(ReferralChange)
-                             .where(ReferralChange.partner_id == family["root"].id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ReferralChange).where(ReferralChange.partner_id == family["root"].id)
+        )
+        == 0
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"referred_by_id": "self"}, "cannot refer itself"),
-    ({"referred_by_id": "other"}, "among this workspace"),
-    ({"referred_by_id": "root", "referred_on": "2999-01-01"}, "cannot be in the future"),
-    ({"referred_by_id": "root", "note": "x" * 2001}, "2000"),
-    ({"referred_by_id": "root", "contact_id": "other_contact"}, "referrer's current contacts"),
-    ({"referred_by_id": "not-a-number"}, "Not a valid integer"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"referred_by_id": "self"}, "cannot refer itself"),
+        ({"referred_by_id": "other"}, "among this workspace"),
+        ({"referred_by_id": "root", "referred_on": "2999-01-01"}, "cannot be in the future"),
+        ({"referred_by_id": "root", "note": "x" * 2001}, "2000"),
+        ({"referred_by_id": "root", "contact_id": "other_contact"}, "referrer's current contacts"),
+        ({"referred_by_id": "not-a-number"}, "Not a valid integer"),
+    ],
+)
 def test_bad_input_answers_422_with_the_message(logged_in, family, other, data, message):
-    ids = {"self": family["stranger"].id, "other": other["partner"].id, "root": family["root"].id,
-           "other_contact": other["contact"].id}
+    ids = {
+        "self": family["stranger"].id,
+        "other": other["partner"].id,
+        "root": family["root"].id,
+        "other_contact": other["contact"].id,
+    }
     data = {k: ids.get(v, v) for k, v in data.items()}
     response = logged_in.post(f"/partners/{family['stranger'].id}/referrals", data=data)
     assert response.status_code == 422
@@ -92,8 +110,9 @@ def test_bad_input_answers_422_with_the_message(logged_in, family, other, data, 
 def test_archived_partner_cannot_be_chosen(logged_in, family, now):
     family["stranger"].archived_at = now
     db.session.commit()
-    response = logged_in.post(f"/partners/{family['root'].id}/referrals",
-                              data={"referred_by_id": family["stranger"].id})
+    response = logged_in.post(
+        f"/partners/{family['root'].id}/referrals", data={"referred_by_id": family["stranger"].id}
+    )
     assert response.status_code == 422 and "is archived" in text(response)
 
 
@@ -107,9 +126,18 @@ def test_clear_referrer_keeps_history(logged_in, family):
 
 
 def test_partner_form_sets_referrer_on_create_and_edit(logged_in, family, workspace):
-    response = logged_in.post("/partners/new", data={
-        "name": "Newcomer", "kind": "company", "status": "active", "tier": "B", "source": "referral",
-        "owner_id": "", "referred_by_id": family["grand"].id})
+    response = logged_in.post(
+        "/partners/new",
+        data={
+            "name": "Newcomer",
+            "kind": "company",
+            "status": "active",
+            "tier": "B",
+            "source": "referral",
+            "owner_id": "",
+            "referred_by_id": family["grand"].id,
+        },
+    )
     assert response.status_code == 302
     newcomer = db.session.scalar(select(Partner).where(Partner.name == "Newcomer"))
     assert newcomer.referred_by_id == family["grand"].id
@@ -118,15 +146,31 @@ def test_partner_form_sets_referrer_on_create_and_edit(logged_in, family, worksp
     page = text(logged_in.get(f"/partners/{newcomer.id}/edit"))
     assert f'value="{family["grand"].id}" checked' in page
     # a cycle through the edit form: 422 with the message, the rename is not saved either
-    response = logged_in.post(f"/partners/{family['root'].id}/edit", data={
-        "name": "Renamed Root", "kind": "company", "status": "active", "tier": "B", "source": "direct",
-        "owner_id": "", "referred_by_id": newcomer.id})
+    response = logged_in.post(
+        f"/partners/{family['root'].id}/edit",
+        data={
+            "name": "Renamed Root",
+            "kind": "company",
+            "status": "active",
+            "tier": "B",
+            "source": "direct",
+            "owner_id": "",
+            "referred_by_id": newcomer.id,
+        },
+    )
     assert response.status_code == 422
     assert "would make a loop" in text(response)
     db.session.expire_all()
     assert P(family["root"].id).name == "Rooty Roots" and P(family["root"].id).referred_by_id is None
     # a post without the picker (another client) leaves the referrer alone; "" clears it
-    form = {"name": "Newcomer", "kind": "company", "status": "active", "tier": "B", "source": "referral", "owner_id": ""}
+    form = {
+        "name": "Newcomer",
+        "kind": "company",
+        "status": "active",
+        "tier": "B",
+        "source": "referral",
+        "owner_id": "",
+    }
     assert logged_in.post(f"/partners/{newcomer.id}/edit", data=form).status_code == 302
     assert P(newcomer.id).referred_by_id == family["grand"].id
     assert logged_in.post(f"/partners/{newcomer.id}/edit", data={**form, "referred_by_id": ""}).status_code == 302
@@ -147,8 +191,9 @@ def test_picker_searches_current_partners_only(logged_in, family, other, now, hx
 def test_contact_select_lists_only_this_workspace(logged_in, family, other, factories, hx):
     factories.contact(family["root"], name="Rita Root")
     assert "Rita Root" in text(logged_in.get(f"/referrals/contacts?referred_by_id={family['root'].id}", headers=hx))
-    assert "Outsider Contact" not in text(logged_in.get(f"/referrals/contacts?referred_by_id={other['partner'].id}",
-                                                        headers=hx))
+    assert "Outsider Contact" not in text(
+        logged_in.get(f"/referrals/contacts?referred_by_id={other['partner'].id}", headers=hx)
+    )
 
 
 def test_forest_tree_and_report_pages(logged_in, family):
@@ -174,10 +219,16 @@ def test_forest_tree_and_report_pages(logged_in, family):
 
 def test_other_workspace_ids_answer_404(logged_in, family, other):
     theirs = other["partner"].id
-    for url in (f"/partners/{theirs}/referrals", f"/referrals/tree/{theirs}", f"/referrals/tree/{theirs}/nodes.json",
-                f"/referrals/tree/{theirs}/branch", f"/referrals/tree/{theirs}/find.json?q=a",
-                f"/referrals/tree/{theirs}/path/{theirs}.json",
-                f"/referrals/tree/{family['root'].id}/path/{theirs}.json", f"/referrals/revenue/{theirs}"):
+    for url in (
+        f"/partners/{theirs}/referrals",
+        f"/referrals/tree/{theirs}",
+        f"/referrals/tree/{theirs}/nodes.json",
+        f"/referrals/tree/{theirs}/branch",
+        f"/referrals/tree/{theirs}/find.json?q=a",
+        f"/referrals/tree/{theirs}/path/{theirs}.json",
+        f"/referrals/tree/{family['root'].id}/path/{theirs}.json",
+        f"/referrals/revenue/{theirs}",
+    ):
         assert logged_in.get(url).status_code == 404, url
     for url in (f"/partners/{theirs}/referrals", f"/partners/{theirs}/referrals/clear"):
         assert logged_in.post(url, data={"referred_by_id": family["root"].id}).status_code == 404, url
@@ -192,6 +243,7 @@ def test_a_partner_outside_the_branch_is_not_revealed(logged_in, family):
 
 # --- constant queries whatever the data size -----------------------------------------------------------
 
+
 def _queries(client, count_queries, url):
     db.session.remove()  # each request starts with an empty session, as in production
     with count_queries() as counter:
@@ -202,8 +254,9 @@ def _queries(client, count_queries, url):
 
 def _page_counts(client, ws_id, count_queries):
     root = rt.forest(db.session, ws_id).items[0]
-    deep = db.session.scalar(select(Referral.partner_id).where(Referral.workspace_id == ws_id)
-                             .order_by(Referral.generation.desc()).limit(1))
+    deep = db.session.scalar(
+        select(Referral.partner_id).where(Referral.workspace_id == ws_id).order_by(Referral.generation.desc()).limit(1)
+    )
     on_path = bool(rt.path_nodes(db.session, ws_id, root.id, deep)[0])
     return {
         "tree": _queries(client, count_queries, f"/referrals/tree/{root.id}"),
@@ -217,8 +270,7 @@ def _page_counts(client, ws_id, count_queries):
         "overview": _queries(client, count_queries, f"/partners/{deep}"),
         "nodes": _queries(client, count_queries, f"/referrals/tree/{root.id}/nodes.json"),
         "branch": _queries(client, count_queries, f"/referrals/tree/{root.id}/branch"),
-        "path": _queries(client, count_queries, f"/referrals/tree/{root.id}/path/{deep}.json")
-        if on_path else 0,
+        "path": _queries(client, count_queries, f"/referrals/tree/{root.id}/path/{deep}.json") if on_path else 0,
     }
 
 
@@ -236,8 +288,8 @@ def test_query_counts_do_not_grow_with_the_data(logged_in, workspace, count_quer
 def test_picker_search_works_without_javascript(logged_in, family):
     """The picker's Search button submits the form as a GET: results come back in the page."""
     page = text(logged_in.get(f"/partners/{family['stranger'].id}/referrals?q=1&referrer_q=rooty"))
-    results = page[page.index('id="referrer-results"'):]
-    results = results[:results.index("</div>")]
+    results = page[page.index('id="referrer-results"') :]
+    results = results[: results.index("</div>")]
     assert f'value="{family["root"].id}"' in results and "Grand Kid" not in results
 
 
@@ -248,8 +300,16 @@ def test_branch_revenue_loads_on_its_own_and_inline_without_javascript(logged_in
     if Deal is None:  # pragma: no cover
         pytest.skip("deals are not installed")
     for partner, amount, currency in ((family["grand"], "120.50", "EUR"), (family["child"], "80", "USD")):
-        db.session.add(Deal(workspace_id=workspace.id, partner_id=partner.id, title="Site", amount=Decimal(amount),
-                            currency=currency, stage="won"))
+        db.session.add(
+            Deal(
+                workspace_id=workspace.id,
+                partner_id=partner.id,
+                title="Site",
+                amount=Decimal(amount),
+                currency=currency,
+                stage="won",
+            )
+        )
     db.session.commit()
     url = f"/referrals/revenue/{family['root'].id}"
     tab = text(logged_in.get(f"/partners/{family['child'].id}/referrals"))

@@ -1,4 +1,5 @@
 """The genealogy rules, without HTTP: ancestry, descendants, stats, refusals, history, big forests."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,7 +9,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Partner
 from app.models.referral import Referral, ReferralChange
-from app.services import ServiceError, referral_tree as rt
+from app.services import ServiceError
+from app.services import referral_tree as rt
 
 from .conftest import bulk_partners, random_forest
 
@@ -32,7 +34,10 @@ def test_seven_generation_chain_ancestry_and_descendants(workspace, chain):
     assert (s.generation, s.subtree_size, s.subtree_depth, s.direct_count) == (3, 5, 4, 1)
     assert s.root.name == "G0" and s.referrer.name == "G2"
     assert rt.subtree_stats(db.session, workspace.id, [g[0].id, g[5].id, g[7].id]) == {
-        g[0].id: (8, 7), g[5].id: (3, 2), g[7].id: (1, 0)}
+        g[0].id: (8, 7),
+        g[5].id: (3, 2),
+        g[7].id: (1, 0),
+    }
     root_row = db.session.get(Referral, g[0].id)
     assert (root_row.subtree_size, root_row.subtree_depth, root_row.root_id) == (8, 7, g[0].id)
     assert db.session.get(Referral, g[7].id).generation == 7
@@ -108,8 +113,16 @@ def test_contact_must_belong_to_the_referrer_and_date_not_in_future(workspace, f
         rt.set_referrer(db.session, workspace.id, pb, a, referred_on=now.date() + timedelta(days=1), now=now)
     assert error.value.field == "referred_on"
     db.session.rollback()
-    rt.set_referrer(db.session, workspace.id, pb, a, contact_id=mine.id, referred_on=date(2025, 3, 1),
-                    note="Ann recommended us", now=now)
+    rt.set_referrer(
+        db.session,
+        workspace.id,
+        pb,
+        a,
+        contact_id=mine.id,
+        referred_on=date(2025, 3, 1),
+        note="Ann recommended us",
+        now=now,
+    )
     db.session.commit()
     row, contact = rt.referral_details(db.session, workspace.id, b)
     assert (contact.name, row.referred_on, row.note) == ("Ann at A", date(2025, 3, 1), "Ann recommended us")
@@ -139,8 +152,9 @@ def test_late_reattribution_moves_the_branch_and_keeps_history(workspace, user, 
     rt.clear_referrer(db.session, workspace.id, P(b), now=later, actor_id=user.id)
     db.session.commit()
     assert db.session.get(Referral, b).root_id == b and db.session.get(Referral, d).generation == 2
-    assert db.session.scalar(select(func.count()).select_from(ReferralChange)
-                             .where(ReferralChange.partner_id == b)) == 3
+    assert (
+        db.session.scalar(select(func.count()).select_from(ReferralChange).where(ReferralChange.partner_id == b)) == 3
+    )
     assert_stats_consistent(workspace)
 
 
@@ -195,6 +209,7 @@ def test_ten_thousand_partner_forest(workspace, now, count_queries):
         depth_of[node.id] = node.depth
     # a few late re-attributions keep the stored stats equal to a full recompute
     import random
+
     rng = random.Random(5)
     for _ in range(30):
         child = rng.choice(ids[25:])
@@ -241,10 +256,22 @@ def test_revenue_grouped_by_currency_never_summed(workspace, now):
     P = lambda i: db.session.get(Partner, i)  # noqa: E731
     rt.set_referrer(db.session, workspace.id, P(b), a, now=now)
     rt.set_referrer(db.session, workspace.id, P(c), b, now=now)
-    for pid, amount, currency, stage in ((a, "100", "EUR", "won"), (b, "50", "EUR", "won"),
-                                         (c, "70", "USD", "won"), (c, "999", "EUR", "lost")):
-        db.session.add(Deal(workspace_id=workspace.id, partner_id=pid, title="x", amount=Decimal(amount),
-                            currency=currency, stage=stage))
+    for pid, amount, currency, stage in (
+        (a, "100", "EUR", "won"),
+        (b, "50", "EUR", "won"),
+        (c, "70", "USD", "won"),
+        (c, "999", "EUR", "lost"),
+    ):
+        db.session.add(
+            Deal(
+                workspace_id=workspace.id,
+                partner_id=pid,
+                title="x",
+                amount=Decimal(amount),
+                currency=currency,
+                stage=stage,
+            )
+        )
     db.session.commit()
     assert rt.subtree_revenue(db.session, workspace.id, a) == [("EUR", Decimal("150")), ("USD", Decimal("70"))]
     assert rt.subtree_revenue(db.session, workspace.id, b) == [("EUR", Decimal("50")), ("USD", Decimal("70"))]

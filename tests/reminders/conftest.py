@@ -1,4 +1,5 @@
 """Reminder fixtures: a reminder factory and a real local SMTP server (aiosmtpd) receiving the digests."""
+
 from __future__ import annotations
 
 import socket
@@ -11,10 +12,18 @@ from app.extensions import db
 from app.models import Reminder
 
 
-def make_reminder(workspace, assignee, *, title="Call back", due_on=date(2026, 11, 24), partner=None, **extra) -> Reminder:
-    reminder = Reminder(workspace_id=workspace.id, title=title, due_on=due_on, assignee_id=assignee.id if assignee else None,
-                        created_by_id=assignee.id if assignee else None, partner_id=partner.id if partner else None,
-                        **extra)
+def make_reminder(
+    workspace, assignee, *, title="Call back", due_on=date(2026, 11, 24), partner=None, **extra
+) -> Reminder:
+    reminder = Reminder(
+        workspace_id=workspace.id,
+        title=title,
+        due_on=due_on,
+        assignee_id=assignee.id if assignee else None,
+        created_by_id=assignee.id if assignee else None,
+        partner_id=partner.id if partner else None,
+        **extra,
+    )
     db.session.add(reminder)
     db.session.commit()
     return reminder
@@ -55,9 +64,15 @@ def smtp_server(app):
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False, MAIL_USERNAME=None,
-                      MAIL_PASSWORD=None, MAIL_FROM="Orchard <orchard@crm.example.com>",
-                      PUBLIC_BASE_URL="https://crm.example.com")
+    app.config.update(
+        MAIL_HOST="127.0.0.1",
+        MAIL_PORT=controller.port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME=None,
+        MAIL_PASSWORD=None,
+        MAIL_FROM="Orchard <orchard@crm.example.com>",
+        PUBLIC_BASE_URL="https://crm.example.com",
+    )
     try:
         yield mailbox
     finally:

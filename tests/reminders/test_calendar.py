@@ -1,6 +1,7 @@
 """The private calendar feed: valid iCalendar with stable UIDs, only the user's open reminders,
 revocable, and a new address revokes the old one."""
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,10 +20,10 @@ def _feed_url(logged_in):
     page = logged_in.get("/settings/calendar")
     html = page.get_data(as_text=True)
     start = html.index('id="feed-url"')
-    value = html[html.index('value="', start - 200) + 7:]
-    url = value[:value.index('"')]
+    value = html[html.index('value="', start - 200) + 7 :]
+    url = value[: value.index('"')]
     assert "/calendar/" in url and url.endswith(".ics")
-    return url[url.index("/calendar/"):], html
+    return url[url.index("/calendar/") :], html
 
 
 def _parse(response) -> Calendar:
@@ -31,16 +32,19 @@ def _parse(response) -> Calendar:
     return Calendar.from_ical(response.data)
 
 
-def test_feed_is_valid_icalendar_with_the_users_open_reminders(app, logged_in, client, user, workspace, factories, other):
+def test_feed_is_valid_icalendar_with_the_users_open_reminders(
+    app, logged_in, client, user, workspace, factories, other
+):
     app.config["PUBLIC_BASE_URL"] = "https://crm.example.com"
     user.timezone = "Europe/Berlin"
     db.session.commit()
     acme = factories.partner(workspace, name="Acme; Sons, Ltd")
     soon, later = date.today() + timedelta(days=5), date.today() + timedelta(days=7)  # the feed's window moves
-    all_day = make_reminder(workspace, user, title="Send the proposal", due_on=soon, partner=acme,
-                            notes="Mention the instalments")
+    all_day = make_reminder(
+        workspace, user, title="Send the proposal", due_on=soon, partner=acme, notes="Mention the instalments"
+    )
     timed = make_reminder(workspace, user, title="Call Anna", due_on=later, due_time=time(9, 30))
-    make_reminder(workspace, user, title="Already done", due_on=soon, completed_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    make_reminder(workspace, user, title="Already done", due_on=soon, completed_at=datetime(2026, 11, 20, tzinfo=UTC))
     teammate = factories.member(workspace)
     make_reminder(workspace, teammate, title="Teammate's", due_on=soon)
     make_reminder(other["workspace"], other["user"], title="Other workspace", due_on=soon)
@@ -115,6 +119,7 @@ def test_feed_drops_workspaces_the_user_left(app, session, user, workspace, fact
     owner = factories.user()
     shared = factories.workspace_of(owner)
     from app.models import Membership
+
     membership = Membership(workspace_id=shared.id, user_id=user.id, role="member")
     session.add(membership)
     session.commit()
@@ -164,8 +169,9 @@ def test_feed_window(app, session, user, workspace):
 def test_partner_name_is_not_repeated_in_the_summary(app, session, user, workspace, factories, now):
     acme = factories.partner(workspace, name="Acme")
     make_reminder(workspace, user, title="Check in with Acme", partner=acme)
-    body = calendar_feed.build_calendar(user, calendar_feed.feed_rows(session, user.id, date(2026, 11, 24)),
-                                        now=now, host="example.com")
+    body = calendar_feed.build_calendar(
+        user, calendar_feed.feed_rows(session, user.id, date(2026, 11, 24)), now=now, host="example.com"
+    )
     assert str(Calendar.from_ical(body).walk("VEVENT")[0]["SUMMARY"]) == "Check in with Acme"
 
 
@@ -176,7 +182,7 @@ def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, works
     first = client.get(path)
     assert "Call — Acme" in first.get_data(as_text=True)
     acme.name = "Acme Group"
-    acme.updated_at = datetime.now(timezone.utc) + timedelta(seconds=1)
+    acme.updated_at = datetime.now(UTC) + timedelta(seconds=1)
     db.session.commit()
     second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200 and "Call — Acme Group" in second.get_data(as_text=True)
@@ -189,8 +195,9 @@ def limited_app(tmp_path):
     from config import TestingConfig
     from tests.conftest import FreshGlobalsClient, make_user
 
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
-                     RATELIMIT_ENABLED=True)
+    app = create_app(
+        TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}", RATELIMIT_ENABLED=True
+    )
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         db.create_all()

@@ -1,6 +1,7 @@
 """`flask reminders digest`: mails received by a real SMTP server (aiosmtpd on 127.0.0.1), their
 content, idempotence, preferences and failures."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -27,13 +28,23 @@ def _setup(workspace, user, factories):
     make_reminder(workspace, user, title="Send the proposal", due_on=date(2026, 11, 20), partner=acme)  # overdue
     make_reminder(workspace, user, title="Call Anna back", due_on=date(2026, 11, 24))  # today
     make_reminder(workspace, user, title="Quarterly review", due_on=date(2026, 11, 27))  # this week
-    make_reminder(workspace, user, title="Already done", due_on=date(2026, 11, 23),
-                  completed_at=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    make_reminder(
+        workspace,
+        user,
+        title="Already done",
+        due_on=date(2026, 11, 23),
+        completed_at=datetime(2026, 11, 23, tzinfo=UTC),
+    )
     teammate = factories.member(workspace, name="Sam Teammate")
     make_reminder(workspace, teammate, title="Sam's own task", due_on=date(2026, 11, 24))
     # A tier-B partner (cadence 30) owned by the user, never touched and added 45 days ago: neglected
-    factories.partner(workspace, name="Forgotten Bakery", owner_id=user.id, status="active",
-                      created_at=datetime(2026, 10, 10, tzinfo=timezone.utc))
+    factories.partner(
+        workspace,
+        name="Forgotten Bakery",
+        owner_id=user.id,
+        status="active",
+        created_at=datetime(2026, 10, 10, tzinfo=UTC),
+    )
     return acme, teammate
 
 
@@ -61,7 +72,9 @@ def test_daily_digest_content(app, runner, smtp_server, workspace, user, factori
         assert "Already done" not in body and "Sam's own task" not in body
         assert "Forgotten Bakery" in body  # the neglected partner
         assert "https://crm.example.com/settings/calendar" in body
-    assert text.index("OVERDUE") < text.index("Send the proposal") < text.index("DUE TODAY") < text.index("Call Anna back")
+    assert (
+        text.index("OVERDUE") < text.index("Send the proposal") < text.index("DUE TODAY") < text.index("Call Anna back")
+    )
     assert "https://crm.example.com/reminders/" in text
     assert "<li" in html and "&lt;" not in html.split("<body", 1)[1][:50]
     assert "Sam's own task" in _by_recipient(smtp_server)[teammate.email].get_body(("plain",)).get_content()
@@ -90,7 +103,9 @@ def test_the_day_is_the_users_local_day(app, runner, smtp_server, workspace, use
     _run(runner, "--now", "2026-11-25T05:00:00+00:00", "--user", str(user.id))  # 06:00 in Berlin
     assert len(smtp_server.messages) == 2
     assert db.session.scalars(select(DigestLog.sent_on).order_by(DigestLog.sent_on)).all() == [
-        date(2026, 11, 24), date(2026, 11, 25)]
+        date(2026, 11, 24),
+        date(2026, 11, 25),
+    ]
 
 
 def test_weekly_goes_out_on_mondays_with_the_coming_week(app, runner, smtp_server, workspace, user, factories, now):

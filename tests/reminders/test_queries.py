@@ -1,6 +1,7 @@
 """Constant SQL query counts whatever the data size, and the navigation badge's cost: one query on
 full pages, none on fragments."""
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import g
 from flask_login import login_user
@@ -15,12 +16,19 @@ def _fill(workspace, users, partners, n):
     today = date.today()
     rows = []
     for i in range(n):
-        rows.append({
-            "workspace_id": workspace.id, "title": f"Task {i}", "partner_id": partners[i % len(partners)].id,
-            "due_on": today + timedelta(days=(i % 21) - 10), "due_time": time(9, 0) if i % 3 == 0 else None,
-            "assignee_id": users[i % len(users)].id, "created_by_id": users[0].id, "snooze_count": 0,
-            "completed_at": datetime.now(timezone.utc) if i % 5 == 0 else None,
-        })
+        rows.append(
+            {
+                "workspace_id": workspace.id,
+                "title": f"Task {i}",
+                "partner_id": partners[i % len(partners)].id,
+                "due_on": today + timedelta(days=(i % 21) - 10),
+                "due_time": time(9, 0) if i % 3 == 0 else None,
+                "assignee_id": users[i % len(users)].id,
+                "created_by_id": users[0].id,
+                "snooze_count": 0,
+                "completed_at": datetime.now(UTC) if i % 5 == 0 else None,
+            }
+        )
     db.session.execute(insert(Reminder), rows)
     db.session.commit()
 
@@ -41,8 +49,10 @@ def _queries(count_queries, client, url, **kwargs):
 
 def test_reminders_page_query_count_is_the_same_at_two_sizes(app, logged_in, user, workspace, factories, count_queries):
     _setup(workspace, user, factories, 4)
-    small = {url: _queries(count_queries, logged_in, url)[0]
-             for url in ("/reminders/", "/reminders/?who=all", "/reminders/?view=done&who=all")}
+    small = {
+        url: _queries(count_queries, logged_in, url)[0]
+        for url in ("/reminders/", "/reminders/?who=all", "/reminders/?view=done&who=all")
+    }
     _fill(workspace, [user], [factories.partner(workspace)], 400)  # more than a page
     large = {url: _queries(count_queries, logged_in, url)[0] for url in small}
     assert small == large
@@ -51,12 +61,14 @@ def test_reminders_page_query_count_is_the_same_at_two_sizes(app, logged_in, use
     assert large["/reminders/"] == 5
 
 
-def test_partner_tab_and_feed_query_counts_are_constant(app, logged_in, client, user, workspace, factories, count_queries):
+def test_partner_tab_and_feed_query_counts_are_constant(
+    app, logged_in, client, user, workspace, factories, count_queries
+):
     partners = _setup(workspace, user, factories, 6)
     logged_in.post("/settings/calendar/feed")
     html = logged_in.get("/settings/calendar").get_data(as_text=True)
     start = html.index("/calendar/", html.index('id="feed-url"') - 300)
-    feed = html[start:html.index('"', start)]
+    feed = html[start : html.index('"', start)]
     tab = f"/partners/{partners[0].id}/reminders"
     small = (_queries(count_queries, logged_in, tab)[0], _queries(count_queries, client, feed)[0])
     _fill(workspace, [user], partners[:1], 300)
@@ -92,10 +104,10 @@ def test_fragments_do_not_count_the_badge(app, logged_in, user, workspace, facto
 
 
 def test_the_badge_endpoint_refreshes_after_actions(app, logged_in, user, workspace, hx, count_queries):
-    from tests.reminders.conftest import make_reminder
     from app.services.reminders import local_today
+    from tests.reminders.conftest import make_reminder
 
-    reminder = make_reminder(workspace, user, due_on=local_today(user.timezone, datetime.now(timezone.utc)))
+    reminder = make_reminder(workspace, user, due_on=local_today(user.timezone, datetime.now(UTC)))
     count, _ = _queries(count_queries, logged_in, "/reminders/badge", headers=hx)
     assert count == 2  # the user, the count
     assert ">1</span>" in logged_in.get("/reminders/badge", headers=hx).get_data(as_text=True)

@@ -1,7 +1,8 @@
 """Reminder pages and inline actions over HTTP: validation (422, nothing saved), htmx row swaps and
 their no-JavaScript fallbacks, the partner tab, settings, and another workspace's ids (404)."""
+
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +14,9 @@ from tests.reminders.conftest import make_reminder
 
 
 def _today(user):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return local_today(user.timezone, datetime.now(timezone.utc))
+    return local_today(user.timezone, datetime.now(UTC))
 
 
 def _count():
@@ -24,6 +25,7 @@ def _count():
 
 # --- the page --------------------------------------------------------------------------------------
 
+
 def test_page_groups_mine_and_everyones(logged_in, user, workspace, factories):
     today = _today(user)
     teammate = factories.member(workspace, name="Sam Teammate")
@@ -31,8 +33,13 @@ def test_page_groups_mine_and_everyones(logged_in, user, workspace, factories):
     make_reminder(workspace, user, title="For today", due_on=today)
     make_reminder(workspace, user, title="Later on", due_on=today + timedelta(days=5))
     make_reminder(workspace, teammate, title="Sam's task", due_on=today)
-    make_reminder(workspace, user, title="Finished", due_on=today, completed_at=__import__("datetime").datetime.now(
-        __import__("datetime").timezone.utc))
+    make_reminder(
+        workspace,
+        user,
+        title="Finished",
+        due_on=today,
+        completed_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc),
+    )
 
     html = logged_in.get("/reminders/").get_data(as_text=True)
     assert html.index("Late one") < html.index("For today") < html.index("Later on")
@@ -53,24 +60,37 @@ def test_empty_page(logged_in):
 
 # --- create and edit -------------------------------------------------------------------------------
 
+
 def test_create_with_the_full_form(logged_in, user, workspace, factories):
     partner = factories.partner(workspace, name="Acme")
     form = logged_in.get(f"/reminders/new?partner_id={partner.id}").get_data(as_text=True)
     assert f'<option selected value="{partner.id}">Acme</option>' in form
-    response = logged_in.post("/reminders/new", data={
-        "title": "Send the deck", "due_on": "2026-12-01", "due_time": "09:30", "assignee_id": user.id,
-        "partner_id": partner.id, "notes": "v2", "next": f"/partners/{partner.id}/reminders"})
+    response = logged_in.post(
+        "/reminders/new",
+        data={
+            "title": "Send the deck",
+            "due_on": "2026-12-01",
+            "due_time": "09:30",
+            "assignee_id": user.id,
+            "partner_id": partner.id,
+            "notes": "v2",
+            "next": f"/partners/{partner.id}/reminders",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/partners/{partner.id}/reminders"
     reminder = db.session.scalar(select(Reminder))
     assert (reminder.title, reminder.partner_id, str(reminder.due_time)) == ("Send the deck", partner.id, "09:30:00")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"title": "", "due_on": "2026-12-01"}, "Give the reminder a title."),
-    ({"title": "Call", "due_on": ""}, "Choose the day it is due."),
-    ({"title": "Call", "due_on": "not a date"}, "Choose the day it is due."),
-    ({"title": "Call", "due_on": "2026-12-01", "due_time": "25:99"}, "Not a valid time value."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "due_on": "2026-12-01"}, "Give the reminder a title."),
+        ({"title": "Call", "due_on": ""}, "Choose the day it is due."),
+        ({"title": "Call", "due_on": "not a date"}, "Choose the day it is due."),
+        ({"title": "Call", "due_on": "2026-12-01", "due_time": "25:99"}, "Not a valid time value."),
+    ],
+)
 def test_create_validation_answers_422_next_to_the_field(logged_in, user, data, message):
     response = logged_in.post("/reminders/new", data={"assignee_id": user.id, **data})
     assert response.status_code == 422
@@ -80,13 +100,16 @@ def test_create_validation_answers_422_next_to_the_field(logged_in, user, data, 
 
 
 def test_create_refuses_another_workspaces_partner_and_member(logged_in, user, other):
-    response = logged_in.post("/reminders/new", data={
-        "title": "Sneaky", "due_on": "2026-12-01", "assignee_id": user.id, "partner_id": other["partner"].id})
+    response = logged_in.post(
+        "/reminders/new",
+        data={"title": "Sneaky", "due_on": "2026-12-01", "assignee_id": user.id, "partner_id": other["partner"].id},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "That partner is not in this workspace." in html and "Outsider Partner" not in html
-    response = logged_in.post("/reminders/new", data={
-        "title": "Sneaky", "due_on": "2026-12-01", "assignee_id": other["user"].id})
+    response = logged_in.post(
+        "/reminders/new", data={"title": "Sneaky", "due_on": "2026-12-01", "assignee_id": other["user"].id}
+    )
     assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
     assert _count() == 0
 
@@ -105,19 +128,23 @@ def test_edit(logged_in, user, workspace):
     reminder = make_reminder(workspace, user, title="Old")
     form = logged_in.get(f"/reminders/{reminder.id}/edit").get_data(as_text=True)
     assert 'value="Old"' in form
-    response = logged_in.post(f"/reminders/{reminder.id}/edit", data={
-        "title": "New", "due_on": "2026-12-24", "assignee_id": user.id, "partner_id": ""})
+    response = logged_in.post(
+        f"/reminders/{reminder.id}/edit",
+        data={"title": "New", "due_on": "2026-12-24", "assignee_id": user.id, "partner_id": ""},
+    )
     assert response.status_code == 302
     db.session.refresh(reminder)
     assert reminder.title == "New" and reminder.due_on == date(2026, 12, 24)
-    bad = logged_in.post(f"/reminders/{reminder.id}/edit", data={"title": " ", "due_on": "2026-12-24",
-                                                                  "assignee_id": user.id})
+    bad = logged_in.post(
+        f"/reminders/{reminder.id}/edit", data={"title": " ", "due_on": "2026-12-24", "assignee_id": user.id}
+    )
     assert bad.status_code == 422
     db.session.refresh(reminder)
     assert reminder.title == "New"
 
 
 # --- inline actions --------------------------------------------------------------------------------
+
 
 def test_complete_and_reopen_with_htmx_swap_the_row(logged_in, user, workspace, hx):
     reminder = make_reminder(workspace, user, title="Tick me", due_on=_today(user))
@@ -143,7 +170,7 @@ def test_actions_without_javascript_redirect_back(logged_in, user, workspace):
     assert response.headers["Location"] == "/reminders/"
 
 
-@pytest.mark.parametrize("until, days", [("tomorrow", 1), ("next_week", None)])
+@pytest.mark.parametrize(("until", "days"), [("tomorrow", 1), ("next_week", None)])
 def test_snooze_quick_picks(logged_in, user, workspace, hx, until, days):
     today = _today(user)
     reminder = make_reminder(workspace, user, title="Later", due_on=today - timedelta(days=2))
@@ -162,10 +189,15 @@ def test_snooze_to_a_date_and_into_the_past(logged_in, user, workspace, hx):
     today = _today(user)
     reminder = make_reminder(workspace, user, due_on=today)
     picked = today + timedelta(days=10)
-    ok = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": picked.isoformat()}, headers=hx)
+    ok = logged_in.post(
+        f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": picked.isoformat()}, headers=hx
+    )
     assert ok.status_code == 200
-    past = logged_in.post(f"/reminders/{reminder.id}/snooze",
-                          data={"until": "date", "date": (today - timedelta(days=1)).isoformat()}, headers=hx)
+    past = logged_in.post(
+        f"/reminders/{reminder.id}/snooze",
+        data={"until": "date", "date": (today - timedelta(days=1)).isoformat()},
+        headers=hx,
+    )
     assert past.status_code == 422
     assert "cannot move a reminder into the past" in past.get_data(as_text=True)
     missing = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": ""}, headers=hx)
@@ -173,8 +205,9 @@ def test_snooze_to_a_date_and_into_the_past(logged_in, user, workspace, hx):
     db.session.refresh(reminder)
     assert reminder.due_on == picked and reminder.snooze_count == 1
     # without JavaScript the error is flashed on the page it came from
-    response = logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": "2001-01-01"},
-                              follow_redirects=True)
+    response = logged_in.post(
+        f"/reminders/{reminder.id}/snooze", data={"until": "date", "date": "2001-01-01"}, follow_redirects=True
+    )
     assert "cannot move a reminder into the past" in response.get_data(as_text=True)
 
 
@@ -190,6 +223,7 @@ def test_delete_asks_first_and_removes(logged_in, user, workspace, hx):
 
 # --- the partner tab -------------------------------------------------------------------------------
 
+
 def test_partner_tab_lists_and_quick_adds(logged_in, user, workspace, factories, hx):
     partner = factories.partner(workspace, name="Acme", tier="A")
     elsewhere = factories.partner(workspace, name="Elsewhere")
@@ -202,36 +236,52 @@ def test_partner_tab_lists_and_quick_adds(logged_in, user, workspace, factories,
     assert 'value="Check in with Acme"' in html  # quick add suggests a check-in at the tier cadence
     assert f'value="{(_today(user) + timedelta(days=14)).isoformat()}"' in html
 
-    response = logged_in.post(f"/partners/{partner.id}/reminders", headers=hx, data={
-        "title": "Send the invoice", "due_on": "2026-12-05", "assignee_id": user.id})
+    response = logged_in.post(
+        f"/partners/{partner.id}/reminders",
+        headers=hx,
+        data={"title": "Send the invoice", "due_on": "2026-12-05", "assignee_id": user.id},
+    )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and fragment.strip().startswith('<section id="partner-reminders"')
     assert "Send the invoice" in fragment and "Reminder added." in fragment
     assert db.session.scalar(select(Reminder).where(Reminder.title == "Send the invoice")).partner_id == partner.id
 
-    bad = logged_in.post(f"/partners/{partner.id}/reminders", headers=hx, data={
-        "title": "", "due_on": "2026-12-05", "assignee_id": user.id})
+    bad = logged_in.post(
+        f"/partners/{partner.id}/reminders",
+        headers=hx,
+        data={"title": "", "due_on": "2026-12-05", "assignee_id": user.id},
+    )
     assert bad.status_code == 422 and "Give the reminder a title." in bad.get_data(as_text=True)
     assert _count() == 3
 
-    plain = logged_in.post(f"/partners/{partner.id}/reminders", data={
-        "title": "No JS", "due_on": "2026-12-05", "assignee_id": user.id})
+    plain = logged_in.post(
+        f"/partners/{partner.id}/reminders", data={"title": "No JS", "due_on": "2026-12-05", "assignee_id": user.id}
+    )
     assert plain.status_code == 302 and plain.headers["Location"] == f"/partners/{partner.id}/reminders"
 
 
 # --- another workspace's ids -----------------------------------------------------------------------
 
+
 def test_another_workspaces_reminder_answers_404(logged_in, other, hx):
     theirs = make_reminder(other["workspace"], other["user"], title="Theirs", partner=other["partner"])
     rid = theirs.id
-    for url in (f"/reminders/{rid}/edit", f"/reminders/{rid}/delete", f"/partners/{other['partner'].id}/reminders",
-                f"/reminders/new?partner_id={other['partner'].id}"):
+    for url in (
+        f"/reminders/{rid}/edit",
+        f"/reminders/{rid}/delete",
+        f"/partners/{other['partner'].id}/reminders",
+        f"/reminders/new?partner_id={other['partner'].id}",
+    ):
         assert logged_in.get(url).status_code == 404, url
         assert logged_in.get(url, headers=hx).status_code == 404, url
-    for url, data in ((f"/reminders/{rid}/edit", {"title": "Hijack", "due_on": "2026-12-01"}),
-                      (f"/reminders/{rid}/complete", {}), (f"/reminders/{rid}/reopen", {}),
-                      (f"/reminders/{rid}/snooze", {"until": "tomorrow"}), (f"/reminders/{rid}/delete", {}),
-                      (f"/partners/{other['partner'].id}/reminders", {"title": "Hijack", "due_on": "2026-12-01"})):
+    for url, data in (
+        (f"/reminders/{rid}/edit", {"title": "Hijack", "due_on": "2026-12-01"}),
+        (f"/reminders/{rid}/complete", {}),
+        (f"/reminders/{rid}/reopen", {}),
+        (f"/reminders/{rid}/snooze", {"until": "tomorrow"}),
+        (f"/reminders/{rid}/delete", {}),
+        (f"/partners/{other['partner'].id}/reminders", {"title": "Hijack", "due_on": "2026-12-01"}),
+    ):
         assert logged_in.post(url, data=data).status_code == 404, url
         assert logged_in.post(url, data=data, headers=hx).status_code == 404, url
     db.session.expire_all()
@@ -242,6 +292,7 @@ def test_another_workspaces_reminder_answers_404(logged_in, other, hx):
 
 
 # --- settings --------------------------------------------------------------------------------------
+
 
 def test_digest_preference(logged_in, user):
     page = logged_in.get("/settings/calendar").get_data(as_text=True)
@@ -262,6 +313,7 @@ def test_settings_tab_is_listed(logged_in):
 
 
 # --- links from digests and feeds into another of the user's workspaces -----------------------------
+
 
 def test_links_into_another_of_my_workspaces_offer_to_switch(logged_in, user, workspace, factories, other):
     from app.models import Membership, User

@@ -1,6 +1,7 @@
 """Reminder rules: creation and its validation, complete/reopen, snooze, and the due/overdue
 boundaries in the user's own time zone."""
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,8 +12,13 @@ from app.services import reminders as service
 
 
 def _create(session, workspace, user, **overrides):
-    values = dict(workspace_id=workspace.id, title="Check in", due_on=date(2026, 11, 25), created_by_id=user.id,
-                  now=datetime(2026, 11, 24, 12, tzinfo=timezone.utc))
+    values = {
+        "workspace_id": workspace.id,
+        "title": "Check in",
+        "due_on": date(2026, 11, 25),
+        "created_by_id": user.id,
+        "now": datetime(2026, 11, 24, 12, tzinfo=UTC),
+    }
     values.update(overrides)
     return service.create_reminder(session, **values)
 
@@ -71,8 +77,15 @@ def test_create_refuses_a_missing_date(session, workspace, user, now):
 def test_update_validates_like_create(session, workspace, user, other, now):
     reminder = _create(session, workspace, user, now=now)
     with pytest.raises(ServiceError) as error:
-        service.update_reminder(session, reminder, title="Moved", due_on=date(2026, 12, 1),
-                                partner_id=other["partner"].id, assignee_id=user.id, now=now)
+        service.update_reminder(
+            session,
+            reminder,
+            title="Moved",
+            due_on=date(2026, 12, 1),
+            partner_id=other["partner"].id,
+            assignee_id=user.id,
+            now=now,
+        )
     assert error.value.field == "partner_id"
     service.update_reminder(session, reminder, title=" Moved ", due_on=date(2026, 12, 1), assignee_id=user.id, now=now)
     assert reminder.title == "Moved" and reminder.due_on == date(2026, 12, 1)
@@ -104,11 +117,14 @@ def test_snooze_tomorrow_is_the_day_after_today_not_after_the_due_date(session, 
     assert reminder.snooze_count == 1
 
 
-@pytest.mark.parametrize("today, expected", [
-    (TUESDAY, date(2026, 11, 30)),   # the coming Monday
-    (MONDAY, date(2026, 11, 30)),    # on a Monday: the Monday a week later
-    (date(2026, 11, 29), date(2026, 11, 30)),  # on a Sunday: tomorrow is Monday
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (TUESDAY, date(2026, 11, 30)),  # the coming Monday
+        (MONDAY, date(2026, 11, 30)),  # on a Monday: the Monday a week later
+        (date(2026, 11, 29), date(2026, 11, 30)),  # on a Sunday: tomorrow is Monday
+    ],
+)
 def test_snooze_next_week_is_the_next_monday(session, workspace, user, now, today, expected):
     reminder = _create(session, workspace, user, due_on=today, now=now)
     service.snooze_reminder(session, reminder, "next_week", today=today, now=now)
@@ -152,11 +168,12 @@ def test_delete(session, workspace, user, now):
 
 # --- due and overdue in the user's time zone ----------------------------------------------------
 
+
 def test_local_today_around_midnight_in_los_angeles():
     # 07:59 UTC on the 25th is 23:59 on the 24th in Los Angeles (UTC-8 in November)
-    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)) == date(2026, 11, 24)
-    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)) == date(2026, 11, 25)
-    assert service.local_today("Not/AZone", datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)) == date(2026, 11, 25)
+    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 7, 59, tzinfo=UTC)) == date(2026, 11, 24)
+    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
+    assert service.local_today("Not/AZone", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
 
 
 def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now):
@@ -166,15 +183,23 @@ def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now
     done = _create(session, workspace, user, title="done", due_on=date(2026, 11, 20), now=now)
     service.complete_reminder(session, done, now=now)
 
-    before_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc))
+    before_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 7, 59, tzinfo=UTC))
     assert service.due_count(session, workspace.id, user.id, before_midnight) == 2
     assert service.bucket_counts(session, workspace.id, before_midnight, user.id) == {
-        "overdue": 1, "today": 1, "upcoming": 2, "done": 1}
+        "overdue": 1,
+        "today": 1,
+        "upcoming": 2,
+        "done": 1,
+    }
 
-    after_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc))
+    after_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     assert service.due_count(session, workspace.id, user.id, after_midnight) == 3
     assert service.bucket_counts(session, workspace.id, after_midnight, user.id) == {
-        "overdue": 2, "today": 1, "upcoming": 1, "done": 1}
+        "overdue": 2,
+        "today": 1,
+        "upcoming": 1,
+        "done": 1,
+    }
 
 
 def test_auckland_is_already_tomorrow(session, workspace, user, now):
@@ -209,8 +234,16 @@ def test_list_orders_overdue_first_and_pages(session, workspace, user, now):
 def test_bucket_counts_stop_past_the_cap(session, workspace, user, now):
     from sqlalchemy import insert
 
-    rows = [{"workspace_id": workspace.id, "title": f"t{i}", "due_on": date(2026, 11, 1), "assignee_id": user.id,
-             "snooze_count": 0} for i in range(7)]
+    rows = [
+        {
+            "workspace_id": workspace.id,
+            "title": f"t{i}",
+            "due_on": date(2026, 11, 1),
+            "assignee_id": user.id,
+            "snooze_count": 0,
+        }
+        for i in range(7)
+    ]
     session.execute(insert(Reminder), rows)
     assert service.bucket_counts(session, workspace.id, date(2026, 11, 24), cap=5)["overdue"] == 6  # "5+"
     assert service.bucket_counts(session, workspace.id, date(2026, 11, 24), cap=10)["overdue"] == 7

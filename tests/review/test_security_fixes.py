@@ -1,7 +1,8 @@
 """Regression tests for problems found in review: huge ids, public token routes without a rate limit."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,10 +10,21 @@ from app.extensions import db
 from app.ids import optional_int, parse_int
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("12", 12), ("-3", -3), ("abc", None), ("", None), (None, None), ("1e3", None),
-    (str(2**63 - 1), 2**63 - 1), (str(2**63), None), ("9" * 400, None), ("9" * 5000, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("abc", None),
+        ("", None),
+        (None, None),
+        ("1e3", None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("9" * 400, None),
+        ("9" * 5000, None),
+    ],
+)
 def test_parse_int_accepts_only_database_integers(value, expected):
     assert parse_int(value) == expected
 
@@ -23,8 +35,15 @@ def test_optional_int_rejects_numbers_the_database_cannot_hold():
         optional_int(str(2**64))
 
 
-@pytest.mark.parametrize("path", ["/partners/99999999999999999999999", "/partners/99999999999999999999999/edit",
-                                  "/deals/99999999999999999999999", "/reminders/99999999999999999999999/edit"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/partners/99999999999999999999999",
+        "/partners/99999999999999999999999/edit",
+        "/deals/99999999999999999999999",
+        "/reminders/99999999999999999999999/edit",
+    ],
+)
 def test_huge_ids_in_the_url_answer_404(logged_in, path):
     assert logged_in.get(path).status_code == 404
 
@@ -36,9 +55,18 @@ def test_mark_paid_with_a_huge_id_is_a_bad_request_not_a_crash(logged_in):
 
 def test_settings_with_a_huge_cadence_is_refused_with_the_form(logged_in, workspace):
     before = workspace.cadence_a_days
-    response = logged_in.post("/settings/", data={
-        "name": workspace.name, "default_currency": "EUR", "cadence_a_days": "9" * 400, "cadence_b_days": "30",
-        "cadence_c_days": "90", "response_time_days": "3"}, headers={"HX-Request": "true"})
+    response = logged_in.post(
+        "/settings/",
+        data={
+            "name": workspace.name,
+            "default_currency": "EUR",
+            "cadence_a_days": "9" * 400,
+            "cadence_b_days": "30",
+            "cadence_c_days": "90",
+            "response_time_days": "3",
+        },
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     db.session.expire_all()
     assert workspace.cadence_a_days == before
@@ -50,10 +78,21 @@ def test_undo_log_does_not_delete_another_workspaces_reminder(logged_in, user, w
     from app.services import interactions
 
     partner = factories.partner(workspace)
-    item = interactions.log_interaction(db.session, partner, {
-        "kind": "call", "direction": "ours", "occurred_at": now, "summary": "Call"}, actor_id=user.id, now=now)
-    theirs = Reminder(workspace_id=other["workspace"].id, title="Theirs", partner_id=other["partner"].id,
-                      due_on=now.date(), assignee_id=other["user"].id, created_by_id=other["user"].id)
+    item = interactions.log_interaction(
+        db.session,
+        partner,
+        {"kind": "call", "direction": "ours", "occurred_at": now, "summary": "Call"},
+        actor_id=user.id,
+        now=now,
+    )
+    theirs = Reminder(
+        workspace_id=other["workspace"].id,
+        title="Theirs",
+        partner_id=other["partner"].id,
+        due_on=now.date(),
+        assignee_id=other["user"].id,
+        created_by_id=other["user"].id,
+    )
     db.session.add(theirs)
     db.session.commit()
     response = logged_in.post(f"/interactions/{item.id}/delete", data={"undo_log": "1", "reminder": str(theirs.id)})
@@ -70,8 +109,12 @@ def limited(tmp_path):
     from config import TestingConfig
     from tests.conftest import FreshGlobalsClient
 
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
-                     RATELIMIT_ENABLED=True, TOKEN_LIMIT_PER_IP="3 per minute")
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
+        RATELIMIT_ENABLED=True,
+        TOKEN_LIMIT_PER_IP="3 per minute",
+    )
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         db.create_all()
@@ -94,7 +137,7 @@ def test_a_real_statement_link_still_opens(limited):
     from tests.conftest import make_partner, make_user, workspace_of
 
     ws = workspace_of(make_user())
-    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, datetime.now(timezone.utc))
+    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, datetime.now(UTC))
     db.session.commit()
     assert limited.test_client().get(f"/statement/{token}").status_code == 200
 
@@ -103,8 +146,14 @@ def test_workspace_settings_rules_live_in_the_service(session, workspace):
     """Saving the workspace settings is a service (callable from a CLI too), not a route's populate_obj."""
     from app.services import ServiceError, accounts
 
-    data = {"name": "  Renamed  ", "default_currency": "usd", "cadence_a_days": 10, "cadence_b_days": 20,
-            "cadence_c_days": 700, "response_time_days": 5}
+    data = {
+        "name": "  Renamed  ",
+        "default_currency": "usd",
+        "cadence_a_days": 10,
+        "cadence_b_days": 20,
+        "cadence_c_days": 700,
+        "response_time_days": 5,
+    }
     accounts.update_workspace(session, workspace, data)
     assert (workspace.name, workspace.default_currency, workspace.cadence_c_days) == ("Renamed", "USD", 700)
     for field, bad in (("cadence_a_days", 366), ("response_time_days", 0), ("name", " "), ("default_currency", "EU")):
@@ -124,9 +173,17 @@ def test_owner_and_assignee_checks_are_one_rule(session, workspace, user, other)
 
 
 def test_saving_workspace_settings_still_works(logged_in, workspace):
-    response = logged_in.post("/settings/", data={
-        "name": "New name", "default_currency": "usd", "cadence_a_days": "14", "cadence_b_days": "30",
-        "cadence_c_days": "90", "response_time_days": "3"})
+    response = logged_in.post(
+        "/settings/",
+        data={
+            "name": "New name",
+            "default_currency": "usd",
+            "cadence_a_days": "14",
+            "cadence_b_days": "30",
+            "cadence_c_days": "90",
+            "response_time_days": "3",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert (workspace.name, workspace.default_currency, workspace.cadence_a_days) == ("New name", "USD", 14)
@@ -141,16 +198,34 @@ def test_ledger_csv_neutralises_formulas_in_user_text(logged_in, workspace, fact
 
     from app.models import Commission, Deal
 
-    referrer = factories.partner(workspace, name="=HYPERLINK(\"http://x\")")
+    referrer = factories.partner(workspace, name='=HYPERLINK("http://x")')
     client = factories.partner(workspace, name="+Client", referred_by_id=referrer.id)
-    deal = Deal(workspace_id=workspace.id, partner_id=client.id, title="@SUM(A1)", amount=Decimal("100"),
-                currency="EUR", stage="won")
+    deal = Deal(
+        workspace_id=workspace.id,
+        partner_id=client.id,
+        title="@SUM(A1)",
+        amount=Decimal("100"),
+        currency="EUR",
+        stage="won",
+    )
     db.session.add(deal)
     db.session.flush()
-    db.session.add(Commission(workspace_id=workspace.id, referrer_id=referrer.id, deal_id=deal.id, amount=Decimal("10"),
-                              currency="EUR", rate=Decimal("10"), base_amount=Decimal("100"),
-                              earned_on=date(2026, 1, 2), note="-2+3", payment_reference="\t=1",
-                              kind="earned", status="owed"))
+    db.session.add(
+        Commission(
+            workspace_id=workspace.id,
+            referrer_id=referrer.id,
+            deal_id=deal.id,
+            amount=Decimal("10"),
+            currency="EUR",
+            rate=Decimal("10"),
+            base_amount=Decimal("100"),
+            earned_on=date(2026, 1, 2),
+            note="-2+3",
+            payment_reference="\t=1",
+            kind="earned",
+            status="owed",
+        )
+    )
     db.session.commit()
     response = logged_in.get("/ledger.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))

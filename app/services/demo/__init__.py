@@ -2,6 +2,7 @@
 step(ctx) that adds rows with bulk inserts (so 50,000 partners take seconds, not minutes).
 
 Later features add their own module here and append its step to STEPS."""
+
 from __future__ import annotations
 
 import random
@@ -28,16 +29,21 @@ class DemoContext:
 
 
 def steps():
-    from app.services.demo import people
-    from app.services.demo import reminders as demo_reminders
-    from app.services.demo import interactions as demo_interactions
-    from app.services.demo import referrals as demo_referrals
     from app.services.demo import deals as demo_deals
+    from app.services.demo import interactions as demo_interactions
+    from app.services.demo import people
+    from app.services.demo import referrals as demo_referrals
+    from app.services.demo import reminders as demo_reminders
 
-    return [people.members_step, people.partners_step, demo_referrals.step, demo_reminders.step,
-            demo_deals.step,
-            # last: histories follow the agreed cadence the deals/terms step sets
-            demo_interactions.step]
+    return [
+        people.members_step,
+        people.partners_step,
+        demo_referrals.step,
+        demo_reminders.step,
+        demo_deals.step,
+        # last: histories follow the agreed cadence the deals/terms step sets
+        demo_interactions.step,
+    ]
 
 
 def generate(session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime) -> DemoContext:

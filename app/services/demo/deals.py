@@ -7,30 +7,63 @@ referrer's terms version in effect when the deal was won, rounded half-up to the
 unit (the same `commission_amount` the service uses). Older commissions are paid; a few deals had
 their amount changed after payment and carry an adjustment. Everything is written with bulk inserts.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVersion
-from app.services.commissions import commission_amount, recompute_totals as recompute_commission_totals
+from app.services.commissions import commission_amount
+from app.services.commissions import recompute_totals as recompute_commission_totals
 from app.services.deals import recompute_totals
 
-TITLES = ["Website redesign", "Brand identity", "Online shop", "SEO audit", "Monthly retainer", "Photo shoot",
-          "Mobile app", "Newsletter set-up", "Packaging design", "Copywriting", "Trade-show booth", "Logo refresh",
-          "Social media plan", "Annual report", "Training day", "Booking system", "Product catalogue"]
-LOST_REASONS = ["Budget went to another project.", "Chose a cheaper offer.", "Timing: postponed to next year.",
-                "We turned it down: it would not have worked for them.", "No answer after the proposal."]
-US_NOTES = ["Good margin, reusable work.", "Break-even, but a door opener.", "Below our usual rate.",
-            "Steady monthly income."]
-THEM_NOTES = ["Instalments fit their budget.", "Solves their booking backlog.", "They pay for more than they need.",
-              "Rent-to-own: they own it after a year."]
-CLAUSES = ["Invoices monthly; commission paid within 30 days of our payment.",
-           "Commission on the first year of every referred client's work.",
-           "Referrals introduced by email with both sides in copy."]
+TITLES = [
+    "Website redesign",
+    "Brand identity",
+    "Online shop",
+    "SEO audit",
+    "Monthly retainer",
+    "Photo shoot",
+    "Mobile app",
+    "Newsletter set-up",
+    "Packaging design",
+    "Copywriting",
+    "Trade-show booth",
+    "Logo refresh",
+    "Social media plan",
+    "Annual report",
+    "Training day",
+    "Booking system",
+    "Product catalogue",
+]
+LOST_REASONS = [
+    "Budget went to another project.",
+    "Chose a cheaper offer.",
+    "Timing: postponed to next year.",
+    "We turned it down: it would not have worked for them.",
+    "No answer after the proposal.",
+]
+US_NOTES = [
+    "Good margin, reusable work.",
+    "Break-even, but a door opener.",
+    "Below our usual rate.",
+    "Steady monthly income.",
+]
+THEM_NOTES = [
+    "Instalments fit their budget.",
+    "Solves their booking backlog.",
+    "They pay for more than they need.",
+    "Rent-to-own: they own it after a year.",
+]
+CLAUSES = [
+    "Invoices monthly; commission paid within 30 days of our payment.",
+    "Commission on the first year of every referred client's work.",
+    "Referrals introduced by email with both sides in copy.",
+]
 RATES = [Decimal("5"), Decimal("7.5"), Decimal("10"), Decimal("10"), Decimal("12"), Decimal("15")]
 VALUE_WEIGHTS = [(-2, 3), (-1, 7), (0, 15), (1, 40), (2, 35)]
 
@@ -54,12 +87,12 @@ def _amount(rng, currency: str) -> Decimal:
 
 
 def _value(rng) -> int:
-    values, weights = zip(*VALUE_WEIGHTS)
+    values, weights = zip(*VALUE_WEIGHTS, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def _stages_for(rng, status: str) -> list[str]:
@@ -94,7 +127,8 @@ def step(ctx) -> None:
     today = now.date()
     partners = session.execute(
         select(Partner.id, Partner.status, Partner.created_at, Partner.referred_by_id, Partner.owner_id)
-        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0]).order_by(Partner.id)
+        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
+        .order_by(Partner.id)
     ).all()
     created_on = {p.id: p.created_at.date() for p in partners}
     members = ctx.member_ids or [None]
@@ -126,15 +160,34 @@ def step(ctx) -> None:
                 else:
                     cadence = rng.choice([c for c in (14, 21, 30, 60) if c != cadence])
             review = when + timedelta(days=rng.choice([180, 365])) if rng.random() < 0.7 else None
-            version_rows.append({
-                "workspace_id": ws.id, "partner_id": pid, "version": number, "commission_rate": rate,
-                "payment_terms_days": payment, "response_time_days": response, "cadence_days": cadence,
-                "review_on": review, "agreed_by_contact_id": agreed_by, "agreed_on": when,
-                "clauses": rng.choice(CLAUSES) if rng.random() < 0.5 else None,
-                "changed_by_id": rng.choice(members), "changed_at": _at(when)})
+            version_rows.append(
+                {
+                    "workspace_id": ws.id,
+                    "partner_id": pid,
+                    "version": number,
+                    "commission_rate": rate,
+                    "payment_terms_days": payment,
+                    "response_time_days": response,
+                    "cadence_days": cadence,
+                    "review_on": review,
+                    "agreed_by_contact_id": agreed_by,
+                    "agreed_on": when,
+                    "clauses": rng.choice(CLAUSES) if rng.random() < 0.5 else None,
+                    "changed_by_id": rng.choice(members),
+                    "changed_at": _at(when),
+                }
+            )
             effective.setdefault(pid, []).append((when, rate, len(version_rows) - 1))
-        terms_rows.append({"workspace_id": ws.id, "partner_id": pid, "version": len(days), "commission_rate": rate,
-                           "review_on": review, "updated_at": _at(start + timedelta(days=days[-1]))})
+        terms_rows.append(
+            {
+                "workspace_id": ws.id,
+                "partner_id": pid,
+                "version": len(days),
+                "commission_rate": rate,
+                "review_on": review,
+                "updated_at": _at(start + timedelta(days=days[-1])),
+            }
+        )
         if cadence is not None or response is not None:
             partner_updates.append({"id": pid, "cadence_days": cadence, "response_time_days": response})
     version_ids = []
@@ -144,11 +197,17 @@ def step(ctx) -> None:
     if partner_updates:
         partner = Partner.__table__  # Core executemany keeps the generated "updated" dates
         session.execute(
-            update(partner).where(partner.c.id == bindparam("pid"))
-            .values(cadence_days=bindparam("cadence"), response_time_days=bindparam("response"),
-                    updated_at=partner.c.updated_at),
-            [{"pid": row["id"], "cadence": row["cadence_days"], "response": row["response_time_days"]}
-             for row in partner_updates],
+            update(partner)
+            .where(partner.c.id == bindparam("pid"))
+            .values(
+                cadence_days=bindparam("cadence"),
+                response_time_days=bindparam("response"),
+                updated_at=partner.c.updated_at,
+            ),
+            [
+                {"pid": row["id"], "cadence": row["cadence_days"], "response": row["response_time_days"]}
+                for row in partner_updates
+            ],
         )
 
     # --- deals ----------------------------------------------------------------------------------
@@ -166,17 +225,27 @@ def step(ctx) -> None:
                 opened = start + timedelta(days=rng.randrange(span))
             assessed = rng.random() < 0.8
             us, them = (_value(rng), _value(rng)) if assessed else (None, None)
-            deal_rows.append({
-                "workspace_id": ws.id, "partner_id": p.id, "title": rng.choice(TITLES),
-                "amount": _amount(rng, currency), "currency": currency, "stage": stage,
-                "expected_close_on": None if closed else today + timedelta(days=rng.randint(-10, 90)),
-                "closed_on": closed, "owner_id": p.owner_id or rng.choice(members), "notes": None,
-                "lost_reason": rng.choice(LOST_REASONS) if stage == "lost" else None,
-                "value_to_us": us, "value_to_partner": them,
-                "value_to_us_note": rng.choice(US_NOTES) if assessed and rng.random() < 0.3 else None,
-                "value_to_partner_note": rng.choice(THEM_NOTES) if assessed and rng.random() < 0.3 else None,
-                "created_at": _at(opened), "updated_at": _at(closed or opened),
-            })
+            deal_rows.append(
+                {
+                    "workspace_id": ws.id,
+                    "partner_id": p.id,
+                    "title": rng.choice(TITLES),
+                    "amount": _amount(rng, currency),
+                    "currency": currency,
+                    "stage": stage,
+                    "expected_close_on": None if closed else today + timedelta(days=rng.randint(-10, 90)),
+                    "closed_on": closed,
+                    "owner_id": p.owner_id or rng.choice(members),
+                    "notes": None,
+                    "lost_reason": rng.choice(LOST_REASONS) if stage == "lost" else None,
+                    "value_to_us": us,
+                    "value_to_partner": them,
+                    "value_to_us_note": rng.choice(US_NOTES) if assessed and rng.random() < 0.3 else None,
+                    "value_to_partner_note": rng.choice(THEM_NOTES) if assessed and rng.random() < 0.3 else None,
+                    "created_at": _at(opened),
+                    "updated_at": _at(closed or opened),
+                }
+            )
     if not deal_rows:
         return
     deal_ids = _insert_ids(session, Deal, deal_rows)
@@ -185,7 +254,7 @@ def step(ctx) -> None:
     referrer_of = {p.id: p.referred_by_id for p in partners if p.referred_by_id}
     starts = {pid: [v[0] for v in versions] for pid, versions in effective.items()}
     commission_rows, amount_updates, paid_count = [], [], 0
-    for deal_id, row in zip(deal_ids, deal_rows):
+    for deal_id, row in zip(deal_ids, deal_rows, strict=False):
         referrer = referrer_of.get(row["partner_id"])
         if row["stage"] != "won" or referrer not in effective:
             continue
@@ -198,16 +267,36 @@ def step(ctx) -> None:
         amount = commission_amount(rate, row["amount"], row["currency"])
         if amount == 0:
             continue
-        base = {"workspace_id": ws.id, "referrer_id": referrer, "deal_id": deal_id, "currency": row["currency"],
-                "terms_version_id": version_ids[version_index], "rate": rate, "note": "deal won",
-                "created_at": _at(row["closed_on"]), "paid_by_id": None}
+        base = {
+            "workspace_id": ws.id,
+            "referrer_id": referrer,
+            "deal_id": deal_id,
+            "currency": row["currency"],
+            "terms_version_id": version_ids[version_index],
+            "rate": rate,
+            "note": "deal won",
+            "created_at": _at(row["closed_on"]),
+            "paid_by_id": None,
+        }
         paid = (today - row["closed_on"]).days > 45 and rng.random() < 0.85
-        entry = {**base, "kind": "earned", "amount": amount, "base_amount": row["amount"],
-                 "earned_on": row["closed_on"], "status": "owed", "paid_on": None, "payment_reference": None}
+        entry = {
+            **base,
+            "kind": "earned",
+            "amount": amount,
+            "base_amount": row["amount"],
+            "earned_on": row["closed_on"],
+            "status": "owed",
+            "paid_on": None,
+            "payment_reference": None,
+        }
         if paid:
             paid_count += 1
-            entry.update(status="paid", paid_on=min(today, row["closed_on"] + timedelta(days=rng.randint(5, 30))),
-                         payment_reference=f"TR-{row['closed_on'].year}-{paid_count:05d}", paid_by_id=rng.choice(members))
+            entry.update(
+                status="paid",
+                paid_on=min(today, row["closed_on"] + timedelta(days=rng.randint(5, 30))),
+                payment_reference=f"TR-{row['closed_on'].year}-{paid_count:05d}",
+                paid_by_id=rng.choice(members),
+            )
         commission_rows.append(entry)
         if paid and rng.random() < 0.03:  # the deal grew after the commission was paid
             quantum = Decimal(1) if row["currency"] == "JPY" else Decimal("0.01")
@@ -216,10 +305,20 @@ def step(ctx) -> None:
             if changed <= today and new_amount != row["amount"]:
                 amount_updates.append({"id": deal_id, "amount": new_amount})
                 delta = commission_amount(rate, new_amount, row["currency"]) - amount
-                commission_rows.append({**base, "kind": "adjustment", "amount": delta, "base_amount": new_amount,
-                                        "earned_on": changed, "status": "owed", "paid_on": None,
-                                        "payment_reference": None, "created_at": _at(changed),
-                                        "note": f"deal amount changed from {row['amount']} to {new_amount}"})
+                commission_rows.append(
+                    {
+                        **base,
+                        "kind": "adjustment",
+                        "amount": delta,
+                        "base_amount": new_amount,
+                        "earned_on": changed,
+                        "status": "owed",
+                        "paid_on": None,
+                        "payment_reference": None,
+                        "created_at": _at(changed),
+                        "note": f"deal amount changed from {row['amount']} to {new_amount}",
+                    }
+                )
     if amount_updates:
         session.execute(update(Deal), amount_updates)
     if commission_rows:
@@ -235,9 +334,21 @@ def step(ctx) -> None:
 
         busiest = Counter(r["referrer_id"] for r in commission_rows).most_common(1)[0][0]
         token, token_hash = new_token()
-        session.execute(insert(StatementLink.__table__), [{
-            "workspace_id": ws.id, "referrer_id": busiest, "token_hash": token_hash, "label": "Demo link",
-            "created_by_id": members[0], "created_at": now, "revoked_at": None, "last_opened_at": None}])
+        session.execute(
+            insert(StatementLink.__table__),
+            [
+                {
+                    "workspace_id": ws.id,
+                    "referrer_id": busiest,
+                    "token_hash": token_hash,
+                    "label": "Demo link",
+                    "created_by_id": members[0],
+                    "created_at": now,
+                    "revoked_at": None,
+                    "last_opened_at": None,
+                }
+            ],
+        )
         ctx.statement_token = token
     ctx.stats["deals"] = len(deal_rows)
     ctx.stats["terms versions"] = len(version_rows)

@@ -1,5 +1,6 @@
 """Demo interaction histories (about ten per partner) that trigger every neglect flag, and the
 PartnerActivity summaries computed from the same rows (bulk inserts only)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,32 +8,62 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 
 from app.models import Partner, PartnerActivity, TouchWeek
-from app.services.interactions import Touch, summarize
-from app.services.sqltime import seconds
 from app.services.activity_sync import copied_values
+from app.services.interactions import Touch, summarize
 from app.services.neglect import Defaults, derive_thresholds
+from app.services.sqltime import seconds
 
 # Scenario weights: what each partner's recent history looks like.
-SCENARIOS = [("tended", 38), ("due_soon", 8), ("neglected", 18), ("burst", 8), ("waiting", 9),
-             ("not_answering", 8), ("one_contact", 6), ("never", 5)]
+SCENARIOS = [
+    ("tended", 38),
+    ("due_soon", 8),
+    ("neglected", 18),
+    ("burst", 8),
+    ("waiting", 9),
+    ("not_answering", 8),
+    ("one_contact", 6),
+    ("never", 5),
+]
 KIND_WEIGHTS = [("email", 34), ("call", 28), ("meeting", 14), ("message", 16), ("note", 8)]
 SUMMARIES = {
-    "call": ["Catch-up call about next quarter", "Quick call: they liked the draft", "Called about the invoice",
-             "Talked through the new brief", "Call: introduced us to their marketing lead"],
-    "meeting": ["Coffee meeting, discussed a referral", "Workshop at their office", "Lunch: they plan a rebrand",
-                "Review meeting for the launch"],
-    "email": ["Sent the proposal", "They asked for a quote", "Shared the case study", "Followed up on the offer",
-              "Sent the monthly report"],
-    "message": ["Quick message about the deadline", "Congratulated them on the award", "Asked how the launch went",
-                "They sent a referral's contact"],
-    "note": ["Prefers calls in the morning", "Budget decided in March", "Decision maker is the CFO",
-             "Sensitive about price changes"],
+    "call": [
+        "Catch-up call about next quarter",
+        "Quick call: they liked the draft",
+        "Called about the invoice",
+        "Talked through the new brief",
+        "Call: introduced us to their marketing lead",
+    ],
+    "meeting": [
+        "Coffee meeting, discussed a referral",
+        "Workshop at their office",
+        "Lunch: they plan a rebrand",
+        "Review meeting for the launch",
+    ],
+    "email": [
+        "Sent the proposal",
+        "They asked for a quote",
+        "Shared the case study",
+        "Followed up on the offer",
+        "Sent the monthly report",
+    ],
+    "message": [
+        "Quick message about the deadline",
+        "Congratulated them on the award",
+        "Asked how the launch went",
+        "They sent a referral's contact",
+    ],
+    "note": [
+        "Prefers calls in the morning",
+        "Budget decided in March",
+        "Decision maker is the CFO",
+        "Sensitive about price changes",
+    ],
 }
 MAX_AGE_DAYS = 4 * 365
 
 
 def _pick(rng, weighted):
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -117,8 +148,19 @@ def _history(rng, cadence: int, scenario: str, contacts: list[int]):
     return events
 
 
-INTERACTION_COLUMNS = ("workspace_id", "partner_id", "contact_id", "kind", "direction", "occurred_at", "summary",
-                       "created_by_id", "deleted_at", "created_at", "updated_at")
+INTERACTION_COLUMNS = (
+    "workspace_id",
+    "partner_id",
+    "contact_id",
+    "kind",
+    "direction",
+    "occurred_at",
+    "summary",
+    "created_by_id",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+)
 
 
 def _raw_insert(session, table: str, columns, rows) -> None:
@@ -133,7 +175,7 @@ def _raw_insert(session, table: str, columns, rows) -> None:
     if dialect.name == "sqlite":  # room for the indexes being filled (this connection only)
         connection.exec_driver_sql("PRAGMA cache_size = -262144")
     for start in range(0, len(rows), 50_000):
-        connection.exec_driver_sql(sql, rows[start:start + 50_000])
+        connection.exec_driver_sql(sql, rows[start : start + 50_000])
 
 
 def _db_time(session):
@@ -150,9 +192,19 @@ def step(ctx) -> None:
         return
     session.flush()
     partners = session.execute(
-        select(Partner.id, Partner.tier, Partner.cadence_days, Partner.response_time_days, Partner.created_at,
-               Partner.owner_id, Partner.archived_at, Partner.status, Partner.no_prospects)
-        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0]).order_by(Partner.id)
+        select(
+            Partner.id,
+            Partner.tier,
+            Partner.cadence_days,
+            Partner.response_time_days,
+            Partner.created_at,
+            Partner.owner_id,
+            Partner.archived_at,
+            Partner.status,
+            Partner.no_prospects,
+        )
+        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
+        .order_by(Partner.id)
     ).all()
     tiers = {"A": ws.cadence_a_days, "B": ws.cadence_b_days, "C": ws.cadence_c_days}
     members = ctx.member_ids or [None]
@@ -178,8 +230,21 @@ def step(ctx) -> None:
             ago = timedelta(seconds=int(days * 86400))
             author = owner_id if owner_id and random_() < 0.8 else choice(members)
             stamp = db_time(now_naive - ago)
-            rows.append((ws.id, partner_id, contact_id, kind, direction, stamp, choice(SUMMARIES[kind]), author,
-                         None, stamp, stamp))
+            rows.append(
+                (
+                    ws.id,
+                    partner_id,
+                    contact_id,
+                    kind,
+                    direction,
+                    stamp,
+                    choice(SUMMARIES[kind]),
+                    author,
+                    None,
+                    stamp,
+                    stamp,
+                )
+            )
             if kind != "note":
                 occurred_s = now_s - int(ago.total_seconds())
                 touches.append(Touch(len(rows), now - ago, direction, contact_id, occurred_s))
@@ -187,29 +252,55 @@ def step(ctx) -> None:
                 weeks[key] = weeks.get(key, 0) + 1
         touches.reverse()  # newest first
         summary = summarize(touches)
-        summary.update(partner_id=partner_id, workspace_id=ws.id, contact_count=len(contacts),
-                       **copied_values(partner))
+        summary.update(partner_id=partner_id, workspace_id=ws.id, contact_count=len(contacts), **copied_values(partner))
         activity_rows.append(summary)
     _raw_insert(session, "interaction", INTERACTION_COLUMNS, rows)
     session.execute(delete(TouchWeek).where(TouchWeek.workspace_id == ws.id))
     if weeks:
         monday_zero = date(1970, 1, 1) - timedelta(days=3)  # 1969-12-29, a Monday
-        session.execute(TouchWeek.__table__.insert(), [
-            {"workspace_id": ws.id, "week_start": monday_zero + timedelta(weeks=week), "author_id": author,
-             "touches": n} for (week, author), n in weeks.items()])
+        session.execute(
+            TouchWeek.__table__.insert(),
+            [
+                {
+                    "workspace_id": ws.id,
+                    "week_start": monday_zero + timedelta(weeks=week),
+                    "author_id": author,
+                    "touches": n,
+                }
+                for (week, author), n in weeks.items()
+            ],
+        )
     # One row per partner (the people step bulk-inserted partners and contacts, so no flush events
     # made them); any row already there is replaced. The derived moments are filled just after.
-    session.execute(delete(PartnerActivity).where(PartnerActivity.partner_id >= ctx.partner_ids[0],
-                                                  PartnerActivity.workspace_id == ws.id))
-    columns = ["partner_id", "workspace_id", "created_s", "eligible", "owner_id", "tier", "cadence_override",
-               "response_override", "contact_count", *PartnerActivity.SUMMARY_FIELDS,
-               "cadence_days", "response_days", "due_s", "soon_s", "burst"]
+    session.execute(
+        delete(PartnerActivity).where(
+            PartnerActivity.partner_id >= ctx.partner_ids[0], PartnerActivity.workspace_id == ws.id
+        )
+    )
+    columns = [
+        "partner_id",
+        "workspace_id",
+        "created_s",
+        "eligible",
+        "owner_id",
+        "tier",
+        "cadence_override",
+        "response_override",
+        "contact_count",
+        *PartnerActivity.SUMMARY_FIELDS,
+        "cadence_days",
+        "response_days",
+        "due_s",
+        "soon_s",
+        "burst",
+    ]
     values = []
     for summary in activity_rows:
         last = summary["last_touch_at"]
         summary["last_touch_at"] = db_time(last.replace(tzinfo=None)) if last is not None else None
         values.append(tuple(summary[c] for c in columns[:-5]) + (0, 0, 0, 0, False))
     _raw_insert(session, "partner_activity", columns, values)
-    session.execute(derive_thresholds(ws.id, Defaults.of(session, ws.id)),
-                    execution_options={"synchronize_session": False})
+    session.execute(
+        derive_thresholds(ws.id, Defaults.of(session, ws.id)), execution_options={"synchronize_session": False}
+    )
     ctx.stats["interactions"] = len(rows)

@@ -1,4 +1,5 @@
 """Demo members, partners and contacts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,17 +10,116 @@ from werkzeug.security import generate_password_hash
 from app.models import Contact, Membership, Partner, User
 from app.models.workspace import ROLE_MEMBER
 
-FIRST = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Felix", "Galina", "Hugo", "Irina", "Jonas", "Katya",
-         "Leo", "Maria", "Nikolai", "Olga", "Pavel", "Quinn", "Rosa", "Sergei", "Tanya", "Ulrich", "Vera",
-         "Wanda", "Xenia", "Yuri", "Zoe", "Amir", "Bea", "Chen", "Dara"]
-LAST = ["Ivanova", "Schmidt", "Novak", "Petrov", "Garcia", "Müller", "Kowalski", "Rossi", "Smirnov", "Berg",
-        "Larsen", "Dubois", "Costa", "Horvat", "Nielsen", "Popescu", "Weber", "Fischer", "Sokolov", "Moreau"]
-COMPANY_A = ["Green", "North", "Bright", "Silver", "Blue", "Amber", "Oak", "River", "Stone", "Cedar", "Maple",
-             "Pine", "Iron", "Golden", "Swift", "Clear", "Urban", "Coastal", "Summit", "Harbor"]
-COMPANY_B = ["Studio", "Labs", "Works", "Bakery", "Dental", "Logistics", "Architects", "Coffee", "Consulting",
-             "Fitness", "Legal", "Media", "Foods", "Print", "Travel", "Clinic", "Garden", "Motors", "Books", "Tech"]
-ROLES = ["CEO", "Founder", "Marketing lead", "Office manager", "CTO", "Head of sales", "Assistant", "Owner",
-         "Project manager", "Designer"]
+FIRST = [
+    "Anna",
+    "Boris",
+    "Clara",
+    "Dmitri",
+    "Elena",
+    "Felix",
+    "Galina",
+    "Hugo",
+    "Irina",
+    "Jonas",
+    "Katya",
+    "Leo",
+    "Maria",
+    "Nikolai",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Sergei",
+    "Tanya",
+    "Ulrich",
+    "Vera",
+    "Wanda",
+    "Xenia",
+    "Yuri",
+    "Zoe",
+    "Amir",
+    "Bea",
+    "Chen",
+    "Dara",
+]
+LAST = [
+    "Ivanova",
+    "Schmidt",
+    "Novak",
+    "Petrov",
+    "Garcia",
+    "Müller",
+    "Kowalski",
+    "Rossi",
+    "Smirnov",
+    "Berg",
+    "Larsen",
+    "Dubois",
+    "Costa",
+    "Horvat",
+    "Nielsen",
+    "Popescu",
+    "Weber",
+    "Fischer",
+    "Sokolov",
+    "Moreau",
+]
+COMPANY_A = [
+    "Green",
+    "North",
+    "Bright",
+    "Silver",
+    "Blue",
+    "Amber",
+    "Oak",
+    "River",
+    "Stone",
+    "Cedar",
+    "Maple",
+    "Pine",
+    "Iron",
+    "Golden",
+    "Swift",
+    "Clear",
+    "Urban",
+    "Coastal",
+    "Summit",
+    "Harbor",
+]
+COMPANY_B = [
+    "Studio",
+    "Labs",
+    "Works",
+    "Bakery",
+    "Dental",
+    "Logistics",
+    "Architects",
+    "Coffee",
+    "Consulting",
+    "Fitness",
+    "Legal",
+    "Media",
+    "Foods",
+    "Print",
+    "Travel",
+    "Clinic",
+    "Garden",
+    "Motors",
+    "Books",
+    "Tech",
+]
+ROLES = [
+    "CEO",
+    "Founder",
+    "Marketing lead",
+    "Office manager",
+    "CTO",
+    "Head of sales",
+    "Assistant",
+    "Owner",
+    "Project manager",
+    "Designer",
+]
 STATUS_WEIGHTS = [("active", 45), ("prospect", 20), ("dormant", 15), ("ended", 8), ("referrer", 12)]
 SOURCE_WEIGHTS = [("referral", 55), ("content", 15), ("direct", 15), ("event", 10), ("other", 5)]
 TIER_WEIGHTS = [("A", 15), ("B", 45), ("C", 40)]
@@ -28,7 +128,7 @@ DEMO_PASSWORD = "orchard-demo"
 
 
 def _pick(rng, weighted):
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -63,34 +163,52 @@ def partners_step(ctx) -> None:
             name = f"{name} {i + 1}"  # keep names distinguishable in big data sets
         created = now - timedelta(days=rng.randint(5, 5 * 365), minutes=rng.randint(0, 1440))
         no_prospects = rng.random() < 0.03
-        partner_rows.append({
-            "workspace_id": ws.id, "name": name, "name_key": name.lower(),
-            "kind": "company" if is_company else "person",
-            "status": _pick(rng, STATUS_WEIGHTS), "tier": _pick(rng, TIER_WEIGHTS),
-            "owner_id": rng.choice(ctx.member_ids), "source": _pick(rng, SOURCE_WEIGHTS),
-            "website": f"https://{name.split()[0].lower()}-{i + 1}.example.com" if is_company else None,
-            "notes": None, "no_prospects": no_prospects,
-            "no_prospects_reason": "Treats us as a subordinate; pushes every price down." if no_prospects else None,
-            "created_at": created, "updated_at": created + timedelta(days=rng.randint(0, 3)),
-        })
+        partner_rows.append(
+            {
+                "workspace_id": ws.id,
+                "name": name,
+                "name_key": name.lower(),
+                "kind": "company" if is_company else "person",
+                "status": _pick(rng, STATUS_WEIGHTS),
+                "tier": _pick(rng, TIER_WEIGHTS),
+                "owner_id": rng.choice(ctx.member_ids),
+                "source": _pick(rng, SOURCE_WEIGHTS),
+                "website": f"https://{name.split()[0].lower()}-{i + 1}.example.com" if is_company else None,
+                "notes": None,
+                "no_prospects": no_prospects,
+                "no_prospects_reason": "Treats us as a subordinate; pushes every price down." if no_prospects else None,
+                "created_at": created,
+                "updated_at": created + timedelta(days=rng.randint(0, 3)),
+            }
+        )
     ctx.session.execute(insert(Partner.__table__), partner_rows)  # Core executemany: one batch
-    ctx.partner_ids = list(ctx.session.scalars(
-        select(Partner.id).where(Partner.workspace_id == ws.id).order_by(Partner.id)
-    ))[-ctx.partners:]
+    ctx.partner_ids = list(
+        ctx.session.scalars(select(Partner.id).where(Partner.workspace_id == ws.id).order_by(Partner.id))
+    )[-ctx.partners :]
 
     contact_rows = []
     for partner_id in ctx.partner_ids:
         for n in range(rng.choice((1, 2, 2, 3, 3, 4)) if rng.random() > 0.08 else 1):
             first, last = rng.choice(FIRST), rng.choice(LAST)
-            contact_rows.append({
-                "workspace_id": ws.id, "partner_id": partner_id, "name": f"{first} {last}",
-                "role": rng.choice(ROLES), "email": f"{first}.{last}.{partner_id}@example.com".lower(),
-                "phone": f"+49 30 {rng.randint(1000000, 9999999)}", "notes": None, "is_primary": n == 0,
-                "created_at": now, "updated_at": now,
-            })
+            contact_rows.append(
+                {
+                    "workspace_id": ws.id,
+                    "partner_id": partner_id,
+                    "name": f"{first} {last}",
+                    "role": rng.choice(ROLES),
+                    "email": f"{first}.{last}.{partner_id}@example.com".lower(),
+                    "phone": f"+49 30 {rng.randint(1000000, 9999999)}",
+                    "notes": None,
+                    "is_primary": n == 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     ctx.session.execute(insert(Contact.__table__), contact_rows)
     for contact_id, partner_id in ctx.session.execute(
-        select(Contact.id, Contact.partner_id).where(Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0])
+        select(Contact.id, Contact.partner_id).where(
+            Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0]
+        )
     ):
         ctx.contact_ids.setdefault(partner_id, []).append(contact_id)
     counts = {}
@@ -98,7 +216,8 @@ def partners_step(ctx) -> None:
         counts[row["partner_id"]] = counts.get(row["partner_id"], 0) + 1
     partner = Partner.__table__
     ctx.session.execute(
-        update(partner).where(partner.c.id == bindparam("pid"))
+        update(partner)
+        .where(partner.c.id == bindparam("pid"))
         .values(contact_count=bindparam("n"), updated_at=partner.c.updated_at),  # keep the generated dates
         [{"pid": pid, "n": n} for pid, n in counts.items()],
     )

@@ -2,6 +2,7 @@
 to ten, many referred nobody (dead ends), and one early client's branch runs at least eight generations
 deep. Partners are attached in the order they were added (a referrer always came first); the tree
 stats are computed once from the edges and written with the referral details in one bulk insert."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,14 @@ from app.models import Partner
 from app.models.referral import Referral, ReferralChange
 from app.services.referral_tree import computed_stats
 
-NOTES = ["Met at their launch party.", "Recommended us after the website project.", "Forwarded our article.",
-         "Introduced over lunch.", "Asked us to call them.", "Shared our case study with their board."]
+NOTES = [
+    "Met at their launch party.",
+    "Recommended us after the website project.",
+    "Forwarded our article.",
+    "Introduced over lunch.",
+    "Asked us to call them.",
+    "Shared our case study with their board.",
+]
 DEEP_CHAIN = 9  # partners in the guaranteed deep branch: generations 0 to 8
 
 
@@ -31,11 +38,15 @@ def _capacity(rng) -> int:
 
 def step(ctx) -> None:
     rng, session, ws = ctx.rng, ctx.session, ctx.workspace
-    rows = session.execute(
-        select(Partner.id, Partner.created_at, Partner.source, Partner.status)
-        .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
-        .order_by(Partner.created_at, Partner.id)
-    ).all() if ctx.partner_ids else []
+    rows = (
+        session.execute(
+            select(Partner.id, Partner.created_at, Partner.source, Partner.status)
+            .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
+            .order_by(Partner.created_at, Partner.id)
+        ).all()
+        if ctx.partner_ids
+        else []
+    )
     if len(rows) < 2:
         return
     created = {r.id: r.created_at for r in rows}
@@ -63,8 +74,8 @@ def step(ctx) -> None:
         offer(pid, rng.randint(1, 3) + (5 if i == 0 else 0))  # besides the next link of the chain
     # The founders: the deep chain's root and two other early clients. Their branches keep drawing
     # referrals for years (a sociable network), so the biggest root holds a few percent of everyone.
-    founders = {chain[0]} | {r.id for r in rows[DEEP_CHAIN:DEEP_CHAIN + 2]}
-    root_of = {pid: chain[0] for pid in chain}
+    founders = {chain[0]} | {r.id for r in rows[DEEP_CHAIN : DEEP_CHAIN + 2]}
+    root_of = dict.fromkeys(chain, chain[0])
     founder_open: list[int] = [pid for pid in chain if remaining.get(pid)]
 
     def take_founder() -> int | None:
@@ -111,7 +122,8 @@ def step(ctx) -> None:
 
     partner = Partner.__table__  # Core executemany: one statement for every row
     session.execute(
-        partner.update().where(partner.c.id == bindparam("b_id"))
+        partner.update()
+        .where(partner.c.id == bindparam("b_id"))
         .values(referred_by_id=bindparam("b_ref"), source="referral", updated_at=partner.c.updated_at),
         [{"b_id": pid, "b_ref": ref} for pid, ref in sorted(parent.items())],  # in key order: fewer page writes
     )
@@ -119,9 +131,19 @@ def step(ctx) -> None:
     owner_id = ctx.member_ids[0] if ctx.member_ids else None
     referral_rows, change_rows = [], []
     for pid, (root, generation, direct, size, depth) in sorted(stats.items()):
-        row = {"partner_id": pid, "workspace_id": ws.id, "root_id": root, "generation": generation,
-               "direct_count": direct, "subtree_size": size, "subtree_depth": depth, "contact_id": None,
-               "referred_on": None, "note": None, "updated_at": ctx.now}
+        row = {
+            "partner_id": pid,
+            "workspace_id": ws.id,
+            "root_id": root,
+            "generation": generation,
+            "direct_count": direct,
+            "subtree_size": size,
+            "subtree_depth": depth,
+            "contact_id": None,
+            "referred_on": None,
+            "note": None,
+            "updated_at": ctx.now,
+        }
         ref = parent.get(pid)
         if ref is not None:
             referred_at = created[pid] - timedelta(days=rng.randint(0, 20))
@@ -132,16 +154,28 @@ def step(ctx) -> None:
             if rng.random() < 0.08:
                 row["note"] = rng.choice(NOTES)
             if rng.random() < 0.03:  # found out later who sent them
-                change_rows.append({"workspace_id": ws.id, "partner_id": pid, "from_partner_id": None,
-                                    "from_name": None, "to_partner_id": ref, "to_name": None,
-                                    "changed_by_id": owner_id, "note": "Late attribution.",
-                                    "changed_at": min(ctx.now, created[pid] + timedelta(days=rng.randint(20, 200)))})
+                change_rows.append(
+                    {
+                        "workspace_id": ws.id,
+                        "partner_id": pid,
+                        "from_partner_id": None,
+                        "from_name": None,
+                        "to_partner_id": ref,
+                        "to_name": None,
+                        "changed_by_id": owner_id,
+                        "note": "Late attribution.",
+                        "changed_at": min(ctx.now, created[pid] + timedelta(days=rng.randint(20, 200))),
+                    }
+                )
         referral_rows.append(row)
     if referral_rows:
         session.execute(Referral.__table__.insert(), referral_rows)
     if change_rows:
-        names = dict(session.execute(select(Partner.id, Partner.name).where(
-            Partner.id.in_({r["to_partner_id"] for r in change_rows}))).all())
+        names = dict(
+            session.execute(
+                select(Partner.id, Partner.name).where(Partner.id.in_({r["to_partner_id"] for r in change_rows}))
+            ).all()
+        )
         for r in change_rows:
             r["to_name"] = names.get(r["to_partner_id"])
         session.execute(ReferralChange.__table__.insert(), change_rows)

@@ -1,5 +1,6 @@
 """Demo reminders: open ones (some overdue, some due today, most upcoming) and some done, spread over
 the team, about partners and a few without one. One bulk insert; deterministic from the seed."""
+
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -8,9 +9,16 @@ from sqlalchemy import insert, select
 
 from app.models import Partner, Reminder
 
-TITLES = ["Check in with {name}", "Send the proposal to {name}", "Ask {name} for a referral",
-          "Follow up on the invoice with {name}", "Share the case study with {name}",
-          "Book a coffee with {name}", "Confirm next steps with {name}", "Thank {name} for the introduction"]
+TITLES = [
+    "Check in with {name}",
+    "Send the proposal to {name}",
+    "Ask {name} for a referral",
+    "Follow up on the invoice with {name}",
+    "Share the case study with {name}",
+    "Book a coffee with {name}",
+    "Confirm next steps with {name}",
+    "Thank {name} for the introduction",
+]
 LOOSE = ["Update the portfolio", "Write the monthly newsletter", "Review open proposals", "Plan next quarter"]
 TIMES = [None, None, None, time(9, 0), time(10, 30), time(14, 0), time(16, 30)]
 
@@ -23,8 +31,9 @@ def step(ctx) -> None:
     owner = ctx.member_ids[0]
     # About one reminder per five partners (at least 40), so every list has something at any size.
     count = max(40, len(ctx.partner_ids) // 5)
-    names = dict(ctx.session.execute(
-        select(Partner.id, Partner.name).where(Partner.workspace_id == ctx.workspace.id)).all())
+    names = dict(
+        ctx.session.execute(select(Partner.id, Partner.name).where(Partner.workspace_id == ctx.workspace.id)).all()
+    )
     rows = []
     for i in range(count):
         # The owner (who logs in to the demo) gets a good share, so their page and badge are full.
@@ -46,13 +55,22 @@ def step(ctx) -> None:
         else:
             title = rng.choice(TITLES).format(name=names.get(partner_id, "the partner"))
         created = now - timedelta(days=rng.randint(1, 90))
-        rows.append({
-            "workspace_id": ctx.workspace.id, "title": title[:200], "partner_id": partner_id, "due_on": due,
-            "due_time": rng.choice(TIMES), "assignee_id": assignee, "created_by_id": owner,
-            "notes": None, "snooze_count": rng.choice((0, 0, 0, 1, 2)),
-            "completed_at": completed_at,
-            "created_at": created, "updated_at": created,
-        })
+        rows.append(
+            {
+                "workspace_id": ctx.workspace.id,
+                "title": title[:200],
+                "partner_id": partner_id,
+                "due_on": due,
+                "due_time": rng.choice(TIMES),
+                "assignee_id": assignee,
+                "created_by_id": owner,
+                "notes": None,
+                "snooze_count": rng.choice((0, 0, 0, 1, 2)),
+                "completed_at": completed_at,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
     ctx.session.execute(insert(Reminder), rows)
     ctx.stats["reminders"] = len(rows)
     ctx.stats["open reminders"] = sum(1 for row in rows if row["completed_at"] is None)
