@@ -40,7 +40,12 @@ def create_app(config_class=None, **overrides) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
 
-    from app import models  # noqa: F401  (register every table)
+    from app import (
+        models,  # noqa: F401  (register every table)
+        summaries,
+    )
+
+    summaries.install()
     from app.auth.session import init_login
 
     init_login(app)

@@ -74,3 +74,7 @@ def register_cli(app: Flask) -> None:
     from app.referrals.cli import referrals_cli
 
     app.cli.add_command(referrals_cli)
+
+    from app.summaries.cli import summaries_cli
+
+    app.cli.add_command(summaries_cli)

@@ -18,6 +18,7 @@ from app.models import Partner, Reminder
 from app.services import ServiceError, neglect
 from app.services import interactions as interaction_service
 from app.services import reminders as reminder_service
+from app.services.clock import local_today
 from app.tenancy import get_or_404_in_workspace
 from app.web import now_utc as _now
 from app.web import render, wants_fragment
@@ -85,7 +86,7 @@ def follow_up_title(flag, row):
 def _dashboard_data(who: str) -> dict:
     now = _now()
     owner_id = current_user.id if who == "mine" else None
-    today = reminder_service.local_today(current_user.timezone, now)
+    today = local_today(current_user.timezone, now)
     reminders_stmt = (
         select(Reminder)
         .options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
@@ -158,7 +159,7 @@ def follow_up(partner_id):
         flag = "neglected"
     now = _now()
     status = neglect.partner_status(db.session, partner, now)
-    today = reminder_service.local_today(current_user.timezone, now)
+    today = local_today(current_user.timezone, now)
     try:
         reminder = reminder_service.create_reminder(
             db.session,

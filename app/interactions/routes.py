@@ -23,6 +23,7 @@ from app.services import ServiceError, neglect
 from app.services import interactions as service
 from app.services import reminders as reminder_service
 from app.services.accounts import workspace_members
+from app.services.clock import local_today, zone
 from app.services.contacts import current_contacts
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import apply_service_error as _apply_service_error
@@ -36,7 +37,7 @@ FEED_PER_PAGE = 30
 
 
 def _zone():
-    return reminder_service.zone(current_user.timezone)
+    return zone(current_user.timezone)
 
 
 def _local_now():
@@ -118,7 +119,7 @@ def log(partner_id):
             reminder = None
             days = form.follow_up_days()
             if days:
-                today = reminder_service.local_today(current_user.timezone, _now())
+                today = local_today(current_user.timezone, _now())
                 reminder = reminder_service.create_reminder(
                     db.session,
                     workspace_id=g.workspace.id,

@@ -21,7 +21,8 @@ from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
 from app.services import ServiceError
 from app.services import reminders as service
 from app.services.accounts import workspace_members
-from app.services.partners import like_pattern
+from app.services.clock import local_today
+from app.services.text_search import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import apply_service_error as _apply_service_error
 from app.web import int_arg as _int_arg
@@ -34,7 +35,7 @@ CHANGED_EVENT = "reminders-changed"
 
 
 def _today():
-    return service.local_today(current_user.timezone, _now())
+    return local_today(current_user.timezone, _now())
 
 
 def _next_url(default=None):

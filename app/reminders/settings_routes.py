@@ -119,7 +119,7 @@ def feed(token):
     user = calendar_feed.user_for_token(db.session, token)
     if user is None:
         abort(404)
-    from app.services.reminders import local_today
+    from app.services.clock import local_today
 
     today = local_today(user.timezone, _now())
     version = calendar_feed.feed_version(db.session, user, today)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
-from app.services.reminders import zone
+from app.services.clock import zone
 from app.services.tokens import hash_token, new_token
 
 TIMED_EVENT_LENGTH = timedelta(minutes=30)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Commission, CommissionTotal, Deal, Partner, StatementLink, Terms, TermsVersion
 from app.services import ServiceError
-from app.services.partners import Page
+from app.services.pagination import Page
 from app.services.tokens import hash_token, new_token
 
 ZERO = Decimal("0")

@@ -28,7 +28,8 @@ from app.models import Deal, DealTotal, Partner, User
 from app.models.deal import CLOSED_STAGES, STAGES, VALUE_SCALE
 from app.services import ServiceError, commissions
 from app.services.accounts import check_owner
-from app.services.partners import Page, like_pattern
+from app.services.pagination import Page
+from app.services.text_search import like_pattern
 
 QUADRANTS = ("win-win", "win-lose", "lose-win", "lose-lose")
 MAX_AMOUNT = Decimal("999999999999.99")

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from app.models import DigestLog, DigestPreference, Membership, Reminder, User, Workspace
 from app.models.notifications import DIGEST_DAILY, DIGEST_OFF, DIGEST_WEEKLY
-from app.services.reminders import due_reminders, local_today, zone
+from app.services.clock import local_today, zone
+from app.services.reminders import due_reminders
 
 NEGLECTED_LIMIT = 10
 SEND_FROM_LOCAL_HOUR = 6

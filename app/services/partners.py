@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -12,6 +11,8 @@ from sqlalchemy.orm import Session
 from app.models import Contact, Partner, User
 from app.services import ServiceError
 from app.services.accounts import check_owner
+from app.services.pagination import Page
+from app.services.text_search import contains, like_pattern
 
 PARTNER_FIELDS = (
     "name",
@@ -51,49 +52,9 @@ class PartnerFilters:
     page: int = 1
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    # capped: `total` is a lower bound (counting stopped there); has_more then says if a next page exists
-    capped: bool = False
-    has_more: bool | None = None
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, ceil(self.total / self.per_page)) if self.per_page else 1
-        if self.capped:
-            self.pages = max(self.pages, self.page + (1 if self.has_more else 0))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        if self.has_more is not None:
-            return self.has_more
-        return self.page < self.pages
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 # The list counts matching partners only up to this many ("1,000+ partners"): an exact count of a
 # 50,000-partner book would read every row on every page view, and nobody pages that far.
 COUNT_CAP = 1000
-
-
-def _contains(column, pattern: str, dialect: str):
-    """Case-insensitive LIKE. SQLite's LIKE already ignores ASCII case, and its lower() knows no more
-    than ASCII either, so there the plain LIKE gives the same matches at a third of the cost."""
-    if dialect == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
 
 
 def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite"):
@@ -119,7 +80,7 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str =
         matching_contacts = select(Contact.partner_id).where(
             Contact.workspace_id == workspace_id,
             Contact.removed_at.is_(None),
-            or_(_contains(Contact.name, pattern, dialect), Contact.email.like(pattern, escape="\\")),
+            or_(contains(Contact.name, pattern, dialect), Contact.email.like(pattern, escape="\\")),
         )
         conditions.append(or_(Partner.name_key.like(pattern, escape="\\"), Partner.id.in_(matching_contacts)))
     return and_(*conditions)

@@ -37,7 +37,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.models import Contact, Partner
 from app.models.referral import Referral, ReferralChange
 from app.services import ServiceError
-from app.services.partners import Page, like_pattern
+from app.services.pagination import Page
+from app.services.text_search import like_pattern
 
 MAX_DEPTH = 100  # recursion limit for every tree walk (a real referral chain is far shallower)
 GROWTH_WINDOW_DAYS = 365  # a branch "keeps growing" when it gained a referral in this window

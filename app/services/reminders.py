@@ -18,7 +18,6 @@ Flask-free: every function takes the session and the `now` / `today` it needs, m
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Partner, Reminder
 from app.services import ServiceError
 from app.services.accounts import is_member
-from app.services.partners import Page
+from app.services.pagination import Page
 
 TITLE_MAX = 200
 NOTES_MAX = 5000
@@ -35,18 +34,6 @@ BUCKETS = ("overdue", "today", "upcoming", "done")
 
 
 # --- time -------------------------------------------------------------------------------------
-
-
-def zone(tz_name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_today(tz_name: str | None, now: datetime) -> date:
-    """The calendar date it is for someone in `tz_name` at the aware instant `now`."""
-    return now.astimezone(zone(tz_name)).date()
 
 
 def next_monday(today: date) -> date:
@@ -361,7 +348,6 @@ __all__ = [
     "due_count",
     "due_reminders",
     "list_reminders",
-    "local_today",
     "next_monday",
     "next_reminder_on",
     "partner_reminders",
@@ -369,5 +355,4 @@ __all__ = [
     "snooze_reminder",
     "snooze_target",
     "update_reminder",
-    "zone",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, Terms, TermsVersion, User
 from app.services import ServiceError
-from app.services.partners import Page
+from app.services.pagination import Page
 
 # Field name -> label, in display order (labels are translated by the template)
 FIELDS = {

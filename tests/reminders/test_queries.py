@@ -104,7 +104,7 @@ def test_fragments_do_not_count_the_badge(app, logged_in, user, workspace, facto
 
 
 def test_the_badge_endpoint_refreshes_after_actions(app, logged_in, user, workspace, hx, count_queries):
-    from app.services.reminders import local_today
+    from app.services.clock import local_today
     from tests.reminders.conftest import make_reminder
 
     reminder = make_reminder(workspace, user, due_on=local_today(user.timezone, datetime.now(UTC)))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DigestPreference, Reminder
-from app.services.reminders import local_today
+from app.services.clock import local_today
 from tests.reminders.conftest import make_reminder
 
 

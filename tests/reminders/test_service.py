@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.models import Reminder
 from app.services import ServiceError
 from app.services import reminders as service
+from app.services.clock import local_today
 
 
 def _create(session, workspace, user, **overrides):
@@ -171,9 +172,9 @@ def test_delete(session, workspace, user, now):
 
 def test_local_today_around_midnight_in_los_angeles():
     # 07:59 UTC on the 25th is 23:59 on the 24th in Los Angeles (UTC-8 in November)
-    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 7, 59, tzinfo=UTC)) == date(2026, 11, 24)
-    assert service.local_today("America/Los_Angeles", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
-    assert service.local_today("Not/AZone", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
+    assert local_today("America/Los_Angeles", datetime(2026, 11, 25, 7, 59, tzinfo=UTC)) == date(2026, 11, 24)
+    assert local_today("America/Los_Angeles", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
+    assert local_today("Not/AZone", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == date(2026, 11, 25)
 
 
 def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now):
@@ -183,7 +184,7 @@ def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now
     done = _create(session, workspace, user, title="done", due_on=date(2026, 11, 20), now=now)
     service.complete_reminder(session, done, now=now)
 
-    before_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 7, 59, tzinfo=UTC))
+    before_midnight = local_today(user.timezone, datetime(2026, 11, 25, 7, 59, tzinfo=UTC))
     assert service.due_count(session, workspace.id, user.id, before_midnight) == 2
     assert service.bucket_counts(session, workspace.id, before_midnight, user.id) == {
         "overdue": 1,
@@ -192,7 +193,7 @@ def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now
         "done": 1,
     }
 
-    after_midnight = service.local_today(user.timezone, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    after_midnight = local_today(user.timezone, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     assert service.due_count(session, workspace.id, user.id, after_midnight) == 3
     assert service.bucket_counts(session, workspace.id, after_midnight, user.id) == {
         "overdue": 2,
@@ -204,11 +205,11 @@ def test_due_and_overdue_follow_the_users_midnight(session, workspace, user, now
 
 def test_auckland_is_already_tomorrow(session, workspace, user, now):
     # 12:00 UTC on the 24th is 01:00 on the 25th in Auckland (UTC+13 in November)
-    today = service.local_today("Pacific/Auckland", now)
+    today = local_today("Pacific/Auckland", now)
     assert today == date(2026, 11, 25)
     reminder = _create(session, workspace, user, due_on=date(2026, 11, 24), now=now)
     assert service.bucket(reminder, today) == "overdue"
-    assert service.bucket(reminder, service.local_today("UTC", now)) == "today"
+    assert service.bucket(reminder, local_today("UTC", now)) == "today"
 
 
 def test_due_count_is_per_assignee_and_workspace(session, workspace, user, other, factories, now):
