@@ -47,20 +47,6 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Workspace '{workspace.name}' filled in {time.perf_counter() - started:.1f}s: {summary}.")
         click.echo(f"Log in as {email} / {password}")
 
-    @app.cli.command("recompute")
-    @click.option("--workspace", "workspace_id", type=int, default=None, help="Only this workspace id.")
-    def recompute(workspace_id):
-        """Rebuild the per-partner activity summaries (what the neglect flags read) from the interactions."""
-        from app.models import Workspace
-        from app.services import interactions
-
-        ids = [workspace_id] if workspace_id else list(db.session.scalars(select(Workspace.id).order_by(Workspace.id)))
-        for ws_id in ids:
-            started = time.perf_counter()
-            rows = interactions.recompute(db.session, ws_id)
-            db.session.commit()
-            click.echo(f"Workspace {ws_id}: {rows} partner summaries rebuilt in {time.perf_counter() - started:.2f}s.")
-
     @app.cli.command("has-users")
     def has_users():
         """Exit 0 when the database has at least one user (used by the run script)."""

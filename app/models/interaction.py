@@ -1,15 +1,15 @@
 """Interaction (a touch — call, meeting, email, message — or an internal note) and PartnerActivity,
 the per-partner summary the neglect rules read.
 
-PartnerActivity is kept right by app/services/interactions.py in the same transaction as every
-change to a partner's interactions; `flask recompute` rebuilds it from the interactions.
+PartnerActivity and TouchWeek are summaries, kept by app/summaries/ in the same transaction as every
+change; `flask summaries rebuild` derives them again from the partners and interactions.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -32,15 +32,16 @@ class Interaction(WorkspaceScoped, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed by ix_interaction_ws_occurred (no separate index: half a million rows insert faster)
     workspace_id: Mapped[int] = mapped_column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"))
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    # active_history on what the summaries key on: a change knows the value it replaces (app/summaries/)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), active_history=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), active_history=True)
     direction: Mapped[str | None] = mapped_column(String(8))  # ours | theirs; None for a note
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True)
     summary: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), active_history=True)
     # Deleting only marks the row, so "undo" can bring it back.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
 
     partner: Mapped[Partner] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -57,11 +58,9 @@ class PartnerActivity(db.Model):
 
     Times the rules compare are whole seconds since the Unix epoch (UTC), so the flag SQL needs no
     date functions on any database. All "latest" orderings are by (occurred_at, id) descending.
-    The interaction service refreshes a partner's row with every change to its interactions;
-    app/services/activity_sync.py creates the row with the partner and keeps the partner's copied
-    columns and contact_count right when partners or contacts change (ORM flush events, same
-    transaction). Code that bulk-inserts or bulk-updates partners or contacts (bypassing the ORM)
-    calls activity_sync.refresh_partners(session, ids) or `flask recompute` afterwards.
+    app/summaries/partner_activity.py derives the whole row (in every flush that changes the
+    partner or its interactions); code that bulk-inserts or bulk-updates partners, contacts or
+    interactions (bypassing the ORM's flush) rebuilds the workspace's summaries afterwards.
     """
 
     __tablename__ = "partner_activity"
@@ -98,7 +97,7 @@ class PartnerActivity(db.Model):
     )
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
-    # Copies of the partner's own columns the rules read (kept by app/services/activity_sync.py):
+    # Copies of the partner's own columns the rules read:
     created_s: Mapped[int] = mapped_column(BigInteger)  # created_at: "never touched" counts from it
     eligible: Mapped[bool] = mapped_column(Boolean, default=True)  # not archived, not ended, not "no prospects"
     owner_id: Mapped[int | None] = mapped_column(Integer)
@@ -124,8 +123,8 @@ class PartnerActivity(db.Model):
     run_length: Mapped[int] = mapped_column(Integer, default=0)
     run_break_s: Mapped[int | None] = mapped_column(BigInteger)
     # Derived moments (epoch seconds) at which each rule starts to hold, from the columns above and
-    # the workspace defaults: a flag is then one comparison with "now" (app/services/neglect.py,
-    # derive_thresholds; refreshed whenever an input changes).
+    # the workspace defaults: a flag is then one comparison with "now" (app/services/neglect/rules.py,
+    # moments() and flags_at()).
     cadence_days: Mapped[int] = mapped_column(Integer, default=30)  # effective cadence
     response_days: Mapped[int] = mapped_column(Integer, default=2)  # effective response time
     due_s: Mapped[int] = mapped_column(BigInteger, default=0)  # neglected once now > due_s
@@ -136,36 +135,17 @@ class PartnerActivity(db.Model):
     thread_from_s: Mapped[int | None] = mapped_column(BigInteger)  # one-contact run: single-threaded
     thread_until_s: Mapped[int | None] = mapped_column(BigInteger)  # while thread_from_s < now <= until
 
-    # Kept from the interactions by the interaction service (the copies above are not)
-    SUMMARY_FIELDS = (
-        "touch_count",
-        "our_count",
-        "their_count",
-        "last_touch_at",
-        "last_touch_s",
-        "last_touch_direction",
-        "third_touch_s",
-        "last_our_s",
-        "last_their_s",
-        "ours_since_theirs",
-        "third_our_s",
-        "run_contact_id",
-        "run_length",
-        "run_break_s",
-    )
-
 
 class TouchWeek(db.Model):
     """Touches per week (Monday 00:00 UTC) and per author, for the dashboard's trend picture; kept
-    by the interaction service with every change, rebuilt by `flask recompute`."""
+    by app/summaries/touch_weeks.py with every change (one row per key: an upsert adds to it)."""
 
     __tablename__ = "touch_week"
-    __table_args__ = (Index("ix_touch_week_ws_week", "workspace_id", "week_start"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "week_start", "author_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     week_start: Mapped[date] = mapped_column(Date)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # the user who logged the touches; 0 for nobody. No foreign key: a summary keeps counting a
+    # removed user's touches (the trend's total must not drop when someone leaves).
+    author_id: Mapped[int] = mapped_column(Integer, default=0)
     touches: Mapped[int] = mapped_column(Integer, default=0)
-
-
-from app.services import activity_sync  # noqa: E402,F401  (registers the flush listener)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, func, inspect, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
@@ -50,8 +50,8 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
     # service; None means "use the workspace default" (tier cadence / response time).
-    # Current (not removed) contacts, kept by the ORM events at the end of this module, so the list can
-    # show and sort by it without counting contacts for every partner.
+    # Current (not removed) contacts, kept by app/summaries/contact_counts.py, so the list can show
+    # and sort by it without counting contacts for every partner.
     contact_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cadence_days: Mapped[int | None] = mapped_column()
     response_time_days: Mapped[int | None] = mapped_column()
@@ -78,7 +78,11 @@ class Contact(WorkspaceScoped, Timestamps, db.Model):
         Index("ix_contact_ws_search", "workspace_id", "removed_at", "partner_id", "name", "email"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    # active_history: a change knows the value it replaces even when that was never loaded, so the
+    # contact count (app/summaries/contact_counts.py) moves by the right difference
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True, active_history=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
@@ -86,51 +90,6 @@ class Contact(WorkspaceScoped, Timestamps, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     # Removing a contact only marks it; "undo" clears the mark. A purge may drop old ones later.
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
 
     partner: Mapped[Partner] = relationship(back_populates="contacts")
-
-
-# --- Partner.contact_count ------------------------------------------------------------------------
-# Recounted in the same flush whenever a contact is added, removed (soft), restored, moved or deleted
-# through the ORM. Bulk inserts (the demo generator) set the count themselves.
-
-
-def recount_contacts(connection, where) -> None:
-    """Set contact_count of the partners matching `where` (a condition on the partner table) to
-    their number of current (not removed) contacts. The one place contacts are counted."""
-    partner = Partner.__table__
-    contact = Contact.__table__
-    connection.execute(
-        partner.update()
-        .where(where)
-        .values(
-            contact_count=(
-                select(func.count())
-                .select_from(contact)
-                .where(contact.c.partner_id == partner.c.id, contact.c.removed_at.is_(None))
-                .scalar_subquery()
-            ),
-            updated_at=partner.c.updated_at,  # a bookkeeping column: not an edit of the partner
-        )
-    )
-
-
-def _recount(connection, partner_ids) -> None:
-    ids = sorted({pid for pid in partner_ids if pid is not None})
-    if ids:
-        recount_contacts(connection, Partner.__table__.c.id.in_(ids))
-
-
-@event.listens_for(Contact, "after_insert")
-@event.listens_for(Contact, "after_delete")
-def _contact_added_or_deleted(mapper, connection, target) -> None:
-    _recount(connection, [target.partner_id])
-
-
-@event.listens_for(Contact, "after_update")
-def _contact_changed(mapper, connection, target) -> None:
-    state = inspect(target)
-    removed, moved = state.attrs.removed_at.history, state.attrs.partner_id.history
-    if removed.has_changes() or moved.has_changes():
-        _recount(connection, [target.partner_id, *(moved.deleted or ())])

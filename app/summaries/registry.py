@@ -11,9 +11,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 # In the order their updates run: a summary may read one listed before it (activity copies contact counts).
-# (Being filled as each summary moves here: contact_counts, partner_activity, touch_weeks,
-# referral_stats, deal_totals, commission_totals.)
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "contact_counts",
+    "partner_activity",
+    "touch_weeks",
+)
 
 
 @dataclass(frozen=True)

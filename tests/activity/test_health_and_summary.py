@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import summaries
 from app.extensions import db
 from app.models import Interaction, PartnerActivity
 from app.services import interactions as svc
@@ -65,36 +66,12 @@ def test_health_score_includes_win_win_once_deals_are_assessed(factories, worksp
 
 
 def snapshot(workspace_id):
-    rows = db.session.scalars(
-        select(PartnerActivity).where(PartnerActivity.workspace_id == workspace_id).order_by(PartnerActivity.partner_id)
-    ).all()
-    from app.services.neglect import DERIVED_FIELDS
-
-    return [
-        (
-            r.partner_id,
-            r.workspace_id,
-            r.created_s,
-            r.eligible,
-            r.owner_id,
-            r.tier,
-            r.cadence_override,
-            r.response_override,
-            r.contact_count,
-            *(getattr(r, f) for f in PartnerActivity.SUMMARY_FIELDS),
-            *(getattr(r, f) for f in DERIVED_FIELDS),
-        )
-        for r in rows
-    ]
-
-
-def week_snapshot(workspace_id):
-    from app.models import TouchWeek
-
-    totals = {}
-    for row in db.session.scalars(select(TouchWeek).where(TouchWeek.workspace_id == workspace_id)):
-        totals[(row.week_start, row.author_id)] = totals.get((row.week_start, row.author_id), 0) + row.touches
-    return {key: n for key, n in totals.items() if n}
+    """Every stored summary row of a workspace (activity, weekly touches, contact counts)."""
+    return {
+        s.name: s.stored(db.session, workspace_id)
+        for s in summaries.all_summaries()
+        if s.name in ("partner_activity", "touch_weeks", "contact_counts")
+    }
 
 
 def test_incremental_summary_equals_recomputed(factories, workspace, user, other, now):
@@ -157,15 +134,14 @@ def test_incremental_summary_equals_recomputed(factories, workspace, user, other
             now=now,
         )
     db.session.commit()
+    assert summaries.check(db.session, workspace.id) == []
     incremental = snapshot(workspace.id)
-    weeks_incremental = week_snapshot(workspace.id)
-    assert len(incremental) >= 10
+    assert len(incremental["partner_activity"]) >= 10 and sum(n for (n,) in incremental["touch_weeks"].values()) > 50
     other_before = snapshot(other["workspace"].id)
-    count = svc.recompute(db.session, workspace.id)
+    written = summaries.rebuild(db.session, workspace.id)
     db.session.commit()
-    assert count == len(incremental)
+    assert written["partner_activity"] == len(incremental["partner_activity"])
     assert snapshot(workspace.id) == incremental
-    assert week_snapshot(workspace.id) == weeks_incremental and sum(weeks_incremental.values()) > 50
     assert snapshot(other["workspace"].id) == other_before
 
 
@@ -174,9 +150,11 @@ def test_recompute_command(runner, factories, workspace, now):
     touch(partner, now, 3)
     db.session.execute(PartnerActivity.__table__.delete())
     db.session.commit()
-    result = runner.invoke(args=["recompute"])
+    assert runner.invoke(args=["summaries", "check"]).exit_code == 1
+    result = runner.invoke(args=["summaries", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "1 partner summaries rebuilt" in result.output
+    assert "partner_activity 1" in result.output
+    assert runner.invoke(args=["summaries", "check"]).exit_code == 0
     activity = db.session.get(PartnerActivity, partner.id)
     assert (activity.touch_count, activity.contact_count) == (1, 2)
 
@@ -252,7 +230,8 @@ def test_contact_changes_keep_the_contact_count(factories, workspace, now):
 
 
 def test_partners_without_a_summary_row_are_still_flagged_right(factories, workspace, now):
-    """Partners bulk-inserted elsewhere (no flush events) have no row until they are touched."""
+    """Partners bulk-inserted (no flush hooks ran) have no row until their workspace's summaries are
+    rebuilt, and are flagged right meanwhile."""
     from sqlalchemy import insert
 
     from app.models import Contact, Partner
@@ -283,6 +262,9 @@ def test_partners_without_a_summary_row_are_still_flagged_right(factories, works
     assert db.session.get(PartnerActivity, partner_id) is None
     status = neglect.statuses_for(db.session, workspace.id, [partner_id], now)[partner_id]
     assert status.flags["neglected"] and not status.flags["single_threaded"] and status.days_since == 31
+    summaries.rebuild(db.session, workspace.id)
+    db.session.commit()
+    assert db.session.get(PartnerActivity, partner_id).contact_count == 2
     partner = db.session.get(Partner, partner_id)
     touch(partner, now, 1)
     activity = db.session.get(PartnerActivity, partner_id)

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from app import summaries
 from app.extensions import db
 from app.models import Contact, Interaction, Partner, Reminder
-from app.services import interactions as svc
 
 
 def grow(workspace, user, size, seed=1):
@@ -80,7 +80,7 @@ def grow(workspace, user, size, seed=1):
             for pid in ids[: max(3, size // 3)]
         ],
     )
-    svc.recompute(db.session, workspace.id)
+    summaries.rebuild(db.session, workspace.id)
     db.session.commit()
     return ids
 

@@ -1,7 +1,8 @@
 """Deterministic demo data. `generate()` runs each feature's step in order; a step is a function
 step(ctx) that adds rows with bulk inserts (so 50,000 partners take seconds, not minutes).
 
-Later features add their own module here and append its step to STEPS."""
+Later features add their own module here and append its step to STEPS. The summaries (counts,
+activity, totals, tree stats) are rebuilt once at the end."""
 
 from __future__ import annotations
 
@@ -47,8 +48,13 @@ def steps():
 
 
 def generate(session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime) -> DemoContext:
+    """Run every step, then derive the workspace's summaries once (the steps bulk-insert, which
+    bypasses the flush hooks that keep them)."""
+    from app import summaries
+
     ctx = DemoContext(session=session, workspace=workspace, rng=random.Random(seed), now=now, partners=partners)
     for step in steps():
         step(ctx)
         session.flush()
+    summaries.rebuild(session, workspace.id)
     return ctx

@@ -1,17 +1,13 @@
-"""Demo interaction histories (about ten per partner) that trigger every neglect flag, and the
-PartnerActivity summaries computed from the same rows (bulk inserts only)."""
+"""Demo interaction histories (about ten per partner) that trigger every neglect flag (bulk inserts
+only; the generator rebuilds the summaries afterwards)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from app.models import Partner, PartnerActivity, TouchWeek
-from app.services.activity_sync import copied_values
-from app.services.interactions import Touch, summarize
-from app.services.neglect import Defaults, derive_thresholds
-from app.services.sqltime import seconds
+from app.models import Partner
 
 # Scenario weights: what each partner's recent history looks like.
 SCENARIOS = [
@@ -199,9 +195,6 @@ def step(ctx) -> None:
             Partner.response_time_days,
             Partner.created_at,
             Partner.owner_id,
-            Partner.archived_at,
-            Partner.status,
-            Partner.no_prospects,
         )
         .where(Partner.workspace_id == ws.id, Partner.id >= ctx.partner_ids[0])
         .order_by(Partner.id)
@@ -209,9 +202,9 @@ def step(ctx) -> None:
     tiers = {"A": ws.cadence_a_days, "B": ws.cadence_b_days, "C": ws.cadence_c_days}
     members = ctx.member_ids or [None]
     db_time = _db_time(session)
-    now_naive, now_s = now.replace(tzinfo=None), seconds(now)
+    now_naive = now.replace(tzinfo=None)
     random_, choice = rng.random, rng.choice
-    rows, activity_rows, weeks = [], [], {}
+    rows = []
     for partner in partners:
         partner_id, owner_id = partner.id, partner.owner_id
         cadence = partner.cadence_days or tiers.get(partner.tier, ws.cadence_c_days)
@@ -222,7 +215,6 @@ def step(ctx) -> None:
             scenario = "tended"
         if scenario == "never" and age_days > 120:
             scenario = "neglected"  # only recent partners have never been touched
-        touches = []
         # oldest first, so that ids grow with time (ties are broken by id, newest last)
         for days, direction, contact_id, kind in reversed(_history(rng, cadence, scenario, contacts)):
             if days >= age_days:
@@ -245,62 +237,5 @@ def step(ctx) -> None:
                     stamp,
                 )
             )
-            if kind != "note":
-                occurred_s = now_s - int(ago.total_seconds())
-                touches.append(Touch(len(rows), now - ago, direction, contact_id, occurred_s))
-                key = ((occurred_s // 86400 + 3) // 7, author)  # Monday-based weeks since the epoch
-                weeks[key] = weeks.get(key, 0) + 1
-        touches.reverse()  # newest first
-        summary = summarize(touches)
-        summary.update(partner_id=partner_id, workspace_id=ws.id, contact_count=len(contacts), **copied_values(partner))
-        activity_rows.append(summary)
     _raw_insert(session, "interaction", INTERACTION_COLUMNS, rows)
-    session.execute(delete(TouchWeek).where(TouchWeek.workspace_id == ws.id))
-    if weeks:
-        monday_zero = date(1970, 1, 1) - timedelta(days=3)  # 1969-12-29, a Monday
-        session.execute(
-            TouchWeek.__table__.insert(),
-            [
-                {
-                    "workspace_id": ws.id,
-                    "week_start": monday_zero + timedelta(weeks=week),
-                    "author_id": author,
-                    "touches": n,
-                }
-                for (week, author), n in weeks.items()
-            ],
-        )
-    # One row per partner (the people step bulk-inserted partners and contacts, so no flush events
-    # made them); any row already there is replaced. The derived moments are filled just after.
-    session.execute(
-        delete(PartnerActivity).where(
-            PartnerActivity.partner_id >= ctx.partner_ids[0], PartnerActivity.workspace_id == ws.id
-        )
-    )
-    columns = [
-        "partner_id",
-        "workspace_id",
-        "created_s",
-        "eligible",
-        "owner_id",
-        "tier",
-        "cadence_override",
-        "response_override",
-        "contact_count",
-        *PartnerActivity.SUMMARY_FIELDS,
-        "cadence_days",
-        "response_days",
-        "due_s",
-        "soon_s",
-        "burst",
-    ]
-    values = []
-    for summary in activity_rows:
-        last = summary["last_touch_at"]
-        summary["last_touch_at"] = db_time(last.replace(tzinfo=None)) if last is not None else None
-        values.append(tuple(summary[c] for c in columns[:-5]) + (0, 0, 0, 0, False))
-    _raw_insert(session, "partner_activity", columns, values)
-    session.execute(
-        derive_thresholds(ws.id, Defaults.of(session, ws.id)), execution_options={"synchronize_session": False}
-    )
     ctx.stats["interactions"] = len(rows)
