@@ -7,8 +7,6 @@ from pathlib import Path
 
 from flask import Flask, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
@@ -48,6 +46,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     summaries.install()
     from app.auth.session import init_login
 
+    _register_transaction_mode(app)
     init_login(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -89,6 +88,21 @@ def _register_blueprints(app: Flask) -> None:
     @app.route("/")
     def home():
         return redirect(url_for("dashboard.index"))
+
+
+def _register_transaction_mode(app: Flask) -> None:
+    """Writing requests take SQLite's write lock when their transaction begins (app/database.py)."""
+    from app import database
+
+    @app.before_request
+    def transaction_mode():
+        g.transaction_mode = database.begin_read_only_for(request.method)
+
+    @app.teardown_request
+    def end_transaction_mode(exc):
+        token = g.pop("transaction_mode", None)
+        if token is not None:
+            database.end_request(token)
 
 
 def _select_locale():
@@ -203,16 +217,3 @@ def _register_errors(app: Flask) -> None:
     def server_error(e):
         db.session.rollback()
         return error_page(500, "Something went wrong", "Something went wrong on our side. Nothing you saved was lost.")
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Foreign keys on, WAL journal: SQLite as an embedded production database."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()

@@ -211,7 +211,8 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
+        # transaction control and connection setup are not queries
+        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE|BEGIN|COMMIT|ROLLBACK)", statement, re.I):
             self.statements.append(statement)
 
     @property
