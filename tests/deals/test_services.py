@@ -10,6 +10,8 @@ from app.extensions import db
 from app.models import Commission, Deal, Partner, Terms, TermsVersion
 from app.services import ServiceError, commissions, deals
 from app.services import terms as terms_service
+from app.services.money import as_money
+from app.summaries import commission_totals, deal_totals
 from tests.deals.helpers import give_terms, make_deal, referral_pair
 
 
@@ -434,7 +436,7 @@ def _totals_table(workspace_id):
         .where(DealTotal.workspace_id == workspace_id)
         .group_by(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month)
     ).all()
-    return {(o, s, c, m): (n, commissions._money(a)) for o, s, c, m, n, a in rows if n}
+    return {(o, s, c, m): (n, as_money(a)) for o, s, c, m, n, a in rows if n}
 
 
 def test_running_totals_match_a_recompute(workspace, user, factories, now):
@@ -456,7 +458,7 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     db.session.delete(db.session.get(Partner, b.id))  # its deals go with it
     db.session.commit()
     incremental = _totals_table(workspace.id)
-    deals.recompute_totals(db.session, workspace.id)
+    deal_totals.rebuild(db.session, workspace.id)
     db.session.commit()
     assert incremental == _totals_table(workspace.id)
     month = now.date().replace(day=1)
@@ -465,12 +467,12 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     assert board.totals["won"].count == 2 and board.totals["won"].sums == {"EUR": Decimal("400.00")}
 
 
-def test_recompute_command(runner, workspace, factories, now):
+def test_rebuild_command(runner, workspace, factories, now):
     make_deal(factories.partner(workspace), now=now, amount="5", stage="lead")
     db.session.execute(db.text("DELETE FROM deal_total"))
     db.session.commit()
-    result = runner.invoke(args=["deals", "recompute"])
-    assert result.exit_code == 0 and "1 total rows" in result.output
+    result = runner.invoke(args=["summaries", "rebuild"])
+    assert result.exit_code == 0 and "deal_totals 1" in result.output
     assert deals.summary_totals(db.session, workspace.id)["lead"].sums == {"EUR": Decimal("5.00")}
 
 
@@ -488,7 +490,7 @@ def _ledger_table(workspace_id):
         .where(CommissionTotal.workspace_id == workspace_id)
         .group_by(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month)
     ).all()
-    return {(c, s, m): (n, commissions._money(a)) for c, s, m, n, a in rows if n}
+    return {(c, s, m): (n, as_money(a)) for c, s, m, n, a in rows if n}
 
 
 def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
@@ -504,7 +506,7 @@ def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
     db.session.delete(db.session.get(Partner, other_client.id))
     db.session.commit()
     incremental = _ledger_table(workspace.id)
-    commissions.recompute_totals(db.session, workspace.id)
+    commission_totals.rebuild(db.session, workspace.id)
     db.session.commit()
     assert incremental == _ledger_table(workspace.id)
     month, later = now.date().replace(day=1), (now + timedelta(days=35)).date().replace(day=1)
