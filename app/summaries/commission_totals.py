@@ -2,8 +2,8 @@
 and month earned, read by the Ledger page.
 
 Kept in every flush: the entries the ORM adds, changes (attribute history gives the values they had)
-or removes, and those a deleted partner takes with it (as referrer, or through its deals: a database
-cascade), move their keys by relative updates. Readers SUM over matching rows.
+or removes, and those a deleted deal or partner takes with it (a partner as referrer, or through its
+deals: database cascades), move their keys by relative updates. Readers SUM over matching rows.
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def _bump(session: Session, key: tuple, count: int, amount: Decimal) -> None:
 
 
 def before_flush(session: Session) -> None:
-    """Entries added, changed or removed move the running totals; so do the entries a deleted
-    partner takes with it (as referrer, or through its deals)."""
+    """Entries added, changed or removed move the running totals; so do the entries a deleted deal
+    or partner takes with it (a partner as referrer, or through its deals)."""
     deltas: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
 
     def add(values: dict, sign: int) -> None:
@@ -106,12 +106,19 @@ def before_flush(session: Session) -> None:
         add(values, -1)
     gone = {e.id for e in deleted}
     partner_ids = [o.id for o in session.deleted if isinstance(o, Partner) and o.id is not None]
-    if partner_ids:  # their entries go with them, as they are in the database
+    deal_ids = [o.id for o in session.deleted if isinstance(o, Deal) and o.id is not None]
+    if partner_ids or deal_ids:  # their entries go with them, as they are in the database
         columns = [getattr(Commission, name) for name in FIELDS]
         cascaded = session.execute(
             select(Commission.id, *columns)
             .outerjoin(Deal, Deal.id == Commission.deal_id)
-            .where(or_(Commission.referrer_id.in_(partner_ids), Deal.partner_id.in_(partner_ids)))
+            .where(
+                or_(
+                    Commission.referrer_id.in_(partner_ids),
+                    Deal.partner_id.in_(partner_ids),
+                    Commission.deal_id.in_(deal_ids),
+                )
+            )
         )
         for row in cascaded:
             if row.id not in gone:

@@ -12,7 +12,7 @@ from app.services import ServiceError, commissions, deals
 from app.services import terms as terms_service
 from app.services.money import as_money
 from app.summaries import commission_totals, deal_totals
-from tests.deals.helpers import give_terms, make_deal, referral_pair
+from tests.deals.helpers import deal_data, give_terms, make_deal, referral_pair
 
 
 def entries(deal_id=None):
@@ -274,7 +274,7 @@ def test_no_commission_without_rate_or_referrer(workspace, factories, now):
 def test_amount_change_adjusts_the_owed_entry(workspace, factories, now):
     referrer, client = referral_pair(factories, workspace, now=now)
     deal = make_deal(client, now=now, stage="won", amount="1000")
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("1500")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("1500")), now)
     db.session.commit()
     [entry] = entries()
     assert (entry.kind, entry.status, entry.amount) == ("earned", "owed", Decimal("150.00"))
@@ -286,13 +286,13 @@ def test_amount_change_after_payment_adds_an_adjustment(workspace, factories, no
     [earned] = entries()
     commissions.mark_paid(db.session, workspace.id, [earned.id], now.date(), "TR-1", None)
     db.session.commit()
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("800")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("800")), now)
     db.session.commit()
     paid, adjustment = entries()
     assert (paid.status, paid.amount, paid.payment_reference) == ("paid", Decimal("100.00"), "TR-1")
     assert (adjustment.kind, adjustment.status, adjustment.amount) == ("adjustment", "owed", Decimal("-20.00"))
     # a second change moves the open adjustment, it does not pile up entries
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("1200")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("1200")), now)
     db.session.commit()
     paid, adjustment = entries()
     assert (adjustment.kind, adjustment.amount) == ("adjustment", Decimal("20.00"))
@@ -356,7 +356,7 @@ def test_rate_is_kept_from_the_win_when_the_amount_changes(workspace, factories,
     referrer, client = referral_pair(factories, workspace, rate="10", now=now)
     deal = make_deal(client, now=now, stage="won", amount="1000")
     give_terms(referrer, "50", now=now)
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("2000")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("2000")), now)
     db.session.commit()
     [entry] = entries()
     assert entry.amount == Decimal("200.00") and entry.rate == Decimal("10.00")
@@ -396,28 +396,6 @@ def test_ledger_totals_per_currency(workspace, factories, now):
     assert owed_page.total == 1
 
 
-def _data(deal, **changes):
-    data = {
-        name: getattr(deal, name)
-        for name in (
-            "title",
-            "amount",
-            "currency",
-            "stage",
-            "expected_close_on",
-            "owner_id",
-            "value_to_us",
-            "value_to_us_note",
-            "value_to_partner",
-            "value_to_partner_note",
-            "lost_reason",
-            "notes",
-        )
-    }
-    data.update(changes)
-    return data
-
-
 # --- running totals -----------------------------------------------------------------------------
 
 
@@ -450,7 +428,7 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     deals.update_deal(
         db.session,
         d2,
-        {**_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
+        {**deal_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
         now + timedelta(days=40),
     )
     deals.move_deal(db.session, d3, "lost", now + timedelta(days=40), lost_reason="No budget")
@@ -500,7 +478,7 @@ def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
     d2 = make_deal(client, now=now, stage="won", amount="500", currency="USD")
     make_deal(other_client, now=now, stage="won", amount="300")
     commissions.mark_paid(db.session, workspace.id, [e.id for e in entries(d1.id)], now.date(), None, None)
-    deals.update_deal(db.session, d1, _data(d1, amount=Decimal("1200")), now + timedelta(days=35))
+    deals.update_deal(db.session, d1, deal_data(d1, amount=Decimal("1200")), now + timedelta(days=35))
     deals.move_deal(db.session, d2, "lost", now, lost_reason="Cancelled")
     db.session.commit()
     db.session.delete(db.session.get(Partner, other_client.id))
