@@ -46,7 +46,7 @@ def _stored_values(session: Session, entries: list[Commission]) -> dict[Commissi
     if unknown:
         by_id = {e.id: e for e in unknown}
         columns = [getattr(Commission, name) for name in FIELDS]
-        for row in session.execute(select(Commission.id, *columns).where(Commission.id.in_(by_id))):
+        for row in session.execute(select(Commission.id, *columns).where(Commission.id.in_(list(by_id)))):
             result[by_id[row.id]] = dict(zip(FIELDS, row[1:], strict=True))
     return result
 

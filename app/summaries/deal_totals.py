@@ -58,7 +58,7 @@ def _stored_values(session: Session, deals: list[Deal]) -> dict[Deal, dict]:
     if unknown:
         by_id = {d.id: d for d in unknown}
         columns = [getattr(Deal, name) for name in FIELDS]
-        for row in session.execute(select(Deal.id, *columns).where(Deal.id.in_(by_id))):
+        for row in session.execute(select(Deal.id, *columns).where(Deal.id.in_(list(by_id)))):
             result[by_id[row.id]] = dict(zip(FIELDS, row[1:], strict=True))
     return result
 
