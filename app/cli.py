@@ -16,10 +16,6 @@ DEMO_PASSWORD = "orchard-demo"
 
 
 def register_cli(app: Flask) -> None:
-    from app.deals.cli import register as register_deals_cli
-
-    register_deals_cli(app)
-
     @app.cli.command("demo")
     @click.option("--seed", default=7, show_default=True, help="Random seed: the same seed gives the same data.")
     @click.option("--partners", default=60, show_default=True, help="How many partners to create.")

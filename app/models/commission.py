@@ -70,10 +70,10 @@ class StatementLink(WorkspaceScoped, db.Model):
 
 
 class CommissionTotal(WorkspaceScoped, db.Model):
-    """Running totals of the ledger per currency, status and month earned, kept right by a
-    before-flush hook in the commissions service (every entry added, changed or removed through the
-    ORM moves them), so the Ledger page shows its totals and count without reading every entry.
-    Readers SUM over matching rows. `flask deals recompute` rebuilds them."""
+    """Running totals of the ledger per currency, status and month earned, kept right in every flush
+    by app/summaries/commission_totals.py (every entry added, changed or removed through the ORM
+    moves them), so the Ledger page shows its totals and count without reading every entry.
+    Readers SUM over matching rows. `flask summaries rebuild` rebuilds them."""
 
     __tablename__ = "commission_total"
     __table_args__ = (Index("ix_commission_total_ws_status_month", "workspace_id", "status", "month"),)

@@ -14,7 +14,6 @@ from app.models.partner import Partner
 from app.models.workspace import User
 
 STAGES = ("lead", "proposal", "negotiation", "won", "lost")
-OPEN_STAGES = ("lead", "proposal", "negotiation")
 CLOSED_STAGES = ("won", "lost")
 # The win-win scale, for each side: -2 a clear loss, -1 a loss, 0 break-even / a compromise,
 # +1 a gain, +2 a clear gain.
@@ -62,9 +61,9 @@ class Deal(WorkspaceScoped, Timestamps, db.Model):
 
 class DealTotal(WorkspaceScoped, db.Model):
     """Running totals of deals per owner, stage, currency and month closed (NULL while open), kept
-    by the deals service in the same transaction as every change, so the pipeline and the deals
+    by app/summaries/deal_totals.py in the same flush as every change, so the pipeline and the deals
     list show totals without reading every deal. Readers always SUM over matching rows (two rows
-    with the same key, from concurrent first inserts, still add up right). `flask deals recompute`
+    with the same key, from concurrent first inserts, still add up right). `flask summaries rebuild`
     rebuilds the table from the deals."""
 
     __tablename__ = "deal_total"

@@ -245,9 +245,3 @@ def review_due(session: Session, workspace_id: int, today: date, page: int = 1, 
         .offset((page - 1) * per_page)
     ).all()
     return Page(rows, total, page, per_page)
-
-
-def review_due_count(session: Session, workspace_id: int, today: date) -> int:
-    return session.scalar(
-        select(func.count(Terms.id)).where(Terms.workspace_id == workspace_id, Terms.review_on <= today)
-    )

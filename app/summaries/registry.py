@@ -15,6 +15,8 @@ MODULES: tuple[str, ...] = (
     "contact_counts",
     "partner_activity",
     "touch_weeks",
+    "deal_totals",
+    "commission_totals",
 )
 
 

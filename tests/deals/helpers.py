@@ -25,6 +25,29 @@ def make_deal(partner, *, now, title="Website", amount="1000.00", currency="EUR"
     return outcome.deal
 
 
+def deal_data(deal, **changes):
+    """The form data of a deal as it is, with some changes: what an edit sends."""
+    data = {
+        name: getattr(deal, name)
+        for name in (
+            "title",
+            "amount",
+            "currency",
+            "stage",
+            "expected_close_on",
+            "owner_id",
+            "value_to_us",
+            "value_to_us_note",
+            "value_to_partner",
+            "value_to_partner_note",
+            "lost_reason",
+            "notes",
+        )
+    }
+    data.update(changes)
+    return data
+
+
 def referral_pair(factories, workspace, *, rate="10", now):
     """A referrer with a commission rate and a partner they referred."""
     referrer = factories.partner(workspace, name="Rita Referrer", status="referrer")

@@ -10,7 +10,9 @@ from app.extensions import db
 from app.models import Commission, Deal, Partner, Terms, TermsVersion
 from app.services import ServiceError, commissions, deals
 from app.services import terms as terms_service
-from tests.deals.helpers import give_terms, make_deal, referral_pair
+from app.services.money import as_money
+from app.summaries import commission_totals, deal_totals
+from tests.deals.helpers import deal_data, give_terms, make_deal, referral_pair
 
 
 def entries(deal_id=None):
@@ -272,7 +274,7 @@ def test_no_commission_without_rate_or_referrer(workspace, factories, now):
 def test_amount_change_adjusts_the_owed_entry(workspace, factories, now):
     referrer, client = referral_pair(factories, workspace, now=now)
     deal = make_deal(client, now=now, stage="won", amount="1000")
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("1500")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("1500")), now)
     db.session.commit()
     [entry] = entries()
     assert (entry.kind, entry.status, entry.amount) == ("earned", "owed", Decimal("150.00"))
@@ -284,13 +286,13 @@ def test_amount_change_after_payment_adds_an_adjustment(workspace, factories, no
     [earned] = entries()
     commissions.mark_paid(db.session, workspace.id, [earned.id], now.date(), "TR-1", None)
     db.session.commit()
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("800")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("800")), now)
     db.session.commit()
     paid, adjustment = entries()
     assert (paid.status, paid.amount, paid.payment_reference) == ("paid", Decimal("100.00"), "TR-1")
     assert (adjustment.kind, adjustment.status, adjustment.amount) == ("adjustment", "owed", Decimal("-20.00"))
     # a second change moves the open adjustment, it does not pile up entries
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("1200")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("1200")), now)
     db.session.commit()
     paid, adjustment = entries()
     assert (adjustment.kind, adjustment.amount) == ("adjustment", Decimal("20.00"))
@@ -354,7 +356,7 @@ def test_rate_is_kept_from_the_win_when_the_amount_changes(workspace, factories,
     referrer, client = referral_pair(factories, workspace, rate="10", now=now)
     deal = make_deal(client, now=now, stage="won", amount="1000")
     give_terms(referrer, "50", now=now)
-    deals.update_deal(db.session, deal, _data(deal, amount=Decimal("2000")), now)
+    deals.update_deal(db.session, deal, deal_data(deal, amount=Decimal("2000")), now)
     db.session.commit()
     [entry] = entries()
     assert entry.amount == Decimal("200.00") and entry.rate == Decimal("10.00")
@@ -394,28 +396,6 @@ def test_ledger_totals_per_currency(workspace, factories, now):
     assert owed_page.total == 1
 
 
-def _data(deal, **changes):
-    data = {
-        name: getattr(deal, name)
-        for name in (
-            "title",
-            "amount",
-            "currency",
-            "stage",
-            "expected_close_on",
-            "owner_id",
-            "value_to_us",
-            "value_to_us_note",
-            "value_to_partner",
-            "value_to_partner_note",
-            "lost_reason",
-            "notes",
-        )
-    }
-    data.update(changes)
-    return data
-
-
 # --- running totals -----------------------------------------------------------------------------
 
 
@@ -434,7 +414,7 @@ def _totals_table(workspace_id):
         .where(DealTotal.workspace_id == workspace_id)
         .group_by(DealTotal.owner_id, DealTotal.stage, DealTotal.currency, DealTotal.month)
     ).all()
-    return {(o, s, c, m): (n, commissions._money(a)) for o, s, c, m, n, a in rows if n}
+    return {(o, s, c, m): (n, as_money(a)) for o, s, c, m, n, a in rows if n}
 
 
 def test_running_totals_match_a_recompute(workspace, user, factories, now):
@@ -448,7 +428,7 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     deals.update_deal(
         db.session,
         d2,
-        {**_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
+        {**deal_data(d2), "amount": Decimal("300"), "currency": "EUR", "owner_id": user.id},
         now + timedelta(days=40),
     )
     deals.move_deal(db.session, d3, "lost", now + timedelta(days=40), lost_reason="No budget")
@@ -456,7 +436,7 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     db.session.delete(db.session.get(Partner, b.id))  # its deals go with it
     db.session.commit()
     incremental = _totals_table(workspace.id)
-    deals.recompute_totals(db.session, workspace.id)
+    deal_totals.rebuild(db.session, workspace.id)
     db.session.commit()
     assert incremental == _totals_table(workspace.id)
     month = now.date().replace(day=1)
@@ -465,12 +445,12 @@ def test_running_totals_match_a_recompute(workspace, user, factories, now):
     assert board.totals["won"].count == 2 and board.totals["won"].sums == {"EUR": Decimal("400.00")}
 
 
-def test_recompute_command(runner, workspace, factories, now):
+def test_rebuild_command(runner, workspace, factories, now):
     make_deal(factories.partner(workspace), now=now, amount="5", stage="lead")
     db.session.execute(db.text("DELETE FROM deal_total"))
     db.session.commit()
-    result = runner.invoke(args=["deals", "recompute"])
-    assert result.exit_code == 0 and "1 total rows" in result.output
+    result = runner.invoke(args=["summaries", "rebuild"])
+    assert result.exit_code == 0 and "deal_totals 1" in result.output
     assert deals.summary_totals(db.session, workspace.id)["lead"].sums == {"EUR": Decimal("5.00")}
 
 
@@ -488,7 +468,7 @@ def _ledger_table(workspace_id):
         .where(CommissionTotal.workspace_id == workspace_id)
         .group_by(CommissionTotal.currency, CommissionTotal.status, CommissionTotal.month)
     ).all()
-    return {(c, s, m): (n, commissions._money(a)) for c, s, m, n, a in rows if n}
+    return {(c, s, m): (n, as_money(a)) for c, s, m, n, a in rows if n}
 
 
 def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
@@ -498,13 +478,13 @@ def test_ledger_running_totals_match_a_recompute(workspace, factories, now):
     d2 = make_deal(client, now=now, stage="won", amount="500", currency="USD")
     make_deal(other_client, now=now, stage="won", amount="300")
     commissions.mark_paid(db.session, workspace.id, [e.id for e in entries(d1.id)], now.date(), None, None)
-    deals.update_deal(db.session, d1, _data(d1, amount=Decimal("1200")), now + timedelta(days=35))
+    deals.update_deal(db.session, d1, deal_data(d1, amount=Decimal("1200")), now + timedelta(days=35))
     deals.move_deal(db.session, d2, "lost", now, lost_reason="Cancelled")
     db.session.commit()
     db.session.delete(db.session.get(Partner, other_client.id))
     db.session.commit()
     incremental = _ledger_table(workspace.id)
-    commissions.recompute_totals(db.session, workspace.id)
+    commission_totals.rebuild(db.session, workspace.id)
     db.session.commit()
     assert incremental == _ledger_table(workspace.id)
     month, later = now.date().replace(day=1), (now + timedelta(days=35)).date().replace(day=1)

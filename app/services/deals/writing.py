@@ -1,0 +1,98 @@
+"""Creating, editing and moving deals; a change to a won deal reconciles its commissions.
+
+The running totals (DealTotal) follow every change by themselves: app/summaries/deal_totals.py
+moves them in the flush."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.models import Deal, Partner
+from app.models.deal import CLOSED_STAGES, STAGES
+from app.services import ServiceError, commissions
+from app.services.deals.validation import check_stage_rules, clean_text, validated
+
+
+@dataclass
+class Outcome:
+    deal: Deal
+    commissions: list = field(default_factory=list)  # commission entries created by this change
+
+
+def _apply_stage(deal: Deal, stage: str, today: date) -> None:
+    if stage in CLOSED_STAGES:
+        if deal.stage != stage or deal.closed_on is None:
+            deal.closed_on = today
+    else:
+        deal.closed_on = None
+    if stage != "lost":
+        deal.lost_reason = None
+    deal.stage = stage
+
+
+def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | None, now: datetime) -> Outcome:
+    clean = validated(session, partner.workspace_id, data, None)
+    stage = clean.pop("stage")
+    deal = Deal(
+        workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now, stage="lead", **clean
+    )
+    _apply_stage(deal, stage, now.date())
+    if stage == "lost":
+        deal.lost_reason = clean["lost_reason"]
+    session.add(deal)
+    session.flush()
+    created = []
+    if deal.stage == "won":
+        created = commissions.on_deal_changed(session, deal, now, reason="deal won", newly_won=True)
+    return Outcome(deal, created)
+
+
+def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None, now: datetime) -> Outcome:
+    """Apply validated values and a stage to a deal; keep its commissions right."""
+    old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
+    for name, value in values.items():
+        setattr(deal, name, value)
+    _apply_stage(deal, stage, now.date())
+    if stage == "lost":
+        deal.lost_reason = lost_reason
+    deal.updated_at = now
+    return Outcome(deal, _after_change(session, deal, old_stage, old_amount, old_currency, now))
+
+
+def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outcome:
+    clean = validated(session, deal.workspace_id, data, deal.stage)
+    stage = clean.pop("stage")
+    lost_reason = clean.pop("lost_reason")
+    return _change(session, deal, clean, stage, lost_reason, now)
+
+
+def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reason: str | None = None) -> Outcome:
+    """Move a deal to another stage (the pipeline board)."""
+    if stage not in STAGES:
+        raise ServiceError("Choose a stage.", field="stage")
+    lost_reason = clean_text(lost_reason) or (deal.lost_reason if deal.stage == "lost" else None)
+    check_stage_rules(stage, Decimal(deal.amount), lost_reason)
+    if stage == deal.stage:
+        return Outcome(deal)
+    return _change(session, deal, {}, stage, lost_reason, now)
+
+
+def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> list:
+    won_now, won_before = deal.stage == "won", old_stage == "won"
+    session.flush()
+    if won_now and not won_before:
+        return commissions.on_deal_changed(session, deal, now, reason="deal won", newly_won=True)
+    if won_before and not won_now:
+        return commissions.on_deal_changed(session, deal, now, reason=f"deal moved to {deal.stage}")
+    if won_now and (Decimal(old_amount) != Decimal(deal.amount) or old_currency != deal.currency):
+        return commissions.on_deal_changed(
+            session,
+            deal,
+            now,
+            reason=f"deal amount changed from {old_amount} {old_currency} to {deal.amount} {deal.currency}",
+        )
+    return []
