@@ -11,9 +11,8 @@ That is the Flask blueprint pattern (the package creates `bp`, then imports its 
 and Python imports a module's package before the module anyway. A package split into submodules is not
 a blueprint package, so its submodules importing the package's __init__ do count.
 
-Three named lists hold today's known exceptions. Each shrinks as the work that removes it lands and
-must not grow; an entry that no longer applies fails the suite until it is deleted, so the lists only
-ever get shorter.
+Three named lists hold today's exceptions; an entry that no longer applies fails the suite until it is
+deleted, so the lists only ever get shorter.
 """
 
 from __future__ import annotations
