@@ -12,14 +12,6 @@ from app.extensions import db
 from app.ids import parse_int
 
 
-def current_workspace():
-    return g.workspace
-
-
-def current_membership():
-    return g.membership
-
-
 def scoped(model, *columns):
     """select(model) limited to the current workspace."""
     stmt = select(*columns) if columns else select(model)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Run the whole test suite, installing what it needs first (venv, packages, Debian's Chromium).
+# Lint, then run the test suite, installing what it needs first (venv from the lock, Debian's Chromium).
+# Options go to pytest: scripts/test.sh -k partners -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh test
+scripts/lint.sh
 if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Chromium for the browser tests…"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -1,7 +1,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from app.models.partner import KINDS  # noqa: F401  (keeps import order stable for forms)
@@ -38,7 +38,3 @@ class LoginForm(FlaskForm):
 
 class WorkspaceNameForm(FlaskForm):
     name = StringField(_l("Workspace name"), validators=[DataRequired(), Length(max=120)])
-
-
-class SwitchWorkspaceForm(FlaskForm):
-    workspace_id = SelectField(_l("Workspace"), coerce=int)

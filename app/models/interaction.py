@@ -18,7 +18,6 @@ from app.models.partner import Contact, Partner
 from app.models.workspace import User
 
 KINDS = ("call", "meeting", "email", "message", "note")
-TOUCH_KINDS = ("call", "meeting", "email", "message")  # a note is internal: not a touch
 DIRECTIONS = ("ours", "theirs")
 
 

@@ -48,11 +48,11 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who recommended this partner (the referral genealogy builds on it)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
-    # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
-    # service; None means "use the workspace default" (tier cadence / response time).
     # Current (not removed) contacts, kept by app/summaries/contact_counts.py, so the list can show
     # and sort by it without counting contacts for every partner.
     contact_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Agreed-terms overrides, kept in step with the partner's current Terms version by the terms
+    # service; None means "use the workspace default" (tier cadence / response time).
     cadence_days: Mapped[int | None] = mapped_column()
     response_time_days: Mapped[int | None] = mapped_column()
 

@@ -29,7 +29,6 @@ from app.services.pagination import Page
 
 TITLE_MAX = 200
 NOTES_MAX = 5000
-SNOOZE_CHOICES = ("tomorrow", "next_week")
 BUCKETS = ("overdue", "today", "upcoming", "done")
 
 

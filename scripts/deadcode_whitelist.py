@@ -1,0 +1,107 @@
+"""Names the dead-code check (vulture, run by scripts/lint.sh) cannot see being used.
+
+Vulture reads Python only, and matches by name: it cannot see a template reading `form.agreed_on`,
+SQLAlchemy calling `process_bind_param`, or a column that only SQL reads. Decorated entry points
+(routes, CLI commands, Jinja globals, fixtures, ORM events) are recognised in pyproject.toml
+([tool.vulture] ignore_decorators); everything else that is used where vulture cannot look is listed
+here, with where it is used. Listing a name is a claim that it is used.
+
+KNOWN_UNUSED is the exception: code that is dead today and waits for its owner to remove it. It is
+emptied as the removals land; never add to it (remove the dead code instead).
+
+tests/test_architecture.py imports this module, so an entry whose code has gone (renamed, moved,
+removed) fails the suite: delete the entry together with the code.
+"""
+
+from app.deals.forms import DealForm
+from app.extensions import login_manager
+from app.models import (
+    Commission,
+    Deal,
+    DigestLog,
+    Interaction,
+    Invite,
+    Partner,
+    PartnerActivity,
+    ReferralChange,
+    Reminder,
+    StatementLink,
+)
+from app.models import deal as deal_model
+from app.models.base import UTCDateTime
+from app.services import commissions, neglect, referral_tree, terms
+from app.services.activity_sync import refresh_partners
+from app.services.sqltime import epoch_seconds
+from app.terms.forms import TermsForm
+
+
+class _RunTime:
+    """Stands for objects that exist only at run time (flask.g, a dataclass's fields without a default)."""
+
+    def __getattr__(self, name):
+        return name
+
+
+_ = _RunTime()
+
+READ_BY_FRAMEWORKS = (
+    # Flask-Login's settings (app/auth/session.py)
+    login_manager.login_view,
+    login_manager.login_message,
+    login_manager.login_message_category,
+    # SQLAlchemy's TypeDecorator and custom SQL function hooks
+    UTCDateTime.impl,
+    UTCDateTime.cache_ok,
+    UTCDateTime.process_bind_param,
+    epoch_seconds.inherit_cache,
+    # per-request memos read back with g.get("...") by name (app/reminders/routes.py)
+    _._reminder_labels,
+    _._reminder_url_patterns,
+    _._reminder_days,
+    # aiosmtpd calls the handler's handle_DATA (tests/reminders/conftest.py)
+    _.handle_DATA,
+    # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
+    _.logout,
+)
+
+READ_IN_TEMPLATES = (
+    DealForm.value_to_us_note,  # templates/deals/form.html, show.html (form field and Deal column)
+    DealForm.value_to_partner_note,
+    TermsForm.payment_terms_days,  # templates/terms/tab.html (form field and TermsVersion column)
+    TermsForm.agreed_on,
+    ReferralChange.from_partner_id,  # templates/referrals/tab.html (the re-attribution history)
+    ReferralChange.to_partner_id,
+    _.explanation,  # neglect.Component, templates/interactions/_health.html
+    _.contact_name,  # referral_tree.Summary, templates/referrals/tab.html, interactions/_feed.html
+    _.total_partners,  # referral_tree.Report, templates/referrals/report.html
+    _.growing_branches,
+    _.dead_branches,
+)
+
+COLUMNS_KEPT_FOR_THE_RECORD = (
+    # written by a service, read by no Python code today (SQL, exports and people may)
+    Commission.paid_by_id,  # who marked the entry paid (the commissions service)
+    DigestLog.sent_at,  # when the digest went out (the digest service)
+    # PartnerActivity.SUMMARY_FIELDS kept by the interaction service and compared by its check;
+    # no neglect rule reads these two yet
+    PartnerActivity.last_our_s,
+    PartnerActivity.run_contact_id,
+)
+
+KNOWN_UNUSED = (
+    deal_model.OPEN_STAGES,
+    neglect.BURST_TOUCHES,
+    Deal.is_won,
+    Deal.is_closed,
+    Interaction.is_touch,
+    Partner.is_archived,
+    Reminder.is_done,
+    Commission.terms_version,  # relationship never navigated (terms_version_id is used)
+    Commission.paid_by,  # relationship never navigated
+    Invite.accepted_by,  # relationship never navigated
+    StatementLink.last_opened_at,  # column nothing writes (only the demo data sets it to None)
+    refresh_partners,  # documented for bulk SQL callers; none exists
+    commissions.referrer_summary,
+    terms.review_due_count,
+    referral_tree.purge_workspace_rows,
+)
