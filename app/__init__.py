@@ -96,7 +96,7 @@ def _register_transaction_mode(app: Flask) -> None:
 
     @app.before_request
     def transaction_mode():
-        g.transaction_mode = database.begin_read_only_for(request.method)
+        g.transaction_mode = database.begin_read_only_for(request.method)  # reset by the teardown
 
     @app.teardown_request
     def end_transaction_mode(exc):

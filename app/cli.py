@@ -57,6 +57,6 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(referrals_cli)
 
-    from app.summaries.cli import summaries_cli
+    from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)

@@ -15,7 +15,6 @@ PostgreSQL runs READ COMMITTED: the rules that read and then write lock the rows
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -23,16 +22,6 @@ from sqlalchemy.engine import Engine
 
 _read_only: ContextVar[bool] = ContextVar("orchard_read_only", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@contextmanager
-def read_only(flag: bool = True):
-    """Within this block, SQLite transactions begin deferred (readers) instead of immediate."""
-    token = _read_only.set(flag)
-    try:
-        yield
-    finally:
-        _read_only.reset(token)
 
 
 def begin_read_only_for(method: str):

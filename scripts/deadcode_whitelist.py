@@ -17,20 +17,14 @@ from app.deals.forms import DealForm
 from app.extensions import login_manager
 from app.models import (
     Commission,
-    Deal,
     DigestLog,
-    Interaction,
     Invite,
-    Partner,
     PartnerActivity,
     ReferralChange,
-    Reminder,
     StatementLink,
 )
-from app.models import deal as deal_model
 from app.models.base import UTCDateTime
-from app.services import commissions, neglect, referral_tree, terms
-from app.services.activity_sync import refresh_partners
+from app.services import referral_tree
 from app.services.sqltime import epoch_seconds
 from app.terms.forms import TermsForm
 
@@ -58,6 +52,21 @@ READ_BY_FRAMEWORKS = (
     _._reminder_labels,
     _._reminder_url_patterns,
     _._reminder_days,
+    # the request's transaction mode, read back with g.pop("transaction_mode") (app/__init__.py)
+    _.transaction_mode,
+    # the DB-API connection attribute SQLite's driver reads (app/database.py)
+    _.isolation_level,
+    # PartnerActivity inputs and moments, read by name through the table's columns by
+    # app/services/neglect/rules.py (moments, flags_at) and app/summaries/partner_activity.py
+    PartnerActivity.cadence_override,
+    PartnerActivity.response_override,
+    PartnerActivity.third_touch_s,
+    PartnerActivity.third_our_s,
+    PartnerActivity.run_break_s,
+    PartnerActivity.soon_s,
+    PartnerActivity.burst,
+    PartnerActivity.thread_from_s,
+    PartnerActivity.thread_until_s,
     # aiosmtpd calls the handler's handle_DATA (tests/reminders/conftest.py)
     _.handle_DATA,
     # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
@@ -82,26 +91,14 @@ COLUMNS_KEPT_FOR_THE_RECORD = (
     # written by a service, read by no Python code today (SQL, exports and people may)
     Commission.paid_by_id,  # who marked the entry paid (the commissions service)
     DigestLog.sent_at,  # when the digest went out (the digest service)
-    # PartnerActivity.SUMMARY_FIELDS kept by the interaction service and compared by its check;
-    # no neglect rule reads these two yet
+    Invite.accepted_by_id,  # who accepted the invite (the accounts service)
+    # PartnerActivity columns derived by app/summaries/partner_activity.py and compared by its
+    # check; no neglect rule reads these two yet
     PartnerActivity.last_our_s,
     PartnerActivity.run_contact_id,
 )
 
 KNOWN_UNUSED = (
-    deal_model.OPEN_STAGES,
-    neglect.BURST_TOUCHES,
-    Deal.is_won,
-    Deal.is_closed,
-    Interaction.is_touch,
-    Partner.is_archived,
-    Reminder.is_done,
-    Commission.terms_version,  # relationship never navigated (terms_version_id is used)
-    Commission.paid_by,  # relationship never navigated
-    Invite.accepted_by,  # relationship never navigated
     StatementLink.last_opened_at,  # column nothing writes (only the demo data sets it to None)
-    refresh_partners,  # documented for bulk SQL callers; none exists
-    commissions.referrer_summary,
-    terms.review_due_count,
     referral_tree.purge_workspace_rows,
 )

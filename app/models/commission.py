@@ -16,7 +16,6 @@ from app.extensions import db
 from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 from app.models.deal import Deal
 from app.models.partner import Partner
-from app.models.terms import TermsVersion
 from app.models.workspace import User, Workspace
 
 KINDS = ("earned", "adjustment", "reversal")
@@ -48,8 +47,6 @@ class Commission(WorkspaceScoped, db.Model):
 
     referrer: Mapped[Partner] = relationship(foreign_keys=[referrer_id])
     deal: Mapped[Deal] = relationship()
-    terms_version: Mapped[TermsVersion | None] = relationship()
-    paid_by: Mapped[User | None] = relationship()
 
 
 class StatementLink(WorkspaceScoped, db.Model):

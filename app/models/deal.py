@@ -50,14 +50,6 @@ class Deal(WorkspaceScoped, Timestamps, db.Model):
     partner: Mapped[Partner] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
-    @property
-    def is_won(self) -> bool:
-        return self.stage == "won"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.stage in CLOSED_STAGES
-
 
 class DealTotal(WorkspaceScoped, db.Model):
     """Running totals of deals per owner, stage, currency and month closed (NULL while open), kept

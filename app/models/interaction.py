@@ -46,10 +46,6 @@ class Interaction(WorkspaceScoped, Timestamps, db.Model):
     contact: Mapped[Contact | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    @property
-    def is_touch(self) -> bool:
-        return self.kind != "note"
-
 
 class PartnerActivity(db.Model):
     """One row per partner: what the neglect flags need, in columns, so that a whole workspace's

@@ -67,10 +67,6 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
         self.name_key = (value or "").strip().lower()
         return value
 
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
 
 class Contact(WorkspaceScoped, Timestamps, db.Model):
     __table_args__ = (

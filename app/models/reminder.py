@@ -36,7 +36,3 @@ class Reminder(WorkspaceScoped, Timestamps, db.Model):
 
     partner: Mapped[Partner | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
-
-    @property
-    def is_done(self) -> bool:
-        return self.completed_at is not None

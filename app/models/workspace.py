@@ -82,7 +82,6 @@ class Invite(WorkspaceScoped, db.Model):
 
     workspace: Mapped[Workspace] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
 
     def state(self, now: datetime) -> str:
         if self.revoked_at:

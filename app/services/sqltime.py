@@ -35,10 +35,3 @@ def _epoch_sqlite(element, compiler, **kw):
 def seconds(moment: datetime) -> int:
     """The same number for a Python aware datetime (fractions of a second dropped)."""
     return calendar.timegm(moment.utctimetuple())
-
-
-def sql_epoch(dialect_name: str, expression: str) -> str:
-    """epoch_seconds for hand-written SQL text."""
-    if dialect_name == "sqlite":
-        return f"CAST(strftime('%s', {expression}) AS INTEGER)"
-    return f"CAST(floor(extract(epoch from {expression})) AS BIGINT)"
