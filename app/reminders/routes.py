@@ -7,7 +7,7 @@ redirect) to the page given in `next`."""
 
 from datetime import datetime, timedelta
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -18,18 +18,15 @@ from app.ids import parse_int
 from app.models import Partner, Reminder
 from app.reminders import bp
 from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
-from app.services import ServiceError
 from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today
 from app.services.text_search import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
-from app.web import apply_service_error as _apply_service_error
 from app.web import int_arg as _int_arg
+from app.web import nav_section, page_arg, per_page, render, safe_next_url, unit_of_work, url_template, wants_fragment
 from app.web import now_utc as _now
-from app.web import page_arg, render, safe_next_url, wants_fragment
 
-PER_PAGE = 25
 PARTNER_MATCHES = 20
 CHANGED_EVENT = "reminders-changed"
 
@@ -93,24 +90,22 @@ def reminder_labels() -> dict:
     return labels
 
 
-_SENTINEL = 987654321
 _ROW_ENDPOINTS = ("complete", "reopen", "snooze", "edit", "delete")
 
 
 @bp.app_template_global()
 def reminder_urls(reminder) -> dict:
-    """A row's action URLs. Each is built by url_for once per request, then reused for every row with
-    the id swapped in (url_for costs ~20 µs; a page has many rows × 6 links)."""
-    patterns = g.get("_reminder_url_patterns")
-    if patterns is None:
-        patterns = g._reminder_url_patterns = {
-            name: url_for(f"reminders.{name}", reminder_id=_SENTINEL) for name in _ROW_ENDPOINTS
+    """A row's action URLs, from URL templates built once per request (url_template: a page has
+    many rows × 6 links)."""
+    templates = g.get("_reminder_url_templates")
+    if templates is None:
+        templates = g._reminder_url_templates = {
+            name: url_template(f"reminders.{name}", "reminder_id") for name in _ROW_ENDPOINTS
         }
-        patterns["partner"] = url_for("reminders.partner_tab", partner_id=_SENTINEL)
-    marker = str(_SENTINEL)
-    urls = {name: patterns[name].replace(marker, str(reminder.id)) for name in _ROW_ENDPOINTS}
+        templates["partner"] = url_template("reminders.partner_tab", "partner_id")
+    urls = {name: templates[name](reminder.id) for name in _ROW_ENDPOINTS}
     if reminder.partner_id:
-        urls["partner"] = patterns["partner"].replace(marker, str(reminder.partner_id))
+        urls["partner"] = templates["partner"](reminder.partner_id)
     return urls
 
 
@@ -135,6 +130,7 @@ def reminder_day(day) -> str:
 
 
 @bp.route("/reminders/")
+@nav_section("reminders")
 def index():
     who = request.args.get("who", "mine")
     who = who if who in ("mine", "all") else "mine"
@@ -145,7 +141,13 @@ def index():
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
     page = service.list_reminders(
-        db.session, g.workspace.id, view=view, assignee_id=assignee_id, page=page_arg(), per_page=PER_PAGE, count=total
+        db.session,
+        g.workspace.id,
+        view=view,
+        assignee_id=assignee_id,
+        page=page_arg(),
+        per_page=per_page(),
+        count=total,
     )
     return render(
         "reminders/index.html",
@@ -215,7 +217,7 @@ def _form_page(reminder=None):
         form.partner_id.data = partners[0].id
     if form.validate_on_submit():
         data = form.data_for_service()
-        try:
+        with unit_of_work(form) as uow:
             if reminder is None:
                 reminder = service.create_reminder(
                     db.session, workspace_id=g.workspace.id, created_by_id=current_user.id, now=_now(), **data
@@ -224,11 +226,7 @@ def _form_page(reminder=None):
             else:
                 service.update_reminder(db.session, reminder, now=_now(), **data)
                 message = _("Reminder saved.")
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(message, "success")
             return redirect(_next_url())
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -243,6 +241,7 @@ def _form_page(reminder=None):
 
 
 @bp.route("/reminders/new", methods=["GET", "POST"])
+@nav_section("reminders")
 def new():
     return _form_page()
 
@@ -272,17 +271,15 @@ def open_in(workspace_id):
     """Switch to one of the user's workspaces, then go to `next` (a path in this app)."""
     from app.services.accounts import switch_workspace
 
-    try:
+    with unit_of_work() as uow:
         switch_workspace(db.session, current_user, workspace_id)
-    except ServiceError:
-        from flask import abort
-
+    if uow.error:
         abort(404)
-    db.session.commit()
     return redirect(_next_url())
 
 
 @bp.route("/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
+@nav_section("reminders")
 def edit(reminder_id):
     hint = _other_workspace_hint()
     if hint is not None:
@@ -351,18 +348,17 @@ def snooze(reminder_id):
         until = parse_iso_date(request.form.get("date"))
         if until is None:
             return _row(reminder, status=422, error=_("Pick a date to snooze until."))
-    try:
+    with unit_of_work() as uow:
         service.snooze_reminder(db.session, reminder, until, today=_today(), now=_now())
-    except ServiceError as error:
-        db.session.rollback()
-        return _row(reminder, status=422, error=error.message)
-    db.session.commit()
+    if uow.error:
+        return _row(reminder, status=422, error=uow.error.message)
     from app.formatting import fmt_date
 
     return _row(reminder, message=_("Snoozed until %(day)s.", day=fmt_date(reminder.due_on)))
 
 
 @bp.route("/reminders/<int:reminder_id>/delete", methods=["GET", "POST"])
+@nav_section("reminders")
 def delete(reminder_id):
     reminder = get_or_404_in_workspace(Reminder, reminder_id)
     if request.method == "GET":
@@ -418,6 +414,7 @@ def _partner_section(partner, form=None, *, message=None, status=200):
 
 
 @bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
+@nav_section("partners")
 def partner_tab(partner_id):
     hint = _other_workspace_hint()
     if hint is not None:
@@ -431,7 +428,7 @@ def partner_add(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
     form = _quick_form(partner)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             service.create_reminder(
                 db.session,
                 workspace_id=g.workspace.id,
@@ -442,11 +439,7 @@ def partner_add(partner_id):
                 created_by_id=current_user.id,
                 now=_now(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             if wants_fragment():
                 response = _partner_section(partner, message=_("Reminder added."))
                 response.headers["HX-Trigger"] = CHANGED_EVENT

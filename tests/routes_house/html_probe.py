@@ -16,6 +16,7 @@ class PageFacts:
     script_srcs: list[str] = field(default_factory=list)
     nav_current: list[str] = field(default_factory=list)  # hrefs of aria-current links in #main-nav
     nav_links: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # every element id, in document order
 
 
 class _Probe(HTMLParser):
@@ -28,6 +29,8 @@ class _Probe(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        if values.get("id"):
+            self.facts.ids.append(values["id"])
         if tag == "html":
             self.facts.is_document = True
         if self._title is not None:
