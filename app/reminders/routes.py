@@ -1,5 +1,6 @@
-"""Reminders: the page (mine / everyone's; overdue, today, upcoming, done), create and edit, the
-partner page's Reminders tab, and the inline actions (complete, reopen, snooze, delete).
+"""Reminders: the page (mine / everyone's; overdue, today, upcoming, done), create and edit, and
+the inline actions (complete, reopen, snooze, delete). The partner page's Reminders tab is in
+partner_routes.py, Calendar & digest in settings_routes.py.
 
 Inline actions answer htmx with the reminder's row (#reminder-<id>, swapped outerHTML) plus an
 HX-Trigger that refreshes the navigation badge; without JavaScript they redirect back (POST, then
@@ -11,13 +12,12 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.ids import parse_int
 from app.models import Partner, Reminder
 from app.reminders import bp
-from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
+from app.reminders.forms import ReminderForm, parse_iso_date
 from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today
@@ -31,7 +31,8 @@ PARTNER_MATCHES = 20
 CHANGED_EVENT = "reminders-changed"
 
 
-def _today():
+def user_today():
+    """Today in the current user's time zone."""
     return local_today(current_user.timezone, _now())
 
 
@@ -48,7 +49,7 @@ def reminders_due_count() -> int:
     navigation, which only full pages (base.html) render."""
     if not current_user.is_authenticated or getattr(g, "workspace", None) is None:
         return 0
-    return service.due_count(db.session, g.workspace.id, current_user.id, _today())
+    return service.due_count(db.session, g.workspace.id, current_user.id, user_today())
 
 
 @bp.app_template_global()
@@ -136,7 +137,7 @@ def index():
     who = who if who in ("mine", "all") else "mine"
     view = request.args.get("view", "open")
     view = view if view in ("open", "done") else "open"
-    today = _today()
+    today = user_today()
     assignee_id = current_user.id if who == "mine" else None
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
@@ -209,7 +210,7 @@ def _form_page(reminder=None):
             selected = partner.id
             form.partner_id.data = partner.id
         form.assignee_id.data = current_user.id
-        form.due_on.data = _today() + timedelta(days=1)
+        form.due_on.data = user_today() + timedelta(days=1)
     q = request.values.get("partner_q", "")
     partners = _partner_choices(selected, q)
     form.set_choices(members, partners)
@@ -246,7 +247,7 @@ def new():
     return _form_page()
 
 
-def _other_workspace_hint():
+def other_workspace_hint():
     """Links in digests and calendar feeds carry ?ws=<workspace id>. When the user belongs to that
     workspace but is working in another one, they are offered to switch (a POST) instead of a 404."""
     ws = _int_arg("ws")
@@ -281,7 +282,7 @@ def open_in(workspace_id):
 @bp.route("/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
 @nav_section("reminders")
 def edit(reminder_id):
-    hint = _other_workspace_hint()
+    hint = other_workspace_hint()
     if hint is not None:
         return hint
     reminder = get_or_404_in_workspace(Reminder, reminder_id)
@@ -308,7 +309,7 @@ def _row(reminder, *, status=200, error=None, message=None, deleted=False):
         response = render(
             "reminders/_row.html",
             r=reminder,
-            today=_today(),
+            today=user_today(),
             next_url=_next_url(),
             snooze_error=error,
             deleted=deleted,
@@ -349,7 +350,7 @@ def snooze(reminder_id):
         if until is None:
             return _row(reminder, status=422, error=_("Pick a date to snooze until."))
     with unit_of_work() as uow:
-        service.snooze_reminder(db.session, reminder, until, today=_today(), now=_now())
+        service.snooze_reminder(db.session, reminder, until, today=user_today(), now=_now())
     if uow.error:
         return _row(reminder, status=422, error=uow.error.message)
     from app.formatting import fmt_date
@@ -376,74 +377,3 @@ def delete(reminder_id):
 def badge():
     """The navigation badge alone, refreshed after an inline action."""
     return render_template("reminders/_badge.html")
-
-
-# --- the partner page's Reminders tab ---------------------------------------------------------
-
-
-def _quick_form(partner, *, blank=False):
-    form = QuickReminderForm(formdata=None) if blank else QuickReminderForm()
-    form.set_choices(workspace_members(db.session, g.workspace.id))
-    return form
-
-
-def _partner_section(partner, form=None, *, message=None, status=200):
-    today = _today()
-    if form is None:
-        form = _quick_form(partner, blank=True)
-        cadence = partner.cadence_days or g.workspace.cadence_for_tier(partner.tier)
-        form.title.data = _("Check in with %(name)s", name=partner.name)
-        form.due_on.data = today + timedelta(days=cadence)
-        form.assignee_id.data = partner.owner_id or current_user.id
-        if form.assignee_id.data not in {choice[0] for choice in form.assignee_id.choices}:
-            form.assignee_id.data = current_user.id
-    open_items, done_items = service.partner_reminders(db.session, partner.id)
-    return render(
-        "reminders/partner_tab.html",
-        "reminders/_partner_section.html",
-        status=status,
-        partner=partner,
-        tab="reminders",
-        open_items=open_items,
-        done_items=done_items,
-        quick_form=form,
-        today=today,
-        message=message,
-        next_url=url_for("reminders.partner_tab", partner_id=partner.id),
-    )
-
-
-@bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
-@nav_section("partners")
-def partner_tab(partner_id):
-    hint = _other_workspace_hint()
-    if hint is not None:
-        return hint
-    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
-    return _partner_section(partner)
-
-
-@bp.route("/partners/<int:partner_id>/reminders", methods=["POST"])
-def partner_add(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
-    form = _quick_form(partner)
-    if form.validate_on_submit():
-        with unit_of_work(form) as uow:
-            service.create_reminder(
-                db.session,
-                workspace_id=g.workspace.id,
-                title=form.title.data,
-                due_on=form.due_on.data,
-                partner_id=partner.id,
-                assignee_id=form.assignee_id.data,
-                created_by_id=current_user.id,
-                now=_now(),
-            )
-        if uow.ok:
-            if wants_fragment():
-                response = _partner_section(partner, message=_("Reminder added."))
-                response.headers["HX-Trigger"] = CHANGED_EVENT
-                return response
-            flash(_("Reminder added."), "success")
-            return redirect(url_for("reminders.partner_tab", partner_id=partner.id))
-    return _partner_section(partner, form, status=422)
