@@ -39,7 +39,7 @@ class Config:
     # public token links (statements, invites): one address guessing tokens is slowed down
     TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
     PASSWORD_MIN_LENGTH = 10
-    PER_PAGE = 25
+    PER_PAGE = 25  # rows per page of the paginated lists (routes read it; services take per_page)
     # Outgoing mail (reminder digests)
     MAIL_HOST = os.environ.get("MAIL_HOST", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

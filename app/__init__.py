@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -154,12 +154,15 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["nav_workspaces"] = nav_workspaces
 
+    from app.web import nav_section_for
+
     @app.context_processor
     def inject_workspace():
         return {
             "workspace": getattr(g, "workspace", None),
             "membership": getattr(g, "membership", None),
             "nav_counts": getattr(g, "nav_counts", {}),
+            "nav_section": nav_section_for(request.endpoint) if has_request_context() else None,
         }
 
 

@@ -1,13 +1,18 @@
-"""Small request helpers shared by the blueprints: page vs fragment, public routes."""
+"""Small request helpers shared by the blueprints: page vs fragment, public routes, the unit of
+work around a change, URL templates for long lists, the navigation section of a view, page size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template, request
+from flask import current_app, make_response, render_template, request, url_for
 
-from app.extensions import htmx
+from app.extensions import db, htmx
+from app.services import ServiceError
 
 
 def wants_fragment() -> bool:
@@ -80,3 +85,120 @@ def apply_service_error(form, error) -> None:
         form[error.field].errors = list(form[error.field].errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+# --- the unit of work around one change -------------------------------------------------------
+
+
+class UnitOfWork:
+    """The outcome of a `with unit_of_work(...)` block: `error` is the ServiceError that undid it."""
+
+    __slots__ = ("error",)
+
+    def __init__(self) -> None:
+        self.error: ServiceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def unit_of_work(form=None) -> Iterator[UnitOfWork]:
+    """Commit the block's changes, or, when a service refuses them (ServiceError), roll back and
+    show the message next to its field of `form` (apply_service_error). The route then answers
+    from `uow.ok` / `uow.error`:
+
+        with unit_of_work(form) as uow:
+            partner = partner_service.create_partner(...)
+        if uow.ok:
+            return redirect(...)
+    """
+    uow = UnitOfWork()
+    try:
+        yield uow
+    except ServiceError as error:
+        db.session.rollback()
+        uow.error = error
+        if form is not None:
+            apply_service_error(form, error)
+    else:
+        db.session.commit()
+
+
+# --- URL templates: url_for once per page, the id filled in per item ----------------------------
+
+_HOLE = 8_391_046_275_190_364  # an id no row has: where the id goes, replaced at once below
+ID_HOLE = "{id}"  # the hole as scripts see it (str() of a UrlTemplate, in data attributes)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlTemplate:
+    """An endpoint's URL with a hole for one id (see url_template): `template(42)` is the URL for
+    id 42; `str(template)` has ID_HOLE in the hole, for scripts that fill it in the browser."""
+
+    head: str
+    tail: str
+
+    def __call__(self, ident) -> str:
+        return f"{self.head}{int(ident)}{self.tail}"
+
+    def __str__(self) -> str:
+        return f"{self.head}{ID_HOLE}{self.tail}"
+
+
+def url_template(endpoint: str, param: str, **values) -> UrlTemplate:
+    """The URL of `endpoint` (with `values`) with a hole for `param`. url_for costs ~20 µs and a
+    page can hold hundreds of links, so it runs once per page and each item fills the hole."""
+    hole = str(_HOLE)
+    head, found, tail = url_for(endpoint, **{param: _HOLE}, **values).partition(hole)
+    if not found or hole in tail:
+        raise ValueError(f"{endpoint}: {param} must appear once in the URL")
+    return UrlTemplate(head, tail)
+
+
+# --- which main-navigation entry a page belongs to ------------------------------------------------
+
+NAV_SECTIONS = ("dashboard", "partners", "reminders", "referrals", "deals", "activity", "ledger", "settings")
+
+
+def _checked_section(name: str | None) -> str | None:
+    if name is not None and name not in NAV_SECTIONS:
+        raise ValueError(f"unknown navigation section {name!r}")
+    return name
+
+
+def nav_section(name: str | None):
+    """Declare the navigation entry a view belongs to (base.html highlights it); None for a view
+    of a blueprint with a default (blueprint_nav_section) that belongs to no entry."""
+    name = _checked_section(name)
+
+    def mark(view):
+        view.nav_section = name
+        return view
+
+    return mark
+
+
+def blueprint_nav_section(bp, name: str) -> None:
+    """Every view of `bp` belongs to this navigation entry unless it declares its own."""
+    bp.nav_section = _checked_section(name)
+
+
+def nav_section_for(endpoint: str | None) -> str | None:
+    """The navigation entry of the view answering `endpoint`: its own, else its blueprint's."""
+    if not endpoint:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    if view is not None and hasattr(view, "nav_section"):
+        return view.nav_section
+    blueprint = current_app.blueprints.get(endpoint.rpartition(".")[0])
+    return getattr(blueprint, "nav_section", None)
+
+
+# --- page size -------------------------------------------------------------------------------------
+
+
+def per_page() -> int:
+    """Rows per page of the paginated lists (Config.PER_PAGE)."""
+    return current_app.config["PER_PAGE"]

@@ -1,14 +1,12 @@
-from datetime import UTC, datetime
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, RegisterForm, WorkspaceNameForm
 from app.extensions import db, limiter
-from app.services import ServiceError, accounts
-from app.web import public, safe_next_url
+from app.services import accounts
+from app.web import now_utc, public, safe_next_url, unit_of_work
 
 
 def _hash_method():
@@ -27,7 +25,7 @@ def register():
     invite_token = request.args.get("invite")
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             user = accounts.register_user(
                 db.session,
                 name=form.name.data,
@@ -37,10 +35,7 @@ def register():
                 hash_method=_hash_method(),
                 create_workspace=not invite_token,
             )
-        except ServiceError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
+        if uow.ok:
             login_user(user)
             if invite_token:
                 return redirect(url_for("auth.accept_invite", token=invite_token))
@@ -87,7 +82,7 @@ def logout():
 @public
 @limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_IP"])
 def accept_invite(token):
-    now = datetime.now(UTC)
+    now = now_utc()
     invite = accounts.find_open_invite(db.session, token, now)
     if invite is None:
         return render_template("auth/invite_invalid.html"), 404
@@ -104,13 +99,10 @@ def accept_invite(token):
 @bp.route("/workspaces/switch/<int:workspace_id>", methods=["POST"])
 @login_required
 def switch(workspace_id):
-    try:
+    with unit_of_work() as uow:
         accounts.switch_workspace(db.session, current_user, workspace_id)
-    except ServiceError:
-        from flask import abort
-
+    if uow.error:
         abort(404)
-    db.session.commit()
     return redirect(url_for("home"))
 
 

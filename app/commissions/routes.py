@@ -15,12 +15,11 @@ from app.commissions.forms import PayForm, StatementLinkForm
 from app.extensions import db, limiter
 from app.ids import MAX_PAGE, parse_int
 from app.models import Partner, StatementLink
-from app.services import ServiceError
 from app.services import commissions as commission_service
 from app.services.commissions import LedgerFilters
 from app.tenancy import get_or_404_in_workspace
+from app.web import nav_section, per_page, public, render, unit_of_work, wants_fragment
 from app.web import now_utc as _now
-from app.web import public, render, wants_fragment
 
 
 def _int_value(name, default=None):
@@ -57,7 +56,7 @@ def _args(filters: LedgerFilters) -> dict:
 
 
 def _results(template, filters, *, referrer=None, pay_form=None, message=None, status=200, **extra):
-    page, totals = commission_service.ledger(db.session, g.workspace.id, filters)
+    page, totals = commission_service.ledger(db.session, g.workspace.id, filters, per_page=per_page())
     context = {
         "page": page,
         "totals": totals,
@@ -96,6 +95,7 @@ def _links(referrer):
 
 
 @bp.route("/ledger")
+@nav_section("ledger")
 def ledger():
     return _results("commissions/ledger.html", _filters())
 
@@ -120,15 +120,13 @@ def pay():
         abort(400)
     pay_errors = None
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as uow:
             count = commission_service.mark_paid(
                 db.session, g.workspace.id, ids, form.paid_on.data, form.payment_reference.data, g.membership.user_id
             )
-        except ServiceError as error:
-            db.session.rollback()
-            pay_errors = error.message
+        if uow.error:
+            pay_errors = uow.error.message
         else:
-            db.session.commit()
             message = _("%(n)s marked as paid.", n=count)
             if not wants_fragment():  # without JavaScript: back to the page the form was on
                 flash(message, "success")

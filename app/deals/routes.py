@@ -12,16 +12,14 @@ from app.extensions import db
 from app.formatting import fmt_money
 from app.models import Commission, Deal, Partner
 from app.models.deal import STAGES
-from app.services import ServiceError
 from app.services import deals as deal_service
 from app.services.accounts import workspace_members
 from app.services.deals import BoardFilters, DealFilters
 from app.tenancy import get_or_404_in_workspace
-from app.web import apply_service_error as _apply_service_error
 from app.web import date_arg as _date_arg
 from app.web import int_arg as _int_arg
+from app.web import nav_section, page_arg, per_page, render, unit_of_work, wants_fragment
 from app.web import now_utc as _now
-from app.web import page_arg, render, wants_fragment
 
 CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
 
@@ -68,6 +66,7 @@ def _board_response(filters, *, message=None, moved_id=None, move_errors=None, m
 
 
 @bp.route("/deals/")
+@nav_section("deals")
 def board():
     return _board_response(_board_filters())
 
@@ -98,13 +97,11 @@ def move(deal_id):
     if not form.validate_on_submit():
         error = "; ".join(e for errors in form.errors.values() for e in errors)
         return _move_failed(deal, back_to, filters, error, form)
-    try:
+    with unit_of_work() as uow:
         outcome = deal_service.move_deal(db.session, deal, form.stage.data, _now(), form.lost_reason.data)
-    except ServiceError as err:
-        db.session.rollback()
+    if uow.error:
         deal = get_or_404_in_workspace(Deal, deal_id)
-        return _move_failed(deal, back_to, filters, err.message, form)
-    db.session.commit()
+        return _move_failed(deal, back_to, filters, uow.error.message, form)
     message = _("“%(title)s” moved to %(stage)s.", title=deal.title, stage=STAGE_LABELS[deal.stage])
     extra = _commission_message(outcome)
     if extra:
@@ -156,9 +153,10 @@ def _list_filters() -> DealFilters:
 
 
 @bp.route("/deals/list")
+@nav_section("deals")
 def index():
     filters = _list_filters()
-    page, totals = deal_service.list_deals(db.session, g.workspace.id, filters)
+    page, totals = deal_service.list_deals(db.session, g.workspace.id, filters, per_page=per_page())
     return render(
         "deals/index.html",
         "deals/_results.html",
@@ -194,6 +192,7 @@ def _deal_page(deal, *, move_error=None, move_values=None, status=200):
 
 
 @bp.route("/deals/<int:deal_id>")
+@nav_section("deals")
 def show(deal_id):
     deal = get_or_404_in_workspace(Deal, deal_id, joinedload(Deal.partner), joinedload(Deal.owner))
     return _deal_page(deal)
@@ -212,6 +211,7 @@ def _deal_form(deal=None, partner=None):
 
 
 @bp.route("/deals/new", methods=["GET", "POST"])
+@nav_section("deals")
 def new():
     partner_id = request.values.get("partner_id", type=int)
     partner = get_or_404_in_workspace(Partner, partner_id) if partner_id else None
@@ -225,15 +225,11 @@ def new():
         if partner is None:
             form.partner_id.errors = list(form.partner_id.errors) + [_("Choose the partner this deal is with.")]
         else:
-            try:
+            with unit_of_work(form) as uow:
                 outcome = deal_service.create_deal(
                     db.session, partner, form.data_for_service(), g.membership.user_id, _now()
                 )
-            except ServiceError as error:
-                db.session.rollback()
-                _apply_service_error(form, error)
-            else:
-                db.session.commit()
+            if uow.ok:
                 flash(
                     " ".join(
                         filter(
@@ -257,20 +253,17 @@ def partner_options():
 
 
 @bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
+@nav_section("deals")
 def edit(deal_id):
     deal = get_or_404_in_workspace(Deal, deal_id)
     form = _deal_form(deal, partner=deal.partner)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             outcome = deal_service.update_deal(db.session, deal, form.data_for_service(), _now())
-        except ServiceError as error:
-            db.session.rollback()
-            deal = get_or_404_in_workspace(Deal, deal_id)
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(" ".join(filter(None, [_("Saved."), _commission_message(outcome)])), "success")
             return redirect(url_for("deals.show", deal_id=deal.id))
+        deal = get_or_404_in_workspace(Deal, deal_id)
     return render(
         "deals/form.html",
         form=form,
@@ -287,7 +280,7 @@ def edit(deal_id):
 @bp.route("/partners/<int:partner_id>/deals")
 def partner_tab(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
-    summary = deal_service.partner_deals(db.session, partner.id, page=page_arg())
+    summary = deal_service.partner_deals(db.session, partner.id, page=page_arg(), per_page=per_page())
     return render("deals/partner_tab.html", partner=partner, summary=summary, tab="deals", **_labels())
 
 

@@ -19,17 +19,16 @@ from app.interactions import bp
 from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
 from app.models import Interaction, Partner, Reminder
 from app.models.interaction import KINDS
-from app.services import ServiceError, neglect
 from app.services import interactions as service
+from app.services import neglect
 from app.services import reminders as reminder_service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today, zone
 from app.services.contacts import current_contacts
 from app.tenancy import get_or_404_in_workspace, scoped
-from app.web import apply_service_error as _apply_service_error
 from app.web import int_arg as _int_arg
+from app.web import nav_section, page_arg, render, safe_next_url, unit_of_work, wants_fragment
 from app.web import now_utc as _now
-from app.web import page_arg, render, safe_next_url, wants_fragment
 
 LOGGED_EVENT = "interaction-logged"
 TIMELINE_PER_PAGE = 20
@@ -112,7 +111,7 @@ def log(partner_id):
     next_url = _next_url(url_for("interactions.timeline", partner_id=partner.id))
     box = {"partner": partner, "compact": compact, "next_url": next_url, "box_id": _box_id(request.form.get("box"))}
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             interaction = service.log_interaction(
                 db.session, partner, _form_data(form), actor_id=current_user.id, now=_now()
             )
@@ -135,11 +134,7 @@ def log(partner_id):
                         date=interaction.occurred_at.astimezone(_zone()).date().isoformat(),
                     ),
                 )
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             message = _("%(kind)s logged.", kind=KIND_LABELS[interaction.kind])
             if reminder is not None:
                 message += " " + _("Follow-up on %(date)s.", date=reminder.due_on.isoformat())
@@ -287,18 +282,14 @@ def update(interaction_id):
     interaction = _interaction(interaction_id)
     form = _edit_form(interaction)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             service.update_interaction(db.session, interaction, _form_data(form), now=_now())
-        except ServiceError as error:
-            db.session.rollback()
-            interaction = _interaction(interaction_id)
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             response = _item(interaction, message=_("Saved."))
             if wants_fragment():
                 response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id)
             return response
+        interaction = _interaction(interaction_id)
     if not wants_fragment():
         return render(
             "interactions/edit.html",
@@ -356,6 +347,7 @@ def restore(interaction_id):
 
 
 @bp.route("/activity")
+@nav_section("activity")
 def feed():
     member_id = _int_arg("member")
     kind = _kind_arg()

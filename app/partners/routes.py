@@ -8,16 +8,16 @@ from app.models import Partner
 from app.models.partner import SOURCES, STATUSES, TIERS
 from app.partners import bp
 from app.partners.forms import SOURCE_LABELS, STATUS_LABELS, ConfirmDeleteForm, ContactForm, PartnerForm
-from app.services import ServiceError
 from app.services import partners as partner_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
 from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, require_owner
-from app.web import apply_service_error as _apply_service_error
+from app.web import blueprint_nav_section, page_arg, per_page, render, unit_of_work
 from app.web import int_arg as _int_arg
 from app.web import now_utc as _now
-from app.web import page_arg, render
+
+blueprint_nav_section(bp, "partners")
 
 
 def filters_from_args() -> PartnerFilters:
@@ -43,7 +43,7 @@ def filters_from_args() -> PartnerFilters:
 @bp.route("/")
 def index():
     filters = filters_from_args()
-    page = partner_service.list_partners(db.session, g.workspace.id, filters, per_page=25)
+    page = partner_service.list_partners(db.session, g.workspace.id, filters, per_page=per_page())
     members = workspace_members(db.session, g.workspace.id)
     return render(
         "partners/index.html",
@@ -85,14 +85,10 @@ def new():
     if request.method == "GET":
         form.owner_id.data = g.membership.user_id
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             partner = partner_service.create_partner(db.session, g.workspace.id, form.data_for_service(), _now())
             _set_referrer_from_form(form, partner)
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(
                 _(
                     "Partner %(name)s added. Add at least two contacts so the relationship never hangs on one person.",
@@ -116,17 +112,13 @@ def edit(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     form = _partner_form(partner)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
             _set_referrer_from_form(form, partner)
-        except ServiceError as error:
-            db.session.rollback()
-            partner = get_or_404_in_workspace(Partner, partner_id)
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("partners.show", partner_id=partner.id))
+        partner = get_or_404_in_workspace(Partner, partner_id)
     return render(
         "partners/form.html", form=form, partner=partner, status=422 if form.errors or form.form_errors else 200
     )
@@ -157,12 +149,9 @@ def delete(partner_id):
     form = ConfirmDeleteForm()
     if form.validate_on_submit():
         name = partner.name
-        try:
+        with unit_of_work(form) as uow:
             partner_service.delete_partner(db.session, partner, form.confirm_name.data)
-        except ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(_("%(name)s was deleted for good.", name=name), "info")
             return redirect(url_for("partners.index"))
     return render("partners/delete.html", form=form, partner=partner, status=422 if form.errors else 200)

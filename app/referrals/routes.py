@@ -16,14 +16,13 @@ from app.models import Contact, Partner
 from app.partners.forms import STATUS_LABELS
 from app.referrals import bp
 from app.referrals.forms import ReferralForm
-from app.services import ServiceError
 from app.services import referral_tree as rt
 from app.tenancy import get_or_404_in_workspace
+from app.web import blueprint_nav_section, nav_section, page_arg, per_page, render, unit_of_work, url_template
 from app.web import int_arg as _int_arg
 from app.web import now_utc as _now
-from app.web import page_arg, render
 
-URL_ID = 999999999  # placeholder id in URL templates handed to the tree script
+blueprint_nav_section(bp, "referrals")
 
 
 def _referrer_contacts(referrer_id):
@@ -47,12 +46,12 @@ def _statuses():
 
 
 def _url_templates():
-    """URLs and labels of the nested list, built once per page (see templates/referrals/_macros.html)."""
+    """URLs (url_template: built once per page, filled per node) and labels of the nested list
+    (see templates/referrals/_macros.html)."""
     return {
-        "id": str(URL_ID),
-        "partner": url_for("partners.show", partner_id=URL_ID),
-        "tree": url_for("referrals.tree", partner_id=URL_ID),
-        "branch": url_for("referrals.branch", partner_id=URL_ID),
+        "partner": url_template("partners.show", "partner_id"),
+        "tree": url_template("referrals.tree", "partner_id"),
+        "branch": url_template("referrals.branch", "partner_id"),
         "gen": _("Gen"),
         "archived": _("archived"),
         "in_branch": _("in branch"),
@@ -137,6 +136,7 @@ def _tab(partner, form, status=200, summary=None):
 
 
 @bp.route("/partners/<int:partner_id>/referrals", methods=["GET", "POST"])
+@nav_section(None)  # a tab of the partner page
 def partner_tab(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     if request.method == "GET":
@@ -151,7 +151,7 @@ def partner_tab(partner_id):
     form = ReferralForm()
     form.set_contact_choices([])
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             change = rt.set_referrer(
                 db.session,
                 g.workspace.id,
@@ -163,16 +163,7 @@ def partner_tab(partner_id):
                 referred_on=form.referred_on.data,
                 note=form.note.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            partner = get_or_404_in_workspace(Partner, partner_id)
-            target = form[error.field] if error.field in form else None  # noqa: SIM401 (a form is no dict)
-            if target is not None:
-                target.errors = list(target.errors) + [error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if uow.ok:
             if change is None:
                 flash(_("Referral details saved."), "success")
             elif change.to_name:
@@ -187,6 +178,7 @@ def partner_tab(partner_id):
             else:
                 flash(_("Referrer cleared: %(name)s is now the root of its own branch.", name=partner.name), "info")
             return redirect(url_for("referrals.partner_tab", partner_id=partner.id))
+        partner = get_or_404_in_workspace(Partner, partner_id)
     return _tab(partner, form, status=422)
 
 
@@ -224,7 +216,7 @@ def contacts():
 
 @bp.route("/referrals/")
 def forest():
-    page = rt.forest(db.session, g.workspace.id, page=page_arg(), per_page=25)
+    page = rt.forest(db.session, g.workspace.id, page=page_arg(), per_page=per_page())
     revenue = rt.revenue_by_root(db.session, g.workspace.id, [n.id for n in page.items])
     return render(
         "referrals/forest.html", "referrals/_forest_table.html", page=page, revenue=revenue, statuses=STATUS_LABELS
@@ -252,8 +244,11 @@ def tree(partner_id):
         generation=generation,
         statuses=_statuses(),
         nodes_json=[n.as_json() for n in nodes],
-        url_id=URL_ID,
         u=_url_templates(),
+        script_urls={
+            "nodes": url_template("referrals.nodes", "partner_id"),
+            "path": url_template("referrals.path", "target_id", partner_id=partner_id),
+        },
     )
 
 

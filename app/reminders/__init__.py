@@ -4,4 +4,4 @@ from flask import Blueprint
 # (/partners/<id>/reminders), the Calendar & digest settings and the public calendar feed.
 bp = Blueprint("reminders", __name__)
 
-from app.reminders import routes, settings_routes  # noqa: E402,F401
+from app.reminders import partner_routes, routes, settings_routes  # noqa: E402,F401

@@ -1,5 +1,6 @@
-"""Reminders: the page (mine / everyone's; overdue, today, upcoming, done), create and edit, the
-partner page's Reminders tab, and the inline actions (complete, reopen, snooze, delete).
+"""Reminders: the page (mine / everyone's; overdue, today, upcoming, done), create and edit, and
+the inline actions (complete, reopen, snooze, delete). The partner page's Reminders tab is in
+partner_routes.py, Calendar & digest in settings_routes.py.
 
 Inline actions answer htmx with the reminder's row (#reminder-<id>, swapped outerHTML) plus an
 HX-Trigger that refreshes the navigation badge; without JavaScript they redirect back (POST, then
@@ -7,34 +8,31 @@ redirect) to the page given in `next`."""
 
 from datetime import datetime, timedelta
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.ids import parse_int
 from app.models import Partner, Reminder
 from app.reminders import bp
-from app.reminders.forms import QuickReminderForm, ReminderForm, parse_iso_date
-from app.services import ServiceError
+from app.reminders.forms import ReminderForm, parse_iso_date
 from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today
 from app.services.text_search import like_pattern
 from app.tenancy import get_or_404_in_workspace, scoped
-from app.web import apply_service_error as _apply_service_error
 from app.web import int_arg as _int_arg
+from app.web import nav_section, page_arg, per_page, render, safe_next_url, unit_of_work, url_template, wants_fragment
 from app.web import now_utc as _now
-from app.web import page_arg, render, safe_next_url, wants_fragment
 
-PER_PAGE = 25
 PARTNER_MATCHES = 20
 CHANGED_EVENT = "reminders-changed"
 
 
-def _today():
+def user_today():
+    """Today in the current user's time zone."""
     return local_today(current_user.timezone, _now())
 
 
@@ -51,7 +49,7 @@ def reminders_due_count() -> int:
     navigation, which only full pages (base.html) render."""
     if not current_user.is_authenticated or getattr(g, "workspace", None) is None:
         return 0
-    return service.due_count(db.session, g.workspace.id, current_user.id, _today())
+    return service.due_count(db.session, g.workspace.id, current_user.id, user_today())
 
 
 @bp.app_template_global()
@@ -93,24 +91,22 @@ def reminder_labels() -> dict:
     return labels
 
 
-_SENTINEL = 987654321
 _ROW_ENDPOINTS = ("complete", "reopen", "snooze", "edit", "delete")
 
 
 @bp.app_template_global()
 def reminder_urls(reminder) -> dict:
-    """A row's action URLs. Each is built by url_for once per request, then reused for every row with
-    the id swapped in (url_for costs ~20 µs; a page has many rows × 6 links)."""
-    patterns = g.get("_reminder_url_patterns")
-    if patterns is None:
-        patterns = g._reminder_url_patterns = {
-            name: url_for(f"reminders.{name}", reminder_id=_SENTINEL) for name in _ROW_ENDPOINTS
+    """A row's action URLs, from URL templates built once per request (url_template: a page has
+    many rows × 6 links)."""
+    templates = g.get("_reminder_url_templates")
+    if templates is None:
+        templates = g._reminder_url_templates = {
+            name: url_template(f"reminders.{name}", "reminder_id") for name in _ROW_ENDPOINTS
         }
-        patterns["partner"] = url_for("reminders.partner_tab", partner_id=_SENTINEL)
-    marker = str(_SENTINEL)
-    urls = {name: patterns[name].replace(marker, str(reminder.id)) for name in _ROW_ENDPOINTS}
+        templates["partner"] = url_template("reminders.partner_tab", "partner_id")
+    urls = {name: templates[name](reminder.id) for name in _ROW_ENDPOINTS}
     if reminder.partner_id:
-        urls["partner"] = patterns["partner"].replace(marker, str(reminder.partner_id))
+        urls["partner"] = templates["partner"](reminder.partner_id)
     return urls
 
 
@@ -135,17 +131,24 @@ def reminder_day(day) -> str:
 
 
 @bp.route("/reminders/")
+@nav_section("reminders")
 def index():
     who = request.args.get("who", "mine")
     who = who if who in ("mine", "all") else "mine"
     view = request.args.get("view", "open")
     view = view if view in ("open", "done") else "open"
-    today = _today()
+    today = user_today()
     assignee_id = current_user.id if who == "mine" else None
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
     page = service.list_reminders(
-        db.session, g.workspace.id, view=view, assignee_id=assignee_id, page=page_arg(), per_page=PER_PAGE, count=total
+        db.session,
+        g.workspace.id,
+        view=view,
+        assignee_id=assignee_id,
+        page=page_arg(),
+        per_page=per_page(),
+        count=total,
     )
     return render(
         "reminders/index.html",
@@ -207,7 +210,7 @@ def _form_page(reminder=None):
             selected = partner.id
             form.partner_id.data = partner.id
         form.assignee_id.data = current_user.id
-        form.due_on.data = _today() + timedelta(days=1)
+        form.due_on.data = user_today() + timedelta(days=1)
     q = request.values.get("partner_q", "")
     partners = _partner_choices(selected, q)
     form.set_choices(members, partners)
@@ -215,7 +218,7 @@ def _form_page(reminder=None):
         form.partner_id.data = partners[0].id
     if form.validate_on_submit():
         data = form.data_for_service()
-        try:
+        with unit_of_work(form) as uow:
             if reminder is None:
                 reminder = service.create_reminder(
                     db.session, workspace_id=g.workspace.id, created_by_id=current_user.id, now=_now(), **data
@@ -224,11 +227,7 @@ def _form_page(reminder=None):
             else:
                 service.update_reminder(db.session, reminder, now=_now(), **data)
                 message = _("Reminder saved.")
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(message, "success")
             return redirect(_next_url())
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -243,11 +242,12 @@ def _form_page(reminder=None):
 
 
 @bp.route("/reminders/new", methods=["GET", "POST"])
+@nav_section("reminders")
 def new():
     return _form_page()
 
 
-def _other_workspace_hint():
+def other_workspace_hint():
     """Links in digests and calendar feeds carry ?ws=<workspace id>. When the user belongs to that
     workspace but is working in another one, they are offered to switch (a POST) instead of a 404."""
     ws = _int_arg("ws")
@@ -272,19 +272,17 @@ def open_in(workspace_id):
     """Switch to one of the user's workspaces, then go to `next` (a path in this app)."""
     from app.services.accounts import switch_workspace
 
-    try:
+    with unit_of_work() as uow:
         switch_workspace(db.session, current_user, workspace_id)
-    except ServiceError:
-        from flask import abort
-
+    if uow.error:
         abort(404)
-    db.session.commit()
     return redirect(_next_url())
 
 
 @bp.route("/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
+@nav_section("reminders")
 def edit(reminder_id):
-    hint = _other_workspace_hint()
+    hint = other_workspace_hint()
     if hint is not None:
         return hint
     reminder = get_or_404_in_workspace(Reminder, reminder_id)
@@ -311,7 +309,7 @@ def _row(reminder, *, status=200, error=None, message=None, deleted=False):
         response = render(
             "reminders/_row.html",
             r=reminder,
-            today=_today(),
+            today=user_today(),
             next_url=_next_url(),
             snooze_error=error,
             deleted=deleted,
@@ -351,18 +349,17 @@ def snooze(reminder_id):
         until = parse_iso_date(request.form.get("date"))
         if until is None:
             return _row(reminder, status=422, error=_("Pick a date to snooze until."))
-    try:
-        service.snooze_reminder(db.session, reminder, until, today=_today(), now=_now())
-    except ServiceError as error:
-        db.session.rollback()
-        return _row(reminder, status=422, error=error.message)
-    db.session.commit()
+    with unit_of_work() as uow:
+        service.snooze_reminder(db.session, reminder, until, today=user_today(), now=_now())
+    if uow.error:
+        return _row(reminder, status=422, error=uow.error.message)
     from app.formatting import fmt_date
 
     return _row(reminder, message=_("Snoozed until %(day)s.", day=fmt_date(reminder.due_on)))
 
 
 @bp.route("/reminders/<int:reminder_id>/delete", methods=["GET", "POST"])
+@nav_section("reminders")
 def delete(reminder_id):
     reminder = get_or_404_in_workspace(Reminder, reminder_id)
     if request.method == "GET":
@@ -380,77 +377,3 @@ def delete(reminder_id):
 def badge():
     """The navigation badge alone, refreshed after an inline action."""
     return render_template("reminders/_badge.html")
-
-
-# --- the partner page's Reminders tab ---------------------------------------------------------
-
-
-def _quick_form(partner, *, blank=False):
-    form = QuickReminderForm(formdata=None) if blank else QuickReminderForm()
-    form.set_choices(workspace_members(db.session, g.workspace.id))
-    return form
-
-
-def _partner_section(partner, form=None, *, message=None, status=200):
-    today = _today()
-    if form is None:
-        form = _quick_form(partner, blank=True)
-        cadence = partner.cadence_days or g.workspace.cadence_for_tier(partner.tier)
-        form.title.data = _("Check in with %(name)s", name=partner.name)
-        form.due_on.data = today + timedelta(days=cadence)
-        form.assignee_id.data = partner.owner_id or current_user.id
-        if form.assignee_id.data not in {choice[0] for choice in form.assignee_id.choices}:
-            form.assignee_id.data = current_user.id
-    open_items, done_items = service.partner_reminders(db.session, partner.id)
-    return render(
-        "reminders/partner_tab.html",
-        "reminders/_partner_section.html",
-        status=status,
-        partner=partner,
-        tab="reminders",
-        open_items=open_items,
-        done_items=done_items,
-        quick_form=form,
-        today=today,
-        message=message,
-        next_url=url_for("reminders.partner_tab", partner_id=partner.id),
-    )
-
-
-@bp.route("/partners/<int:partner_id>/reminders", methods=["GET"])
-def partner_tab(partner_id):
-    hint = _other_workspace_hint()
-    if hint is not None:
-        return hint
-    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
-    return _partner_section(partner)
-
-
-@bp.route("/partners/<int:partner_id>/reminders", methods=["POST"])
-def partner_add(partner_id):
-    partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))  # the header shows it
-    form = _quick_form(partner)
-    if form.validate_on_submit():
-        try:
-            service.create_reminder(
-                db.session,
-                workspace_id=g.workspace.id,
-                title=form.title.data,
-                due_on=form.due_on.data,
-                partner_id=partner.id,
-                assignee_id=form.assignee_id.data,
-                created_by_id=current_user.id,
-                now=_now(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _apply_service_error(form, error)
-        else:
-            db.session.commit()
-            if wants_fragment():
-                response = _partner_section(partner, message=_("Reminder added."))
-                response.headers["HX-Trigger"] = CHANGED_EVENT
-                return response
-            flash(_("Reminder added."), "success")
-            return redirect(url_for("reminders.partner_tab", partner_id=partner.id))
-    return _partner_section(partner, form, status=422)

@@ -12,9 +12,9 @@ from flask_login import current_user
 from app.extensions import db, limiter
 from app.reminders import bp
 from app.reminders.forms import DigestForm
-from app.services import ServiceError, calendar_feed, digest
+from app.services import calendar_feed, digest
+from app.web import nav_section, public, render, unit_of_work
 from app.web import now_utc as _now
-from app.web import public, render
 
 
 def public_url(path: str) -> str:
@@ -41,6 +41,7 @@ def _page(digest_form=None, status=200):
 
 
 @bp.route("/settings/calendar")
+@nav_section("settings")
 def settings():
     return _page()
 
@@ -70,13 +71,9 @@ def revoke_feed():
 def save_digest():
     form = DigestForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as uow:
             digest.set_frequency(db.session, current_user.id, form.frequency.data, _now())
-        except ServiceError as error:
-            db.session.rollback()
-            form.frequency.errors = [error.message]
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(_("Digest preference saved."), "success")
             return redirect(url_for("reminders.settings"))
     return _page(form, status=422)

@@ -7,12 +7,14 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Invite, Membership, User
-from app.services import ServiceError, accounts
+from app.services import accounts
 from app.settings import bp
 from app.settings.forms import InviteForm, PasswordForm, ProfileForm, RoleForm, WorkspaceForm
 from app.tenancy import get_or_404_in_workspace, require_owner, scoped
-from app.web import apply_service_error, render
+from app.web import blueprint_nav_section, render, unit_of_work
 from app.web import now_utc as _now
+
+blueprint_nav_section(bp, "settings")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -21,13 +23,9 @@ def workspace():
     if request.method == "POST":
         require_owner()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as uow:
                 accounts.update_workspace(db.session, g.workspace, form.data_for_service())
-            except ServiceError as error:
-                db.session.rollback()
-                apply_service_error(form, error)
-            else:
-                db.session.commit()
+            if uow.ok:
                 flash(_("Workspace settings saved."), "success")
                 return redirect(url_for("settings.workspace"))
     return render("settings/workspace.html", form=form, section="workspace", status=422 if form.errors else 200)
@@ -91,13 +89,11 @@ def set_role(membership_id):
     if not form.validate_on_submit():
         flash(_("Choose owner or member."), "error")
         return redirect(url_for("settings.members"))
-    try:
+    with unit_of_work() as uow:
         accounts.set_member_role(db.session, membership, form.role.data)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if uow.error:
+        flash(uow.error.message, "error")
     else:
-        db.session.commit()
         flash(_("Role updated."), "success")
     return redirect(url_for("settings.members"))
 
@@ -106,13 +102,11 @@ def set_role(membership_id):
 def remove_member(membership_id):
     membership = get_or_404_in_workspace(Membership, membership_id)
     require_owner()
-    try:
+    with unit_of_work() as uow:
         accounts.remove_member(db.session, membership)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if uow.error:
+        flash(uow.error.message, "error")
     else:
-        db.session.commit()
         flash(_("Member removed from the workspace."), "info")
     return redirect(url_for("settings.members"))
 
@@ -129,17 +123,14 @@ def profile():
             flash(_("Profile saved."), "success")
             return redirect(url_for("settings.profile"))
     elif request.method == "POST" and request.form.get("form") == "password" and password_form.validate_on_submit():
-        try:
+        with unit_of_work(password_form) as uow:
             accounts.change_password(
                 current_user,
                 password_form.current_password.data,
                 password_form.new_password.data,
                 current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
             )
-        except ServiceError as error:
-            password_form.current_password.errors = [error.message]
-        else:
-            db.session.commit()
+        if uow.ok:
             # Refresh this session's key (and its remember cookie, if any); other sessions end.
             # login_user needs the real User object: given the current_user proxy it would
             # store the proxy itself and recurse without end on the next current_user access.

@@ -8,13 +8,12 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Contact, Partner
-from app.services import ServiceError
 from app.services import terms as terms_service
 from app.tenancy import get_or_404_in_workspace
 from app.terms import bp
 from app.terms.forms import TermsForm
+from app.web import apply_service_error, nav_section, page_arg, per_page, render, unit_of_work
 from app.web import now_utc as _now
-from app.web import page_arg, render
 
 
 def _contact_choices(form, partner, version):
@@ -66,29 +65,26 @@ def save(partner_id):
             expected = int(form.version.data or 0)
         except ValueError:
             expected = -1
-        try:
+        with unit_of_work() as uow:
             version = terms_service.save_terms(
                 db.session, partner, form.data_for_service(), expected, g.membership.user_id, _now()
             )
-        except ServiceError as error:
-            db.session.rollback()
-            partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
-            if error.field and error.field in form and error.field != "version":
-                form[error.field].errors = list(form[error.field].errors) + [error.message]
-            else:
-                form.form_errors.append(error.message)
-            if error.field == "version":  # show the latest version; the next save applies on top of it
-                terms, _current = terms_service.current(db.session, partner.id)
-                form.version.data = str(terms.version if terms else 0)
-        else:
-            db.session.commit()
+        if uow.ok:
             flash(_("Terms saved as version %(n)s.", n=version.version), "success")
             return redirect(url_for("terms.show", partner_id=partner.id))
+        partner = get_or_404_in_workspace(Partner, partner_id, joinedload(Partner.owner))
+        if uow.error.field == "version":  # at the top of the form; the next save applies on top of the latest
+            form.form_errors.append(uow.error.message)
+            terms, _current = terms_service.current(db.session, partner.id)
+            form.version.data = str(terms.version if terms else 0)
+        else:
+            apply_service_error(form, uow.error)
     terms, version = terms_service.current(db.session, partner.id)
     return _page(partner, form, terms, version, status=422)
 
 
 @bp.route("/terms/reviews")
+@nav_section("deals")
 def reviews():
-    page = terms_service.review_due(db.session, g.workspace.id, _now().date(), page=page_arg())
+    page = terms_service.review_due(db.session, g.workspace.id, _now().date(), page=page_arg(), per_page=per_page())
     return render("terms/reviews.html", page=page, today=_now().date())

@@ -44,7 +44,6 @@
     this.focusId = data.focus;
     this.baseGeneration = data.generation || 0;
     this.nodes = new Map();
-    this.urlId = canvas.dataset.urlId;
     this.view = { k: 1, x: 40, y: 0 };
     this.add(data.nodes);
     var smallTree = data.nodes.length <= SMALL_TREE;
@@ -56,8 +55,9 @@
     this.fit();
   }
 
+  // The data-*-url attributes are URL templates with "{id}" where the id goes (app.web.url_template).
   Tree.prototype.url = function (template, id) {
-    return this.canvas.dataset[template].replace(this.urlId, String(id));
+    return this.canvas.dataset[template].replace("{id}", String(id));
   };
 
   // Merge nodes from the server (depth "g" is relative to the node they were loaded from: we keep
