@@ -50,7 +50,7 @@ READ_BY_FRAMEWORKS = (
     epoch_seconds.inherit_cache,
     # per-request memos read back with g.get("...") by name (app/reminders/routes.py)
     _._reminder_labels,
-    _._reminder_url_patterns,
+    _._reminder_url_templates,
     _._reminder_days,
     # the request's transaction mode, read back with g.pop("transaction_mode") (app/__init__.py)
     _.transaction_mode,
