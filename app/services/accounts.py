@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.models import Invite, Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
 from app.services import ServiceError
+from app.services.locking import lock, lock_workspace
 from app.services.tokens import hash_token, new_token
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -163,6 +164,7 @@ def find_open_invite(session: Session, token: str, now: datetime) -> Invite | No
 
 
 def accept_invite(session: Session, invite: Invite, user: User, now: datetime) -> Membership:
+    lock(session, invite)  # a one-time link: of two acceptances at once, the second sees it used
     if invite.state(now) != "open":
         raise ServiceError("This invite link has expired or was already used.")
     membership = membership_for(session, user, invite.workspace_id)
@@ -195,12 +197,16 @@ def _owner_count(session: Session, workspace_id: int) -> int:
 def set_member_role(session: Session, membership: Membership, role: str) -> None:
     if role not in (ROLE_OWNER, ROLE_MEMBER):
         raise ServiceError("Unknown role.", field="role")
+    lock_workspace(session, membership.workspace_id)  # two owners demoting each other: one stays
+    lock(session, membership)
     if membership.role == ROLE_OWNER and role != ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
         raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")
     membership.role = role
 
 
 def remove_member(session: Session, membership: Membership) -> None:
+    lock_workspace(session, membership.workspace_id)
+    lock(session, membership)
     if membership.role == ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
         raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")
     user = membership.user

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Commission, CommissionTotal, Deal, Partner
 from app.services import ServiceError
+from app.services.locking import locked
 from app.services.money import ZERO, as_money
 from app.services.pagination import Page
 
@@ -154,7 +155,7 @@ def mark_paid(
         raise ServiceError("Give the date it was paid.", field="paid_on")
     reference = (reference or "").strip() or None
     entries = session.scalars(
-        select(Commission).where(Commission.workspace_id == workspace_id, Commission.id.in_(ids))
+        locked(select(Commission).where(Commission.workspace_id == workspace_id, Commission.id.in_(ids)))
     ).all()
     if len(entries) != len(ids):
         raise ServiceError("Some of the chosen commissions no longer exist. Reload the page.", field="ids")

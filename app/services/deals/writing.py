@@ -15,6 +15,7 @@ from app.models import Deal, Partner
 from app.models.deal import CLOSED_STAGES, STAGES
 from app.services import ServiceError, commissions
 from app.services.deals.validation import check_stage_rules, clean_text, validated
+from app.services.locking import lock
 
 
 @dataclass
@@ -53,6 +54,7 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
 
 def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None, now: datetime) -> Outcome:
     """Apply validated values and a stage to a deal; keep its commissions right."""
+    lock(session, deal)  # the stage it moves from is the one committed now, not the one read earlier
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
     for name, value in values.items():
         setattr(deal, name, value)
@@ -74,6 +76,7 @@ def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reas
     """Move a deal to another stage (the pipeline board)."""
     if stage not in STAGES:
         raise ServiceError("Choose a stage.", field="stage")
+    lock(session, deal)
     lost_reason = clean_text(lost_reason) or (deal.lost_reason if deal.stage == "lost" else None)
     check_stage_rules(stage, Decimal(deal.amount), lost_reason)
     if stage == deal.stage:

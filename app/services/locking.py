@@ -1,0 +1,31 @@
+"""Row locks for the rules that read, check and then write (the one place they are spelled).
+
+On PostgreSQL (READ COMMITTED) `SELECT … FOR UPDATE` makes a second writer of the same rows wait
+for the first to commit and then read the rows as they are now; the check then sees the first
+writer's change and the loser gets the same message a sequential second attempt gets. On SQLite
+the clause is not rendered: every writing transaction already holds the database's write lock from
+its first statement (BEGIN IMMEDIATE, app/database.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Workspace
+
+
+def locked(stmt):
+    """A SELECT of ORM rows that locks them and refreshes any copy already in the session."""
+    return stmt.with_for_update().execution_options(populate_existing=True)
+
+
+def lock(session: Session, obj) -> None:
+    """Lock one loaded row and re-read it as committed now (before checking its state)."""
+    session.refresh(obj, with_for_update=True)
+
+
+def lock_workspace(session: Session, workspace_id: int) -> None:
+    """Serialise the changes of a workspace-wide rule (the referral forest has no loops, a
+    workspace keeps an owner) by locking the workspace row."""
+    session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
