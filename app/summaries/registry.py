@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 # In the order their updates run: a summary may read one listed before it (activity copies contact counts).
 # (Being filled as each summary moves here: contact_counts, partner_activity, touch_weeks,
 # referral_stats, deal_totals, commission_totals.)
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("referral_stats",)
 
 
 @dataclass(frozen=True)
