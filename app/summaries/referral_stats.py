@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from sqlalchemy import func, insert, inspect, or_, select, update
+from sqlalchemy import Integer, bindparam, case, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,7 +41,7 @@ def _lone(partner_id: int) -> tuple[int, int, int, int, int]:
 # --- the update: moving a branch ---------------------------------------------------------------------
 
 
-def ensure_rows(session: Session, workspace_id: int, ids) -> None:
+def _ensure_rows(session: Session, workspace_id: int, ids) -> None:
     """Give each partner in `ids` a Referral row (a lone partner's) if it has none yet."""
     ids = [i for i in set(ids) if i is not None]
     if not ids:
@@ -58,13 +58,34 @@ def ensure_rows(session: Session, workspace_id: int, ids) -> None:
         )
 
 
-def _stats(session: Session, ids) -> dict[int, dict]:
-    rows = session.execute(
-        select(Referral.partner_id, *(getattr(Referral, name) for name in STATS)).where(
-            Referral.partner_id.in_(list(ids))
+def _own_stats(session: Session, partner_id: int):
+    return session.execute(
+        select(Referral.subtree_size, Referral.subtree_depth, Referral.generation).where(
+            Referral.partner_id == partner_id
         )
-    ).all()
-    return {r.partner_id: r._asdict() for r in rows}
+    ).one()
+
+
+_REFERRAL = Referral.__table__  # Core statements: one executemany per chain, by relative updates
+_ID, _SIZE, _DIRECT, _DEPTH = (bindparam(name, type_=Integer) for name in ("b_id", "b_size", "b_direct", "b_depth"))
+_LEAVE = (
+    _REFERRAL.update()
+    .where(_REFERRAL.c.partner_id == _ID)
+    .values(
+        subtree_size=_REFERRAL.c.subtree_size - _SIZE,
+        direct_count=_REFERRAL.c.direct_count - _DIRECT,
+        subtree_depth=_DEPTH,  # found again from the other children (see move)
+    )
+)
+_JOIN = (
+    _REFERRAL.update()
+    .where(_REFERRAL.c.partner_id == _ID)
+    .values(
+        subtree_size=_REFERRAL.c.subtree_size + _SIZE,
+        direct_count=_REFERRAL.c.direct_count + _DIRECT,
+        subtree_depth=case((_REFERRAL.c.subtree_depth < _DEPTH, _DEPTH), else_=_REFERRAL.c.subtree_depth),
+    )
+)
 
 
 def move(session: Session, workspace_id: int, partner_id: int, old_parent: int | None, new_parent: int | None) -> None:
@@ -72,15 +93,14 @@ def move(session: Session, workspace_id: int, partner_id: int, old_parent: int |
     referrer; a referrer in another workspace counts as none, as in `expected`).
 
     Every other edge must be in the database as it will be; the partner's own edge may be the old or
-    the new one (none of the walks below depends on it)."""
+    the new one (none of the walks below depends on it). Sizes and counts move by deltas; the depth
+    of the chain the branch leaves is found again from the depths of the other children."""
     old_chain = ancestor_ids(session, workspace_id, old_parent) if old_parent is not None else []
     new_chain = ancestor_ids(session, workspace_id, new_parent) if new_parent is not None else []
-    ensure_rows(session, workspace_id, [partner_id, *old_chain[:1], *new_chain[:1]])
-    me = _stats(session, [partner_id])[partner_id]
-    size, depth = me["subtree_size"], me["subtree_depth"]
+    _ensure_rows(session, workspace_id, [partner_id, *old_chain[:1], *new_chain[:1]])
+    size, depth, old_generation = _own_stats(session, partner_id)
 
     if old_chain:  # old referrer first, up to its root
-        stats = _stats(session, old_chain)
         # deepest other child of every partner on the chain (the moving partner and the chain excluded)
         child = aliased(Partner)
         others = dict(
@@ -103,33 +123,20 @@ def move(session: Session, workspace_id: int, partner_id: int, old_parent: int |
             if below is not None:
                 candidates.append(below + 1)
             below = max(candidates)
-            rows.append(
-                {
-                    "partner_id": pid,
-                    "subtree_size": stats[pid]["subtree_size"] - size,
-                    "subtree_depth": below,
-                    "direct_count": stats[pid]["direct_count"] - (1 if i == 0 else 0),
-                }
-            )
-        session.execute(update(Referral), rows)
+            rows.append({"b_id": pid, "b_size": size, "b_direct": 1 if i == 0 else 0, "b_depth": below})
+        session.execute(_LEAVE, rows)
 
-    if new_chain:  # read after the old chain's update: the chains share their top in one tree
-        stats = _stats(session, new_chain)
+    if new_chain:  # after the old chain's update: in one tree both chains share their top
         rows = [
-            {
-                "partner_id": pid,
-                "subtree_size": stats[pid]["subtree_size"] + size,
-                "subtree_depth": max(stats[pid]["subtree_depth"], i + 1 + depth),
-                "direct_count": stats[pid]["direct_count"] + (1 if i == 0 else 0),
-            }
+            {"b_id": pid, "b_size": size, "b_direct": 1 if i == 0 else 0, "b_depth": i + 1 + depth}
             for i, pid in enumerate(new_chain)
         ]
-        session.execute(update(Referral), rows)
-        root, generation = new_chain[-1], stats[new_parent]["generation"] + 1
+        session.execute(_JOIN, rows)
+        root, generation = new_chain[-1], len(new_chain)
     else:
         root, generation = partner_id, 0
 
-    delta = generation - me["generation"]
+    delta = generation - old_generation
     members = select(descendants_cte(workspace_id, [partner_id]).c.id)
     session.execute(
         update(Referral)
