@@ -1,7 +1,5 @@
 """The recursive walks of the referral tree (edges: `Partner.referred_by_id`), built with SQLAlchemy.
-
-Each walk carries a path string ("/1/7/42/") that guards against cycles in bad data and stops at
-MAX_DEPTH generations; both run unchanged on SQLite and PostgreSQL."""
+Both run unchanged on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -55,8 +53,9 @@ def ancestors_cte(workspace_id: int, start_ids, stop_at: int | None = None, name
 
     The walk carries each row's workspace and checks it on the row it climbs from, and the rows
     handed out are filtered once more: a condition on the parent row itself makes SQLite (with
-    ANALYZE statistics) build a Bloom filter over the whole partner table at every step, which
-    turned a 46-generation breadcrumb from 0.2 ms into 7-9 ms at 50,000 partners."""
+    ANALYZE statistics) build a Bloom filter over the whole partner table at every step. Measured on
+    the benchmark's data at 50,000 partners, a 45-generation breadcrumb takes 1.7 ms this way and
+    5.3 ms the plain way with statistics (1.7 ms and 1.5 ms without them)."""
     anchor = select(
         Partner.id.label("id"),
         Partner.referred_by_id.label("parent_id"),

@@ -18,6 +18,8 @@ with `ANALYZE` every plan below is the same with or without the hint:
 Where a row is found by its primary key, or in the recursive walks (joined on the referrer), SQLite
 picks the right index anyway: those queries compare the workspace plainly. Comparing the deal stage
 as `stage || ''` (a former hint) changed no plan once the deals' workspace is hinted, so it is gone.
+The one other choice made for SQLite's planner is the shape of the ancestors walk (see
+`ctes.ancestors_cte`): it is the walk itself, so it lives there.
 """
 
 from __future__ import annotations
