@@ -53,10 +53,6 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(reminders_cli)
 
-    from app.referrals.cli import referrals_cli
-
-    app.cli.add_command(referrals_cli)
-
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)

@@ -103,6 +103,22 @@ def _deepest_referral(ctx):
     )
 
 
+def _path_to_deepest(ctx):
+    deep = _deepest_referral(ctx)
+    root = ctx.scalar("SELECT root_id FROM referral WHERE partner_id = :p", p=deep) if deep else None
+    return f"/referrals/tree/{root}/path/{deep}.json" if root else None
+
+
+def _inner_branch(ctx):
+    """The biggest branch two generations below the biggest root (not a root: found by a recursive walk)."""
+    return ctx.scalar(
+        "SELECT partner_id FROM referral WHERE workspace_id = :ws AND root_id = :root AND generation = 2 "
+        "ORDER BY subtree_size DESC, partner_id LIMIT 1",
+        ws=ctx.workspace_id,
+        root=ctx.biggest_referral_root_id,
+    )
+
+
 PAGES += [
     ("referral forest", lambda ctx: "/referrals/"),
     ("referral forest page 10", lambda ctx: _q("/referrals/", page=10)),
@@ -117,12 +133,19 @@ PAGES += [
         ),
     ),
     ("referral tree, search", _root("/referrals/tree/{root}/find.json?q=studio")),
+    ("referral tree, path to deepest (json)", _path_to_deepest),
     (
         "referral branch revenue, biggest root",
         lambda ctx: (
             (f"/referrals/revenue/{ctx.biggest_referral_root_id}", {"HX-Request": "true"})
             if ctx.biggest_referral_root_id
             else None
+        ),
+    ),
+    (
+        "referral branch revenue, inner branch",
+        lambda ctx: (
+            (f"/referrals/revenue/{_inner_branch(ctx)}", {"HX-Request": "true"}) if _inner_branch(ctx) else None
         ),
     ),
     ("referral report", lambda ctx: "/referrals/report"),

@@ -24,7 +24,6 @@ from app.models import (
     StatementLink,
 )
 from app.models.base import UTCDateTime
-from app.services import referral_tree
 from app.services.sqltime import epoch_seconds
 from app.terms.forms import TermsForm
 
@@ -100,5 +99,4 @@ COLUMNS_KEPT_FOR_THE_RECORD = (
 
 KNOWN_UNUSED = (
     StatementLink.last_opened_at,  # column nothing writes (only the demo data sets it to None)
-    referral_tree.purge_workspace_rows,
 )

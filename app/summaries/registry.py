@@ -15,6 +15,7 @@ MODULES: tuple[str, ...] = (
     "contact_counts",
     "partner_activity",
     "touch_weeks",
+    "referral_stats",
     "deal_totals",
     "commission_totals",
 )

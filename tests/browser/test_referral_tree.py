@@ -17,7 +17,7 @@ def _seed_branch(app, email: str, prefix: str) -> dict[str, int]:
     is big enough to start folded beyond three generations."""
     from app.extensions import db
     from app.models import Partner, User
-    from app.services import referral_tree
+    from app.summaries import referral_stats
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
@@ -48,7 +48,7 @@ def _seed_branch(app, email: str, prefix: str) -> dict[str, int]:
         parent.update({f"{prefix} X1": f"{prefix} L0", f"{prefix} X2": f"{prefix} X1", f"{prefix} X3": f"{prefix} X2"})
         parent.update({f"{prefix} Leaf {i}": f"{prefix} X3" for i in range(400)})
         db.session.execute(update(Partner), [{"id": ids[c], "referred_by_id": ids[p]} for c, p in parent.items()])
-        referral_tree.recompute(db.session, ws)
+        referral_stats.rebuild(db.session, ws)
         db.session.commit()
         result = {name.removeprefix(prefix + " "): ids[name] for name in names[:12]}
         db.session.remove()

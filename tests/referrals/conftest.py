@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from app.extensions import db
 from app.models import Partner
 from app.services import referral_tree
+from app.summaries import referral_stats
 
 
 def bulk_partners(workspace, names, **values):
@@ -43,7 +44,7 @@ def link(parent_of: dict[int, int | None], workspace_id: int):
     rows = [{"id": child, "referred_by_id": parent} for child, parent in parent_of.items()]
     if rows:
         db.session.execute(update(Partner), rows)
-    referral_tree.recompute(db.session, workspace_id)
+    referral_stats.rebuild(db.session, workspace_id)
     db.session.commit()
 
 

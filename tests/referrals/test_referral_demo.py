@@ -7,8 +7,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Partner
 from app.models.referral import Referral
-from app.services import referral_tree as rt
 from app.services.demo import generate
+from app.summaries import referral_stats
 
 
 def _forest(workspace_id):
@@ -26,7 +26,7 @@ def test_demo_grows_forests_with_a_deep_branch(factories, now):
     assert len(referred) > 0.6 * len(edges)  # most partners were referred by someone
     direct = Counter(ref for ref in edges.values() if ref)
     assert max(direct.values()) <= 10 and sum(1 for n in direct.values() if n >= 6) >= 2  # a few sociable ones
-    assert rt.stored_stats(db.session, ws.id) == rt.computed_stats(db.session, ws.id)
+    assert referral_stats.stored(db.session, ws.id) == referral_stats.expected(db.session, ws.id)
     assert (
         db.session.scalar(
             select(Referral.generation)

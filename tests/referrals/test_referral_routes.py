@@ -1,12 +1,13 @@
 """Referral pages over HTTP: the Referrals tab, the partner form's picker, forest, tree, report."""
 
 import html
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Partner
+from app.models import Deal, Partner
 from app.models.referral import Referral, ReferralChange
 from app.services import referral_tree as rt
 
@@ -196,7 +197,7 @@ def test_contact_select_lists_only_this_workspace(logged_in, family, other, fact
     )
 
 
-def test_forest_tree_and_report_pages(logged_in, family):
+def test_forest_tree_and_report_pages(logged_in, family, hx):
     forest = text(logged_in.get("/referrals/"))
     assert "Rooty Roots" in forest and "Stranger" not in forest
     tree = text(logged_in.get(f"/referrals/tree/{family['root'].id}"))
@@ -207,13 +208,13 @@ def test_forest_tree_and_report_pages(logged_in, family):
     assert [m["n"] for m in found["matches"]] == ["Grand Kid"]
     path = logged_in.get(f"/referrals/tree/{family['root'].id}/path/{family['grand'].id}.json").get_json()
     assert path["chain"] == [family["root"].id, family["child"].id, family["grand"].id]
-    branch = text(logged_in.get(f"/referrals/tree/{family['child'].id}/branch?g=1", headers={"HX-Request": "true"}))
+    branch = text(logged_in.get(f"/referrals/tree/{family['child'].id}/branch?g=1", headers=hx))
     assert "Grand Kid" in branch and "<html" not in branch
     report = text(logged_in.get("/referrals/report"))
     assert "Partners per generation" in report and "Rooty Roots" in report
     # revenue by branch loads on its own (it reads every won deal); ?revenue=1 shows it inline
     assert 'hx-get="/referrals/report/revenue"' in report
-    assert "Branches by won revenue" in text(logged_in.get("/referrals/report/revenue", headers={"HX-Request": "true"}))
+    assert "Branches by won revenue" in text(logged_in.get("/referrals/report/revenue", headers=hx))
     assert "No won deals in any branch yet" in text(logged_in.get("/referrals/report?revenue=1"))
 
 
@@ -293,12 +294,7 @@ def test_picker_search_works_without_javascript(logged_in, family):
     assert f'value="{family["root"].id}"' in results and "Grand Kid" not in results
 
 
-def test_branch_revenue_loads_on_its_own_and_inline_without_javascript(logged_in, family, workspace):
-    from decimal import Decimal
-
-    Deal = rt.deal_model()
-    if Deal is None:  # pragma: no cover
-        pytest.skip("deals are not installed")
+def test_branch_revenue_loads_on_its_own_and_inline_without_javascript(logged_in, family, workspace, hx):
     for partner, amount, currency in ((family["grand"], "120.50", "EUR"), (family["child"], "80", "USD")):
         db.session.add(
             Deal(
@@ -314,7 +310,7 @@ def test_branch_revenue_loads_on_its_own_and_inline_without_javascript(logged_in
     url = f"/referrals/revenue/{family['root'].id}"
     tab = text(logged_in.get(f"/partners/{family['child'].id}/referrals"))
     assert f'hx-get="/referrals/revenue/{family["child"].id}"' in tab and "€120.50" not in tab
-    piece = text(logged_in.get(url, headers={"HX-Request": "true"}))
+    piece = text(logged_in.get(url, headers=hx))
     assert "€120.50" in piece and "$80.00" in piece and "<html" not in piece
     inline = text(logged_in.get(f"/referrals/tree/{family['child'].id}?revenue=1"))
     assert "€120.50" in inline and "$80.00" in inline

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Partner
+from app.models import Deal, Partner
 from app.models.referral import Referral, ReferralChange
 from app.services import ServiceError
 from app.services import referral_tree as rt
+from app.summaries import referral_stats
 
 from .conftest import bulk_partners, random_forest
 
@@ -20,7 +21,7 @@ def names(nodes):
 
 
 def assert_stats_consistent(workspace):
-    assert rt.stored_stats(db.session, workspace.id) == rt.computed_stats(db.session, workspace.id)
+    assert referral_stats.stored(db.session, workspace.id) == referral_stats.expected(db.session, workspace.id)
 
 
 def test_seven_generation_chain_ancestry_and_descendants(workspace, chain):
@@ -67,13 +68,13 @@ def test_self_referral_is_refused(workspace, now):
 
 def test_cycle_is_refused_naming_the_chain_and_nothing_changes(workspace, chain, now):
     g = chain(4, prefix="C")
-    before = rt.stored_stats(db.session, workspace.id)
+    before = referral_stats.stored(db.session, workspace.id)
     with pytest.raises(ServiceError) as error:
         rt.set_referrer(db.session, workspace.id, g[0], g[3].id, now=now)
     assert "C0 → C1 → C2 → C3 → C0" in error.value.message
     db.session.rollback()
     assert db.session.get(Partner, g[0].id).referred_by_id is None
-    assert rt.stored_stats(db.session, workspace.id) == before
+    assert referral_stats.stored(db.session, workspace.id) == before
 
 
 def test_other_workspace_referrer_is_refused(workspace, other, now):
@@ -220,7 +221,7 @@ def test_ten_thousand_partner_forest(workspace, now, count_queries):
             db.session.rollback()
     db.session.commit()
     assert_stats_consistent(workspace)
-    assert rt.recompute(db.session, workspace.id) == 0
+    assert referral_stats.rebuild(db.session, workspace.id) == 0
 
 
 def test_tree_loads_big_branches_a_few_generations_deep(workspace, now):
@@ -228,8 +229,20 @@ def test_tree_loads_big_branches_a_few_generations_deep(workspace, now):
     top = rt.forest(db.session, workspace.id).items[0]
     nodes = rt.tree(db.session, workspace.id, top.id, full_below=400, probe_depth=3, max_nodes=1200)
     assert max(n.depth for n in nodes) <= 3 and nodes[0].id == top.id
-    chain, extra = rt.path_nodes(db.session, workspace.id, top.id, ids[-1])
-    assert chain[0] == top.id and chain[-1] == ids[-1] or chain == []
+    # the way down to the branch's deepest partner: one id per generation, and every sibling on the way
+    deepest, generation = db.session.execute(
+        select(Referral.partner_id, Referral.generation)
+        .where(Referral.root_id == top.id)
+        .order_by(Referral.generation.desc(), Referral.partner_id)
+        .limit(1)
+    ).one()
+    assert generation > 3
+    chain, extra = rt.path_nodes(db.session, workspace.id, top.id, deepest)
+    assert chain[0] == top.id and chain[-1] == deepest and len(chain) == generation + 1
+    assert set(chain[1:]) <= {n.id for n in extra} and {n.parent_id for n in extra} == set(chain[:-1])
+    # the other root is not in this branch: nothing is revealed
+    other_root = next(i for i in ids[:2] if i != top.id)
+    assert rt.path_nodes(db.session, workspace.id, top.id, other_root) == ([], [])
 
 
 def test_report_numbers(workspace, now):
@@ -249,9 +262,6 @@ def test_report_numbers(workspace, now):
 
 
 def test_revenue_grouped_by_currency_never_summed(workspace, now):
-    Deal = rt.deal_model()
-    if Deal is None:  # pragma: no cover
-        pytest.skip("deals are not installed")
     a, b, c = bulk_partners(workspace, ["A", "B", "C"])
     P = lambda i: db.session.get(Partner, i)  # noqa: E731
     rt.set_referrer(db.session, workspace.id, P(b), a, now=now)

@@ -1,7 +1,8 @@
 """Demo referral forests: most partners were referred by someone, a few sociable referrers brought up
 to ten, many referred nobody (dead ends), and one early client's branch runs at least eight generations
 deep. Partners are attached in the order they were added (a referrer always came first); the tree
-stats are computed once from the edges and written with the referral details in one bulk insert."""
+stats are computed once from the edges (the referral_stats summary's `expected`) and written with the
+referral details in one bulk insert."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import bindparam, select
 
 from app.models import Partner
 from app.models.referral import Referral, ReferralChange
-from app.services.referral_tree import computed_stats
+from app.summaries import referral_stats
 
 NOTES = [
     "Met at their launch party.",
@@ -127,7 +128,7 @@ def step(ctx) -> None:
         .values(referred_by_id=bindparam("b_ref"), source="referral", updated_at=partner.c.updated_at),
         [{"b_id": pid, "b_ref": ref} for pid, ref in sorted(parent.items())],  # in key order: fewer page writes
     )
-    stats = computed_stats(session, ws.id)
+    stats = {pid: values for (pid,), values in referral_stats.expected(session, ws.id).items()}
     owner_id = ctx.member_ids[0] if ctx.member_ids else None
     referral_rows, change_rows = [], []
     for pid, (root, generation, direct, size, depth) in sorted(stats.items()):

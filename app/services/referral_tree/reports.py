@@ -1,0 +1,258 @@
+"""The referrals report and the won revenue of branches (per currency, never summed across them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Deal, Partner
+from app.models.partner import SOURCES
+from app.models.referral import Referral
+from app.services.referral_tree.ctes import descendants_cte
+from app.services.referral_tree.nodes import Node, node_columns, to_node
+from app.services.referral_tree.planner import ws_filter
+
+GROWTH_WINDOW_DAYS = 365  # a branch "keeps growing" when it gained a referral in this window
+
+
+@dataclass
+class Report:
+    total_partners: int
+    referred_partners: int
+    lone_partners: int
+    branches: int
+    growing: int
+    dead_ends: int
+    generations: list[tuple[int, int]]
+    top_direct: list[Node]
+    top_descendants: list[Node]
+    top_revenue: dict[str, list[tuple[Node, Decimal]]] | None  # None when not asked for
+    sources: list[tuple[str, int]]
+    growing_branches: list[tuple[Node, int, date | None]] = field(default_factory=list)
+    dead_branches: list[tuple[Node, date | None]] = field(default_factory=list)
+
+
+# --- revenue -----------------------------------------------------------------------------------------
+
+
+def _won_of_members(workspace_id: int):
+    """Won deals, as a filter on deals found through their partner (a branch's members)."""
+    return and_(ws_filter(Deal.workspace_id, workspace_id), Deal.stage == "won")
+
+
+def subtree_revenue(
+    session: Session, workspace_id: int, partner_id: int, is_root: bool | None = None
+) -> list[tuple[str, Decimal]]:
+    """Won revenue of a partner's whole branch, per currency (never summed across currencies).
+    One query when the caller knows whether the partner is a root (a root's branch is found through
+    the stored root)."""
+    if is_root is None:
+        stored_root = session.scalar(
+            select(Referral.root_id).where(Referral.partner_id == partner_id, Referral.workspace_id == workspace_id)
+        )
+        is_root = stored_root in (None, partner_id)
+    if is_root:
+        members = select(Referral.partner_id).where(
+            Referral.workspace_id == workspace_id, Referral.root_id == partner_id
+        )
+        stmt = select(Deal.currency, func.sum(Deal.amount)).where(
+            _won_of_members(workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members))
+        )
+    else:
+        cte = descendants_cte(workspace_id, [partner_id])
+        stmt = (
+            select(Deal.currency, func.sum(Deal.amount))
+            .select_from(cte)
+            .join(Deal, Deal.partner_id == cte.c.id)
+            .where(_won_of_members(workspace_id))
+        )
+    rows = session.execute(stmt.group_by(Deal.currency).order_by(Deal.currency)).all()
+    return [(currency, Decimal(amount)) for currency, amount in rows]
+
+
+def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, list[tuple[str, Decimal]]]:
+    """Won revenue of many roots' branches, per currency, in one grouped query."""
+    ids = list(root_ids)
+    result: dict[int, list[tuple[str, Decimal]]] = {i: [] for i in ids}
+    if not ids:
+        return result
+    rows = session.execute(
+        select(Referral.root_id, Deal.currency, func.sum(Deal.amount))
+        .select_from(Referral)
+        .join(Deal, Deal.partner_id == Referral.partner_id)
+        .where(_won_of_members(workspace_id), Referral.workspace_id == workspace_id, Referral.root_id.in_(ids))
+        .group_by(Referral.root_id, Deal.currency)
+        .order_by(Referral.root_id, Deal.currency)
+    ).all()
+    for root_id, currency, amount in rows:
+        result[root_id].append((currency, Decimal(amount)))
+    return result
+
+
+def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[str, list[tuple[Node, Decimal]]]:
+    """Top branches by won revenue, per currency. Two queries."""
+    rows = session.execute(
+        select(Referral.root_id, Deal.currency, func.sum(Deal.amount).label("amount"))
+        .join(Referral, Referral.partner_id == Deal.partner_id)
+        .where(
+            Deal.workspace_id == workspace_id,
+            Deal.stage == "won",
+            Referral.workspace_id == workspace_id,
+            or_(Referral.generation > 0, Referral.subtree_size > 1),
+        )
+        .group_by(Referral.root_id, Deal.currency)
+    ).all()
+    per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for root_id, currency, amount in rows:
+        per_currency[currency].append((root_id, Decimal(amount)))
+    wanted = set()
+    for items in per_currency.values():
+        items.sort(key=lambda item: (-item[1], item[0]))
+        del items[top:]
+        wanted.update(root for root, _a in items)
+    nodes = {}
+    if wanted:
+        for row in session.execute(
+            select(*node_columns())
+            .join(Referral, Referral.partner_id == Partner.id)
+            .where(Partner.workspace_id == workspace_id, Partner.id.in_(wanted))
+        ).all():
+            nodes[row[0]] = to_node(row, 0)
+    return {
+        currency: [(nodes[root], amount) for root, amount in items if root in nodes]
+        for currency, items in sorted(per_currency.items())
+    }
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+
+def report(session: Session, workspace_id: int, now: datetime, top: int = 10, revenue: bool = True) -> Report:
+    """Every number of the referrals report in five queries, each reading an index or the rows it
+    counts: sources, generations, both top-referrer lists, branch growth, and the branches listed.
+    With revenue=True also the top branches by won revenue (`branch_revenue`, which reads every won
+    deal: the page loads it on its own)."""
+    sources = dict(
+        session.execute(
+            select(Partner.source, func.count())
+            .where(Partner.workspace_id == workspace_id, Partner.archived_at.is_(None))
+            .group_by(Partner.source)
+        ).all()
+    )
+    source_rows = [(s, sources.get(s, 0)) for s in SOURCES]
+    total = sum(sources.values())
+
+    in_tree = and_(Referral.workspace_id == workspace_id, or_(Referral.generation > 0, Referral.subtree_size > 1))
+    generations = session.execute(
+        select(Referral.generation, func.count())
+        .where(in_tree)
+        .group_by(Referral.generation)
+        .order_by(Referral.generation)
+    ).all()
+    in_tree_total = sum(count for _g, count in generations)
+    referred = sum(count for g, count in generations if g > 0)
+    branches = dict(generations).get(0, 0)  # generation 0 in a tree = the root of a branch
+
+    # Top referrers by direct referrals and by whole branch: one statement, two ranked lists.
+    def ranked(column, floor, tag):
+        return (
+            select(literal(tag).label("list"), *node_columns())
+            .join(Referral, Referral.partner_id == Partner.id)
+            .where(Referral.workspace_id == workspace_id, column > floor)
+            .order_by(column.desc(), Referral.subtree_depth.desc(), Partner.name_key)
+            .limit(top)
+            .subquery()
+            .select()
+        )
+
+    tops = session.execute(
+        ranked(Referral.direct_count, 0, "direct").union_all(ranked(Referral.subtree_size, 1, "size"))
+    ).all()
+    top_direct = [to_node(row[1:], 0) for row in tops if row[0] == "direct"]
+    top_direct.sort(key=lambda n: (-n.direct_count, -n.subtree_depth, n.name.lower()))
+    top_descendants = [to_node(row[1:], 0) for row in tops if row[0] == "size"]
+    top_descendants.sort(key=lambda n: (-n.subtree_size, -n.subtree_depth, n.name.lower()))
+
+    # Growth: referrals in the window per branch. Dated ones come from the referral-date index;
+    # undated ones fall back on when the referred partner was added.
+    cutoff = now - timedelta(days=GROWTH_WINDOW_DAYS)
+    # (a dated referral always has a referrer: clearing the referrer clears its details)
+    dated = select(Referral.root_id.label("root_id")).where(
+        Referral.workspace_id == workspace_id, Referral.referred_on >= cutoff.date()
+    )
+    undated = (
+        select(Referral.root_id.label("root_id"))
+        .join(Partner, Partner.id == Referral.partner_id)
+        .where(
+            Referral.workspace_id == workspace_id,
+            Referral.referred_on.is_(None),
+            Referral.root_id != Referral.partner_id,  # = has a referrer, read from the index
+            Partner.created_at >= cutoff,
+        )
+    )
+    recent = dated.union_all(undated).subquery()
+    growing_rows = session.execute(
+        select(recent.c.root_id, func.count())
+        .group_by(recent.c.root_id)
+        .order_by(func.count().desc(), recent.c.root_id)
+    ).all()
+    growing_ids = [root for root, _count in growing_rows]
+
+    # Names, sizes and last referral dates of every branch listed, plus the biggest dead ends
+    # (roots with no recent referral), in one statement.
+    listed = set(growing_ids[:top])
+    last_on = (
+        select(func.max(Referral.referred_on))
+        .where(Referral.workspace_id == workspace_id, Referral.root_id == Partner.id)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+    columns = (*node_columns(), last_on)
+    named_stmt = (
+        select(*columns)
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(Partner.workspace_id == workspace_id, Partner.id.in_(listed or [-1]))
+    )
+    dead_stmt = (
+        select(*columns)
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(
+            Referral.workspace_id == workspace_id,
+            Referral.root_id == Referral.partner_id,
+            Referral.subtree_size > 1,
+            Partner.id.not_in(growing_ids or [-1]),
+        )
+        .order_by(Referral.subtree_size.desc(), Referral.subtree_depth.desc(), Partner.id)
+        .limit(top)
+    )
+    named, dead_list = {}, []
+    for row in session.execute(named_stmt.union_all(dead_stmt.subquery().select())).all():
+        node, last = to_node(row, 0), row[-1]
+        if node.id in listed and node.id not in named:
+            named[node.id] = (node, last)
+        elif node.id not in growing_ids:
+            dead_list.append((node, last))
+    dead_list.sort(key=lambda item: (-item[0].subtree_size, -item[0].subtree_depth, item[0].id))
+    growing_list = [(named[root][0], count, named[root][1]) for root, count in growing_rows[:top] if root in named]
+    top_revenue = branch_revenue(session, workspace_id, top) if revenue else None
+
+    return Report(
+        total_partners=total,
+        referred_partners=referred,
+        lone_partners=max(0, total - in_tree_total),
+        branches=branches,
+        growing=len(growing_ids),
+        dead_ends=max(0, branches - len(growing_ids)),
+        generations=[(g, c) for g, c in generations],
+        top_direct=top_direct,
+        top_descendants=top_descendants,
+        top_revenue=top_revenue,
+        sources=source_rows,
+        growing_branches=growing_list,
+        dead_branches=dead_list[:top],
+    )
