@@ -8,22 +8,15 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db as _db
 from app.models import Contact, Partner
-from config import TestingConfig
-from tests.conftest import PASSWORD, FreshGlobalsClient, make_partner, make_user, workspace_of
+from tests.conftest import PASSWORD, app_on_empty_database, make_partner, make_user, workspace_of
 
 
 @pytest.fixture
 def csrf_app(tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        _db.create_all()
+    with app_on_empty_database(tmp_path, "csrf", WTF_CSRF_ENABLED=True) as app:
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def _token(page_html: str) -> str:

@@ -13,13 +13,13 @@ def _diff():
         return compare_metadata(context, db.metadata)
 
 
-def test_migrations_build_exactly_the_models(app):
+def test_migrations_build_exactly_the_models(migration_app):
     db.drop_all()
     upgrade(revision="heads")
     assert _diff() == []
 
 
-def test_migrations_downgrade_to_empty_and_back(app):
+def test_migrations_downgrade_to_empty_and_back(migration_app):
     db.drop_all()
     upgrade(revision="heads")
     downgrade(revision="base")

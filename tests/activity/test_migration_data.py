@@ -10,7 +10,7 @@ from app.models import PartnerActivity
 from app.services import interactions, neglect
 
 
-def test_existing_partners_get_rows_equal_to_a_recompute(app):
+def test_existing_partners_get_rows_equal_to_a_recompute(migration_app):
     db.drop_all()
     upgrade(revision="0001")
     created = (datetime.now(UTC) - timedelta(days=45)).strftime("%Y-%m-%d %H:%M:%S.%f")

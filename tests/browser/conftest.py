@@ -61,15 +61,13 @@ def live_server(tmp_path_factory):
     from app import create_app
     from app.extensions import db
     from config import TestingConfig
+    from tests.conftest import TestDatabase
 
-    db_file = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
-        WTF_CSRF_ENABLED=True,
-    )
+    # a database of its own: the server lives while other tests empty theirs
+    database = TestDatabase(tmp_path_factory.mktemp("live"), "live", own=True)
+    app = create_app(TestingConfig, **database.config, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
+        database.create()
         db.session.remove()
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -82,7 +80,7 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
-            db.engine.dispose()
+            database.release()
 
 
 @pytest.fixture(scope="session")

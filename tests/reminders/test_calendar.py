@@ -190,20 +190,11 @@ def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, works
 
 @pytest.fixture
 def limited_app(tmp_path):
-    from app import create_app
     from app.extensions import limiter
-    from config import TestingConfig
-    from tests.conftest import FreshGlobalsClient, make_user
+    from tests.conftest import app_on_empty_database, make_user
 
-    app = create_app(
-        TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}", RATELIMIT_ENABLED=True
-    )
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        db.create_all()
+    with app_on_empty_database(tmp_path, "limits", RATELIMIT_ENABLED=True) as app:
         yield app, make_user(name="Feed Owner", email="feed@example.com"), make_user(email="feed2@example.com")
-        db.session.remove()
-        db.engine.dispose()
     limiter.reset()
 
 

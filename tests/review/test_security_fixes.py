@@ -104,23 +104,11 @@ def test_undo_log_does_not_delete_another_workspaces_reminder(logged_in, user, w
 
 @pytest.fixture
 def limited(tmp_path):
-    from app import create_app
     from app.extensions import limiter
-    from config import TestingConfig
-    from tests.conftest import FreshGlobalsClient
+    from tests.conftest import app_on_empty_database
 
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
-        RATELIMIT_ENABLED=True,
-        TOKEN_LIMIT_PER_IP="3 per minute",
-    )
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        db.create_all()
+    with app_on_empty_database(tmp_path, "limits", RATELIMIT_ENABLED=True, TOKEN_LIMIT_PER_IP="3 per minute") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
     limiter.reset()
 
 
