@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.input_cleaning import CleanRequest
 from config import CONFIGS, ProductionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.request_class = CleanRequest
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)

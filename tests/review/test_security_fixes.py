@@ -19,8 +19,10 @@ from app.ids import optional_int, parse_int
         ("", None),
         (None, None),
         ("1e3", None),
-        (str(2**63 - 1), 2**63 - 1),
-        (str(2**63), None),
+        (str(2**31 - 1), 2**31 - 1),  # the id columns are INTEGER (32 bits on PostgreSQL)
+        (str(2**31), None),
+        (str(-(2**31 - 1)), -(2**31 - 1)),
+        (str(2**63 - 1), None),
         ("9" * 400, None),
         ("9" * 5000, None),
     ],
