@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
@@ -27,6 +28,7 @@ from app.services import accounts
 from config import TestingConfig
 
 PASSWORD = "correct horse battery"
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the tests' "now" (the `now` fixture)
 _seq = itertools.count(1)
 
 HX = {"HX-Request": "true"}
@@ -227,7 +229,16 @@ def runner(app):
 
 @pytest.fixture
 def now():
-    return datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    return NOW
+
+
+@pytest.fixture
+def frozen_clock(now):
+    """The clock stands still at `now`, for tests of routes (they read it per request); move it on
+    with frozen_clock.shift(timedelta(...)). Use it as `pytestmark = pytest.mark.usefixtures("frozen_clock")`
+    for a module whose pages depend on the day."""
+    with time_machine.travel(now, tick=False) as traveller:
+        yield traveller
 
 
 # --- factories ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Fixtures (names are stable, other browser tests rely on them):
   page                 function: a fresh Page in its own BrowserContext (own cookies)
   register_and_login   function: callable(page, **overrides) -> BrowserUser; registers a new unique
                        user through the UI and leaves the page logged in on the partners list
+  server_clock         function: the clock starts at `now` and runs on; returns `now`
 
 The served app has CSRF protection ENABLED, so the browser exercises the real token path
 (hidden form fields and the X-CSRFToken header htmx sends).
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -108,6 +110,14 @@ def page(browser, live_server):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def server_clock(now):
+    """The served app's clock starts at `now` and runs on (the browser and Playwright wait in real
+    time): data seeded around `now` is what the pages see."""
+    with time_machine.travel(now, tick=True):
+        yield now
 
 
 @dataclass

@@ -117,6 +117,7 @@ def test_login_email_is_case_insensitive(client, user):
     assert response.status_code == 302
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the pages' CSRF tokens carry the time to the second
 def test_wrong_password_and_unknown_email_look_the_same(client, user):
     wrong = client.post("/login", data={"email": "olga@example.com", "password": "wrong password!"})
     unknown = client.post("/login", data={"email": "nobody@example.com", "password": "wrong password!"})

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.services.partners import PartnerFilters, list_partners
-
-HX = {"HX-Request": "true"}
+from tests.conftest import HX
 
 
 def _names(response) -> list[str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from app.extensions import db
 from app.ids import optional_int, parse_int
+from tests.conftest import HX, NOW
 
 
 @pytest.mark.parametrize(
@@ -67,7 +66,7 @@ def test_settings_with_a_huge_cadence_is_refused_with_the_form(logged_in, worksp
             "cadence_c_days": "90",
             "response_time_days": "3",
         },
-        headers={"HX-Request": "true"},
+        headers=HX,
     )
     assert response.status_code == 422
     db.session.expire_all()
@@ -98,10 +97,10 @@ def test_undo_log_does_not_delete_another_workspaces_reminder(logged_in, user, w
     db.session.add(theirs)
     db.session.commit()
     response = logged_in.post(f"/interactions/{item.id}/delete", data={"undo_log": "1", "reminder": str(theirs.id)})
-    assert response.status_code in (200, 302, 303)
+    assert response.status_code == 302  # deleted, back to the timeline
     assert db.session.get(Reminder, theirs.id) is not None
     huge = logged_in.post(f"/interactions/{item.id}/delete", data={"undo_log": "1", "reminder": "9" * 30})
-    assert huge.status_code in (200, 302, 303, 404)
+    assert huge.status_code == 302  # the reminder id is not an id: ignored, the delete answers as before
 
 
 @pytest.fixture
@@ -127,7 +126,7 @@ def test_a_real_statement_link_still_opens(limited):
     from tests.conftest import make_partner, make_user, workspace_of
 
     ws = workspace_of(make_user())
-    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, datetime.now(UTC))
+    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, NOW)
     db.session.commit()
     assert limited.test_client().get(f"/statement/{token}").status_code == 200
 
