@@ -65,10 +65,8 @@ class Element:
                 yield child
                 yield from child.iter()
 
-    def matches(self, tag: str | None = None, *, id: str | None = None, class_: str | None = None, **attrs) -> bool:
+    def matches(self, tag: str | None = None, *, class_: str | None = None, **attrs) -> bool:
         if tag is not None and self.tag != tag:
-            return False
-        if id is not None and self.attrs.get("id") != id:
             return False
         if class_ is not None and class_ not in self.classes:
             return False

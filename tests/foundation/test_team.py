@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,9 +18,8 @@ def _create_invite_link(client, role="member") -> str:
     response = client.post("/settings/invites", data={"role": role})
     assert response.status_code == 302
     page = client.get("/settings/members").get_data(as_text=True)
-    match = re.search(r'value="(http://localhost/invite/[^"]+)"', page)
-    assert match, "the new invite link is shown after creating it"
-    return match.group(1).replace("http://localhost", "")
+    shown = parse(page).one("input", value=lambda value: value.startswith("http://localhost/invite/"))
+    return shown["value"].replace("http://localhost", "")  # the new invite link, shown after creating it
 
 
 def _login_as(app, user):

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import CalendarFeed
 from app.services import calendar_feed
 from tests.conftest import NOW
+from tests.html import parse
 from tests.reminders.conftest import make_reminder
 
 # the feed reads the clock (its window starts today): it stands at NOW
@@ -24,9 +25,7 @@ def _feed_url(logged_in):
     assert response.status_code == 302
     page = logged_in.get("/settings/calendar")
     html = page.get_data(as_text=True)
-    start = html.index('id="feed-url"')
-    value = html[html.index('value="', start - 200) + 7 :]
-    url = value[: value.index('"')]
+    url = parse(html).one("input", id="feed-url")["value"]
     assert "/calendar/" in url and url.endswith(".ics")
     return url[url.index("/calendar/") :], html
 
