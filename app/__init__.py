@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, redirect, render_template, requ
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.input_cleaning import CleanRequest
 from config import CONFIGS, ProductionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.request_class = CleanRequest
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)

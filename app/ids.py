@@ -1,13 +1,14 @@
 """Parsing integers that come from users (query strings, form fields, URL parts).
 
-SQLite and PostgreSQL store ids as signed 64-bit integers: a bigger number is not an id of anything,
-and handing it to the database raises an error (a 500) instead of answering "not found"."""
+The id columns (and the other integers users type) are INTEGER: a signed 32-bit number on
+PostgreSQL (SQLite would take 64 bits). A bigger number is not an id of anything, and handing it to
+the database raises an error (a 500) instead of answering "not found"."""
 
 from __future__ import annotations
 
 from wtforms import IntegerField
 
-MAX_DB_INT = 2**63 - 1
+MAX_DB_INT = 2**31 - 1
 # far beyond any real list, small enough that page * per_page stays a database integer
 MAX_PAGE = 1_000_000
 

@@ -3,35 +3,31 @@ plain forms, or in the X-CSRFToken header that htmx sends from <body hx-headers>
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db as _db
 from app.models import Contact, Partner
-from config import TestingConfig
-from tests.conftest import PASSWORD, FreshGlobalsClient, make_partner, make_user, workspace_of
+from tests.conftest import HX, PASSWORD, app_on_empty_database, make_partner, make_user, workspace_of
+from tests.html import parse
 
 
 @pytest.fixture
 def csrf_app(tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        _db.create_all()
+    with app_on_empty_database(tmp_path, "csrf", WTF_CSRF_ENABLED=True) as app:
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def _token(page_html: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page_html) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', page_html
-    )
-    assert match, "the page carries a CSRF token"
-    return match.group(1)
+    """The token a plain form posts: its hidden csrf_token field."""
+    return parse(page_html).find("input", name="csrf_token", type="hidden")["value"]
+
+
+def _header_token(page_html: str) -> str:
+    """The token htmx sends: the X-CSRFToken header in <body hx-headers>."""
+    return json.loads(parse(page_html).one("body")["hx-headers"])["X-CSRFToken"]
 
 
 @pytest.fixture
@@ -71,9 +67,7 @@ def test_form_post_without_token_is_refused(setup):
 
 def test_htmx_post_without_token_is_refused(setup):
     client, partner, _ = setup
-    response = client.post(
-        f"/partners/{partner.id}/contacts", data={"name": "No Token"}, headers={"HX-Request": "true"}
-    )
+    response = client.post(f"/partners/{partner.id}/contacts", data={"name": "No Token"}, headers=HX)
     assert response.status_code == 400
     assert _contacts() == 0
 
@@ -83,7 +77,7 @@ def test_wrong_token_is_refused(setup):
     response = client.post(
         f"/partners/{partner.id}/contacts",
         data={"name": "Forged"},
-        headers={"HX-Request": "true", "X-CSRFToken": "forged-token"},
+        headers={**HX, "X-CSRFToken": "forged-token"},
     )
     assert response.status_code == 400
     assert _contacts() == 0
@@ -91,11 +85,11 @@ def test_wrong_token_is_refused(setup):
 
 def test_htmx_post_with_header_token_succeeds(setup):
     client, partner, page = setup
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)  # what <body hx-headers> sends
+    token = _header_token(page)
     response = client.post(
         f"/partners/{partner.id}/contacts",
         data={"name": "With Header"},
-        headers={"HX-Request": "true", "X-CSRFToken": token},
+        headers={**HX, "X-CSRFToken": token},
     )
     assert response.status_code == 200
     assert "With Header added." in response.get_data(as_text=True)
@@ -121,5 +115,5 @@ def test_logout_needs_token(setup):
 def test_safe_methods_need_no_token(setup):
     client, partner, _ = setup
     assert client.get(f"/partners/{partner.id}").status_code == 200
-    assert client.get("/partners/?q=guard", headers={"HX-Request": "true"}).status_code == 200
+    assert client.get("/partners/?q=guard", headers=HX).status_code == 200
     assert _db.session.scalar(select(func.count(Partner.id))) == 1

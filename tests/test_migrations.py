@@ -1,5 +1,6 @@
 """The models and the migrations describe the same schema."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -13,13 +14,15 @@ def _diff():
         return compare_metadata(context, db.metadata)
 
 
-def test_migrations_build_exactly_the_models(app):
+@pytest.mark.usefixtures("migration_app")
+def test_migrations_build_exactly_the_models():
     db.drop_all()
     upgrade(revision="heads")
     assert _diff() == []
 
 
-def test_migrations_downgrade_to_empty_and_back(app):
+@pytest.mark.usefixtures("migration_app")
+def test_migrations_downgrade_to_empty_and_back():
     db.drop_all()
     upgrade(revision="heads")
     downgrade(revision="base")

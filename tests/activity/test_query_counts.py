@@ -1,19 +1,24 @@
 """Pages run the same number of SQL statements whatever the data size."""
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert, select
 
 from app import summaries
 from app.extensions import db
 from app.models import Contact, Interaction, Partner, Reminder
+from tests.conftest import NOW
+
+# the pages read the clock: it stands at NOW, the moment the data is grown around
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def grow(workspace, user, size, seed=1):
-    """`size` partners with contacts, ten interactions each, and reminders, bulk-inserted."""
+    """`size` partners with contacts, ten interactions each, and reminders, bulk-inserted around NOW."""
     rng = random.Random(seed)
-    now = datetime.now(UTC)
+    now = NOW
     rows = [
         {
             "workspace_id": workspace.id,

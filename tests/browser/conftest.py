@@ -6,6 +6,7 @@ Fixtures (names are stable, other browser tests rely on them):
   page                 function: a fresh Page in its own BrowserContext (own cookies)
   register_and_login   function: callable(page, **overrides) -> BrowserUser; registers a new unique
                        user through the UI and leaves the page logged in on the partners list
+  server_clock         function: the clock starts at `now` and runs on; returns `now`
 
 The served app has CSRF protection ENABLED, so the browser exercises the real token path
 (hidden form fields and the X-CSRFToken header htmx sends).
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,15 +63,13 @@ def live_server(tmp_path_factory):
     from app import create_app
     from app.extensions import db
     from config import TestingConfig
+    from tests.conftest import TestDatabase
 
-    db_file = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
-        WTF_CSRF_ENABLED=True,
-    )
+    # a database of its own: the server lives while other tests empty theirs
+    database = TestDatabase(tmp_path_factory.mktemp("live"), "live", own=True)
+    app = create_app(TestingConfig, **database.config, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
+        database.create()
         db.session.remove()
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -82,7 +82,7 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
-            db.engine.dispose()
+            database.release()
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +110,14 @@ def page(browser, live_server):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def server_clock(now):
+    """The served app's clock starts at `now` and runs on (the browser and Playwright wait in real
+    time): data seeded around `now` is what the pages see."""
+    with time_machine.travel(now, tick=True):
+        yield now
 
 
 @dataclass

@@ -4,7 +4,6 @@ keyboard, no full reload), see the referrer's commission appear, and open their 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def _seed(app, email):
+def _seed(app, email, now):
     """A referrer with 15 % commission in their terms, a client they referred, an open deal."""
     from sqlalchemy import select
 
@@ -21,7 +20,6 @@ def _seed(app, email):
     from app.models import Partner, User
     from app.services import deals, terms
 
-    now = datetime.now(UTC)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         ws_id = user.current_workspace_id
@@ -45,9 +43,9 @@ def _seed(app, email):
         return ids
 
 
-def test_winning_a_deal_shows_the_referrers_commission(page, browser, live_server, register_and_login):
+def test_winning_a_deal_shows_the_referrers_commission(page, browser, live_server, register_and_login, server_clock):
     person = register_and_login(page)
-    deal_id, referrer_id = _seed(live_server.app, person.email)
+    deal_id, referrer_id = _seed(live_server.app, person.email, server_clock)
 
     page.get_by_role("link", name="Deals").first.click()
     page.wait_for_url(re.compile(r"/deals/$"))

@@ -1,13 +1,13 @@
 """In Chromium: log a call with a follow-up from the dashboard; the partner leaves the neglected list."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
 
-def _neglected_partner(app, email, name):
+def _neglected_partner(app, email, name, now):
     """A partner last touched 45 days ago (tier B: cadence 30), in the browser user's workspace."""
     from sqlalchemy import select
 
@@ -15,7 +15,6 @@ def _neglected_partner(app, email, name):
     from app.models import Contact, Partner, User
     from app.services import interactions
 
-    now = datetime.now(UTC)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         partner = Partner(
@@ -43,9 +42,9 @@ def _neglected_partner(app, email, name):
     return partner_id
 
 
-def test_log_with_follow_up_takes_partner_off_the_neglected_list(page, live_server, register_and_login):
+def test_log_with_follow_up_takes_partner_off_the_neglected_list(page, live_server, register_and_login, server_clock):
     person = register_and_login(page)
-    partner_id = _neglected_partner(live_server.app, person.email, "Quiet Orchard Ltd")
+    partner_id = _neglected_partner(live_server.app, person.email, "Quiet Orchard Ltd", server_clock)
 
     page.goto(live_server("/"))
     row = page.locator(f"#flag-neglected-{partner_id}")
@@ -68,5 +67,5 @@ def test_log_with_follow_up_takes_partner_off_the_neglected_list(page, live_serv
     page.goto(live_server(f"/partners/{partner_id}/reminders"))
     body = page.locator("main").inner_text()
     assert "Follow up with Quiet Orchard Ltd" in body
-    due = date.today() + timedelta(days=7)
+    due = server_clock.date() + timedelta(days=7)
     assert str(due.day) in body

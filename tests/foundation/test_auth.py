@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
-from app.extensions import db as _db
 from app.models import Membership, User, Workspace
-from config import TestingConfig
-from tests.conftest import PASSWORD, FreshGlobalsClient
+from tests.conftest import PASSWORD, app_on_empty_database, make_user
 
 
 def _register(client, **overrides):
@@ -120,6 +117,7 @@ def test_login_email_is_case_insensitive(client, user):
     assert response.status_code == 302
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the pages' CSRF tokens carry the time to the second
 def test_wrong_password_and_unknown_email_look_the_same(client, user):
     wrong = client.post("/login", data={"email": "olga@example.com", "password": "wrong password!"})
     unknown = client.post("/login", data={"email": "nobody@example.com", "password": "wrong password!"})
@@ -232,23 +230,16 @@ def test_password_change_ends_other_sessions(app, user, auth):
 
 @pytest.fixture
 def limited_app(tmp_path):
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
+    with app_on_empty_database(
+        tmp_path,
+        "limits",
         RATELIMIT_ENABLED=True,
         LOGIN_LIMIT_PER_IP="5 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
-    )
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        _db.create_all()
-        from tests.conftest import make_user
-
+    ) as app:
         make_user(name="Limited", email="limited@example.com")
         make_user(name="Second", email="second@example.com")
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
     from app.extensions import limiter
 
     limiter.reset()

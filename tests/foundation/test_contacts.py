@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from app.models import Contact
 from app.services import contacts as contact_service
-
-HX = {"HX-Request": "true"}
+from tests.conftest import HX
 
 
 @pytest.fixture

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from app.models import User, Workspace
-from tests.conftest import PASSWORD
-
-HX = {"HX-Request": "true"}
-HX_BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
-
+from tests.conftest import HX, HX_BOOSTED, PASSWORD
+from tests.html import parse
 
 # --- htmx fragment vs full page ------------------------------------------------------------------
 
@@ -39,7 +34,7 @@ def test_htmx_fragment_vs_full_page(logged_in, workspace, factories, path, fragm
 
 
 def test_history_restore_gets_the_full_page(logged_in):
-    response = logged_in.get("/partners/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    response = logged_in.get("/partners/", headers={**HX, "HX-History-Restore-Request": "true"})
     assert response.get_data(as_text=True).lstrip().startswith("<!doctype html>")
 
 
@@ -48,15 +43,20 @@ def test_sort_and_page_links_fetch_the_fragment(logged_in, workspace, factories)
         factories.partner(workspace, name=f"Linked {i:02d}")
     text = logged_in.get("/partners/").get_data(as_text=True)
     # explicit hx-get (a boosted link would answer the full page into the results) and an outerHTML swap
-    assert re.search(
-        r'<a href="(/partners/\?[^"]*sort=tier[^"]*)" hx-get="\1" hx-target="#partner-results" '
-        r'hx-swap="outerHTML" hx-push-url="true">',
-        text,
+    doc = parse(text)
+    sort = doc.one("a", href=lambda href: href.startswith("/partners/?") and "sort=tier" in href)
+    assert (sort["hx-get"], sort["hx-target"], sort["hx-swap"], sort["hx-push-url"]) == (
+        sort["href"],
+        "#partner-results",
+        "outerHTML",
+        "true",
     )
-    assert re.search(
-        r'<a href="([^"]*page=2[^"]*)" rel="next" hx-get="\1" hx-target="#partner-results" '
-        r'hx-swap="outerHTML"',
-        text,
+    following = doc.one("a", rel="next")
+    assert "page=2" in following["href"]
+    assert (following["hx-get"], following["hx-target"], following["hx-swap"]) == (
+        following["href"],
+        "#partner-results",
+        "outerHTML",
     )
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.services.partners import PartnerFilters, list_partners
+from tests.conftest import HX
+from tests.html import parse
 
-HX = {"HX-Request": "true"}
+
+def _rows(html: str) -> list:
+    """The partners table's rows, in the order shown."""
+    return parse(html).find_all("tr", id=lambda id: id.startswith("partner-row-"))
 
 
 def _names(response) -> list[str]:
-    """Partner names in the order the table shows them."""
-    html = response.get_data(as_text=True)
-    return re.findall(r'<tr id="partner-row-\d+">\s*<td><a href="/partners/\d+">([^<]+)</a>', html)
+    """Partner names in the order the table shows them (each row's first link)."""
+    return [row.find("a").text for row in _rows(response.get_data(as_text=True))]
 
 
 @pytest.fixture
@@ -186,7 +189,7 @@ def test_pagination_keeps_filters(logged_in, workspace, factories):
     for i in range(30):
         factories.partner(workspace, name=f"Tiered {i:02d}", tier="A")
     text = logged_in.get("/partners/?tier=A&sort=name&dir=desc&q=tiered").get_data(as_text=True)
-    nxt = re.search(r'href="([^"]+)" rel="next"', text).group(1).replace("&amp;", "&")
+    nxt = parse(text).one("a", rel="next")["href"]
     for part in ("tier=A", "dir=desc", "q=tiered", "page=2"):
         assert part in nxt
 
@@ -207,11 +210,11 @@ def test_no_partners_match_state(logged_in, book):
 
 def test_single_threaded_badge_in_list(logged_in, book):
     text = logged_in.get("/partners/", headers=HX).get_data(as_text=True)
-    rows = dict(re.findall(r'<a href="/partners/\d+">([^<]+)</a>(.*?)</tr>', text, re.S))
-    assert "single-threaded" in rows["Alder Agency"]  # 0 contacts
-    assert "single-threaded" in rows["Cedar Consulting"]  # 1 contact
-    assert "single-threaded" not in rows["Dogwood Design"]
-    assert "single-threaded" not in rows["Birch Bakery"]
+    badges = {row.find("a").text: [b.text for b in row.find_all(class_="badge")] for row in _rows(text)}
+    assert "single-threaded" in badges["Alder Agency"]  # 0 contacts
+    assert "single-threaded" in badges["Cedar Consulting"]  # 1 contact
+    assert "single-threaded" not in badges["Dogwood Design"]
+    assert "single-threaded" not in badges["Birch Bakery"]
 
 
 def test_list_shows_only_my_workspace(logged_in, book, other):

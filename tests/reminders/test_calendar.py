@@ -11,7 +11,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import CalendarFeed
 from app.services import calendar_feed
+from tests.conftest import NOW
+from tests.html import parse
 from tests.reminders.conftest import make_reminder
+
+# the feed reads the clock (its window starts today): it stands at NOW
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+TODAY = NOW.date()
 
 
 def _feed_url(logged_in):
@@ -19,9 +25,7 @@ def _feed_url(logged_in):
     assert response.status_code == 302
     page = logged_in.get("/settings/calendar")
     html = page.get_data(as_text=True)
-    start = html.index('id="feed-url"')
-    value = html[html.index('value="', start - 200) + 7 :]
-    url = value[: value.index('"')]
+    url = parse(html).one("input", id="feed-url")["value"]
     assert "/calendar/" in url and url.endswith(".ics")
     return url[url.index("/calendar/") :], html
 
@@ -39,7 +43,7 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(
     user.timezone = "Europe/Berlin"
     db.session.commit()
     acme = factories.partner(workspace, name="Acme; Sons, Ltd")
-    soon, later = date.today() + timedelta(days=5), date.today() + timedelta(days=7)  # the feed's window moves
+    soon, later = TODAY + timedelta(days=5), TODAY + timedelta(days=7)
     all_day = make_reminder(
         workspace, user, title="Send the proposal", due_on=soon, partner=acme, notes="Mention the instalments"
     )
@@ -64,7 +68,7 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(
         assert event.decoded("DTSTAMP").tzinfo is not None  # DTSTAMP is UTC
 
     day = events[f"reminder-{all_day.id}@crm.example.com"]
-    assert day["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in day.to_ical().decode()
+    assert day["DTSTART"].params.get("VALUE") == "DATE"  # an all-day event
     assert day.decoded("DTSTART") == soon
     assert day.decoded("DTEND") == soon + timedelta(days=1)
     assert str(day["SUMMARY"]) == "Send the proposal — Acme; Sons, Ltd"
@@ -76,7 +80,7 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(
     start = at.decoded("DTSTART")
     assert start.tzinfo is not None and str(at["DTSTART"].params["TZID"]) == "Europe/Berlin"
     assert start == datetime.combine(later, time(9, 30), tzinfo=ZoneInfo("Europe/Berlin"))
-    assert "DURATION" in at or "DTEND" in at
+    assert at.decoded("DURATION") > timedelta(0) and "DTEND" not in at
     tzids = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
     assert tzids == ["Europe/Berlin"]  # every TZID used is defined (RFC 5545 3.2.19)
 
@@ -84,10 +88,11 @@ def test_feed_is_valid_icalendar_with_the_users_open_reminders(
     assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded lines, CRLF
 
 
-def test_uids_stay_stable_when_a_reminder_is_snoozed(app, logged_in, client, user, workspace):
-    reminder = make_reminder(workspace, user, title="Stable", due_on=date.today())
+def test_uids_stay_stable_when_a_reminder_is_snoozed(app, logged_in, client, user, workspace, frozen_clock):
+    reminder = make_reminder(workspace, user, title="Stable", due_on=TODAY)
     path, _ = _feed_url(logged_in)
     first = [str(e["UID"]) for e in _parse(client.get(path)).walk("VEVENT")]
+    frozen_clock.shift(timedelta(seconds=1))  # the feed sees a change by the time it was made
     assert logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "next_week"}).status_code == 302
     events = _parse(client.get(path)).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == first
@@ -143,16 +148,18 @@ def test_feed_is_public_but_settings_are_not(app, client):
     assert client.get("/calendar/whatever.ics").status_code == 404
 
 
-def test_unchanged_feed_answers_304_and_changes_are_seen(app, logged_in, client, user, workspace):
-    reminder = make_reminder(workspace, user, title="Poll me", due_on=date.today())
+def test_unchanged_feed_answers_304_and_changes_are_seen(app, logged_in, client, user, workspace, frozen_clock):
+    reminder = make_reminder(workspace, user, title="Poll me", due_on=TODAY)
     path, _ = _feed_url(logged_in)
     first = client.get(path)
     etag = first.headers["ETag"]
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    frozen_clock.shift(timedelta(seconds=1))  # the feed sees a change by the time it was made
     logged_in.post(f"/reminders/{reminder.id}/snooze", data={"until": "tomorrow"})
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    frozen_clock.shift(timedelta(seconds=1))
     logged_in.post(f"/reminders/{reminder.id}/complete")
     done = client.get(path, headers={"If-None-Match": changed.headers["ETag"]})
     assert done.status_code == 200 and not _parse(done).walk("VEVENT")
@@ -175,14 +182,14 @@ def test_partner_name_is_not_repeated_in_the_summary(app, session, user, workspa
     assert str(Calendar.from_ical(body).walk("VEVENT")[0]["SUMMARY"]) == "Check in with Acme"
 
 
-def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, workspace, factories):
+def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, workspace, factories, frozen_clock):
     acme = factories.partner(workspace, name="Acme")
-    make_reminder(workspace, user, title="Call", partner=acme, due_on=date.today())
+    make_reminder(workspace, user, title="Call", partner=acme, due_on=TODAY)
     path, _ = _feed_url(logged_in)
     first = client.get(path)
     assert "Call — Acme" in first.get_data(as_text=True)
     acme.name = "Acme Group"
-    acme.updated_at = datetime.now(UTC) + timedelta(seconds=1)
+    frozen_clock.shift(timedelta(seconds=1))  # the rename stamps the partner's updated_at
     db.session.commit()
     second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200 and "Call — Acme Group" in second.get_data(as_text=True)
@@ -190,20 +197,11 @@ def test_renaming_a_partner_changes_the_feed(app, logged_in, client, user, works
 
 @pytest.fixture
 def limited_app(tmp_path):
-    from app import create_app
     from app.extensions import limiter
-    from config import TestingConfig
-    from tests.conftest import FreshGlobalsClient, make_user
+    from tests.conftest import app_on_empty_database, make_user
 
-    app = create_app(
-        TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}", RATELIMIT_ENABLED=True
-    )
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        db.create_all()
+    with app_on_empty_database(tmp_path, "limits", RATELIMIT_ENABLED=True) as app:
         yield app, make_user(name="Feed Owner", email="feed@example.com"), make_user(email="feed2@example.com")
-        db.session.remove()
-        db.engine.dispose()
     limiter.reset()
 
 

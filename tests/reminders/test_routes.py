@@ -1,8 +1,7 @@
 """Reminder pages and inline actions over HTTP: validation (422, nothing saved), htmx row swaps and
 their no-JavaScript fallbacks, the partner tab, settings, and another workspace's ids (404)."""
 
-import re
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,13 +9,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DigestPreference, Reminder
 from app.services.clock import local_today
+from tests.conftest import NOW
+from tests.html import parse
 from tests.reminders.conftest import make_reminder
+
+# the pages read the clock: it stands at NOW
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _today(user):
-    from datetime import datetime
-
-    return local_today(user.timezone, datetime.now(UTC))
+    return local_today(user.timezone, NOW)
 
 
 def _count():
@@ -38,7 +40,7 @@ def test_page_groups_mine_and_everyones(logged_in, user, workspace, factories):
         user,
         title="Finished",
         due_on=today,
-        completed_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc),
+        completed_at=NOW,
     )
 
     html = logged_in.get("/reminders/").get_data(as_text=True)
@@ -64,7 +66,8 @@ def test_empty_page(logged_in):
 def test_create_with_the_full_form(logged_in, user, workspace, factories):
     partner = factories.partner(workspace, name="Acme")
     form = logged_in.get(f"/reminders/new?partner_id={partner.id}").get_data(as_text=True)
-    assert f'<option selected value="{partner.id}">Acme</option>' in form
+    chosen = parse(form).one("select", name="partner_id").one("option", selected=True)
+    assert (chosen["value"], chosen.text) == (str(partner.id), "Acme")
     response = logged_in.post(
         "/reminders/new",
         data={
@@ -151,7 +154,8 @@ def test_complete_and_reopen_with_htmx_swap_the_row(logged_in, user, workspace, 
     response = logged_in.post(f"/reminders/{reminder.id}/complete", headers=hx, data={"next": "/reminders/"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert html.strip().startswith(f'<li id="reminder-{reminder.id}" class="reminder reminder-done"')
+    root = parse(html).find()  # the fragment's root element: the row, swapped outerHTML
+    assert (root.tag, root["id"], root.classes) == ("li", f"reminder-{reminder.id}", ["reminder", "reminder-done"])
     assert "<html" not in html and response.headers["HX-Trigger"] == "reminders-changed"
     db.session.refresh(reminder)
     assert reminder.completed_at is not None
@@ -294,22 +298,26 @@ def test_another_workspaces_reminder_answers_404(logged_in, other, hx):
 # --- settings --------------------------------------------------------------------------------------
 
 
+def _chosen_frequency(html):
+    return parse(html).one("input", name="frequency", checked=True)["value"]
+
+
 def test_digest_preference(logged_in, user):
     page = logged_in.get("/settings/calendar").get_data(as_text=True)
-    assert re.search(r'<input checked[^>]*value="daily"', page)  # daily by default
+    assert _chosen_frequency(page) == "daily"  # by default
     response = logged_in.post("/settings/calendar/digest", data={"frequency": "weekly"})
     assert response.status_code == 302
     assert db.session.get(DigestPreference, user.id).frequency == "weekly"
     bad = logged_in.post("/settings/calendar/digest", data={"frequency": "hourly"})
     assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
-    assert re.search(r'<input checked[^>]*value="weekly"', logged_in.get("/settings/calendar").get_data(as_text=True))
+    assert _chosen_frequency(logged_in.get("/settings/calendar").get_data(as_text=True)) == "weekly"
     db.session.expire_all()
     assert db.session.get(DigestPreference, user.id).frequency == "weekly"
 
 
 def test_settings_tab_is_listed(logged_in):
     html = logged_in.get("/settings/profile").get_data(as_text=True)
-    assert "Calendar & digest" in html or "Calendar &amp; digest" in html
+    assert parse(html).find("a", href="/settings/calendar").text == "Calendar & digest"
 
 
 # --- links from digests and feeds into another of the user's workspaces -----------------------------

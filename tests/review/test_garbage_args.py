@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import HX
 from tests.test_tenancy_walk import ID_FACTORIES, PUBLIC_ROUTES, Ctx, _build
 
 # every query argument name the views read
@@ -68,6 +69,7 @@ ARG_NAMES = [
 GARBAGE = [
     "abc",
     "-1",
+    "2147483648",
     "9223372036854775807",
     "99999999999999999999999",
     "9" * 400,
@@ -97,7 +99,7 @@ def _server_errors(app, ctx, rules, send) -> list[str]:
     failures = []
     for rule in rules:
         url = app.url_map.bind("localhost").build(rule.endpoint, _build(ctx, sorted(rule.arguments)))
-        for headers in ({}, {"HX-Request": "true"}):
+        for headers in ({}, HX):
             try:
                 response = send(url, headers)
                 response.get_data()  # streamed downloads run to the end

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from app.extensions import db
 from app.ids import optional_int, parse_int
+from tests.conftest import HX, NOW
 
 
 @pytest.mark.parametrize(
@@ -19,8 +18,10 @@ from app.ids import optional_int, parse_int
         ("", None),
         (None, None),
         ("1e3", None),
-        (str(2**63 - 1), 2**63 - 1),
-        (str(2**63), None),
+        (str(2**31 - 1), 2**31 - 1),  # the id columns are INTEGER (32 bits on PostgreSQL)
+        (str(2**31), None),
+        (str(-(2**31 - 1)), -(2**31 - 1)),
+        (str(2**63 - 1), None),
         ("9" * 400, None),
         ("9" * 5000, None),
     ],
@@ -65,7 +66,7 @@ def test_settings_with_a_huge_cadence_is_refused_with_the_form(logged_in, worksp
             "cadence_c_days": "90",
             "response_time_days": "3",
         },
-        headers={"HX-Request": "true"},
+        headers=HX,
     )
     assert response.status_code == 422
     db.session.expire_all()
@@ -96,31 +97,19 @@ def test_undo_log_does_not_delete_another_workspaces_reminder(logged_in, user, w
     db.session.add(theirs)
     db.session.commit()
     response = logged_in.post(f"/interactions/{item.id}/delete", data={"undo_log": "1", "reminder": str(theirs.id)})
-    assert response.status_code in (200, 302, 303)
+    assert response.status_code == 302  # deleted, back to the timeline
     assert db.session.get(Reminder, theirs.id) is not None
     huge = logged_in.post(f"/interactions/{item.id}/delete", data={"undo_log": "1", "reminder": "9" * 30})
-    assert huge.status_code in (200, 302, 303, 404)
+    assert huge.status_code == 302  # the reminder id is not an id: ignored, the delete answers as before
 
 
 @pytest.fixture
 def limited(tmp_path):
-    from app import create_app
     from app.extensions import limiter
-    from config import TestingConfig
-    from tests.conftest import FreshGlobalsClient
+    from tests.conftest import app_on_empty_database
 
-    app = create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.db'}",
-        RATELIMIT_ENABLED=True,
-        TOKEN_LIMIT_PER_IP="3 per minute",
-    )
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        db.create_all()
+    with app_on_empty_database(tmp_path, "limits", RATELIMIT_ENABLED=True, TOKEN_LIMIT_PER_IP="3 per minute") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
     limiter.reset()
 
 
@@ -137,7 +126,7 @@ def test_a_real_statement_link_still_opens(limited):
     from tests.conftest import make_partner, make_user, workspace_of
 
     ws = workspace_of(make_user())
-    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, datetime.now(UTC))
+    link, token = commissions.create_statement_link(db.session, make_partner(ws), None, NOW)
     db.session.commit()
     assert limited.test_client().get(f"/statement/{token}").status_code == 200
 
