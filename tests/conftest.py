@@ -1,14 +1,11 @@
-"""Shared fixtures, flaskr-style: app (an empty test database), client, auth, htmx client,
-factories and a SQL query counter.
-
-The database: a new SQLite file per test, or, when TEST_DATABASE_URL names a PostgreSQL database,
-that database (see PostgresTestDatabase)."""
+"""Shared fixtures, flaskr-style: app (an empty test database: SQLite, or PostgreSQL when
+TEST_DATABASE_URL names one, see tests/database.py), client, auth, htmx client, factories, a frozen
+clock and a SQL query counter."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +14,7 @@ import pytest
 import time_machine
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db as _db
@@ -26,6 +22,7 @@ from app.models import Contact, Membership, Partner, User, Workspace
 from app.models.workspace import ROLE_MEMBER
 from app.services import accounts
 from config import TestingConfig
+from tests.database import POSTGRES, TestDatabase
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the tests' "now" (the `now` fixture)
@@ -49,127 +46,7 @@ class FreshGlobalsClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-# --- the test database --------------------------------------------------------------------------
-
-
-class PostgresTestDatabase:
-    """The PostgreSQL database TEST_DATABASE_URL names, used only through this run's own schemas
-    (named after the process, so two runs on one database never meet):
-
-    - the shared schema: its tables are created once and emptied (rows deleted, sequences restarted)
-      after each test, which is much quicker than creating them per test;
-    - a schema of its own for an app that drops tables or runs migrations, or lives alongside
-      other apps (the browser tests' server); created empty and dropped afterwards."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.prefix = f"test_{os.getpid()}"
-        self.shared = f"{self.prefix}_shared"
-        self._admin = None
-        self._empty_shared_sql = None  # set once the shared tables exist
-        self._shared_in_use = False
-
-    def schema(self, name: str | None) -> str:
-        return f"{self.prefix}_{name}" if name else self.shared
-
-    def config(self, schema: str) -> dict:
-        return {
-            "SQLALCHEMY_DATABASE_URI": self.url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-c search_path={schema}"}},
-        }
-
-    def _execute(self, *statements: str) -> None:
-        if self._admin is None:
-            self._admin = create_engine(self.url, poolclass=NullPool)
-        with self._admin.begin() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-
-    def create_schema(self, schema: str) -> None:
-        self._execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', f'CREATE SCHEMA "{schema}"')
-
-    def drop_schema(self, schema: str) -> None:
-        self._execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-    def open_shared(self) -> None:
-        """Inside the app context of an app configured for the shared schema."""
-        if self._shared_in_use:
-            raise RuntimeError("two apps on the shared tables at once: give one a database of its own")
-        self._shared_in_use = True
-        if self._empty_shared_sql is None:
-            self.create_schema(self.shared)
-            _db.create_all()
-            sequences = _db.session.scalars(
-                text("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = :s"),
-                {"s": self.shared},
-            ).all()
-            _db.session.commit()
-            self._empty_shared_sql = "; ".join(
-                [f'DELETE FROM "{table.name}"' for table in reversed(_db.metadata.sorted_tables)]
-                + [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
-            )
-
-    def empty_shared(self) -> None:
-        """Delete every row the test left, after its session is closed. A connection the test left
-        in a transaction would make this wait: the lock timeout turns that into an error."""
-        try:
-            with _db.engine.begin() as connection:
-                connection.execute(text("SET LOCAL lock_timeout = '10s'"))
-                connection.exec_driver_sql(self._empty_shared_sql)
-        except Exception:
-            self._empty_shared_sql = None  # made afresh for the next test
-            raise
-        finally:
-            self._shared_in_use = False
-
-    def close(self) -> None:
-        if self._admin is not None:
-            self.drop_schema(self.shared)
-            self._admin.dispose()
-
-
-POSTGRES = (
-    PostgresTestDatabase(TestingConfig.SQLALCHEMY_DATABASE_URI)
-    if make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
-    else None
-)
-
-
-class TestDatabase:
-    """Where one test app keeps its data. `name` tells apart several apps of one test (and names the
-    SQLite file); `own=True` gives the app a database nobody else uses even on PostgreSQL (for tests
-    that drop tables or run the migrations, and for apps alive while other tests run)."""
-
-    __test__ = False  # not a test class
-
-    def __init__(self, directory: Path, name: str = "test", *, own: bool = False):
-        self.own = own or POSTGRES is None
-        if POSTGRES is None:
-            self.config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / f'{name}.db'}"}
-        else:
-            self.schema = POSTGRES.schema(name if own else None)
-            self.config = POSTGRES.config(self.schema)
-
-    def create(self) -> None:
-        """Empty tables for the current app."""
-        if POSTGRES is None:
-            _db.create_all()
-        elif self.own:
-            POSTGRES.create_schema(self.schema)
-            _db.create_all()
-        else:
-            POSTGRES.open_shared()
-
-    def release(self) -> None:
-        """Close the current app's connections and throw its data away."""
-        _db.session.remove()
-        try:
-            if POSTGRES is not None and not self.own:
-                POSTGRES.empty_shared()
-        finally:
-            _db.engine.dispose()
-            if POSTGRES is not None and self.own:
-                POSTGRES.drop_schema(self.schema)
+# --- the test app -------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager

@@ -22,6 +22,9 @@ import pytest
 from app.extensions import db
 from tests.conftest import HX, NOW, make_contact, make_partner
 
+# the factories date what they make at NOW (invites, statement links, interactions): the routes agree
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 @dataclass
 class Ctx:

@@ -8,6 +8,9 @@ import pytest
 from tests.conftest import HX
 from tests.test_tenancy_walk import ID_FACTORIES, PUBLIC_ROUTES, Ctx, _build
 
+# the walk's factories date what they make at NOW: the routes agree
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 # every query argument name the views read
 ARG_NAMES = [
     "archived",
