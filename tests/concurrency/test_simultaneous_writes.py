@@ -3,44 +3,15 @@ second, sequential attempt gets, and the money and counts stay right (incrementa
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import func, select
 
 from app import summaries
 from app.extensions import db
 from app.models import Commission, CommissionTotal, Deal, DealTotal, Membership
 from app.models.workspace import ROLE_OWNER
-from tests.conftest import PASSWORD, add_member
+from tests.concurrency.helpers import at_once
+from tests.conftest import add_member
 from tests.deals.helpers import make_deal, referral_pair
-
-
-def at_once(app, user, *requests):
-    """Fire the requests (method, url, data[, user]) from separate clients, each logged in as
-    `user` (or the request's own user), released together by a barrier; the responses in order."""
-    clients = []
-    for request in requests:
-        who = request[3] if len(request) > 3 else user
-        client = app.test_client()
-        assert client.post("/login", data={"email": who.email, "password": PASSWORD}).status_code == 302
-        clients.append(client)
-    requests = [request[:3] for request in requests]
-    db.session.rollback()  # the test's own session holds no transaction (nor SQLite's write lock)
-    barrier = threading.Barrier(len(requests))
-    responses = [None] * len(requests)
-
-    def fire(index, client, method, url, data):
-        barrier.wait()
-        responses[index] = client.open(url, method=method, data=data, headers={"HX-Request": "true"})
-
-    threads = [
-        threading.Thread(target=fire, args=(i, c, *r)) for i, (c, r) in enumerate(zip(clients, requests, strict=True))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return responses
 
 
 def test_one_commission_marked_paid_twice_at_once(app, user, workspace, factories, now):
