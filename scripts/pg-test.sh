@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Run the test suite on PostgreSQL 15: a throwaway cluster on port 5433 (made afresh, dropped on exit),
-# TEST_DATABASE_URL pointing at it, pytest with the arguments given.
+# TEST_DATABASE_URL pointing at it, pytest with the arguments given (PORT and CLUSTER may be set).
 #   scripts/pg-test.sh -q -m "not browser"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_VERSION=15
-CLUSTER=orchardtest
-PORT=5433
+CLUSTER=${CLUSTER:-orchardtest}
+PORT=${PORT:-5433}
 PYTHON=${PYTHON:-.venv/bin/python}
 
 if [ "$(id -u)" -eq 0 ]; then
