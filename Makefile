@@ -3,7 +3,7 @@
 run:        ## run the app on http://127.0.0.1:5000 (SQLite, migrations applied, demo data offered)
 	scripts/run.sh
 
-test:       ## lint, then run every test, browser tests included
+test:       ## lint, then run every test (browser tests included) on SQLite and on PostgreSQL
 	scripts/test.sh
 
 lint:       ## ruff check, ruff format --check, dead code (vulture)

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh
 export FLASK_APP=app
-.venv/bin/flask db upgrade heads
+.venv/bin/flask db upgrade
 if ! .venv/bin/flask has-users 2>/dev/null; then
   answer="y"
   if [ -t 0 ]; then

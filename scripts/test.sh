@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Lint, then run the test suite, installing what it needs first (venv from the lock, Debian's Chromium).
-# Options go to pytest: scripts/test.sh -k partners -x
+# Lint, then run the whole test suite on both engines: SQLite (embedded) and PostgreSQL 15 (a
+# throwaway cluster, scripts/pg-test.sh). Installs what it needs first (venv from the lock,
+# Debian's Chromium, the PostgreSQL server when missing).
+#   scripts/test.sh                      everything, both engines
+#   scripts/test.sh -k partners -x       options go to pytest (both engines)
+#   ENGINES=sqlite scripts/test.sh -x    one engine only (sqlite or postgresql)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh test
@@ -11,4 +15,20 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-exec .venv/bin/python -m pytest "$@"
+engines="${ENGINES:-sqlite postgresql}"
+for engine in $engines; do
+  case "$engine" in
+    sqlite)
+      echo "== tests on SQLite"
+      env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
+      ;;
+    postgresql)
+      echo "== tests on PostgreSQL"
+      scripts/pg-test.sh "$@"
+      ;;
+    *)
+      echo "unknown engine '$engine' (sqlite or postgresql)" >&2
+      exit 2
+      ;;
+  esac
+done
