@@ -1,11 +1,12 @@
-"""A small HTML reader for page checks (the standard library's html.parser, no regexes): the
-document's <title> (the one in <head>; SVG titles in the body are tooltips) and any markup inside it, every <script src>, and the main navigation's
-highlighted link."""
+"""Page facts for the house checks, read with tests/html.py: the document's <title> (the one in
+<head>; SVG titles in the body are tooltips) and any markup inside it, every <script src>, the main
+navigation's links and highlighted link, and every element id."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from tests.html import parse
 
 
 @dataclass
@@ -19,56 +20,19 @@ class PageFacts:
     ids: list[str] = field(default_factory=list)  # every element id, in document order
 
 
-class _Probe(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.facts = PageFacts()
-        self._title: list[str] | None = None
-        self._nav_depth = 0  # > 0 while inside <ul id="main-nav">
-        self._in_head = False
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        if values.get("id"):
-            self.facts.ids.append(values["id"])
-        if tag == "html":
-            self.facts.is_document = True
-        if self._title is not None:
-            self.facts.tags_in_title.append(tag)
-        if tag == "head":
-            self._in_head = True
-        elif tag == "title" and self._in_head:
-            self._title = []
-        elif tag == "script" and values.get("src"):
-            self.facts.script_srcs.append(values["src"])
-        if tag == "ul":
-            if self._nav_depth:
-                self._nav_depth += 1
-            elif values.get("id") == "main-nav":
-                self._nav_depth = 1
-        if tag == "a" and self._nav_depth:
-            self.facts.nav_links.append(values.get("href") or "")
-            if values.get("aria-current") == "page":
-                self.facts.nav_current.append(values.get("href") or "")
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self._in_head = False
-        if tag == "title" and self._title is not None:
-            self.facts.titles.append("".join(self._title))
-            self._title = None
-        elif self._title is not None:
-            self.facts.tags_in_title.append("/" + tag)
-        if tag == "ul" and self._nav_depth:
-            self._nav_depth -= 1
-
-    def handle_data(self, data):
-        if self._title is not None:
-            self._title.append(data)
-
-
 def probe(html: str) -> PageFacts:
-    parser = _Probe()
-    parser.feed(html)
-    parser.close()
-    return parser.facts
+    root = parse(html)
+    head = root.find("head")
+    titles = head.find_all("title") if head is not None else []
+    nav = root.find("ul", id="main-nav")
+    links = nav.find_all("a") if nav is not None else []
+    return PageFacts(
+        is_document=root.find("html") is not None,
+        # the raw text: markup inside a title shows as tags_in_title, entities are decoded
+        titles=["".join(c for c in t.children if isinstance(c, str)) for t in titles],
+        tags_in_title=[element.tag for t in titles for element in t.iter()],
+        script_srcs=[s["src"] for s in root.find_all("script", src=True)],
+        nav_links=[a.get("href") or "" for a in links],
+        nav_current=[a.get("href") or "" for a in links if a.get("aria-current") == "page"],
+        ids=[e["id"] for e in root.iter() if e.get("id")],
+    )
