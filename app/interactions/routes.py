@@ -180,9 +180,7 @@ def quick_log(partner_id):
 
 
 def _cadence(partner) -> int:
-    if partner.cadence_days:
-        return partner.cadence_days
-    return g.workspace.cadence_for_tier(partner.tier)
+    return neglect.cadence_of(partner, g.workspace)
 
 
 # --- the Timeline tab ---------------------------------------------------------------------------

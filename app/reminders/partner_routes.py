@@ -13,6 +13,7 @@ from app.models import Partner
 from app.reminders import bp
 from app.reminders.forms import QuickReminderForm
 from app.reminders.routes import CHANGED_EVENT, other_workspace_hint, user_today
+from app.services import neglect
 from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.tenancy import get_or_404_in_workspace
@@ -30,7 +31,7 @@ def _partner_section(partner, form=None, *, message=None, status=200):
     today = user_today()
     if form is None:
         form = _quick_form(partner, blank=True)
-        cadence = partner.cadence_days or g.workspace.cadence_for_tier(partner.tier)
+        cadence = neglect.cadence_of(partner, g.workspace)
         form.title.data = _("Check in with %(name)s", name=partner.name)
         form.due_on.data = today + timedelta(days=cadence)
         form.assignee_id.data = partner.owner_id or current_user.id

@@ -326,18 +326,6 @@ def partner_reminders(session: Session, partner_id: int, *, done_limit: int = 10
     return open_items, done_items
 
 
-def next_reminder_on(session: Session, workspace_id: int, partner_ids: list[int]) -> dict[int, date]:
-    """The next open reminder date of each given partner: one grouped query (for lists and dashboards)."""
-    if not partner_ids:
-        return {}
-    rows = session.execute(
-        select(Reminder.partner_id, func.min(Reminder.due_on))
-        .where(Reminder.workspace_id == workspace_id, Reminder.partner_id.in_(partner_ids), _open())
-        .group_by(Reminder.partner_id)
-    )
-    return {partner_id: due for partner_id, due in rows}  # noqa: C416 (a Result is not a mapping)
-
-
 __all__ = [
     "bucket",
     "bucket_counts",
@@ -348,7 +336,6 @@ __all__ = [
     "due_reminders",
     "list_reminders",
     "next_monday",
-    "next_reminder_on",
     "partner_reminders",
     "reopen_reminder",
     "snooze_reminder",

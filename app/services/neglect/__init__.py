@@ -16,6 +16,7 @@ from app.services.neglect.rules import (
     EXCLUDED_STATUSES,
     FLAGS,
     Defaults,
+    cadence_of,
     eligible,
     never_flagged_reason,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "EXCLUDED_STATUSES",
     "FLAGS",
     "Defaults",
+    "cadence_of",
     "FlagRow",
     "NeglectedRow",
     "PartnerStatus",

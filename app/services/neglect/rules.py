@@ -68,6 +68,12 @@ def never_flagged_reason(partner) -> str | None:
     return None
 
 
+def cadence_of(partner, workspace) -> int:
+    """The partner's cadence in days: its agreed one, else the workspace's for its tier (the same
+    rule `moments()` writes in SQL)."""
+    return partner.cadence_days or workspace.cadence_for_tier(partner.tier)
+
+
 @dataclass
 class Defaults:
     """The workspace's defaults, bound into the SQL as numbers (no join to Workspace needed)."""
