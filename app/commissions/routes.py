@@ -85,13 +85,7 @@ def _pay_form():
 
 
 def _links(referrer):
-    from sqlalchemy import select
-
-    return db.session.scalars(
-        select(StatementLink)
-        .where(StatementLink.workspace_id == g.workspace.id, StatementLink.referrer_id == referrer.id)
-        .order_by(StatementLink.created_at.desc())
-    ).all()
+    return commission_service.statement_links(db.session, g.workspace.id, referrer.id)
 
 
 @bp.route("/ledger")

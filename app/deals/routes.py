@@ -3,15 +3,15 @@ page, create/edit, and the partner page's Deals tab."""
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.deals import bp
 from app.deals.forms import QUADRANT_LABELS, STAGE_LABELS, VALUE_LABELS, DealForm, MoveForm
 from app.extensions import db
 from app.formatting import fmt_money
-from app.models import Commission, Deal, Partner
+from app.models import Deal, Partner
 from app.models.deal import STAGES
+from app.services import commissions as commission_service
 from app.services import deals as deal_service
 from app.services.accounts import workspace_members
 from app.services.deals import BoardFilters, DealFilters
@@ -173,12 +173,7 @@ def index():
 
 
 def _deal_page(deal, *, move_error=None, move_values=None, status=200):
-    entries = db.session.execute(
-        select(Commission, Partner.name.label("referrer_name"))
-        .join(Partner, Partner.id == Commission.referrer_id)
-        .where(Commission.deal_id == deal.id)
-        .order_by(Commission.created_at, Commission.id)
-    ).all()
+    entries = commission_service.deal_entries(db.session, deal.id)
     return render(
         "deals/show.html",
         status=status,

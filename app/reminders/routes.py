@@ -21,13 +21,11 @@ from app.reminders.forms import ReminderForm, parse_iso_date
 from app.services import reminders as service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today
-from app.services.text_search import like_pattern
-from app.tenancy import get_or_404_in_workspace, scoped
+from app.tenancy import get_or_404_in_workspace
 from app.web import int_arg as _int_arg
 from app.web import nav_section, page_arg, per_page, render, safe_next_url, unit_of_work, url_template, wants_fragment
 from app.web import now_utc as _now
 
-PARTNER_MATCHES = 20
 CHANGED_EVENT = "reminders-changed"
 
 
@@ -165,22 +163,7 @@ def index():
 
 
 def _partner_choices(selected_id, q: str) -> list[Partner]:
-    """The selected partner (if it is in this workspace) and up to 20 name matches for `q`."""
-    partners = []
-    if selected_id:
-        partner = db.session.scalar(scoped(Partner).where(Partner.id == selected_id))
-        if partner is not None:
-            partners.append(partner)
-    q = (q or "").strip()[:100]
-    if q:
-        matches = db.session.scalars(
-            scoped(Partner)
-            .where(Partner.archived_at.is_(None), Partner.name_key.like(like_pattern(q), escape="\\"))
-            .order_by(Partner.name_key)
-            .limit(PARTNER_MATCHES)
-        )
-        partners += [p for p in matches if not partners or p.id != partners[0].id]
-    return partners
+    return service.partner_choices(db.session, g.workspace.id, selected_id, q)
 
 
 def _selected_partner_id(source) -> int | None:

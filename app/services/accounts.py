@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import Invite, Membership, User, Workspace
@@ -223,5 +223,28 @@ def workspace_members(session: Session, workspace_id: int) -> list[User]:
             .join(Membership, Membership.user_id == User.id)
             .where(Membership.workspace_id == workspace_id)
             .order_by(User.name)
+        )
+    )
+
+
+def memberships(session: Session, workspace_id: int) -> list:
+    """(Membership, User) of everyone in the workspace, by name (the members page)."""
+    return session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(User.name)
+    ).all()
+
+
+def recent_invites(session: Session, workspace_id: int, limit: int = 50) -> list[Invite]:
+    """The workspace's latest invite links, newest first, with who made each."""
+    return list(
+        session.scalars(
+            select(Invite)
+            .options(joinedload(Invite.created_by))
+            .where(Invite.workspace_id == workspace_id)
+            .order_by(Invite.created_at.desc())
+            .limit(limit)
         )
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -245,3 +245,13 @@ def review_due(session: Session, workspace_id: int, today: date, page: int = 1, 
         .offset((page - 1) * per_page)
     ).all()
     return Page(rows, total, page, per_page)
+
+
+def contact_choices(session: Session, partner_id: int, agreed_id: int | None) -> list[Contact]:
+    """Who can agree terms: the partner's current contacts, plus the one the current version names
+    if it was removed since (so an unchanged form still saves). One query."""
+    return session.scalars(
+        select(Contact)
+        .where(Contact.partner_id == partner_id, or_(Contact.removed_at.is_(None), Contact.id == agreed_id))
+        .order_by(Contact.is_primary.desc(), Contact.name)
+    ).all()

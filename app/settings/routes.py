@@ -3,14 +3,13 @@
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Invite, Membership, User
+from app.models import Invite, Membership
 from app.services import accounts
 from app.settings import bp
 from app.settings.forms import InviteForm, PasswordForm, ProfileForm, RoleForm, WorkspaceForm
-from app.tenancy import get_or_404_in_workspace, require_owner, scoped
+from app.tenancy import get_or_404_in_workspace, require_owner
 from app.web import blueprint_nav_section, render, unit_of_work
 from app.web import now_utc as _now
 
@@ -33,16 +32,8 @@ def workspace():
 
 @bp.route("/members")
 def members():
-    rows = db.session.execute(
-        scoped(Membership, Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
-    ).all()
-    invites = []
-    if g.membership.is_owner:
-        invites = list(
-            db.session.scalars(
-                scoped(Invite).options(joinedload(Invite.created_by)).order_by(Invite.created_at.desc()).limit(50)
-            )
-        )
+    rows = accounts.memberships(db.session, g.workspace.id)
+    invites = accounts.recent_invites(db.session, g.workspace.id) if g.membership.is_owner else []
     new_link = session.pop("new_invite_link", None)
     return render(
         "settings/members.html",

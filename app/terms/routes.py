@@ -3,11 +3,10 @@ terms whose review date has passed."""
 
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Contact, Partner
+from app.models import Partner
 from app.services import terms as terms_service
 from app.tenancy import get_or_404_in_workspace
 from app.terms import bp
@@ -20,12 +19,7 @@ def _contact_choices(form, partner, version):
     """The partner's current contacts, plus the one the current version names if it was removed since
     (an unchanged form must save). One query."""
     agreed_id = version.agreed_by_contact_id if version is not None else None
-    contacts = db.session.scalars(
-        select(Contact)
-        .where(Contact.partner_id == partner.id, or_(Contact.removed_at.is_(None), Contact.id == agreed_id))
-        .order_by(Contact.is_primary.desc(), Contact.name)
-    ).all()
-    form.set_contact_choices(contacts)
+    form.set_contact_choices(terms_service.contact_choices(db.session, partner.id, agreed_id))
 
 
 def _page(partner, form, terms, version, *, status=200):

@@ -8,6 +8,7 @@ the export and paying · statements — the referrers' private statement links a
 from app.services.commissions.ledger import (
     CurrencyTotals,
     LedgerFilters,
+    deal_entries,
     ledger,
     ledger_export_rows,
     mark_paid,
@@ -20,6 +21,7 @@ from app.services.commissions.statements import (
     find_statement,
     revoke_statement_link,
     statement,
+    statement_links,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "Statement",
     "commission_amount",
     "create_statement_link",
+    "deal_entries",
     "find_statement",
     "ledger",
     "ledger_export_rows",
@@ -36,5 +39,6 @@ __all__ = [
     "on_referrer_changed",
     "revoke_statement_link",
     "statement",
+    "statement_links",
     "totals",
 ]

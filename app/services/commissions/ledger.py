@@ -166,3 +166,13 @@ def mark_paid(
         entry.status, entry.paid_on, entry.payment_reference, entry.paid_by_id = "paid", paid_on, reference, actor_id
     session.flush()
     return len(entries)
+
+
+def deal_entries(session: Session, deal_id: int) -> list:
+    """A deal's ledger entries, oldest first, each with its referrer's name (the deal page)."""
+    return session.execute(
+        select(Commission, Partner.name.label("referrer_name"))
+        .join(Partner, Partner.id == Commission.referrer_id)
+        .where(Commission.deal_id == deal_id)
+        .order_by(Commission.created_at, Commission.id)
+    ).all()

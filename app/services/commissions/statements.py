@@ -115,3 +115,12 @@ def statement(session: Session, link: StatementLink, page: int = 1, per_page: in
         per_referral=dict(per_referral),
         entries=entries,
     )
+
+
+def statement_links(session: Session, workspace_id: int, referrer_id: int) -> list[StatementLink]:
+    """A referrer's statement links, newest first (revoked ones too: the list says so)."""
+    return session.scalars(
+        select(StatementLink)
+        .where(StatementLink.workspace_id == workspace_id, StatementLink.referrer_id == referrer_id)
+        .order_by(StatementLink.created_at.desc())
+    ).all()
