@@ -79,6 +79,12 @@ def date_arg(name: str):
         return None
 
 
+def currency_arg(name: str = "currency") -> str:
+    """A currency code filter (query or form value): three letters, upper-cased, or "" for any."""
+    code = request.values.get(name, "").strip().upper()
+    return code if len(code) == 3 and code.isalpha() else ""
+
+
 def apply_service_error(form, error) -> None:
     """Show a ServiceError next to its field, or at the top of the form when it names none."""
     if error.field and error.field in form:

@@ -18,7 +18,7 @@ from app.models import Partner, StatementLink
 from app.services import commissions as commission_service
 from app.services.commissions import LedgerFilters
 from app.tenancy import get_or_404_in_workspace
-from app.web import nav_section, per_page, public, render, unit_of_work, wants_fragment
+from app.web import currency_arg, nav_section, per_page, public, render, unit_of_work, wants_fragment
 from app.web import now_utc as _now
 
 
@@ -35,13 +35,12 @@ def _date_value(name):
 
 def _filters(referrer_id=None) -> LedgerFilters:
     status = request.values.get("status", "")
-    currency = request.values.get("currency", "").strip().upper()
     return LedgerFilters(
         status=status if status in ("owed", "paid") else "",
         period_from=_date_value("from"),
         period_to=_date_value("to"),
         referrer_id=referrer_id if referrer_id is not None else _int_value("referrer"),
-        currency=currency if len(currency) == 3 and currency.isalpha() else "",
+        currency=currency_arg(),
         page=min(max(1, _int_value("page", 1)), MAX_PAGE),
     )
 

@@ -16,9 +16,9 @@ from app.services import deals as deal_service
 from app.services.accounts import workspace_members
 from app.services.deals import BoardFilters, DealFilters
 from app.tenancy import get_or_404_in_workspace
+from app.web import currency_arg, nav_section, page_arg, per_page, render, unit_of_work, wants_fragment
 from app.web import date_arg as _date_arg
 from app.web import int_arg as _int_arg
-from app.web import nav_section, page_arg, per_page, render, unit_of_work, wants_fragment
 from app.web import now_utc as _now
 
 CLOSED_PERIODS = (1, 3, 12)  # months of won/lost deals on the board
@@ -137,12 +137,11 @@ def _list_filters() -> DealFilters:
         value = args.get(name, default)
         return value if value in allowed else default
 
-    currency = args.get("currency", "").strip().upper()
     return DealFilters(
         q=args.get("q", "")[:200],
         stage=choice("stage", STAGES),
         owner_id=_int_arg("owner"),
-        currency=currency if len(currency) == 3 and currency.isalpha() else "",
+        currency=currency_arg(),
         quadrant=choice("quadrant", deal_service.QUADRANTS),
         closed_from=_date_arg("closed_from"),
         closed_to=_date_arg("closed_to"),
