@@ -1,7 +1,13 @@
 """Configuration classes, read from the environment.
 
-DATABASE_URL  SQLAlchemy URL (default: SQLite file instance/orchard.db)
-SECRET_KEY    required outside development and testing
+DATABASE_URL           SQLAlchemy URL (default: SQLite file instance/orchard.db)
+SECRET_KEY             required outside development and testing
+RATELIMIT_STORAGE_URI  where rate limits are counted (default memory://, one process only;
+                       redis://host:6379 to share them between workers and machines)
+WEB_CONCURRENCY        gunicorn's worker count on this machine; ORCHARD_WORKERS the app processes
+                       of the whole site. Production refuses memory:// when either is above 1.
+PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
+                       how many proxies in front set each X-Forwarded-* header (default 0: ignored)
 """
 
 import os
@@ -21,6 +27,15 @@ def _database_url(default: str) -> str:
     return url
 
 
+def _count(environ, name: str, default: int = 0) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'orchard.db'}")
@@ -32,12 +47,21 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Said explicitly: the one Limiter object otherwise keeps the setting of the last app built
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes")
     # public token links (statements, invites): one address guessing tokens is slowed down
     TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
+    # Trusted proxy hops per X-Forwarded-* header (werkzeug's ProxyFix; all 0: not applied). With
+    # PROXY_FIX_X_FOR=1 the address the nearest proxy adds is the client's, for limits and logs.
+    PROXY_FIX_X_FOR = _count(os.environ, "PROXY_FIX_X_FOR")
+    PROXY_FIX_X_PROTO = _count(os.environ, "PROXY_FIX_X_PROTO")
+    PROXY_FIX_X_HOST = _count(os.environ, "PROXY_FIX_X_HOST")
+    PROXY_FIX_X_PORT = _count(os.environ, "PROXY_FIX_X_PORT")
+    PROXY_FIX_X_PREFIX = _count(os.environ, "PROXY_FIX_X_PREFIX")
     PASSWORD_MIN_LENGTH = 10
     PER_PAGE = 25  # rows per page of the paginated lists (routes read it; services take per_page)
     # Outgoing mail (reminder digests)
@@ -69,9 +93,18 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
 
     @classmethod
-    def validate(cls) -> None:
-        if not os.environ.get("SECRET_KEY") or os.environ["SECRET_KEY"] == DEV_SECRET:
+    def validate(cls, environ=os.environ) -> None:
+        """Refuse to start on settings that would be unsafe with real users (read from `environ`)."""
+        if not environ.get("SECRET_KEY") or environ["SECRET_KEY"] == DEV_SECRET:
             raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+        workers = max(_count(environ, "WEB_CONCURRENCY", 1), _count(environ, "ORCHARD_WORKERS", 1))
+        storage = environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+        if workers > 1 and storage.startswith("memory://"):
+            raise RuntimeError(
+                f"{workers} workers are configured (WEB_CONCURRENCY / ORCHARD_WORKERS) but rate limits are "
+                "counted in each process's memory, so every worker would allow the full limit: set "
+                "RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379"
+            )
 
 
 CONFIGS = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.input_cleaning import CleanRequest
@@ -30,6 +31,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.request_class = CleanRequest
+    _trust_proxies(app)
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)
@@ -59,6 +61,17 @@ def create_app(config_class=None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+PROXY_HEADERS = ("for", "proto", "host", "port", "prefix")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address (and scheme, host...) from the X-Forwarded-* headers set by as many
+    proxies as PROXY_FIX_X_* say; with all of them 0 the headers are ignored (anyone can send them)."""
+    hops = {f"x_{name}": app.config.get(f"PROXY_FIX_X_{name.upper()}", 0) for name in PROXY_HEADERS}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lint, then run the whole test suite on both engines: SQLite (embedded) and PostgreSQL 15 (a
-# throwaway cluster, scripts/pg-test.sh). Installs what it needs first (venv from the lock,
-# Debian's Chromium, the PostgreSQL server when missing).
+# throwaway cluster, scripts/pg-test.sh). Installs what it needs first: the venv from the lock, and
+# from Debian's packages when missing Chromium (browser tests), redis-server (tests/ops start a
+# private one for the shared rate-limit storage) and the PostgreSQL server (scripts/pg-test.sh).
 #   scripts/test.sh                      everything, both engines
 #   scripts/test.sh -k partners -x       options go to pytest (both engines)
 #   ENGINES=sqlite scripts/test.sh -x    one engine only (sqlite or postgresql)
@@ -9,11 +10,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh test
 scripts/lint.sh
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium for the browser tests…"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]} for the tests…"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 engines="${ENGINES:-sqlite postgresql}"
 for engine in $engines; do
