@@ -12,8 +12,9 @@ instead of walking the whole genealogy on every page:
     subtree_size   partners in its branch, itself included
     subtree_depth  generations below it (0 when it referred nobody)
 
-`app.services.referral_tree` keeps these right in the same transaction as every change of a referrer;
-`flask referrals recompute` rebuilds them from `referred_by_id` alone (and a test checks both agree).
+the `referral_stats` summary (app/summaries/referral_stats.py) keeps these right in the same flush as
+every change of a referrer; `flask summaries rebuild --only referral_stats` rebuilds them from
+`referred_by_id` alone and `flask summaries check --only referral_stats` compares without writing.
 A partner without a row is a lone partner: root of itself, size 1, depth 0.
 """
 
@@ -43,7 +44,8 @@ class Referral(WorkspaceScoped, db.Model):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     referred_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
-    # The partner's place in its tree (kept by the service; rebuilt by `flask referrals recompute`).
+    # The partner's place in its tree (kept by the referral_stats summary; rebuilt by
+    # `flask summaries rebuild --only referral_stats`).
     # root_id has no foreign key on purpose: when a root is deleted the service re-roots its branch.
     root_id: Mapped[int] = mapped_column(Integer)
     generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -31,7 +31,7 @@ def _referrer_contacts(referrer_id):
         db.session.scalars(
             select(Contact)
             .where(
-                rt.ws_filter(Contact.workspace_id, g.workspace.id),
+                Contact.workspace_id == g.workspace.id,
                 Contact.partner_id == referrer_id,
                 Contact.removed_at.is_(None),
             )
@@ -97,7 +97,7 @@ def referrer_option(referrer_id):
         return None
     return db.session.execute(
         select(Partner.id, Partner.name, Partner.archived_at).where(
-            rt.ws_filter(Partner.workspace_id, g.workspace.id), Partner.id == referrer_id
+            Partner.workspace_id == g.workspace.id, Partner.id == referrer_id
         )
     ).first()
 

@@ -13,7 +13,14 @@ edge, whoever writes it (the referral service after checking the rules, a form, 
   only then, and it is a leaf: nothing can refer to a partner that has no id yet).
 
 Each move reads and writes a fixed number of rows per generation of the chains it touches (bulk
-statements), never the whole tree. `rebuild` derives every row again from the edges.
+statements), never the whole tree, and walks the chains and the branch whole, however deep (no depth
+limit: the walks' limit is for the pages). `rebuild` derives every row again from the edges.
+
+Concurrency: a move reads the chains and the branch's size and then writes, so the moves of a
+workspace are serialised. The hooks lock the workspace row (app.services.locking) before the first
+move of a flush and read the old edges from the database under that lock, not from what the session
+loaded earlier; on PostgreSQL a second writer waits for the first to commit and then moves the tree
+as the first left it (SQLite has one writer at a time already).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Partner
 from app.models.referral import Referral, ReferralChange
+from app.services.locking import lock_workspace
 from app.services.referral_tree.ctes import ancestor_ids, descendants_cte
 from app.services.referral_tree.planner import ws_filter
 from app.summaries.registry import Summary
@@ -137,7 +145,7 @@ def move(session: Session, workspace_id: int, partner_id: int, old_parent: int |
         root, generation = partner_id, 0
 
     delta = generation - old_generation
-    members = select(descendants_cte(workspace_id, [partner_id]).c.id)
+    members = select(descendants_cte(workspace_id, [partner_id], max_depth=None).c.id)
     session.execute(
         update(Referral)
         .where(Referral.partner_id.in_(members))
@@ -156,10 +164,22 @@ def _write_edge(session: Session, partner: Partner, referrer_id: int | None) -> 
     )
 
 
+def _edges(session: Session, partners) -> dict[int, int | None]:
+    """{partner id: referred_by_id} as the database has them now (read under the workspace lock)."""
+    ids = [partner.id for partner in partners]
+    return dict(session.execute(select(Partner.id, Partner.referred_by_id).where(Partner.id.in_(ids))).all())
+
+
+def _lock(session: Session, partners) -> None:
+    for workspace_id in sorted({partner.workspace_id for partner in partners}):
+        lock_workspace(session, workspace_id)
+
+
 def forget_partner(session: Session, partner: Partner) -> None:
     """Before a partner is deleted: its referrals become roots (history notes it), and its own
     branch leaves its referrer's stats."""
     ws = partner.workspace_id
+    referrer_id = _edges(session, [partner]).get(partner.id)
     kids = list(
         session.scalars(select(Partner).where(Partner.workspace_id == ws, Partner.referred_by_id == partner.id))
     )
@@ -178,39 +198,41 @@ def forget_partner(session: Session, partner: Partner) -> None:
                 note="Referrer deleted.",
             )
         )
-    if partner.referred_by_id is not None:
-        move(session, ws, partner.id, partner.referred_by_id, None)
-
-
-def _old_referrer(session: Session, partner: Partner, history) -> int | None:
-    if history.deleted:
-        return history.deleted[0]
-    # the old value was never loaded (the attribute was set without being read): the database has it
-    return session.scalar(select(Partner.referred_by_id).where(Partner.id == partner.id))
+    if referrer_id is not None:
+        move(session, ws, partner.id, referrer_id, None)
 
 
 def before_flush(session: Session) -> None:
-    for partner in [obj for obj in session.deleted if isinstance(obj, Partner)]:
+    deleted = [obj for obj in session.deleted if isinstance(obj, Partner)]
+    changed = [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, Partner)
+        and obj not in session.deleted
+        and inspect(obj).attrs.referred_by_id.history.has_changes()
+    ]
+    if not deleted and not changed:
+        return
+    _lock(session, deleted + changed)
+    for partner in deleted:
         forget_partner(session, partner)
-    moves = []
-    for obj in session.dirty:
-        if isinstance(obj, Partner) and obj not in session.deleted:
-            history = inspect(obj).attrs.referred_by_id.history
-            if history.has_changes():
-                old = _old_referrer(session, obj, history)
-                if old != obj.referred_by_id:
-                    moves.append((obj, old))
-    moves.sort(key=lambda item: item[0].id)
-    for i, (partner, old) in enumerate(moves):
-        move(session, partner.workspace_id, partner.id, old, partner.referred_by_id)
+    old = _edges(session, changed) if changed else {}
+    moves = sorted(
+        ((partner, old.get(partner.id)) for partner in changed if old.get(partner.id) != partner.referred_by_id),
+        key=lambda item: item[0].id,
+    )
+    for i, (partner, old_referrer) in enumerate(moves):
+        move(session, partner.workspace_id, partner.id, old_referrer, partner.referred_by_id)
         if i < len(moves) - 1:  # the flush writes the last one; the next moves must see this one
             _write_edge(session, partner, partner.referred_by_id)
 
 
 def after_flush(session: Session) -> None:
-    for obj in session.new:
-        if isinstance(obj, Partner) and obj.referred_by_id is not None:
-            move(session, obj.workspace_id, obj.id, None, obj.referred_by_id)
+    joining = [obj for obj in session.new if isinstance(obj, Partner) and obj.referred_by_id is not None]
+    if joining:
+        _lock(session, joining)
+    for obj in sorted(joining, key=lambda obj: obj.id):
+        move(session, obj.workspace_id, obj.id, None, obj.referred_by_id)
 
 
 # --- rebuild and check ---------------------------------------------------------------------------------
@@ -273,7 +295,8 @@ def stored(session: Session, workspace_id: int) -> dict[tuple[int], tuple[int, i
 def rebuild(session: Session, workspace_id: int) -> int:
     """Derive the stored tree stats of a workspace again from Partner.referred_by_id. Returns how many
     rows were wrong (inserted, fixed or reset to a lone partner's). Bulk statements: seconds for
-    50,000 partners."""
+    50,000 partners. Under the workspace lock, as every move."""
+    lock_workspace(session, workspace_id)
     wanted = _computed(session, workspace_id)
     have = _stored(session, workspace_id)
     inserts, updates = [], []

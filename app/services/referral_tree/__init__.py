@@ -10,7 +10,7 @@ Python recursion over lazy relationships: every function here runs a fixed numbe
 whatever the size of the tree.
 
     ctes.py       the recursive walks (descendants, ancestors)
-    planner.py    the hints for SQLite's query planner the queries use
+    planner.py    the hint for SQLite's query planner the queries use (inside the package)
     nodes.py      Node and Summary, the rows handed to the pages
     reading.py    ancestry, a partner's place, referrals, the forest, the pickers
     tree_view.py  the tree page's branch and the way down to a partner
@@ -22,7 +22,6 @@ whatever the size of the tree.
 from app.services.referral_tree.ctes import MAX_DEPTH, ancestors_cte, descendants_cte
 from app.services.referral_tree.history import changes, referral_details
 from app.services.referral_tree.nodes import Node, Summary
-from app.services.referral_tree.planner import ws_filter
 from app.services.referral_tree.reading import (
     ancestors,
     children,
@@ -72,5 +71,4 @@ __all__ = [
     "subtree_stats",
     "summary",
     "tree",
-    "ws_filter",
 ]

@@ -14,6 +14,12 @@ Rules for setting a referrer (`set_referrer`):
 - every change of referrer (set, changed, cleared, or its referrer deleted) is recorded in
   `ReferralChange` with who did it and when; late attribution is normal and keeps its history.
 
+No loop is a rule over the whole forest, so the referrer changes of a workspace are serialised: the
+workspace row is locked (app.services.locking) before anything is read, and the partner's own edge
+is read again under the lock. Of two partners made each other's referrer at the same instant, the
+second sees the first's edge and gets the loop message a sequential second attempt gets. The loop
+check walks all the way up to the root, however deep the tree.
+
 The stored tree stats (root, generation, branch size and depth) are not written here: the
 `referral_stats` summary (app/summaries/referral_stats.py) moves them in the flush that writes the
 new `Partner.referred_by_id`, whoever writes it.
@@ -23,13 +29,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner
 from app.models.referral import Referral, ReferralChange
 from app.services import ServiceError
 from app.services.commissions import on_referrer_changed
+from app.services.locking import lock_workspace
 from app.services.referral_tree.ctes import ancestor_ids
 
 NOTE_MAX = 2000
@@ -77,6 +84,10 @@ def set_referrer(
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
         raise ServiceError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+    with session.no_autoflush:  # the lock comes before this transaction writes anything more
+        lock_workspace(session, workspace_id)
+    if inspect(partner).persistent:  # its edge as committed now, not as loaded before the lock
+        session.refresh(partner, attribute_names=["referred_by_id"])
     old_id = partner.referred_by_id
     referrer = None
     if referrer_id is not None:
