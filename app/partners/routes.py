@@ -113,8 +113,10 @@ def edit(partner_id):
     form = _partner_form(partner)
     if form.validate_on_submit():
         with unit_of_work(form) as uow:
-            partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
+            # the referrer first: it locks the workspace's genealogy before this partner's row is
+            # written, the same order as the Referrals tab (no deadlock between the two)
             _set_referrer_from_form(form, partner)
+            partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
         if uow.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("partners.show", partner_id=partner.id))
