@@ -29,7 +29,7 @@ def _owners(workspace_id: int) -> list[int]:
 
 
 def test_one_invite_link_accepted_by_two_users_at_once_makes_one_membership(app, monkeypatch, user, workspace, now):
-    meet_at(monkeypatch, accounts, "accept_invite")
+    meet_at(monkeypatch, (accounts, "accept_invite"))
     for _ in range(ROUNDS):
         invite, token = accounts.create_invite(db.session, workspace, user, now)
         db.session.commit()
@@ -52,7 +52,7 @@ def test_one_invite_link_accepted_by_two_users_at_once_makes_one_membership(app,
 
 
 def test_one_user_accepting_one_invite_twice_at_once_joins_once(app, monkeypatch, user, workspace, now):
-    meet_at(monkeypatch, accounts, "accept_invite")
+    meet_at(monkeypatch, (accounts, "accept_invite"))
     for _ in range(ROUNDS):
         _, token = accounts.create_invite(db.session, workspace, user, now)
         db.session.commit()
@@ -89,7 +89,7 @@ def _tidy(user, first, second) -> None:
 
 
 def test_two_owners_demoting_each_other_at_once_keep_an_owner(app, monkeypatch, user, workspace):
-    meet_at(monkeypatch, accounts, "set_member_role")
+    meet_at(monkeypatch, (accounts, "set_member_role"))
     for _ in range(ROUNDS):
         first, second = _pair_of_owners(user, workspace)
         responses = at_once(
@@ -106,7 +106,7 @@ def test_two_owners_demoting_each_other_at_once_keep_an_owner(app, monkeypatch, 
 
 
 def test_two_owners_removing_and_demoting_each_other_at_once_keep_an_owner(app, monkeypatch, user, workspace):
-    meet_at(monkeypatch, accounts, "remove_member", "set_member_role")
+    meet_at(monkeypatch, (accounts, "remove_member"), (accounts, "set_member_role"))
     for _ in range(ROUNDS):
         first, second = _pair_of_owners(user, workspace)
         responses = at_once(
