@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import summaries
 from app.extensions import db
-from app.models import Interaction, Partner, PartnerActivity, TouchWeek
+from app.models import Contact, Interaction, Partner, PartnerActivity, TouchWeek
 from app.services import contacts as contact_service
 from app.services import interactions as interaction_service
 from app.services import partners as partner_service
@@ -164,3 +164,44 @@ def test_two_contacts_added_at_once_to_one_partner_both_count(app, monkeypatch, 
         )
         assert counts == (2, 2), f"round {round_}"
         assert summaries.check(db.session, workspace.id) == []
+
+
+def test_removing_and_restoring_one_contact_at_once_keep_the_contact_count(app, monkeypatch, user, workspace, now):
+    partner = _partner(workspace, now)
+    contact_service.add_contact(db.session, partner, {"name": "Stays"}, now)
+    contact = contact_service.add_contact(db.session, partner, {"name": "Ann"}, now)
+    db.session.commit()
+    base = f"/partners/{partner.id}/contacts/{contact.id}"
+    meet_at(monkeypatch, (contact_service, "remove_contact"), (contact_service, "restore_contact"), parties=4)
+    for round_ in range(ROUNDS):
+        # two tabs, each removing and undoing: two removes and two restores at the same instant
+        responses = at_once(
+            app,
+            user,
+            ("POST", f"{base}/remove", {}),
+            ("POST", f"{base}/restore", {}),
+            ("POST", f"{base}/remove", {}),
+            ("POST", f"{base}/restore", {}),
+        )
+        assert all(r.status_code == 200 for r in responses), [r and r.status_code for r in responses]
+        db.session.expire_all()
+        counted = 1 + (db.session.get(Contact, contact.id).removed_at is None)
+        assert db.session.get(Partner, partner.id).contact_count == counted, f"round {round_}"
+        assert summaries.check(db.session, workspace.id) == []
+
+
+def test_two_contacts_made_primary_at_once_leave_one_primary(app, monkeypatch, user, workspace, now):
+    partner = _partner(workspace, now)
+    people = [contact_service.add_contact(db.session, partner, {"name": name}, now) for name in ("Ann", "Bob")]
+    db.session.commit()
+    meet_at(monkeypatch, (contact_service, "update_contact"))
+    for round_ in range(ROUNDS):
+        responses = at_once(
+            app,
+            user,
+            *[("POST", f"/partners/{partner.id}/contacts/{c.id}", {"name": c.name, "is_primary": "y"}) for c in people],
+        )
+        assert [r.status_code for r in responses] == [200, 200]
+        db.session.expire_all()
+        primary = db.session.scalars(select(Contact.id).where(Contact.partner_id == partner.id, Contact.is_primary))
+        assert len(primary.all()) == 1, f"round {round_}"
