@@ -270,8 +270,9 @@ class KeepsPaidMoney(ServiceError):
     """The partner has paid commission entries: it can be archived, never deleted."""
 
     def __init__(self, impact: DeleteImpact):
+        entries = "entry" if impact.paid.count == 1 else "entries"
         super().__init__(
-            f"This partner has {impact.paid.count} paid commission entries ({impact.paid.spelled()}); "
+            f"This partner has {impact.paid.count} paid commission {entries} ({impact.paid.spelled()}); "
             "archive it instead.",
             field="confirm_name",
         )
