@@ -89,8 +89,10 @@ def accept_invite(token):
     if not current_user.is_authenticated:
         return render_template("auth/invite.html", invite=invite, token=token)
     if request.method == "POST":
-        accounts.accept_invite(db.session, invite, current_user, now)
-        db.session.commit()
+        with unit_of_work() as uow:
+            accounts.accept_invite(db.session, invite, current_user, now)
+        if uow.error:  # used by someone else a moment ago: the page a later try gets, with the reason
+            return render_template("auth/invite_invalid.html", reason=uow.error.message), 404
         flash(_("You joined %(name)s.", name=invite.workspace.name), "success")
         return redirect(url_for("home"))
     return render_template("auth/invite.html", invite=invite, token=token)

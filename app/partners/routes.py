@@ -1,6 +1,6 @@
 """Partner book: list with live search and filters, create/edit, the partner page, archive, delete."""
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -8,12 +8,13 @@ from app.models import Partner
 from app.models.partner import SOURCES, STATUSES, TIERS
 from app.partners import bp
 from app.partners.forms import SOURCE_LABELS, STATUS_LABELS, ConfirmDeleteForm, ContactForm, PartnerForm
+from app.services import Gone
 from app.services import partners as partner_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
 from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, require_owner
-from app.web import blueprint_nav_section, page_arg, per_page, render, unit_of_work
+from app.web import apply_service_error, blueprint_nav_section, page_arg, per_page, render, unit_of_work
 from app.web import int_arg as _int_arg
 from app.web import now_utc as _now
 
@@ -149,11 +150,20 @@ def delete(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     require_owner()
     form = ConfirmDeleteForm()
+    refused = False
     if form.validate_on_submit():
         name = partner.name
-        with unit_of_work(form) as uow:
+        with unit_of_work() as uow:
             partner_service.delete_partner(db.session, partner, form.confirm_name.data)
         if uow.ok:
             flash(_("%(name)s was deleted for good.", name=name), "info")
             return redirect(url_for("partners.index"))
-    return render("partners/delete.html", form=form, partner=partner, status=422 if form.errors else 200)
+        if isinstance(uow.error, Gone):  # deleted by someone else a moment ago
+            abort(404)
+        refused = True
+        if not isinstance(uow.error, partner_service.KeepsPaidMoney):  # that one the page says itself
+            apply_service_error(form, uow.error)
+    impact = partner_service.delete_impact(db.session, partner)
+    return render(
+        "partners/delete.html", form=form, partner=partner, impact=impact, status=422 if form.errors or refused else 200
+    )

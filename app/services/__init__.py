@@ -8,3 +8,11 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Gone(ServiceError):
+    """What the rule was about was deleted by someone else a moment ago: a later try would not
+    find it (a route answers 404)."""
+
+    def __init__(self):
+        super().__init__("This was deleted a moment ago.")

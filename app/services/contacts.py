@@ -1,13 +1,19 @@
-"""Contacts of a partner. Removal is a soft mark so it can be undone."""
+"""Contacts of a partner. Removal is a soft mark so it can be undone.
+
+The contact count moves by the difference each change makes (app/summaries/contact_counts.py), so
+a removal or restore first locks the contact and reads it as committed now: two removals at once
+count it out once. Making a contact the primary one locks its partner first, so two contacts made
+primary at once take turns (the later one stays primary) instead of waiting for each other."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models import Contact, Partner
+from app.services.locking import lock, locked
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
 MIN_CONTACTS = 2  # "one" is the fatal number
@@ -34,6 +40,11 @@ def _apply(contact: Contact, data: dict) -> None:
             setattr(contact, name, value)
 
 
+def _lock_partner_for_primary(session: Session, partner_id: int, data: dict) -> None:
+    if data.get("is_primary"):
+        session.execute(locked(select(Partner.id).where(Partner.id == partner_id)))
+
+
 def _only_one_primary(session: Session, contact: Contact) -> None:
     if contact.is_primary:
         session.execute(
@@ -44,6 +55,7 @@ def _only_one_primary(session: Session, contact: Contact) -> None:
 
 
 def add_contact(session: Session, partner: Partner, data: dict, now: datetime) -> Contact:
+    _lock_partner_for_primary(session, partner.id, data)
     contact = Contact(workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now)
     _apply(contact, data)
     session.add(contact)
@@ -53,6 +65,8 @@ def add_contact(session: Session, partner: Partner, data: dict, now: datetime) -
 
 
 def update_contact(session: Session, contact: Contact, data: dict, now: datetime) -> Contact:
+    _lock_partner_for_primary(session, contact.partner_id, data)
+    lock(session, contact)  # as committed now: the flush writes what differs from it
     _apply(contact, data)
     contact.updated_at = now
     session.flush()
@@ -61,8 +75,11 @@ def update_contact(session: Session, contact: Contact, data: dict, now: datetime
 
 
 def remove_contact(contact: Contact, now: datetime) -> None:
-    contact.removed_at = now
+    lock(object_session(contact), contact)
+    if contact.removed_at is None:
+        contact.removed_at = now
 
 
 def restore_contact(contact: Contact) -> None:
+    lock(object_session(contact), contact)
     contact.removed_at = None

@@ -1,6 +1,12 @@
 """Interactions: log, edit, delete (undoable) and restore; the partner timeline, the workspace
 activity feed and the touches-per-week trend. The summaries they feed (each partner's activity, the
-weekly counts) follow in the same flush: app/summaries/."""
+weekly counts) follow in the same flush: app/summaries/.
+
+The summaries move by the difference each change makes, read from what the session loaded: so a
+change first locks the row it changes and reads it as committed now (two deletes of one
+interaction at once count it out once), and a touch logged for a partner keeps the partner's row
+from being deleted until it is committed (its deletion then counts the touch out with the rest).
+Whoever finds the row gone meanwhile gets `Gone`, as a later try would not find it."""
 
 from __future__ import annotations
 
@@ -9,17 +15,34 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from app.models import Contact, Interaction, Partner, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
-from app.services import ServiceError
+from app.services import Gone, ServiceError
 from app.services.clock import week_start
+from app.services.locking import lock
 
 SUMMARY_MAX = 5000
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ahead is a typo
 
 
 # --- writing ------------------------------------------------------------------------------------
+
+
+def _keep_partner(session: Session, partner: Partner) -> None:
+    """Keep the partner's row from being deleted until this transaction ends (FOR KEY SHARE: other
+    touches and edits of the partner go on; a deletion waits), or Gone if it already was."""
+    kept = session.scalar(select(Partner.id).where(Partner.id == partner.id).with_for_update(read=True, key_share=True))
+    if kept is None:
+        raise Gone()
+
+
+def _lock(session: Session, interaction: Interaction) -> None:
+    try:
+        lock(session, interaction)
+    except ObjectDeletedError:  # its partner was deleted meanwhile
+        raise Gone() from None
 
 
 def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dict:
@@ -70,6 +93,7 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
 def log_interaction(
     session: Session, partner: Partner, data: dict, *, actor_id: int | None, now: datetime
 ) -> Interaction:
+    _keep_partner(session, partner)
     values = _clean(session, partner, data, now)
     interaction = Interaction(
         workspace_id=partner.workspace_id,
@@ -84,6 +108,7 @@ def log_interaction(
 
 
 def update_interaction(session: Session, interaction: Interaction, data: dict, *, now: datetime) -> Interaction:
+    _lock(session, interaction)
     if interaction.deleted_at is not None:
         raise ServiceError("This interaction was deleted. Undo the delete to edit it.")
     values = _clean(session, interaction.partner, data, now)
@@ -94,11 +119,13 @@ def update_interaction(session: Session, interaction: Interaction, data: dict, *
 
 
 def delete_interaction(session: Session, interaction: Interaction, *, now: datetime) -> None:
+    _lock(session, interaction)
     if interaction.deleted_at is None:
         interaction.deleted_at = now
 
 
 def restore_interaction(session: Session, interaction: Interaction) -> None:
+    _lock(session, interaction)
     if interaction.deleted_at is not None:
         interaction.deleted_at = None
 

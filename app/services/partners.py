@@ -1,16 +1,19 @@
-"""Partners: the partner book, its list query, archive/restore and hard delete."""
+"""Partners: the partner book, its list query, archive/restore and hard delete (never of paid money)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Contact, Partner, User
-from app.services import ServiceError
+from app.models import Commission, Contact, Deal, Partner, User
+from app.services import Gone, ServiceError
 from app.services.accounts import check_owner
+from app.services.locking import locked
+from app.services.money import as_money
 from app.services.pagination import Page
 from app.services.text_search import contains, like_pattern
 
@@ -240,9 +243,84 @@ def restore_partner(partner: Partner) -> None:
     partner.archived_at = None
 
 
+# --- hard delete ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Commission entries of one status: how many, and their sum per currency (by currency code)."""
+
+    count: int = 0
+    amounts: tuple[tuple[str, Decimal], ...] = ()
+
+    def spelled(self) -> str:
+        return ", ".join(f"{currency} {amount}" for currency, amount in self.amounts)
+
+
+@dataclass(frozen=True)
+class DeleteImpact:
+    """The commission entries a partner's hard delete would take with it (as referrer, or through
+    its deals): the paid ones forbid it, the owed ones go with the partner."""
+
+    paid: Entries
+    owed: Entries
+
+
+class KeepsPaidMoney(ServiceError):
+    """The partner has paid commission entries: it can be archived, never deleted."""
+
+    def __init__(self, impact: DeleteImpact):
+        entries = "entry" if impact.paid.count == 1 else "entries"
+        super().__init__(
+            f"This partner has {impact.paid.count} paid commission {entries} ({impact.paid.spelled()}); "
+            "archive it instead.",
+            field="confirm_name",
+        )
+        self.impact = impact
+
+
+def _entries_of(partner: Partner):
+    deals = select(Deal.id).where(Deal.partner_id == partner.id)
+    return and_(
+        Commission.workspace_id == partner.workspace_id,
+        or_(Commission.referrer_id == partner.id, Commission.deal_id.in_(deals)),
+    )
+
+
+def delete_impact(session: Session, partner: Partner) -> DeleteImpact:
+    """What deleting the partner would do to the ledger (one grouped query)."""
+    rows = session.execute(
+        select(Commission.status, Commission.currency, func.count(), func.sum(Commission.amount))
+        .where(_entries_of(partner))
+        .group_by(Commission.status, Commission.currency)
+        .order_by(Commission.currency)
+    ).all()
+
+    def entries(status: str) -> Entries:
+        mine = [(currency, as_money(total)) for kind, currency, _, total in rows if kind == status]
+        return Entries(sum(n for kind, _, n, _ in rows if kind == status), tuple(mine))
+
+    return DeleteImpact(paid=entries("paid"), owed=entries("owed"))
+
+
+def _lock_for_delete(session: Session, partner: Partner) -> None:
+    """Lock the partner, its deals and the entries its deletion takes, in that order (touches and
+    contacts being added, deals moving, entries being paid: each either finishes first and is seen
+    here, or waits and then finds the partner gone)."""
+    if session.scalar(locked(select(Partner.id).where(Partner.id == partner.id))) is None:
+        raise Gone()
+    session.execute(locked(select(Deal.id).where(Deal.partner_id == partner.id).order_by(Deal.id)))
+    session.execute(locked(select(Commission.id).where(_entries_of(partner)).order_by(Commission.id)))
+
+
 def delete_partner(session: Session, partner: Partner, typed_name: str) -> None:
-    """Hard delete, only after the exact name was typed (the caller checks the role)."""
+    """Hard delete, only after the exact name was typed (the caller checks the role), and never of
+    a partner with paid commission entries: paid money stays on the ledger (archive instead)."""
     if (typed_name or "").strip() != partner.name.strip():
         raise ServiceError("Type the partner's name exactly as shown to confirm.", field="confirm_name")
+    _lock_for_delete(session, partner)
+    impact = delete_impact(session, partner)
+    if impact.paid.count:
+        raise KeepsPaidMoney(impact)
     session.delete(partner)
     session.flush()

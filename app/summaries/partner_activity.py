@@ -6,7 +6,9 @@ rules' moments from app.services.neglect.rules; the rebuild inserts it for a wor
 hook upserts it for the partners a flush touched (after locking their rows, so two writers of one
 partner's history never lose each other's touch), and the check compares it with what is stored.
 A change of a workspace's cadence or response-time defaults re-derives the moments of all its
-partners from their stored inputs (same `moments()`).
+partners from their stored inputs (same `moments()`). A contact deleted (alone, or with the partner
+it was moved to) leaves another partner's touches that named it without a contact (the database
+sets it NULL): those partners are found before the flush and derived again after it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import defaultdict
 from sqlalchemy import and_, case, delete, func, inspect, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Interaction, Partner, PartnerActivity, Workspace
+from app.models import Contact, Interaction, Partner, PartnerActivity, Workspace
 from app.models.base import UTCDateTime
 from app.services.neglect.rules import BURST_TOUCHES, CHASE_TOUCHES, MOMENTS, Defaults, eligible, moments
 from app.services.sqltime import epoch_seconds
@@ -38,6 +40,7 @@ WATCHED = (
 )
 WORKSPACE_WATCHED = ("cadence_a_days", "cadence_b_days", "cadence_c_days", "response_time_days")
 COLUMNS = tuple(c.name for c in TABLE.columns)
+PENDING = "orchard_partner_activity"  # session.info: partners to derive again after the flush
 
 
 def _touch_summary(where):
@@ -194,9 +197,30 @@ def _changed(session: Session, obj, names) -> bool:
     return session.is_modified(obj) and any(state.attrs[name].history.has_changes() for name in names)
 
 
+def before_flush(session: Session) -> None:
+    """The partners whose touches name a contact this flush deletes, other than the contact's own
+    partner (whose touches go with it when it is deleted too)."""
+    partners = [o.id for o in session.deleted if isinstance(o, Partner) and o.id is not None]
+    contacts = [o.id for o in session.deleted if isinstance(o, Contact) and o.id is not None]
+    if not partners and not contacts:
+        return
+    named = or_(
+        Interaction.contact_id.in_(contacts),
+        Interaction.contact_id.in_(select(Contact.id).where(Contact.partner_id.in_(partners))),
+    )
+    rows = session.execute(
+        select(Interaction.workspace_id, Interaction.partner_id)
+        .where(named, Interaction.partner_id.not_in(partners))
+        .distinct()
+    )
+    pending = session.info.setdefault(PENDING, defaultdict(set))
+    for workspace_id, partner_id in rows:
+        pending[workspace_id].add(partner_id)
+
+
 def after_flush(session: Session) -> None:
     deleted_partners = {o.id for o in session.deleted if isinstance(o, Partner)}
-    touched: dict[int, set[int]] = defaultdict(set)  # workspace -> partner ids
+    touched: dict[int, set[int]] = session.info.pop(PENDING, None) or defaultdict(set)  # workspace -> partner ids
     workspaces = set()
     for obj in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Partner) and (obj in session.new or _changed(session, obj, WATCHED)):
@@ -228,6 +252,7 @@ SUMMARY = Summary(
     rebuild=rebuild,
     stored=stored,
     expected=expected,
+    before_flush=before_flush,
     after_flush=after_flush,
 )
 
