@@ -194,18 +194,28 @@ def _owner_count(session: Session, workspace_id: int) -> int:
     )
 
 
-def set_member_role(session: Session, membership: Membership, role: str) -> None:
+def _check_actor_still_owner(session: Session, actor: Membership | None) -> None:
+    """Under the workspace lock: the acting owner may have been demoted a moment ago."""
+    if actor is not None:
+        lock(session, actor)
+        if actor.role != ROLE_OWNER:
+            raise ServiceError("Only a workspace owner can do that: your role changed meanwhile.")
+
+
+def set_member_role(session: Session, membership: Membership, role: str, *, actor: Membership | None = None) -> None:
     if role not in (ROLE_OWNER, ROLE_MEMBER):
         raise ServiceError("Unknown role.", field="role")
     lock_workspace(session, membership.workspace_id)  # two owners demoting each other: one stays
+    _check_actor_still_owner(session, actor)
     lock(session, membership)
     if membership.role == ROLE_OWNER and role != ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
         raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")
     membership.role = role
 
 
-def remove_member(session: Session, membership: Membership) -> None:
+def remove_member(session: Session, membership: Membership, *, actor: Membership | None = None) -> None:
     lock_workspace(session, membership.workspace_id)
+    _check_actor_still_owner(session, actor)
     lock(session, membership)
     if membership.role == ROLE_OWNER and _owner_count(session, membership.workspace_id) <= 1:
         raise ServiceError("A workspace needs at least one owner. Make someone else an owner first.")

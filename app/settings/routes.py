@@ -81,7 +81,7 @@ def set_role(membership_id):
         flash(_("Choose owner or member."), "error")
         return redirect(url_for("settings.members"))
     with unit_of_work() as uow:
-        accounts.set_member_role(db.session, membership, form.role.data)
+        accounts.set_member_role(db.session, membership, form.role.data, actor=g.membership)
     if uow.error:
         flash(uow.error.message, "error")
     else:
@@ -94,7 +94,7 @@ def remove_member(membership_id):
     membership = get_or_404_in_workspace(Membership, membership_id)
     require_owner()
     with unit_of_work() as uow:
-        accounts.remove_member(db.session, membership)
+        accounts.remove_member(db.session, membership, actor=g.membership)
     if uow.error:
         flash(uow.error.message, "error")
     else:

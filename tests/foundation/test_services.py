@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import Membership, Partner
 from app.services import ServiceError, accounts, tokens
@@ -57,6 +57,21 @@ def test_invite_states(session, workspace, user, now, factories):
     assert revoked.state(now) == "revoked"
     with pytest.raises(ServiceError):
         accounts.create_invite(session, workspace, user, now, role="admin")
+
+
+def test_an_owner_demoted_meanwhile_can_no_longer_change_roles(session, workspace, user, factories):
+    """The owner check of the page ran before someone else demoted them: the service checks again."""
+    second = factories.member(workspace, role="owner")
+    plain = factories.member(workspace)
+    acting = accounts.membership_for(session, user, workspace.id)
+    session.execute(update(Membership).where(Membership.id == acting.id).values(role="member"))  # elsewhere
+    target = accounts.membership_for(session, plain, workspace.id)
+    with pytest.raises(ServiceError, match="your role changed"):
+        accounts.set_member_role(session, target, "owner", actor=acting)
+    with pytest.raises(ServiceError, match="your role changed"):
+        accounts.remove_member(session, target, actor=acting)
+    accounts.set_member_role(session, target, "owner", actor=accounts.membership_for(session, second, workspace.id))
+    assert target.role == "owner"
 
 
 def test_accepting_twice_as_a_member_keeps_one_membership(session, workspace, user, now, factories):
