@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 
 from app.extensions import db, htmx
-from app.services import ServiceError
+from app.services import Gone, ServiceError
 
 
 def wants_fragment() -> bool:
@@ -112,7 +112,8 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(form=None) -> Iterator[UnitOfWork]:
     """Commit the block's changes, or, when a service refuses them (ServiceError), roll back and
-    show the message next to its field of `form` (apply_service_error). The route then answers
+    show the message next to its field of `form` (apply_service_error); when what it acts on was
+    deleted by someone else meanwhile (Gone), answer 404. The route then answers
     from `uow.ok` / `uow.error`:
 
         with unit_of_work(form) as uow:
@@ -123,6 +124,9 @@ def unit_of_work(form=None) -> Iterator[UnitOfWork]:
     uow = UnitOfWork()
     try:
         yield uow
+    except Gone:  # what it acts on was deleted meanwhile: as a later try, "not found"
+        db.session.rollback()
+        abort(404)
     except ServiceError as error:
         db.session.rollback()
         uow.error = error

@@ -19,8 +19,8 @@ from app.interactions import bp
 from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
 from app.models import Interaction, Partner, Reminder
 from app.models.interaction import KINDS
-from app.services import Gone, neglect
 from app.services import interactions as service
+from app.services import neglect
 from app.services import reminders as reminder_service
 from app.services.accounts import workspace_members
 from app.services.clock import local_today, zone
@@ -134,7 +134,6 @@ def log(partner_id):
                         date=interaction.occurred_at.astimezone(_zone()).date().isoformat(),
                     ),
                 )
-        _not_gone(uow)
         if uow.ok:
             message = _("%(kind)s logged.", kind=KIND_LABELS[interaction.kind])
             if reminder is not None:
@@ -178,12 +177,6 @@ def quick_log(partner_id):
         box_id=_box_id(request.args.get("box")),
         next_url=_next_url(url_for("interactions.timeline", partner_id=partner.id)),
     )
-
-
-def _not_gone(uow) -> None:
-    """The partner or interaction was deleted meanwhile: 404, as a later try gets."""
-    if isinstance(uow.error, Gone):
-        abort(404)
 
 
 def _cadence(partner) -> int:
@@ -289,7 +282,6 @@ def update(interaction_id):
     if form.validate_on_submit():
         with unit_of_work(form) as uow:
             service.update_interaction(db.session, interaction, _form_data(form), now=_now())
-        _not_gone(uow)
         if uow.ok:
             response = _item(interaction, message=_("Saved."))
             if wants_fragment():
@@ -314,7 +306,7 @@ def update(interaction_id):
 def delete(interaction_id):
     interaction = _interaction(interaction_id)
     undo_log = request.form.get("undo_log") == "1"
-    with unit_of_work() as uow:
+    with unit_of_work():
         service.delete_interaction(db.session, interaction, now=_now())
         if undo_log:
             # "Undo" right after logging also takes back the follow-up made in the same step.
@@ -326,7 +318,6 @@ def delete(interaction_id):
                 and reminder.created_by_id == current_user.id
             ):
                 reminder_service.delete_reminder(db.session, reminder)
-    _not_gone(uow)
     if undo_log and wants_fragment():
         response = render("interactions/_undone.html")
         response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id, reminders=True)
@@ -342,9 +333,8 @@ def delete(interaction_id):
 @bp.route("/interactions/<int:interaction_id>/restore", methods=["POST"])
 def restore(interaction_id):
     interaction = _interaction(interaction_id)
-    with unit_of_work() as uow:
+    with unit_of_work():
         service.restore_interaction(db.session, interaction)
-    _not_gone(uow)
     response = _item(interaction, message=_("Interaction restored."))
     if wants_fragment():
         response.headers["HX-Trigger"] = json.dumps({"interaction-changed": {"partner": interaction.partner_id}})

@@ -11,7 +11,7 @@ from app.partners.forms import ContactForm
 from app.services import contacts as contact_service
 from app.tenancy import get_or_404_in_workspace
 from app.web import now_utc as _now
-from app.web import render, wants_fragment
+from app.web import render, unit_of_work, wants_fragment
 
 
 def _contact_of(partner, contact_id) -> Contact:
@@ -58,8 +58,8 @@ def add_contact(partner_id):
     form = ContactForm()
     if not form.validate_on_submit():
         return _section(partner, form=form, status=422)
-    contact = contact_service.add_contact(db.session, partner, form.data_for_service(), _now())
-    db.session.commit()
+    with unit_of_work():  # the partner deleted a moment ago: 404
+        contact = contact_service.add_contact(db.session, partner, form.data_for_service(), _now())
     return _done(partner, _("%(name)s added.", name=contact.name))
 
 

@@ -1,6 +1,6 @@
 """Partner book: list with live search and filters, create/edit, the partner page, archive, delete."""
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -8,7 +8,6 @@ from app.models import Partner
 from app.models.partner import SOURCES, STATUSES, TIERS
 from app.partners import bp
 from app.partners.forms import SOURCE_LABELS, STATUS_LABELS, ConfirmDeleteForm, ContactForm, PartnerForm
-from app.services import Gone
 from app.services import partners as partner_service
 from app.services.accounts import workspace_members
 from app.services.contacts import current_contacts
@@ -158,8 +157,6 @@ def delete(partner_id):
         if uow.ok:
             flash(_("%(name)s was deleted for good.", name=name), "info")
             return redirect(url_for("partners.index"))
-        if isinstance(uow.error, Gone):  # deleted by someone else a moment ago
-            abort(404)
         refused = True
         if not isinstance(uow.error, partner_service.KeepsPaidMoney):  # that one the page says itself
             apply_service_error(form, uow.error)

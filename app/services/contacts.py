@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from app.models import Contact, Partner
-from app.services.locking import lock, locked
+from app.services import Gone
+from app.services.locking import keep, lock, locked
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
 MIN_CONTACTS = 2  # "one" is the fatal number
@@ -56,6 +57,8 @@ def _only_one_primary(session: Session, contact: Contact) -> None:
 
 def add_contact(session: Session, partner: Partner, data: dict, now: datetime) -> Contact:
     _lock_partner_for_primary(session, partner.id, data)
+    if not keep(session, Partner, partner.id):  # deleted a moment ago
+        raise Gone()
     contact = Contact(workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now)
     _apply(contact, data)
     session.add(contact)

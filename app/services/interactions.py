@@ -15,13 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import ObjectDeletedError
 
 from app.models import Contact, Interaction, Partner, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
 from app.services import Gone, ServiceError
 from app.services.clock import week_start
-from app.services.locking import lock
+from app.services.locking import keep, lock
 
 SUMMARY_MAX = 5000
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ahead is a typo
@@ -33,16 +32,8 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ah
 def _keep_partner(session: Session, partner: Partner) -> None:
     """Keep the partner's row from being deleted until this transaction ends (FOR KEY SHARE: other
     touches and edits of the partner go on; a deletion waits), or Gone if it already was."""
-    kept = session.scalar(select(Partner.id).where(Partner.id == partner.id).with_for_update(read=True, key_share=True))
-    if kept is None:
+    if not keep(session, Partner, partner.id):
         raise Gone()
-
-
-def _lock(session: Session, interaction: Interaction) -> None:
-    try:
-        lock(session, interaction)
-    except ObjectDeletedError:  # its partner was deleted meanwhile
-        raise Gone() from None
 
 
 def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dict:
@@ -108,7 +99,7 @@ def log_interaction(
 
 
 def update_interaction(session: Session, interaction: Interaction, data: dict, *, now: datetime) -> Interaction:
-    _lock(session, interaction)
+    lock(session, interaction)
     if interaction.deleted_at is not None:
         raise ServiceError("This interaction was deleted. Undo the delete to edit it.")
     values = _clean(session, interaction.partner, data, now)
@@ -119,13 +110,13 @@ def update_interaction(session: Session, interaction: Interaction, data: dict, *
 
 
 def delete_interaction(session: Session, interaction: Interaction, *, now: datetime) -> None:
-    _lock(session, interaction)
+    lock(session, interaction)
     if interaction.deleted_at is None:
         interaction.deleted_at = now
 
 
 def restore_interaction(session: Session, interaction: Interaction) -> None:
-    _lock(session, interaction)
+    lock(session, interaction)
     if interaction.deleted_at is not None:
         interaction.deleted_at = None
 

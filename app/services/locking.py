@@ -10,9 +10,12 @@ its first statement (BEGIN IMMEDIATE, app/database.py).
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from app.models import Workspace
+from app.services import Gone
 
 
 def locked(stmt):
@@ -21,11 +24,23 @@ def locked(stmt):
 
 
 def lock(session: Session, obj) -> None:
-    """Lock one loaded row and re-read it as committed now (before checking its state)."""
-    session.refresh(obj, with_for_update=True)
+    """Lock one loaded row and re-read it as committed now (before checking its state); Gone when
+    someone deleted it meanwhile (the route answers 404, as a later try would)."""
+    try:
+        session.refresh(obj, with_for_update=True)
+    except (ObjectDeletedError, InvalidRequestError):  # "could not refresh": the row is not there
+        raise Gone() from None
 
 
 def lock_workspace(session: Session, workspace_id: int) -> None:
     """Serialise the changes of a workspace-wide rule (the referral forest has no loops, a
     workspace keeps an owner) by locking the workspace row."""
     session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+
+def keep(session: Session, model, ident) -> bool:
+    """Keep a row from being deleted until this transaction ends (FOR KEY SHARE on PostgreSQL:
+    edits of it go on, a delete waits) before adding rows that point at it; False when it is gone."""
+    return (
+        session.scalar(select(model.id).where(model.id == ident).with_for_update(read=True, key_share=True)) is not None
+    )

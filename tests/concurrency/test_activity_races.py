@@ -205,3 +205,41 @@ def test_two_contacts_made_primary_at_once_leave_one_primary(app, monkeypatch, u
         db.session.expire_all()
         primary = db.session.scalars(select(Contact.id).where(Contact.partner_id == partner.id, Contact.is_primary))
         assert len(primary.all()) == 1, f"round {round_}"
+
+
+def test_a_contact_added_while_its_partner_is_deleted_finds_no_partner(app, monkeypatch, user, workspace, now):
+    meet_at(monkeypatch, (contact_service, "add_contact"), (partner_service, "delete_partner"))
+    for round_ in range(ROUNDS):
+        partner = _partner(workspace, now, name=f"Leaving {round_}")
+        responses = at_once(
+            app,
+            user,
+            ("POST", f"/partners/{partner.id}/contacts", {"name": "Late Contact"}),
+            ("POST", f"/partners/{partner.id}/delete", {"confirm_name": partner.name}),
+        )
+        # the contact comes first (and goes with the partner), or finds the partner gone: never a 500
+        assert all(r.status_code in (200, 302, 404) for r in responses), [r and r.status_code for r in responses]
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count()).select_from(Contact).where(Contact.name == "Late Contact")) == 0
+        assert summaries.check(db.session, workspace.id) == []
+
+
+def test_a_deal_added_while_its_partner_is_deleted_finds_no_partner(app, monkeypatch, user, workspace, now):
+    from app.models import Deal
+    from app.services import deals as deal_service
+
+    meet_at(monkeypatch, (deal_service, "create_deal"), (partner_service, "delete_partner"))
+    for round_ in range(ROUNDS):
+        partner = _partner(workspace, now, name=f"Closing {round_}")
+        deal = {"partner_id": str(partner.id), "title": "Late deal", "amount": "100", "currency": "EUR", "stage": "won"}
+        responses = at_once(
+            app,
+            user,
+            ("POST", "/deals/new", deal),
+            ("POST", f"/partners/{partner.id}/delete", {"confirm_name": partner.name}),
+        )
+        # the deal comes first (and goes with the partner), or finds the partner gone: never a 500
+        assert all(r.status_code in (302, 404) for r in responses), [r and r.status_code for r in responses]
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count()).select_from(Deal).where(Deal.title == "Late deal")) == 0
+        assert summaries.check(db.session, workspace.id) == []
