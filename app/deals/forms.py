@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.ids import optional_int
@@ -91,4 +91,6 @@ class DealForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     stage = SelectField(_l("Stage"), choices=lambda: [(s, STAGE_LABELS[s]) for s in STAGES])
+    # the stage the page showed: a deal someone else moved meanwhile is not moved again blindly
+    from_stage = HiddenField()
     lost_reason = StringField(_l("Why was it lost?"), validators=[Optional(), Length(max=2000)])

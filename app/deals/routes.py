@@ -98,10 +98,18 @@ def move(deal_id):
         error = "; ".join(e for errors in form.errors.values() for e in errors)
         return _move_failed(deal, back_to, filters, error, form)
     with unit_of_work() as uow:
-        outcome = deal_service.move_deal(db.session, deal, form.stage.data, _now(), form.lost_reason.data)
+        outcome = deal_service.move_deal(
+            db.session, deal, form.stage.data, _now(), form.lost_reason.data, from_stage=form.from_stage.data or None
+        )
     if uow.error:
         deal = get_or_404_in_workspace(Deal, deal_id)
-        return _move_failed(deal, back_to, filters, uow.error.message, form)
+        error = uow.error.message
+        if isinstance(uow.error, deal_service.MovedMeanwhile):
+            error = _(
+                "Someone moved this deal to %(stage)s meanwhile. Look again before moving it.",
+                stage=STAGE_LABELS[uow.error.stage],
+            )
+        return _move_failed(deal, back_to, filters, error, form)
     message = _("“%(title)s” moved to %(stage)s.", title=deal.title, stage=STAGE_LABELS[deal.stage])
     extra = _commission_message(outcome)
     if extra:

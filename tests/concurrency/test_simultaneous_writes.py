@@ -41,8 +41,11 @@ def test_one_deal_moved_to_won_twice_at_once(app, user, workspace, factories, no
     partner = factories.partner(workspace)
     deal = make_deal(partner, now=now, stage="proposal", amount="700")
     url = f"/deals/{deal.id}/stage"
-    responses = at_once(app, user, ("POST", url, {"stage": "won"}), ("POST", url, {"stage": "won"}))
-    assert all(r.status_code < 500 for r in responses), [r.status_code for r in responses]
+    move = {"stage": "won", "from_stage": "proposal"}  # what the board showed both
+    responses = at_once(app, user, ("POST", url, move), ("POST", url, move))
+    assert sorted(r.status_code for r in responses) == [200, 422], [r.status_code for r in responses]
+    loser = next(r for r in responses if r.status_code == 422)
+    assert "Someone moved this deal to Won meanwhile" in loser.get_data(as_text=True)
     db.session.expire_all()
     won = db.session.scalar(select(func.sum(DealTotal.deal_count)).where(DealTotal.stage == "won"))
     proposal = db.session.scalar(select(func.sum(DealTotal.deal_count)).where(DealTotal.stage == "proposal"))

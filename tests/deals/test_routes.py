@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Commission, Deal, StatementLink, TermsVersion
 from app.services import commissions
+from app.services import deals as deal_service
 from tests.deals.helpers import give_terms, make_deal, referral_pair
+from tests.html import parse
 
 
 def count(model):
@@ -429,3 +431,21 @@ def test_terms_naming_a_removed_contact_can_still_be_saved(logged_in, workspace,
     )
     assert response.status_code == 302
     assert count(TermsVersion) == 2
+
+
+def test_a_move_from_a_stale_page_does_not_override_someone_elses(logged_in, workspace, factories, now, hx):
+    """The board showed the deal in Proposal; someone moved it to Lost since: the move is refused
+    with where it is now, and the other person's decision stands."""
+    deal = make_deal(factories.partner(workspace), now=now, stage="proposal", amount="700")
+    board = parse(logged_in.get("/deals/").get_data(as_text=True))
+    shown = board.one("form", action=f"/deals/{deal.id}/stage").one("input", name="from_stage")["value"]
+    assert shown == "proposal"
+    deal_service.move_deal(db.session, deal, "lost", now, "Went with a cheaper studio")
+    db.session.commit()
+    response = logged_in.post(f"/deals/{deal.id}/stage", data={"stage": "won", "from_stage": shown}, headers=hx)
+    assert response.status_code == 422
+    assert "Someone moved this deal to Lost meanwhile" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Deal, deal.id).stage == "lost"
+    again = logged_in.post(f"/deals/{deal.id}/stage", data={"stage": "won", "from_stage": "lost"}, headers=hx)
+    assert again.status_code == 200 and db.session.get(Deal, deal.id).stage == "won"

@@ -22,7 +22,7 @@ from app.services.deals.reading import (
     totals_by_stage,
 )
 from app.services.deals.validation import MAX_AMOUNT, check_amount, check_currency
-from app.services.deals.writing import Outcome, create_deal, move_deal, update_deal
+from app.services.deals.writing import MovedMeanwhile, Outcome, create_deal, move_deal, update_deal
 
 __all__ = [
     "MAX_AMOUNT",
@@ -32,6 +32,7 @@ __all__ = [
     "Board",
     "BoardFilters",
     "DealFilters",
+    "MovedMeanwhile",
     "Outcome",
     "PartnerDeals",
     "StageTotals",

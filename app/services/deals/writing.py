@@ -18,6 +18,14 @@ from app.services.deals.validation import check_stage_rules, clean_text, validat
 from app.services.locking import keep, lock
 
 
+class MovedMeanwhile(ServiceError):
+    """Someone else moved the deal after the page showed it; `stage` is where it is now."""
+
+    def __init__(self, stage: str):
+        super().__init__("Someone moved this deal meanwhile. Look at where it is now before moving it.", "stage")
+        self.stage = stage
+
+
 @dataclass
 class Outcome:
     deal: Deal
@@ -74,11 +82,22 @@ def update_deal(session: Session, deal: Deal, data: dict, now: datetime) -> Outc
     return _change(session, deal, clean, stage, lost_reason, now)
 
 
-def move_deal(session: Session, deal: Deal, stage: str, now: datetime, lost_reason: str | None = None) -> Outcome:
-    """Move a deal to another stage (the pipeline board)."""
+def move_deal(
+    session: Session,
+    deal: Deal,
+    stage: str,
+    now: datetime,
+    lost_reason: str | None = None,
+    *,
+    from_stage: str | None = None,
+) -> Outcome:
+    """Move a deal to another stage (the pipeline board). `from_stage` is the stage the page showed:
+    when someone moved the deal meanwhile, the move is refused instead of overriding theirs."""
     if stage not in STAGES:
         raise ServiceError("Choose a stage.", field="stage")
     lock(session, deal)
+    if from_stage and from_stage != deal.stage:
+        raise MovedMeanwhile(deal.stage)
     lost_reason = clean_text(lost_reason) or (deal.lost_reason if deal.stage == "lost" else None)
     check_stage_rules(stage, Decimal(deal.amount), lost_reason)
     if stage == deal.stage:
