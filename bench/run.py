@@ -3,12 +3,15 @@
     python -m bench.run                      # 5,000 and 50,000 partners
     python -m bench.run --sizes 5000         # a quick run
     python -m bench.run --repeat 30 --only partner
+    python -m bench.run --database-url postgresql+psycopg://user:pw@host/db   # on PostgreSQL
 
-For each size: a fresh SQLite file in a temporary directory, schema from the migrations
+For each size: a fresh SQLite file in a temporary directory (or, with `--database-url` naming a
+PostgreSQL database, a fresh schema in it, see bench/engines.py), schema from the migrations
 (`upgrade heads`), data from the demo generator (`flask demo`'s code), a logged-in test client; each
 page in bench/pages.py is requested a few times to warm up, then `--repeat` times: the median and
 90th percentile wall time of the whole request (routing, queries, rendering) and the number of SQL
-statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json.
+statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json
+(latest-postgresql.* on PostgreSQL); `python -m bench.compare` puts the two side by side.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import gc
 import json
 import platform
 import re
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -109,7 +111,7 @@ class Counter:
             self.count += 1
 
 
-def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
+def build(size: int, workdir: Path, seed: int, schema: str = "migrations", database_url: str | None = None):
     """App, logged-in client and context for one data size."""
     import random
 
@@ -119,12 +121,14 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     from app.extensions import db
     from app.services import accounts
     from app.services.demo import DemoContext, steps
+    from bench.engines import target
     from config import TestingConfig
 
-    db_file = workdir / f"bench-{size}.db"
+    place = target(database_url, workdir, f"orchard_bench_{size}")
+    place.create()
     app = create_app(
         TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
+        **place.config(),
         TESTING=False,
         DEBUG=False,
         WTF_CSRF_ENABLED=False,
@@ -166,8 +170,7 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
         step_times[name] = time.perf_counter() - t0
     db.session.commit()
     generate_s = time.perf_counter() - started
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    place.analyze(db.engine)
 
     # A server process does not hold the generator's data: clear the session and keep the garbage
     # collector from rescanning what generating left in memory on every request.
@@ -184,10 +187,10 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
         "generate_s": round(generate_s, 1),
         "steps_s": {k: round(v, 2) for k, v in step_times.items()},
         "stats": dict(demo.stats),
-        "db_mb": round(sum(f.stat().st_size for f in db_file.parent.glob(db_file.name + "*")) / 1e6, 1),
+        "db_mb": place.size_mb(db.engine),
         "failed_steps": failed,
     }
-    return app, ctx, client, bench_ctx, info
+    return app, ctx, client, bench_ctx, info, place
 
 
 def time_page(app, client, url, headers, repeat, warmup=3):
@@ -225,7 +228,8 @@ def time_page(app, client, url, headers, repeat, warmup=3):
     }
 
 
-def run(sizes, repeat, seed, only=None, schema="migrations"):
+def run(sizes, repeat, seed, only=None, schema="migrations", database_url=None, keep=False):
+    from bench.engines import target
     from bench.pages import PAGES
 
     results = {
@@ -236,13 +240,13 @@ def run(sizes, repeat, seed, only=None, schema="migrations"):
         "data": {},
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
+        "engine": target(database_url, Path("."), "version").version(),
         "machine": f"{platform.system()} {platform.machine()}",
     }
     with tempfile.TemporaryDirectory(prefix="orchard-bench-") as tmp:
         for size in sizes:
             print(f"-- generating {size:,} partners…", file=sys.stderr, flush=True)
-            app, ctx, client, bench_ctx, info = build(size, Path(tmp), seed, schema)
+            app, ctx, client, bench_ctx, info, place = build(size, Path(tmp), seed, schema, database_url)
             results["data"][size] = info
             print(f"   generated in {info['generate_s']}s ({info['db_mb']} MB)", file=sys.stderr, flush=True)
             try:
@@ -274,6 +278,8 @@ def run(sizes, repeat, seed, only=None, schema="migrations"):
                 db.session.remove()
                 db.engine.dispose()
                 ctx.pop()
+                if not keep:
+                    place.drop()
                 gc.unfreeze()
                 gc.collect()
     return results
@@ -315,7 +321,7 @@ def to_markdown(results) -> str:
         "",
         f"Median and 90th percentile wall time, and median CPU time of this process (less disturbed by "
         f"other load on the machine), of {results['repeat']} in-process requests per page (after warm-up), "
-        f"SQLite {results['sqlite']}, Python {results['python']}, {results['machine']}. "
+        f"{results['engine']}, Python {results['python']}, {results['machine']}. "
         f"Target: ≤{TARGET_QUERIES} queries, ≤{TARGET_MS:g} ms at the largest size, growth ≤{TARGET_GROWTH}× "
         f"(judged on {'CPU' if metric == 'cpu_ms' else 'median wall'} time; growth ignores differences under 1 ms).",
         "",
@@ -374,14 +380,21 @@ def main(argv=None):
         default="wall",
         help="time the verdict and growth columns use (cpu on a busy machine)",
     )
-    parser.add_argument("--out", default=str(RESULTS / "latest"), help="results file path without extension")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database to run in (a schema per size is made in it, and dropped afterwards); "
+        "default: SQLite files in a temporary directory",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas (orchard_bench_<size>)")
+    parser.add_argument("--out", help="results file path without extension (default: bench/results/latest[-<engine>])")
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in re.split(r"[ ,]+", args.sizes) if s})
 
-    results = run(sizes, args.repeat, args.seed, args.only, args.schema)
+    results = run(sizes, args.repeat, args.seed, args.only, args.schema, args.database_url, args.keep)
     results["metric"] = "cpu_ms" if args.metric == "cpu" else "median_ms"
     markdown = to_markdown(results)
-    out = Path(args.out)
+    engine = results["engine"].split()[0].lower()
+    out = Path(args.out) if args.out else RESULTS / ("latest" if engine == "sqlite" else f"latest-{engine}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".md").write_text(markdown)
     out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
