@@ -193,46 +193,76 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations", datab
     return app, ctx, client, bench_ctx, info, place
 
 
-def time_page(app, client, url, headers, repeat, warmup=3):
-    from flask import g
+class PageTimer:
+    """Requests one page of one engine's app: `with timer:` makes that app current (its application
+    context pushed), so several engines' requests can take turns."""
 
-    from app.extensions import db
+    def __init__(self, setup, url: str, headers: dict):
+        self.setup, self.url, self.headers = setup, url, headers
+        self.times, self.cpu, self.queries = [], [], None
 
-    def get():
+    def __enter__(self):
+        self.setup.ctx.push()
+        return self
+
+    def __exit__(self, *exc):
+        self.setup.ctx.pop()
+
+    def get(self):
+        from flask import g
+
+        from app.extensions import db
+
         vars(g._get_current_object()).clear()  # a fresh request, as in production
         db.session.expire_all()
-        return client.get(url, headers=headers)
+        return self.setup.client.get(self.url, headers=self.headers)
 
-    for _ in range(warmup):
-        response = get()
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
-    counter = Counter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        get()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    times, cpu = [], []
-    for _ in range(repeat):
+    def warm_up(self, times: int = 3) -> None:
+        from app.extensions import db
+
+        for _ in range(times):
+            response = self.get()
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {self.url} answered {response.status_code}")
+        counter = Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            self.get()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        self.queries = counter.count
+
+    def time_once(self) -> None:
         t0, c0 = time.perf_counter(), time.process_time()
-        get()
-        times.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-    times.sort()
+        self.get()
+        self.times.append((time.perf_counter() - t0) * 1000)
+        self.cpu.append((time.process_time() - c0) * 1000)
+
+    def measured(self) -> dict:
+        times = sorted(self.times)
+        return {
+            "median_ms": round(statistics.median(times), 2),
+            "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
+            "cpu_ms": round(statistics.median(self.cpu), 2),
+            "queries": self.queries,
+            "url": self.url,
+        }
+
+
+@dataclass
+class Setup:
+    """One engine's app at one data size (see build)."""
+
+    app: object
+    ctx: object
+    client: object
+    bench: BenchContext
+    info: dict
+    place: object
+
+
+def _results(sizes, repeat, seed, engine):
     return {
-        "median_ms": round(statistics.median(times), 2),
-        "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
-        "cpu_ms": round(statistics.median(cpu), 2),
-        "queries": counter.count,
-    }
-
-
-def run(sizes, repeat, seed, only=None, schema="migrations", database_url=None, keep=False):
-    from bench.engines import target
-    from bench.pages import PAGES
-
-    results = {
         "sizes": sizes,
         "repeat": repeat,
         "seed": seed,
@@ -240,46 +270,86 @@ def run(sizes, repeat, seed, only=None, schema="migrations", database_url=None, 
         "data": {},
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),
-        "engine": target(database_url, Path("."), "version").version(),
+        "engine": engine,
         "machine": f"{platform.system()} {platform.machine()}",
     }
+
+
+def _measure_page(name, builder, setups: dict, repeat: int, size: int, results: dict) -> None:
+    """Time one page on every engine, the engines taking turns request by request (so a change in the
+    machine's other load falls on all of them alike)."""
+    timers = {}
+    for label, setup in setups.items():
+        setup.ctx.push()
+        try:
+            target = builder(setup.bench)
+        finally:
+            setup.ctx.pop()
+        if target is None:
+            results[label]["pages"].setdefault(name, {})[size] = None
+            continue
+        url, headers = target if isinstance(target, tuple) else (target, {})
+        timer = PageTimer(setup, url, headers)
+        try:
+            with timer:
+                timer.warm_up()
+        except Exception as error:
+            print(f"   {name:<40} {label} FAILED: {error}", file=sys.stderr, flush=True)
+            results[label]["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
+            continue
+        timers[label] = timer
+    for _ in range(repeat):
+        for timer in timers.values():
+            with timer:
+                timer.time_once()
+    line = []
+    for label, timer in timers.items():
+        measured = timer.measured()
+        results[label]["pages"].setdefault(name, {})[size] = measured
+        line.append(f"{label} {measured['median_ms']:>7.2f} ms {measured['queries']:>2} q")
+    print(f"   {name:<40} " + "   ".join(line), file=sys.stderr, flush=True)
+
+
+def run(sizes, repeat, seed, only=None, schema="migrations", database_urls=(None,), keep=False):
+    """Results per engine ({label: results}); with several database URLs every page is timed on each
+    engine in turn, request by request."""
+    from bench.engines import target
+    from bench.pages import PAGES
+
+    places = {url: target(url, Path("."), "version") for url in database_urls}
+    labels = {url: place.engine for url, place in places.items()}
+    if len(set(labels.values())) < len(labels):
+        labels = {url: f"{place.engine}{i}" for i, (url, place) in enumerate(places.items())}
+    results = {labels[url]: _results(sizes, repeat, seed, place.version()) for url, place in places.items()}
     with tempfile.TemporaryDirectory(prefix="orchard-bench-") as tmp:
         for size in sizes:
-            print(f"-- generating {size:,} partners…", file=sys.stderr, flush=True)
-            app, ctx, client, bench_ctx, info, place = build(size, Path(tmp), seed, schema, database_url)
-            results["data"][size] = info
-            print(f"   generated in {info['generate_s']}s ({info['db_mb']} MB)", file=sys.stderr, flush=True)
+            setups = {}
             try:
-                for name, builder in PAGES:
-                    if only and not any(part in name.lower() for part in only.lower().split("|")):
-                        continue
-                    target = builder(bench_ctx)
-                    if target is None:
-                        results["pages"].setdefault(name, {})[size] = None
-                        continue
-                    url, headers = target if isinstance(target, tuple) else (target, {})
-                    try:
-                        measured = time_page(app, client, url, headers, repeat)
-                    except Exception as error:
-                        print(f"   {name:<40} FAILED: {error}", file=sys.stderr, flush=True)
-                        results["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
-                        continue
-                    measured["url"] = url
-                    results["pages"].setdefault(name, {})[size] = measured
+                for url in database_urls:
+                    label = labels[url]
+                    print(f"-- {label}: generating {size:,} partners…", file=sys.stderr, flush=True)
+                    setup = Setup(*build(size, Path(tmp), seed, schema, url))
+                    setup.ctx.pop()
+                    setups[label] = setup
+                    results[label]["data"][size] = setup.info
                     print(
-                        f"   {name:<40} {measured['median_ms']:>8.2f} ms {measured['cpu_ms']:>8.2f} cpu ms "
-                        f"{measured['queries']:>3} q",
+                        f"   generated in {setup.info['generate_s']}s ({setup.info['db_mb']} MB)",
                         file=sys.stderr,
                         flush=True,
                     )
+                for name, builder in PAGES:
+                    if only and not any(part in name.lower() for part in only.lower().split("|")):
+                        continue
+                    _measure_page(name, builder, setups, repeat, size, results)
             finally:
                 from app.extensions import db
 
-                db.session.remove()
-                db.engine.dispose()
-                ctx.pop()
-                if not keep:
-                    place.drop()
+                for setup in setups.values():
+                    with setup.app.app_context():
+                        db.session.remove()
+                        db.engine.dispose()
+                    if not keep:
+                        setup.place.drop()
                 gc.unfreeze()
                 gc.collect()
     return results
@@ -382,24 +452,45 @@ def main(argv=None):
     )
     parser.add_argument(
         "--database-url",
-        help="a PostgreSQL database to run in (a schema per size is made in it, and dropped afterwards); "
-        "default: SQLite files in a temporary directory",
+        action="append",
+        help="the database to run in: 'sqlite' (SQLite files in a temporary directory, the default) or a "
+        "PostgreSQL URL (a schema per size is made in that database, and dropped afterwards). Given more "
+        "than once, every page is timed on each in turn and a side-by-side table is written too",
     )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas (orchard_bench_<size>)")
-    parser.add_argument("--out", help="results file path without extension (default: bench/results/latest[-<engine>])")
+    parser.add_argument(
+        "--out",
+        help="results file path without extension (default: bench/results/latest, latest-<engine> for "
+        "engines other than SQLite)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in re.split(r"[ ,]+", args.sizes) if s})
+    urls = [None if url in (None, "sqlite") else url for url in (args.database_url or [None])]
 
-    results = run(sizes, args.repeat, args.seed, args.only, args.schema, args.database_url, args.keep)
-    results["metric"] = "cpu_ms" if args.metric == "cpu" else "median_ms"
-    markdown = to_markdown(results)
-    engine = results["engine"].split()[0].lower()
-    out = Path(args.out) if args.out else RESULTS / ("latest" if engine == "sqlite" else f"latest-{engine}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".md").write_text(markdown)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print(markdown)
-    print(f"Written to {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+    by_engine = run(sizes, args.repeat, args.seed, args.only, args.schema, urls, args.keep)
+    written = []
+    for label, results in by_engine.items():
+        results["metric"] = "cpu_ms" if args.metric == "cpu" else "median_ms"
+        markdown = to_markdown(results)
+        name = "latest" if label == "sqlite" else f"latest-{label}"
+        out = Path(args.out) if args.out else RESULTS / name
+        if args.out and len(by_engine) > 1:
+            out = out.with_name(f"{out.name}-{label}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".md").write_text(markdown)
+        out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+        written.append(out)
+        print(markdown)
+    if len(by_engine) > 1:  # the first engine (SQLite by default) beside each other one
+        from bench import compare
+
+        first, *others = written
+        for other in others:
+            side = Path(args.out + "-engines") if args.out else RESULTS / "engines"
+            if len(others) > 1:
+                side = side.with_name(f"{side.name}-{other.name}")
+            compare.main([str(first.with_suffix(".json")), str(other.with_suffix(".json")), "--out", str(side)])
+    print("Written to " + ", ".join(f"{out}.md/.json" for out in written))
 
 
 if __name__ == "__main__":
