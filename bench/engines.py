@@ -22,6 +22,10 @@ class SqliteTarget:
     def config(self) -> dict:
         return {"SQLALCHEMY_DATABASE_URI": self.url}
 
+    def server_url(self) -> str:
+        """The URL as DATABASE_URL for a server process."""
+        return self.url
+
     def create(self) -> None:
         for path in self.file.parent.glob(self.file.name + "*"):
             path.unlink()
@@ -67,6 +71,14 @@ class PostgresTarget:
             "SQLALCHEMY_DATABASE_URI": self.url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-c search_path={self.schema}"}},
         }
+
+    def server_url(self) -> str:
+        """The URL as DATABASE_URL for a server process: the schema in libpq's `options`."""
+        return (
+            make_url(self.url)
+            .update_query_dict({"options": f"-csearch_path={self.schema}"})
+            .render_as_string(hide_password=False)
+        )
 
     def create(self) -> None:
         self._execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE', f'CREATE SCHEMA "{self.schema}"')

@@ -1,7 +1,8 @@
-"""The partners list's and the reminders' indexes end with id, the lists' tie-breaker, so PostgreSQL
-reads a page (and counts) straight from them as SQLite does: SQLite's indexes end with the row id
-anyway, PostgreSQL's do not, and without it sorts every row of a tied value and reads the table for
-the ids.
+"""List indexes end with id, the lists' tie-breaker, so PostgreSQL pages from them as SQLite does.
+
+The partners list's sort indexes and the reminders' indexes: SQLite's indexes end with the row id
+anyway, PostgreSQL's do not, and without it PostgreSQL sorts every row of a tied value (all active
+partners, say) and reads the table for the ids.
 
 Revision ID: 0002
 Revises: 0001
