@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import socket
 import statistics
@@ -105,6 +106,31 @@ def prepare(place, partners: int, seed: int, clients: int) -> tuple[list[str], l
         for k in range(clients)
     ]
     return emails, targets
+
+
+def _cpu_seconds(server_pid: int) -> dict:
+    """CPU time so far of gunicorn (the master and its workers), of this process (the clients), and
+    of the whole machine (busy and capacity), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+    family, found = {server_pid}, True
+    while found:
+        found = {pid for pid, (ppid, _) in stats.items() if ppid in family and pid not in family}
+        family |= found
+    cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "gunicorn": sum(stats[pid][1] for pid in family if pid in stats) / tick,
+        "clients": own.ru_utime + own.ru_stime,
+        "machine": (sum(cpu) - cpu[3] - cpu[4]) / tick,  # all but idle and iowait
+        "machine_capacity": sum(cpu) / tick,
+    }
 
 
 def _free_port() -> int:
@@ -249,6 +275,9 @@ def to_markdown(result: dict) -> str:
         f"- statuses: {s['statuses']} (0 = no answer); server errors (5xx): **{s['server_errors']}**; "
         f"client-side failures: {s['failure_count']}",
         f"- by kind: {s['by_kind']}",
+        f"- CPU during the run: gunicorn {result['cpu_s']['gunicorn']} s, load clients {result['cpu_s']['clients']} s, "
+        f"the whole machine {result['cpu_s']['machine']} s of {result['cpu_s']['machine_capacity']} s "
+        f"({os.cpu_count()} cores; the rest is the database server and anything else running)",
         f"- `flask summaries check`: **{'nothing found' if result['summaries_check']['ok'] else 'DIFFERENCES'}**"
         + ("" if result["summaries_check"]["ok"] else f" — {result['summaries_check']['output'][-500:]}"),
         "- confirmed writes in the database as last written: "
@@ -289,11 +318,14 @@ def main(argv=None):
         server = start_server(env, args.workers, port, log)
         run_id = secrets.token_hex(4)
         print(f"-- {args.clients} clients for {args.seconds:g} s on port {port}…", file=sys.stderr, flush=True)
+        before = _cpu_seconds(server.pid)
         try:
             clients, elapsed = run_clients(port, emails, targets, args.seconds, run_id)
+            after = _cpu_seconds(server.pid)
         finally:
             server.terminate()
             server.wait(60)
+        cpu = {name: round(after[name] - before[name], 1) for name in after}
         check = subprocess.run(
             [sys.executable, "-m", "flask", "summaries", "check"], env=env, cwd=ROOT, capture_output=True, text=True
         )
@@ -304,6 +336,7 @@ def main(argv=None):
             "clients": args.clients,
             "workers": args.workers,
             "stats": summarise(clients, elapsed),
+            "cpu_s": cpu,
             "summaries_check": {"ok": check.returncode == 0, "output": (check.stdout + check.stderr)[-4000:]},
             "writes": verify(place, clients, run_id),
             "server_log_errors": [

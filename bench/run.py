@@ -1,17 +1,19 @@
-"""Time Orchard's pages in-process at two data sizes.
+"""Time Orchard's pages in-process at two data sizes, on SQLite, PostgreSQL or both.
 
-    python -m bench.run                      # 5,000 and 50,000 partners
+    python -m bench.run                      # SQLite, 5,000 and 50,000 partners
     python -m bench.run --sizes 5000         # a quick run
     python -m bench.run --repeat 30 --only partner
     python -m bench.run --database-url postgresql+psycopg://user:pw@host/db   # on PostgreSQL
+    python -m bench.run --database-url sqlite --database-url postgresql+psycopg://…   # both, in turn
 
-For each size: a fresh SQLite file in a temporary directory (or, with `--database-url` naming a
-PostgreSQL database, a fresh schema in it, see bench/engines.py), schema from the migrations
-(`upgrade heads`), data from the demo generator (`flask demo`'s code), a logged-in test client; each
-page in bench/pages.py is requested a few times to warm up, then `--repeat` times: the median and
-90th percentile wall time of the whole request (routing, queries, rendering) and the number of SQL
-statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json
-(latest-postgresql.* on PostgreSQL); `python -m bench.compare` puts the two side by side.
+For each size and engine: a fresh SQLite file in a temporary directory (or, for a PostgreSQL URL, a
+fresh schema in that database, see bench/engines.py), schema from the migrations (`upgrade heads`),
+data from the demo generator (`flask demo`'s code, summaries derived), a logged-in test client; each
+page in bench/pages.py is requested a few times to warm up, then `--repeat` times (with several
+engines, the engines take turns request by request): the median and 90th percentile wall time of the
+whole request (routing, queries, rendering) and the number of SQL statements it ran. Results: a table
+on stdout, bench/results/latest.md and .json (latest-postgresql.* on PostgreSQL) and, with two
+engines, bench/results/engines.md side by side (bench/compare.py).
 """
 
 from __future__ import annotations
