@@ -1,14 +1,19 @@
-"""Time Orchard's pages in-process at two data sizes.
+"""Time Orchard's pages in-process at two data sizes, on SQLite, PostgreSQL or both.
 
-    python -m bench.run                      # 5,000 and 50,000 partners
+    python -m bench.run                      # SQLite, 5,000 and 50,000 partners
     python -m bench.run --sizes 5000         # a quick run
     python -m bench.run --repeat 30 --only partner
+    python -m bench.run --database-url postgresql+psycopg://user:pw@host/db   # on PostgreSQL
+    python -m bench.run --database-url sqlite --database-url postgresql+psycopg://…   # both, in turn
 
-For each size: a fresh SQLite file in a temporary directory, schema from the migrations
-(`upgrade heads`), data from the demo generator (`flask demo`'s code), a logged-in test client; each
-page in bench/pages.py is requested a few times to warm up, then `--repeat` times: the median and
-90th percentile wall time of the whole request (routing, queries, rendering) and the number of SQL
-statements it ran. Results: a table on stdout, bench/results/latest.md and bench/results/latest.json.
+For each size and engine: a fresh SQLite file in a temporary directory (or, for a PostgreSQL URL, a
+fresh schema in that database, see bench/engines.py), schema from the migrations (`upgrade heads`),
+data from the demo generator (`flask demo`'s code, summaries derived), a logged-in test client; each
+page in bench/pages.py is requested a few times to warm up, then `--repeat` times (with several
+engines, the engines take turns request by request): the median and 90th percentile wall time of the
+whole request (routing, queries, rendering) and the number of SQL statements it ran. Results: a table
+on stdout, bench/results/latest.md and .json (latest-postgresql.* on PostgreSQL) and, with two
+engines, bench/results/engines.md side by side (bench/compare.py).
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import gc
 import json
 import platform
 import re
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -109,7 +113,13 @@ class Counter:
             self.count += 1
 
 
-def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
+def _rebuild_summaries(demo) -> None:
+    from app import summaries
+
+    summaries.rebuild(demo.session, demo.workspace.id)
+
+
+def build(size: int, workdir: Path, seed: int, schema: str = "migrations", database_url: str | None = None):
     """App, logged-in client and context for one data size."""
     import random
 
@@ -119,12 +129,14 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     from app.extensions import db
     from app.services import accounts
     from app.services.demo import DemoContext, steps
+    from bench.engines import target
     from config import TestingConfig
 
-    db_file = workdir / f"bench-{size}.db"
+    place = target(database_url, workdir, f"orchard_bench_{size}")
+    place.create()
     app = create_app(
         TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}",
+        **place.config(),
         TESTING=False,
         DEBUG=False,
         WTF_CSRF_ENABLED=False,
@@ -151,8 +163,14 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
     now = datetime.now(UTC)
     demo = DemoContext(session=db.session, workspace=workspace, rng=random.Random(seed), now=now, partners=size)
     step_times, failed = {}, {}
-    for step in steps():
-        name = f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+    # as generate() does: the steps bulk-insert past the flush hooks, so the summaries are derived once
+    # at the end (without it the dashboard, the pipeline's and the ledger's totals would read empty tables)
+    for step in [*steps(), _rebuild_summaries]:
+        name = (
+            "summaries.rebuild"
+            if step is _rebuild_summaries
+            else f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+        )
         t0 = time.perf_counter()
         savepoint = db.session.begin_nested()
         try:
@@ -166,8 +184,7 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
         step_times[name] = time.perf_counter() - t0
     db.session.commit()
     generate_s = time.perf_counter() - started
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    place.analyze(db.engine)
 
     # A server process does not hold the generator's data: clear the session and keep the garbage
     # collector from rescanning what generating left in memory on every request.
@@ -184,51 +201,82 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations"):
         "generate_s": round(generate_s, 1),
         "steps_s": {k: round(v, 2) for k, v in step_times.items()},
         "stats": dict(demo.stats),
-        "db_mb": round(sum(f.stat().st_size for f in db_file.parent.glob(db_file.name + "*")) / 1e6, 1),
+        "db_mb": place.size_mb(db.engine),
         "failed_steps": failed,
     }
-    return app, ctx, client, bench_ctx, info
+    return app, ctx, client, bench_ctx, info, place
 
 
-def time_page(app, client, url, headers, repeat, warmup=3):
-    from flask import g
+class PageTimer:
+    """Requests one page of one engine's app: `with timer:` makes that app current (its application
+    context pushed), so several engines' requests can take turns."""
 
-    from app.extensions import db
+    def __init__(self, setup, url: str, headers: dict):
+        self.setup, self.url, self.headers = setup, url, headers
+        self.times, self.cpu, self.queries = [], [], None
 
-    def get():
+    def __enter__(self):
+        self.setup.ctx.push()
+        return self
+
+    def __exit__(self, *exc):
+        self.setup.ctx.pop()
+
+    def get(self):
+        from flask import g
+
+        from app.extensions import db
+
         vars(g._get_current_object()).clear()  # a fresh request, as in production
         db.session.expire_all()
-        return client.get(url, headers=headers)
+        return self.setup.client.get(self.url, headers=self.headers)
 
-    for _ in range(warmup):
-        response = get()
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
-    counter = Counter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        get()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    times, cpu = [], []
-    for _ in range(repeat):
+    def warm_up(self, times: int = 3) -> None:
+        from app.extensions import db
+
+        for _ in range(times):
+            response = self.get()
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {self.url} answered {response.status_code}")
+        counter = Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            self.get()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        self.queries = counter.count
+
+    def time_once(self) -> None:
         t0, c0 = time.perf_counter(), time.process_time()
-        get()
-        times.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-    times.sort()
+        self.get()
+        self.times.append((time.perf_counter() - t0) * 1000)
+        self.cpu.append((time.process_time() - c0) * 1000)
+
+    def measured(self) -> dict:
+        times = sorted(self.times)
+        return {
+            "median_ms": round(statistics.median(times), 2),
+            "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
+            "cpu_ms": round(statistics.median(self.cpu), 2),
+            "queries": self.queries,
+            "url": self.url,
+        }
+
+
+@dataclass
+class Setup:
+    """One engine's app at one data size (see build)."""
+
+    app: object
+    ctx: object
+    client: object
+    bench: BenchContext
+    info: dict
+    place: object
+
+
+def _results(sizes, repeat, seed, engine):
     return {
-        "median_ms": round(statistics.median(times), 2),
-        "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
-        "cpu_ms": round(statistics.median(cpu), 2),
-        "queries": counter.count,
-    }
-
-
-def run(sizes, repeat, seed, only=None, schema="migrations"):
-    from bench.pages import PAGES
-
-    results = {
         "sizes": sizes,
         "repeat": repeat,
         "seed": seed,
@@ -236,44 +284,86 @@ def run(sizes, repeat, seed, only=None, schema="migrations"):
         "data": {},
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
+        "engine": engine,
         "machine": f"{platform.system()} {platform.machine()}",
     }
+
+
+def _measure_page(name, builder, setups: dict, repeat: int, size: int, results: dict) -> None:
+    """Time one page on every engine, the engines taking turns request by request (so a change in the
+    machine's other load falls on all of them alike)."""
+    timers = {}
+    for label, setup in setups.items():
+        setup.ctx.push()
+        try:
+            target = builder(setup.bench)
+        finally:
+            setup.ctx.pop()
+        if target is None:
+            results[label]["pages"].setdefault(name, {})[size] = None
+            continue
+        url, headers = target if isinstance(target, tuple) else (target, {})
+        timer = PageTimer(setup, url, headers)
+        try:
+            with timer:
+                timer.warm_up()
+        except Exception as error:
+            print(f"   {name:<40} {label} FAILED: {error}", file=sys.stderr, flush=True)
+            results[label]["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
+            continue
+        timers[label] = timer
+    for _ in range(repeat):
+        for timer in timers.values():
+            with timer:
+                timer.time_once()
+    line = []
+    for label, timer in timers.items():
+        measured = timer.measured()
+        results[label]["pages"].setdefault(name, {})[size] = measured
+        line.append(f"{label} {measured['median_ms']:>7.2f} ms {measured['queries']:>2} q")
+    print(f"   {name:<40} " + "   ".join(line), file=sys.stderr, flush=True)
+
+
+def run(sizes, repeat, seed, only=None, schema="migrations", database_urls=(None,), keep=False):
+    """Results per engine ({label: results}); with several database URLs every page is timed on each
+    engine in turn, request by request."""
+    from bench.engines import target
+    from bench.pages import PAGES
+
+    places = {url: target(url, Path("."), "version") for url in database_urls}
+    labels = {url: place.engine for url, place in places.items()}
+    if len(set(labels.values())) < len(labels):
+        labels = {url: f"{place.engine}{i}" for i, (url, place) in enumerate(places.items())}
+    results = {labels[url]: _results(sizes, repeat, seed, place.version()) for url, place in places.items()}
     with tempfile.TemporaryDirectory(prefix="orchard-bench-") as tmp:
         for size in sizes:
-            print(f"-- generating {size:,} partners…", file=sys.stderr, flush=True)
-            app, ctx, client, bench_ctx, info = build(size, Path(tmp), seed, schema)
-            results["data"][size] = info
-            print(f"   generated in {info['generate_s']}s ({info['db_mb']} MB)", file=sys.stderr, flush=True)
+            setups = {}
             try:
-                for name, builder in PAGES:
-                    if only and not any(part in name.lower() for part in only.lower().split("|")):
-                        continue
-                    target = builder(bench_ctx)
-                    if target is None:
-                        results["pages"].setdefault(name, {})[size] = None
-                        continue
-                    url, headers = target if isinstance(target, tuple) else (target, {})
-                    try:
-                        measured = time_page(app, client, url, headers, repeat)
-                    except Exception as error:
-                        print(f"   {name:<40} FAILED: {error}", file=sys.stderr, flush=True)
-                        results["pages"].setdefault(name, {})[size] = {"error": str(error)[:300], "url": url}
-                        continue
-                    measured["url"] = url
-                    results["pages"].setdefault(name, {})[size] = measured
+                for url in database_urls:
+                    label = labels[url]
+                    print(f"-- {label}: generating {size:,} partners…", file=sys.stderr, flush=True)
+                    setup = Setup(*build(size, Path(tmp), seed, schema, url))
+                    setup.ctx.pop()
+                    setups[label] = setup
+                    results[label]["data"][size] = setup.info
                     print(
-                        f"   {name:<40} {measured['median_ms']:>8.2f} ms {measured['cpu_ms']:>8.2f} cpu ms "
-                        f"{measured['queries']:>3} q",
+                        f"   generated in {setup.info['generate_s']}s ({setup.info['db_mb']} MB)",
                         file=sys.stderr,
                         flush=True,
                     )
+                for name, builder in PAGES:
+                    if only and not any(part in name.lower() for part in only.lower().split("|")):
+                        continue
+                    _measure_page(name, builder, setups, repeat, size, results)
             finally:
                 from app.extensions import db
 
-                db.session.remove()
-                db.engine.dispose()
-                ctx.pop()
+                for setup in setups.values():
+                    with setup.app.app_context():
+                        db.session.remove()
+                        db.engine.dispose()
+                    if not keep:
+                        setup.place.drop()
                 gc.unfreeze()
                 gc.collect()
     return results
@@ -315,7 +405,7 @@ def to_markdown(results) -> str:
         "",
         f"Median and 90th percentile wall time, and median CPU time of this process (less disturbed by "
         f"other load on the machine), of {results['repeat']} in-process requests per page (after warm-up), "
-        f"SQLite {results['sqlite']}, Python {results['python']}, {results['machine']}. "
+        f"{results['engine']}, Python {results['python']}, {results['machine']}. "
         f"Target: ≤{TARGET_QUERIES} queries, ≤{TARGET_MS:g} ms at the largest size, growth ≤{TARGET_GROWTH}× "
         f"(judged on {'CPU' if metric == 'cpu_ms' else 'median wall'} time; growth ignores differences under 1 ms).",
         "",
@@ -374,19 +464,47 @@ def main(argv=None):
         default="wall",
         help="time the verdict and growth columns use (cpu on a busy machine)",
     )
-    parser.add_argument("--out", default=str(RESULTS / "latest"), help="results file path without extension")
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        help="the database to run in: 'sqlite' (SQLite files in a temporary directory, the default) or a "
+        "PostgreSQL URL (a schema per size is made in that database, and dropped afterwards). Given more "
+        "than once, every page is timed on each in turn and a side-by-side table is written too",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas (orchard_bench_<size>)")
+    parser.add_argument(
+        "--out",
+        help="results file path without extension (default: bench/results/latest, latest-<engine> for "
+        "engines other than SQLite)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in re.split(r"[ ,]+", args.sizes) if s})
+    urls = [None if url in (None, "sqlite") else url for url in (args.database_url or [None])]
 
-    results = run(sizes, args.repeat, args.seed, args.only, args.schema)
-    results["metric"] = "cpu_ms" if args.metric == "cpu" else "median_ms"
-    markdown = to_markdown(results)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".md").write_text(markdown)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print(markdown)
-    print(f"Written to {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+    by_engine = run(sizes, args.repeat, args.seed, args.only, args.schema, urls, args.keep)
+    written = []
+    for label, results in by_engine.items():
+        results["metric"] = "cpu_ms" if args.metric == "cpu" else "median_ms"
+        markdown = to_markdown(results)
+        name = "latest" if label == "sqlite" else f"latest-{label}"
+        out = Path(args.out) if args.out else RESULTS / name
+        if args.out and len(by_engine) > 1:
+            out = out.with_name(f"{out.name}-{label}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".md").write_text(markdown)
+        out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+        written.append(out)
+        print(markdown)
+    if len(by_engine) > 1:  # the first engine (SQLite by default) beside each other one
+        from bench import compare
+
+        first, *others = written
+        for other in others:
+            side = Path(args.out + "-engines") if args.out else RESULTS / "engines"
+            if len(others) > 1:
+                side = side.with_name(f"{side.name}-{other.name}")
+            compare.main([str(first.with_suffix(".json")), str(other.with_suffix(".json")), "--out", str(side)])
+    print("Written to " + ", ".join(f"{out}.md/.json" for out in written))
 
 
 if __name__ == "__main__":

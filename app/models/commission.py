@@ -24,9 +24,10 @@ STATUSES = ("owed", "paid")
 
 class Commission(WorkspaceScoped, db.Model):
     __table_args__ = (
-        Index("ix_commission_ws_status_earned", "workspace_id", "status", "earned_on"),
-        Index("ix_commission_ws_earned", "workspace_id", "earned_on"),
-        Index("ix_commission_referrer_earned", "referrer_id", "earned_on"),
+        # the ledger's pages (newest first, ties by id: the id ends each index, as SQLite's row id does)
+        Index("ix_commission_ws_status_earned", "workspace_id", "status", "earned_on", "id"),
+        Index("ix_commission_ws_earned", "workspace_id", "earned_on", "id"),
+        Index("ix_commission_referrer_earned", "referrer_id", "earned_on", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     referrer_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))

@@ -24,12 +24,13 @@ class Deal(WorkspaceScoped, Timestamps, db.Model):
     __table_args__ = (
         # Pipeline columns and totals: covering index for the per-stage, per-currency sums.
         Index("ix_deal_ws_stage_closed", "workspace_id", "stage", "closed_on", "currency", "amount"),
-        Index("ix_deal_ws_stage_updated", "workspace_id", "stage", "updated_at"),
-        Index("ix_deal_ws_updated", "workspace_id", "updated_at"),
-        # sorted deals list: an index per sortable column keeps a page a short index walk
-        Index("ix_deal_ws_amount", "workspace_id", "amount"),
-        Index("ix_deal_ws_expected", "workspace_id", "expected_close_on"),
-        Index("ix_deal_ws_closed", "workspace_id", "closed_on"),
+        # sorted deals list: an index per sortable column keeps a page a short index walk; each ends with
+        # id, the tie-breaker (SQLite's indexes end with the row id anyway, PostgreSQL's do not)
+        Index("ix_deal_ws_stage_updated", "workspace_id", "stage", "updated_at", "id"),
+        Index("ix_deal_ws_updated", "workspace_id", "updated_at", "id"),
+        Index("ix_deal_ws_amount", "workspace_id", "amount", "id"),
+        Index("ix_deal_ws_expected", "workspace_id", "expected_close_on", "id"),
+        Index("ix_deal_ws_closed", "workspace_id", "closed_on", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)

@@ -76,6 +76,7 @@ class PartnerActivity(db.Model):
             "thread_from_s",
             "thread_until_s",
             "owner_id",
+            "partner_id",  # the key, as SQLite's indexes end with it anyway: PostgreSQL lists from it alone
         ),
         Index("ix_partner_activity_ws_waiting", "workspace_id", "eligible", "waiting_s", "owner_id"),
         Index("ix_partner_activity_ws_chase", "workspace_id", "eligible", "chase_s", "owner_id"),

@@ -19,17 +19,18 @@ SOURCES = ("referral", "content", "direct", "event", "other")
 
 class Partner(WorkspaceScoped, Timestamps, db.Model):
     __table_args__ = (
-        Index("ix_partner_ws_archived_name", "workspace_id", "archived_at", "name_key"),
         Index("ix_partner_ws_updated", "workspace_id", "updated_at"),
         # The partners list: each sortable column after (workspace, archived) so a page is read
-        # straight from an index (ties are broken by id, which every index carries).
-        Index("ix_partner_ws_archived_updated", "workspace_id", "archived_at", "updated_at"),
-        Index("ix_partner_ws_archived_created", "workspace_id", "archived_at", "created_at"),
-        Index("ix_partner_ws_archived_status", "workspace_id", "archived_at", "status"),
-        Index("ix_partner_ws_archived_tier", "workspace_id", "archived_at", "tier"),
-        Index("ix_partner_ws_archived_source", "workspace_id", "archived_at", "source"),
-        Index("ix_partner_ws_archived_owner", "workspace_id", "archived_at", "owner_id"),
-        Index("ix_partner_ws_archived_contacts", "workspace_id", "archived_at", "contact_count"),
+        # straight from an index, then id, which breaks ties (SQLite's indexes end with the row id
+        # anyway; PostgreSQL's do not, and would sort every row of a tied value, e.g. all active ones).
+        Index("ix_partner_ws_archived_name", "workspace_id", "archived_at", "name_key", "id"),
+        Index("ix_partner_ws_archived_updated", "workspace_id", "archived_at", "updated_at", "id"),
+        Index("ix_partner_ws_archived_created", "workspace_id", "archived_at", "created_at", "id"),
+        Index("ix_partner_ws_archived_status", "workspace_id", "archived_at", "status", "id"),
+        Index("ix_partner_ws_archived_tier", "workspace_id", "archived_at", "tier", "id"),
+        Index("ix_partner_ws_archived_source", "workspace_id", "archived_at", "source", "id"),
+        Index("ix_partner_ws_archived_owner", "workspace_id", "archived_at", "owner_id", "id"),
+        Index("ix_partner_ws_archived_contacts", "workspace_id", "archived_at", "contact_count", "id"),
         # Counting the matches of any combination of list filters without reading the table
         Index("ix_partner_ws_filters", "workspace_id", "archived_at", "status", "tier", "source", "owner_id"),
     )

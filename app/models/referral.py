@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -31,9 +31,20 @@ from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 
 class Referral(WorkspaceScoped, db.Model):
     __table_args__ = (
-        # a branch's members; with the referral date, a branch's last referral is one index seek
-        Index("ix_referral_ws_root", "workspace_id", "root_id", "referred_on"),
-        # the forest (roots by size, then depth) and its count read this index alone
+        # a branch's members; with the referral date, a branch's last referral is one index seek (the
+        # members' ids at the end, as SQLite's indexes have them anyway: PostgreSQL joins from it alone)
+        Index("ix_referral_ws_root", "workspace_id", "root_id", "referred_on", "partner_id"),
+        # the forest (roots by size, then depth) and its count read only the roots (a partial index: both
+        # engines use it for a query that says `root_id = partner_id`)
+        Index(
+            "ix_referral_ws_roots",
+            "workspace_id",
+            "subtree_size",
+            "subtree_depth",
+            sqlite_where=text("root_id = partner_id"),
+            postgresql_where=text("root_id = partner_id"),
+        ),
+        # branches by size at any generation
         Index("ix_referral_ws_size", "workspace_id", "subtree_size", "subtree_depth", "root_id"),
         Index("ix_referral_ws_referred_on", "workspace_id", "referred_on", "root_id"),  # growing branches
         Index("ix_referral_ws_direct", "workspace_id", "direct_count"),

@@ -15,13 +15,23 @@ from app.models.workspace import User
 
 class Reminder(WorkspaceScoped, Timestamps, db.Model):
     __table_args__ = (
-        Index("ix_reminder_ws_open_due", "workspace_id", "completed_at", "due_on"),
+        # Each ends with id, the lists' tie-breaker, as SQLite's indexes do anyway: PostgreSQL then pages
+        # and counts from the index alone (see app/services/reminders.py, open_reminders_order).
+        Index("ix_reminder_ws_open_due", "workspace_id", "completed_at", "due_on", "id"),
         # "my open reminders due by today": the navigation badge; both also give the reminders page its
         # order (due_on, due_time with all-day first, id) without a sort
-        Index("ix_reminder_ws_assignee_open_due", "workspace_id", "assignee_id", "completed_at", "due_on", "due_time"),
-        Index("ix_reminder_ws_open_due_time", "workspace_id", "completed_at", "due_on", "due_time"),
+        Index(
+            "ix_reminder_ws_assignee_open_due",
+            "workspace_id",
+            "assignee_id",
+            "completed_at",
+            "due_on",
+            "due_time",
+            "id",
+        ),
+        Index("ix_reminder_ws_open_due_time", "workspace_id", "completed_at", "due_on", "due_time", "id"),
         # a user's open reminders across their workspaces, by date: the calendar feed
-        Index("ix_reminder_assignee_open_due", "assignee_id", "completed_at", "due_on"),
+        Index("ix_reminder_assignee_open_due", "assignee_id", "completed_at", "due_on", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

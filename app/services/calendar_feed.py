@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
 from app.services.clock import zone
+from app.services.reminders import open_reminders_order
 from app.services.tokens import hash_token, new_token
 
 TIMED_EVENT_LENGTH = timedelta(minutes=30)
@@ -88,17 +89,30 @@ def _member_join(user_id: int):
     return (Membership.workspace_id == Reminder.workspace_id) & (Membership.user_id == user_id)
 
 
+def _shown_ids(user_id: int, today: date, limit: int):
+    """The ids of the reminders the feed shows, soonest first, in workspaces the user still belongs
+    to: picked from the assignee's open-reminder index (and the few memberships) alone. The callers
+    join partners and workspaces to these rows only: joined before the LIMIT, PostgreSQL reads every
+    partner of the workspace to keep 500 reminders."""
+    return (
+        select(Reminder.id)
+        .join(Membership, _member_join(user_id))
+        .where(*_feed_conditions(user_id, today))
+        .order_by(*open_reminders_order(Reminder.due_on, Reminder.id))
+        .limit(limit)
+        .scalar_subquery()
+    )
+
+
 def feed_rows(session: Session, user_id: int, today: date, limit: int = FEED_LIMIT):
     """(Reminder, partner name, workspace name) of the user's open reminders in the feed's window, in
     workspaces they still belong to: one query."""
     return session.execute(
         select(Reminder, Partner.name, Workspace.name)
-        .join(Membership, _member_join(user_id))
         .join(Workspace, Workspace.id == Reminder.workspace_id)
         .outerjoin(Partner, Partner.id == Reminder.partner_id)
-        .where(*_feed_conditions(user_id, today))
+        .where(Reminder.id.in_(_shown_ids(user_id, today, limit)))
         .order_by(Reminder.due_on, Reminder.id)
-        .limit(limit)
     ).all()
 
 
@@ -113,12 +127,9 @@ def feed_version(session: Session, user, today: date, limit: int = FEED_LIMIT) -
             Partner.updated_at.label("partner_changed"),
             Workspace.updated_at.label("workspace_changed"),
         )
-        .join(Membership, _member_join(user.id))
         .join(Workspace, Workspace.id == Reminder.workspace_id)
         .outerjoin(Partner, Partner.id == Reminder.partner_id)
-        .where(*_feed_conditions(user.id, today))
-        .order_by(Reminder.due_on, Reminder.id)
-        .limit(limit)
+        .where(Reminder.id.in_(_shown_ids(user.id, today, limit)))
         .subquery()
     )
     count, id_sum, last_change, partner_change, workspace_change = session.execute(

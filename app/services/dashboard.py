@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Partner, Reminder
 from app.services import interactions, neglect
 from app.services.neglect import FlagRow
+from app.services.reminders import open_reminders_order
 
 LIST_LIMIT = 8  # rows shown per flag
 REMINDER_LIMIT = 20
@@ -48,7 +49,7 @@ def due_reminders(
         select(Reminder)
         .options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
         .where(Reminder.workspace_id == workspace_id, Reminder.completed_at.is_(None), Reminder.due_on <= today)
-        .order_by(Reminder.due_on, Reminder.id)
+        .order_by(*open_reminders_order(Reminder.due_on, Reminder.id))
         .limit(limit)
     )
     if assignee_id:

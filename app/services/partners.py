@@ -89,6 +89,18 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str =
     return and_(*conditions)
 
 
+def _archived_prefix(filters: PartnerFilters, descending: bool) -> list:
+    """What goes before the sort column in the list's ORDER BY so that the `(workspace_id, archived_at,
+    column, id)` index serves it on both engines. Browsing the partners that are not archived,
+    `archived_at` is NULL on every row shown, so ordering by it first changes nothing; but PostgreSQL
+    does not treat `archived_at IS NULL` as fixing the column (SQLite does), and without it sorts the
+    whole book on every page instead of reading the index in order. With the other archive filters
+    the column varies, and ordering by it would change the list."""
+    if filters.archived != "no":
+        return []
+    return [Partner.archived_at.desc() if descending else Partner.archived_at.asc()]
+
+
 def _member_ids_by_name(session: Session, workspace_id: int) -> list[int]:
     from app.models import Membership
 
@@ -102,10 +114,11 @@ def _member_ids_by_name(session: Session, workspace_id: int) -> list[int]:
     )
 
 
-def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: int, offset: int):
+def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: int, offset: int, prefix: list):
     """Partner ids ordered by owner name without sorting the whole book: one index range per owner
     (members in name order, then owners who left the workspace, then nobody), each read only as far
-    as the page needs, merged by rank. `owner_ids` are the members ordered by name (a few rows)."""
+    as the page needs, merged by rank. `owner_ids` are the members ordered by name (a few rows);
+    `prefix` is _archived_prefix's (each range is read in (archived_at, id) order from the owner index)."""
     if descending:
         owner_ids = list(reversed(owner_ids))
     by_id = Partner.id.desc() if descending else Partner.id.asc()
@@ -114,7 +127,7 @@ def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: i
     branches = [
         select(Partner.id.label("id"), literal(rank).label("rank"))
         .where(where, condition)
-        .order_by(by_id)
+        .order_by(*prefix, by_id)
         .limit(offset + limit)
         .subquery()
         .select()
@@ -152,6 +165,9 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
     total, the page a slice of them), then the page's rows are loaded by id."""
     where = filtered_partners(workspace_id, filters, session.get_bind().dialect.name)
     descending = filters.direction == "desc"
+    prefix = _archived_prefix(filters, descending)
+    # ties broken by id in the same direction: the (workspace, archived, column, id) index serves it
+    tiebreak = Partner.id.desc() if descending else Partner.id.asc()
     page = max(1, filters.page)
     first = (page - 1) * per_page
     if filters.sort == "owner":
@@ -168,16 +184,14 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
         ]
 
         def ids_query(limit, offset):
-            return _ids_sorted_by_owner(where, owner_ids, descending, limit, offset)
+            return _ids_sorted_by_owner(where, owner_ids, descending, limit, offset, prefix)
     else:
         column = SORTS.get(filters.sort, Partner.name_key)
         order = [column.desc() if descending else column.asc()]
 
         def ids_query(limit, offset):
-            return select(Partner.id).where(where).order_by(*order).limit(limit).offset(offset)
+            return select(Partner.id).where(where).order_by(*prefix, *order, tiebreak).limit(limit).offset(offset)
 
-    # ties broken by id in the same direction, so an index on (…, column) serves the whole order
-    tiebreak = Partner.id.desc() if descending else Partner.id.asc()
     order.append(tiebreak)
     rows_stmt = (
         select(Partner, User.name.label("owner_name"), Partner.contact_count.label("contact_count"))

@@ -255,9 +255,28 @@ def _with_people(stmt):
     return stmt.options(joinedload(Reminder.partner), joinedload(Reminder.assignee))
 
 
+def open_reminders_order(*columns):
+    """ORDER BY `columns` for a query of open reminders only (`completed_at IS NULL`), in a form the
+    (…, completed_at, due_on, …) indexes serve on both engines: `completed_at` first. It is NULL on
+    every open reminder, so this changes nothing in the order; but PostgreSQL does not count
+    `completed_at IS NULL` as fixing the column (SQLite does), and without it sorts every open
+    reminder of the workspace, joined to its partner, to show the first few."""
+    return (Reminder.completed_at, *columns)
+
+
 def _open_order():
-    """By day, all-day ones first, then by time: the order of the (…, due_on, due_time) indexes."""
-    return (Reminder.due_on, Reminder.due_time.asc().nulls_first(), Reminder.id)
+    """By day, all-day ones first, then by time: the order of the (…, due_on, due_time) indexes
+    (PostgreSQL's keep NULL times last, so there each day's few reminders are sorted by time as the
+    index is read: an incremental sort, not a sort of the whole list)."""
+    return open_reminders_order(Reminder.due_on, Reminder.due_time.asc().nulls_first(), Reminder.id)
+
+
+def _page_of(stmt, ids):
+    """`stmt` for the reminders whose ids `ids` (an ordered, limited SELECT of reminder ids) picks:
+    the page is chosen from the reminder indexes alone, and only its rows are joined to their
+    partners and people (joined before the LIMIT, PostgreSQL would read every partner of every open
+    reminder to pick the first fifty)."""
+    return stmt.where(Reminder.id.in_(ids.scalar_subquery()))
 
 
 def list_reminders(
@@ -285,32 +304,26 @@ def list_reminders(
         count = session.scalar(select(func.count(Reminder.id)).where(*conditions)) or 0
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
-    items = list(
-        session.scalars(
-            _with_people(select(Reminder).where(*conditions).order_by(*order))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
+    ids = select(Reminder.id).where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    items = list(session.scalars(_page_of(_with_people(select(Reminder)), ids).order_by(*order)))
     return Page(items=items, total=count, page=page, per_page=per_page)
 
 
 def due_reminders(session: Session, workspace_id: int, user_id: int, until: date, limit: int = 200) -> list[Reminder]:
     """The user's open reminders due on or before `until` (overdue first), partner loaded."""
-    return list(
-        session.scalars(
-            select(Reminder)
-            .options(joinedload(Reminder.partner))
-            .where(
-                Reminder.workspace_id == workspace_id,
-                Reminder.assignee_id == user_id,
-                _open(),
-                Reminder.due_on <= until,
-            )
-            .order_by(*_open_order())
-            .limit(limit)
+    ids = (
+        select(Reminder.id)
+        .where(
+            Reminder.workspace_id == workspace_id,
+            Reminder.assignee_id == user_id,
+            _open(),
+            Reminder.due_on <= until,
         )
+        .order_by(*_open_order())
+        .limit(limit)
     )
+    stmt = select(Reminder).options(joinedload(Reminder.partner))
+    return list(session.scalars(_page_of(stmt, ids).order_by(*_open_order())))
 
 
 def partner_reminders(session: Session, partner_id: int, *, done_limit: int = 10, open_limit: int = 50):
@@ -365,6 +378,7 @@ __all__ = [
     "due_reminders",
     "list_reminders",
     "next_monday",
+    "open_reminders_order",
     "partner_reminders",
     "reopen_reminder",
     "snooze_reminder",

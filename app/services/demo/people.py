@@ -135,7 +135,11 @@ def _pick(rng, weighted):
 def members_step(ctx) -> None:
     """Two teammates besides the owner, so owners and filters have someone to show."""
     session, ws = ctx.session, ctx.workspace
-    ctx.member_ids = list(session.scalars(select(Membership.user_id).where(Membership.workspace_id == ws.id)))
+    # in the order they joined (the owner first): every id list the generator draws from is ordered,
+    # so one seed gives the same data on every engine
+    ctx.member_ids = list(
+        session.scalars(select(Membership.user_id).where(Membership.workspace_id == ws.id).order_by(Membership.id))
+    )
     password_hash = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:60000")
     for name, email in TEAM:
         email = email.replace("@", f"+{ws.id}@")
@@ -206,9 +210,9 @@ def partners_step(ctx) -> None:
             )
     ctx.session.execute(insert(Contact.__table__), contact_rows)
     for contact_id, partner_id in ctx.session.execute(
-        select(Contact.id, Contact.partner_id).where(
-            Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0]
-        )
+        select(Contact.id, Contact.partner_id)
+        .where(Contact.workspace_id == ws.id, Contact.partner_id >= ctx.partner_ids[0])
+        .order_by(Contact.id)
     ):
         ctx.contact_ids.setdefault(partner_id, []).append(contact_id)
     counts = {}
