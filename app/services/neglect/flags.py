@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Partner, PartnerActivity, User
 from app.models.base import UTCDateTime
-from app.services.neglect.rules import DASHBOARD_FLAGS, FLAGS, flags_at
+from app.services.neglect.rules import DASHBOARD_FLAGS, FLAGS, flags_at, overdue_ratio
 from app.services.sqltime import DAY, seconds
 
 
@@ -87,7 +87,7 @@ def flag_overview(
     now_s = seconds(now)
     conditions = stored_flags(now)
     anchor = func.coalesce(pa.last_touch_s, pa.created_s)
-    ratio = (literal(now_s) - anchor) * 1.0 / (pa.cadence_days * DAY)
+    ratio = overdue_ratio(literal(now_s) - anchor, pa.cadence_days)
     sort_keys = {"neglected": -ratio, "waiting_on_us": pa.waiting_s, "not_answering": pa.chase_s}
     branches = []
     for flag in flags:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Deal, Partner, PartnerActivity
 from app.services.neglect.flags import aware
-from app.services.neglect.rules import FLAGS, Defaults, eligible, flags_at, moments
+from app.services.neglect.rules import FLAGS, Defaults, eligible, flags_at, moments, overdue_ratio
 from app.services.sqltime import DAY, epoch_seconds, seconds
 
 # Health score: points per component (win-win joins when deals exist; see health_score)
@@ -107,7 +107,7 @@ def statuses_for(session: Session, workspace_id: int, partner_ids, now: datetime
             m["cadence_days"].label("cadence"),
             m["response_days"].label("response_time"),
             (elapsed // DAY).label("days_since"),
-            (elapsed * 1.0 / (m["cadence_days"] * DAY)).label("overdue_ratio"),
+            overdue_ratio(elapsed, m["cadence_days"]).label("overdue_ratio"),
             func.coalesce(pa.touch_count, 0).label("touch_count"),
             func.coalesce(pa.our_count, 0).label("our_count"),
             func.coalesce(pa.their_count, 0).label("their_count"),

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Workspace
@@ -145,6 +145,12 @@ MOMENTS = (  # the keys of moments(): the stored columns they fill
     "thread_from_s",
     "thread_until_s",
 )
+
+
+def overdue_ratio(elapsed, cadence_days):
+    """Time since the last touch over the cadence, as SQL: a float (PostgreSQL would otherwise
+    divide in exact numeric, slower when the dashboard sorts thousands of neglected partners)."""
+    return cast(elapsed, Float) / (cadence_days * DAY)
 
 
 def flags_at(now_s: int, m, contacts) -> dict:
