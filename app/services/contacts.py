@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from app.models import Contact, Partner
-from app.services import Gone
 from app.services.locking import keep, lock, locked
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
@@ -57,8 +56,7 @@ def _only_one_primary(session: Session, contact: Contact) -> None:
 
 def add_contact(session: Session, partner: Partner, data: dict, now: datetime) -> Contact:
     _lock_partner_for_primary(session, partner.id, data)
-    if not keep(session, Partner, partner.id):  # deleted a moment ago
-        raise Gone()
+    keep(session, Partner, partner.id)  # not deleted meanwhile, nor until this commits
     contact = Contact(workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now)
     _apply(contact, data)
     session.add(contact)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Contact, Interaction, Partner, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
-from app.services import Gone, ServiceError
+from app.services import ServiceError
 from app.services.clock import week_start
 from app.services.locking import keep, lock
 
@@ -27,13 +27,6 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ah
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-
-def _keep_partner(session: Session, partner: Partner) -> None:
-    """Keep the partner's row from being deleted until this transaction ends (FOR KEY SHARE: other
-    touches and edits of the partner go on; a deletion waits), or Gone if it already was."""
-    if not keep(session, Partner, partner.id):
-        raise Gone()
 
 
 def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dict:
@@ -84,7 +77,7 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
 def log_interaction(
     session: Session, partner: Partner, data: dict, *, actor_id: int | None, now: datetime
 ) -> Interaction:
-    _keep_partner(session, partner)
+    keep(session, Partner, partner.id)  # not deleted meanwhile, nor until this commits
     values = _clean(session, partner, data, now)
     interaction = Interaction(
         workspace_id=partner.workspace_id,

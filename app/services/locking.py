@@ -38,9 +38,9 @@ def lock_workspace(session: Session, workspace_id: int) -> None:
     session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
 
 
-def keep(session: Session, model, ident) -> bool:
+def keep(session: Session, model, ident) -> None:
     """Keep a row from being deleted until this transaction ends (FOR KEY SHARE on PostgreSQL:
-    edits of it go on, a delete waits) before adding rows that point at it; False when it is gone."""
-    return (
-        session.scalar(select(model.id).where(model.id == ident).with_for_update(read=True, key_share=True)) is not None
-    )
+    edits of it go on, a delete waits) before adding rows that point at it; Gone when it already is."""
+    kept = select(model.id).where(model.id == ident).with_for_update(read=True, key_share=True)
+    if session.scalar(kept) is None:
+        raise Gone()

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Interaction, Partner, PartnerActivity, Workspace
 from app.models.base import UTCDateTime
+from app.services.locking import locked
 from app.services.neglect.rules import BURST_TOUCHES, CHASE_TOUCHES, MOMENTS, Defaults, eligible, moments
 from app.services.sqltime import epoch_seconds
 from app.summaries.registry import Summary
-from app.summaries.sql import locked, upsert
+from app.summaries.sql import upsert
 
 TABLE = PartnerActivity.__table__
 # Partner columns the row copies or derives from: a change to one refreshes the partner's row
@@ -239,10 +240,9 @@ def after_flush(session: Session) -> None:
     for workspace_id in workspaces:
         rederive(connection, workspace_id)
     if touched or workspaces:
+        refreshed = set().union(*touched.values())
         for obj in list(session.identity_map.values()):
-            if isinstance(obj, PartnerActivity) and (
-                obj.workspace_id in workspaces or obj.partner_id in set().union(*touched.values())
-            ):
+            if isinstance(obj, PartnerActivity) and (obj.workspace_id in workspaces or obj.partner_id in refreshed):
                 session.expire(obj)
 
 

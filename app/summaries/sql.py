@@ -2,9 +2,7 @@
 
 * `upsert(...)`: INSERT … ON CONFLICT (key) DO UPDATE — both engines have it, SQLAlchemy spells it
   per dialect.
-* `locked(select)`: SELECT … FOR UPDATE on PostgreSQL, so a summary recomputed from its sources
-  waits for a concurrent writer of the same rows; SQLite has one writer at a time already (writes run
-  in BEGIN IMMEDIATE transactions), so there it is the plain SELECT.
+(Row locks — SELECT … FOR UPDATE on PostgreSQL — are app/services/locking.py's `locked`.)
 """
 
 from __future__ import annotations
@@ -29,7 +27,3 @@ def upsert(connection, table, rows_or_select, key, *, update=None, add=None, col
     changes = {name: excluded[name] for name in (update or ())}
     changes.update({name: table.c[name] + excluded[name] for name in (add or ())})
     connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=changes))
-
-
-def locked(stmt):
-    return stmt.with_for_update()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Deal, Partner
 from app.models.deal import CLOSED_STAGES, STAGES
-from app.services import Gone, ServiceError, commissions
+from app.services import ServiceError, commissions
 from app.services.deals.validation import check_stage_rules, clean_text, validated
 from app.services.locking import keep, lock
 
@@ -46,8 +46,7 @@ def _apply_stage(deal: Deal, stage: str, today: date) -> None:
 def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | None, now: datetime) -> Outcome:
     clean = validated(session, partner.workspace_id, data, None)
     stage = clean.pop("stage")
-    if not keep(session, Partner, partner.id):  # deleted a moment ago
-        raise Gone()
+    keep(session, Partner, partner.id)  # not deleted meanwhile, nor until this commits
     deal = Deal(
         workspace_id=partner.workspace_id, partner_id=partner.id, created_at=now, updated_at=now, stage="lead", **clean
     )
