@@ -1,7 +1,8 @@
 """Baseline schema: every table, index and constraint of Orchard's first version, in one step.
 
-(The feature branches of the first version, and their merge, were squashed into this one linear
-baseline before any deployment existed.)
+(The feature branches of the first version, their merge, and the later indexes for PostgreSQL were
+squashed into this one linear baseline before any deployment existed. List indexes end with the key
+and the referral roots have a partial index: see docs/PERFORMANCE.md, "What PostgreSQL needs".)
 
 Revision ID: 0001
 Revises:
@@ -238,18 +239,28 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_partner_referred_by_id"), ["referred_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_partner_workspace_id"), ["workspace_id"], unique=False)
         batch_op.create_index(
-            "ix_partner_ws_archived_contacts", ["workspace_id", "archived_at", "contact_count"], unique=False
+            "ix_partner_ws_archived_contacts", ["workspace_id", "archived_at", "contact_count", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_partner_ws_archived_created", ["workspace_id", "archived_at", "created_at"], unique=False
+            "ix_partner_ws_archived_created", ["workspace_id", "archived_at", "created_at", "id"], unique=False
         )
-        batch_op.create_index("ix_partner_ws_archived_name", ["workspace_id", "archived_at", "name_key"], unique=False)
-        batch_op.create_index("ix_partner_ws_archived_owner", ["workspace_id", "archived_at", "owner_id"], unique=False)
-        batch_op.create_index("ix_partner_ws_archived_source", ["workspace_id", "archived_at", "source"], unique=False)
-        batch_op.create_index("ix_partner_ws_archived_status", ["workspace_id", "archived_at", "status"], unique=False)
-        batch_op.create_index("ix_partner_ws_archived_tier", ["workspace_id", "archived_at", "tier"], unique=False)
         batch_op.create_index(
-            "ix_partner_ws_archived_updated", ["workspace_id", "archived_at", "updated_at"], unique=False
+            "ix_partner_ws_archived_name", ["workspace_id", "archived_at", "name_key", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partner_ws_archived_owner", ["workspace_id", "archived_at", "owner_id", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partner_ws_archived_source", ["workspace_id", "archived_at", "source", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partner_ws_archived_status", ["workspace_id", "archived_at", "status", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partner_ws_archived_tier", ["workspace_id", "archived_at", "tier", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partner_ws_archived_updated", ["workspace_id", "archived_at", "updated_at", "id"], unique=False
         )
         batch_op.create_index(
             "ix_partner_ws_filters",
@@ -321,14 +332,14 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_deal_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_deal_partner_id"), ["partner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_deal_workspace_id"), ["workspace_id"], unique=False)
-        batch_op.create_index("ix_deal_ws_amount", ["workspace_id", "amount"], unique=False)
-        batch_op.create_index("ix_deal_ws_closed", ["workspace_id", "closed_on"], unique=False)
-        batch_op.create_index("ix_deal_ws_expected", ["workspace_id", "expected_close_on"], unique=False)
+        batch_op.create_index("ix_deal_ws_amount", ["workspace_id", "amount", "id"], unique=False)
+        batch_op.create_index("ix_deal_ws_closed", ["workspace_id", "closed_on", "id"], unique=False)
+        batch_op.create_index("ix_deal_ws_expected", ["workspace_id", "expected_close_on", "id"], unique=False)
         batch_op.create_index(
             "ix_deal_ws_stage_closed", ["workspace_id", "stage", "closed_on", "currency", "amount"], unique=False
         )
-        batch_op.create_index("ix_deal_ws_stage_updated", ["workspace_id", "stage", "updated_at"], unique=False)
-        batch_op.create_index("ix_deal_ws_updated", ["workspace_id", "updated_at"], unique=False)
+        batch_op.create_index("ix_deal_ws_stage_updated", ["workspace_id", "stage", "updated_at", "id"], unique=False)
+        batch_op.create_index("ix_deal_ws_updated", ["workspace_id", "updated_at", "id"], unique=False)
 
     op.create_table(
         "partner_activity",
@@ -397,6 +408,7 @@ def upgrade():
                 "thread_from_s",
                 "thread_until_s",
                 "owner_id",
+                "partner_id",
             ],
             unique=False,
         )
@@ -482,17 +494,19 @@ def upgrade():
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reminder_assignee_id"), ["assignee_id"], unique=False)
-        batch_op.create_index("ix_reminder_assignee_open_due", ["assignee_id", "completed_at", "due_on"], unique=False)
+        batch_op.create_index(
+            "ix_reminder_assignee_open_due", ["assignee_id", "completed_at", "due_on", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_reminder_partner_id"), ["partner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_reminder_workspace_id"), ["workspace_id"], unique=False)
         batch_op.create_index(
             "ix_reminder_ws_assignee_open_due",
-            ["workspace_id", "assignee_id", "completed_at", "due_on", "due_time"],
+            ["workspace_id", "assignee_id", "completed_at", "due_on", "due_time", "id"],
             unique=False,
         )
-        batch_op.create_index("ix_reminder_ws_open_due", ["workspace_id", "completed_at", "due_on"], unique=False)
+        batch_op.create_index("ix_reminder_ws_open_due", ["workspace_id", "completed_at", "due_on", "id"], unique=False)
         batch_op.create_index(
-            "ix_reminder_ws_open_due_time", ["workspace_id", "completed_at", "due_on", "due_time"], unique=False
+            "ix_reminder_ws_open_due_time", ["workspace_id", "completed_at", "due_on", "due_time", "id"], unique=False
         )
 
     op.create_table(
@@ -610,7 +624,16 @@ def upgrade():
         batch_op.create_index("ix_referral_ws_direct", ["workspace_id", "direct_count"], unique=False)
         batch_op.create_index("ix_referral_ws_generation", ["workspace_id", "generation"], unique=False)
         batch_op.create_index("ix_referral_ws_referred_on", ["workspace_id", "referred_on", "root_id"], unique=False)
-        batch_op.create_index("ix_referral_ws_root", ["workspace_id", "root_id", "referred_on"], unique=False)
+        batch_op.create_index(
+            "ix_referral_ws_root", ["workspace_id", "root_id", "referred_on", "partner_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_referral_ws_roots",
+            ["workspace_id", "subtree_size", "subtree_depth"],
+            unique=False,
+            sqlite_where=sa.text("root_id = partner_id"),
+            postgresql_where=sa.text("root_id = partner_id"),
+        )
         batch_op.create_index(
             "ix_referral_ws_size", ["workspace_id", "subtree_size", "subtree_depth", "root_id"], unique=False
         )
@@ -692,10 +715,12 @@ def upgrade():
     )
     with op.batch_alter_table("commission", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_commission_deal_id"), ["deal_id"], unique=False)
-        batch_op.create_index("ix_commission_referrer_earned", ["referrer_id", "earned_on"], unique=False)
+        batch_op.create_index("ix_commission_referrer_earned", ["referrer_id", "earned_on", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_commission_workspace_id"), ["workspace_id"], unique=False)
-        batch_op.create_index("ix_commission_ws_earned", ["workspace_id", "earned_on"], unique=False)
-        batch_op.create_index("ix_commission_ws_status_earned", ["workspace_id", "status", "earned_on"], unique=False)
+        batch_op.create_index("ix_commission_ws_earned", ["workspace_id", "earned_on", "id"], unique=False)
+        batch_op.create_index(
+            "ix_commission_ws_status_earned", ["workspace_id", "status", "earned_on", "id"], unique=False
+        )
 
 
 def downgrade():
@@ -714,6 +739,11 @@ def downgrade():
     op.drop_table("terms_version")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_index("ix_referral_ws_size")
+        batch_op.drop_index(
+            "ix_referral_ws_roots",
+            sqlite_where=sa.text("root_id = partner_id"),
+            postgresql_where=sa.text("root_id = partner_id"),
+        )
         batch_op.drop_index("ix_referral_ws_root")
         batch_op.drop_index("ix_referral_ws_referred_on")
         batch_op.drop_index("ix_referral_ws_generation")
