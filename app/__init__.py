@@ -199,6 +199,7 @@ def _register_security_headers(app: Flask) -> None:
 
 def _register_errors(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
+    from sqlalchemy.orm.exc import ObjectDeletedError
 
     def error_page(status, title, message):
         return render_template("errors/error.html", status=status, title=title, message=message), status
@@ -222,6 +223,13 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(e):
         return error_page(404, "Not found", "There is nothing here. It may have been removed, or the link is wrong.")
+
+    @app.errorhandler(ObjectDeletedError)
+    def deleted_meanwhile(e):
+        # the change was saved, then someone else deleted what the page shows before it was drawn:
+        # as a later request would, answer "not found"
+        db.session.rollback()
+        return not_found(e)
 
     @app.errorhandler(405)
     def method_not_allowed(e):
