@@ -99,6 +99,7 @@ OUTLOOK_MAP = {
     "company": "partner.name",
     "job title": "contact.role",
     "web page": "partner.website",
+    "referred by": "partner.referred_by",
     "notes": NOTES,
     "e mail address": ("contact.email", 1),
     "e mail 2 address": ("contact.email", 2),

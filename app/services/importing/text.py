@@ -14,7 +14,8 @@ import re
 
 import charset_normalizer
 
-CHUNK = 1 << 20  # validation and detection read the file in slices this big
+CHUNK = 1 << 20  # what charset-normalizer is shown of a file that is not UTF-8
+VALIDATE_CHUNK = 1 << 16  # UTF-8 validation decodes the file in slices this big
 SAMPLE = 1 << 16  # what delimiter sniffing and the binary check look at
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf_32"),
@@ -35,8 +36,8 @@ def decodes(data: bytes, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     view = memoryview(data)
     try:
-        for start in range(0, len(view), CHUNK):
-            decoder.decode(view[start : start + CHUNK])
+        for start in range(0, len(view), VALIDATE_CHUNK):
+            decoder.decode(view[start : start + VALIDATE_CHUNK])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
