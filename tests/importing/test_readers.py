@@ -389,3 +389,50 @@ def test_a_large_csv_is_streamed():
         tracemalloc.stop()
     assert count == table.row_count() == 50_000
     assert read_peak < len(data) // 10 and rows_peak < len(data) // 10  # nothing near a copy of the file
+
+
+# --- what spreadsheet programs and phones also write ---------------------------------------------
+
+
+def test_excel_sep_line_names_the_delimiter():
+    table = read_table(b"sep=;\r\nName;Notes\r\nAnna;a, b\r\n", "x.csv")
+    assert (table.delimiter, table.headers) == (";", ["Name", "Notes"])
+    assert rows_of(table) == [["Anna", "a, b"]]
+
+
+def test_koi8_r():
+    text = "Имя,Компания\nИван Петров,Ромашка\nОльга Смирнова,Рога и копыта\nПётр Ёлкин,Ёлки-палки\n"
+    table = read_table(text.encode("koi8_r"), "old-unix.csv")
+    assert table.encoding == "koi8_r"
+    assert rows_of(table)[0] == ["Иван Петров", "Ромашка"]
+
+
+def test_utf8_with_a_few_broken_bytes_keeps_the_rest():
+    data = "Name,Company\nJürgen Weiß,Weiß & Partner\nZoë Müller,Café Crème\n".encode() + b"Bad \xff byte,X\n"
+    table = read_table(data, "x.csv")
+    assert rows_of(table)[0] == ["Jürgen Weiß", "Weiß & Partner"]
+    assert rows_of(table)[2][0] == "Bad \ufffd byte"
+
+
+def test_html_saved_as_xls():
+    data = b"<html><body><table><tr><td>Name</td></tr><tr><td>Anna</td></tr></table></body></html>"
+    assert failure(data, "report.xls").startswith("This is a web page or an XML spreadsheet")
+
+
+def test_xlsx_floats_as_excel_shows_them():
+    table = read_table(xlsx_bytes([["Amount", "Ratio", "Big"], [0.1 + 0.2, 12.000000000000002, 1e15]]), "x.xlsx")
+    assert rows_of(table) == [["0.3", "12", "1000000000000000"]]
+
+
+def test_vcard_company_cards_and_nicknames():
+    data = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Müller & Söhne GmbH\nORG:Müller & Söhne GmbH\nX-ABShowAs:COMPANY\n"
+        "TEL:+49 341 555 0100\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nNICKNAME:Lena\nEMAIL:lena@example.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nEND:VCARD\n"
+    ).encode()
+    table = read_table(data, "x.vcf")
+    company, lena = rows_of(table)
+    assert company[0] == "" and company[3] == "Müller & Söhne GmbH" and company[8] == "+49 341 555 0100"
+    assert lena[0] == "Lena" and lena[5] == "lena@example.com"
+    assert table.warnings == ["Card 3 is empty and was skipped."]
