@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -223,6 +224,19 @@ def xlsx_bytes(*sheets: list[list]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def test_xlsx_whose_stored_dimensions_are_wrong():
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["Name", "Email"], ["Anna", "a@x.de"], ["Bob", "b@x.de"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', content)
+            archive.writestr(item, content)
+    table = read_table(buffer.getvalue(), "written-elsewhere.xlsx")
+    assert table.headers == ["Name", "Email"] and rows_of(table) == [["Anna", "a@x.de"], ["Bob", "b@x.de"]]
 
 
 def test_xlsx_with_nothing_in_it():

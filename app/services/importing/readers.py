@@ -13,6 +13,7 @@ message for the user.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -192,7 +193,7 @@ def sniff_delimiter(sample: str) -> str:
 
 
 def _header_columns(sample: str, delimiter: str) -> int:
-    records = list(islice(csv.reader(sample.splitlines(), delimiter=delimiter), HEADER_SEARCH_ROWS))
+    records = list(islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS))
     index = header_index(records)
     return 0 if index is None else len(records[index])
 

@@ -109,7 +109,10 @@ def _sheet_records(data: bytes, sheet_index: int) -> Iterator[list[str]]:
 
 
 def _records(sheet) -> Iterator[list[str]]:
+    """The sheet's rows as text. Its stored dimensions are not trusted (some programs write "A1" for
+    a full sheet, and read-only openpyxl would stop there): rows are read as long as the file has them."""
     try:
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
     except ImportFileError:
