@@ -450,3 +450,20 @@ def test_vcard_company_cards_and_nicknames():
     assert company[0] == "" and company[3] == "Müller & Söhne GmbH" and company[8] == "+49 341 555 0100"
     assert lena[0] == "Lena" and lena[5] == "lena@example.com"
     assert table.warnings == ["Card 3 is empty and was skipped."]
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "rows"),
+    [
+        ("Name;Amount;Rate\nAnna;1,5;2,25\nBob;3,75;0,5\n", ";", [["Anna", "1,5", "2,25"], ["Bob", "3,75", "0,5"]]),
+        ('Name,Notes\nAnna,"a; b; c; d"\nBob,x;y\n', ",", [["Anna", "a; b; c; d"], ["Bob", "x;y"]]),
+        ("Name\tNotes\nAnna\tBerlin, Germany, Europe\n", "\t", [["Anna", "Berlin, Germany, Europe"]]),
+        ("Name;Notes\nAnna;a, b, c\nBob;d, e\n", ";", [["Anna", "a, b, c"], ["Bob", "d, e"]]),
+        ("Name|Company\nAnna|Müller, GmbH\n", "|", [["Anna", "Müller, GmbH"]]),
+        ("Name,Email,\nAnna,a@x.de,\nBob,b@x.de,,\n", ",", [["Anna", "a@x.de"], ["Bob", "b@x.de"]]),
+        ("Clients 2026\n\nName,Email\nAnna,a@x.de\n", ",", [["Anna", "a@x.de"]]),
+    ],
+)
+def test_delimiter_is_the_one_that_fits(text, delimiter, rows):
+    table = read_table(text.encode(), "x.csv")
+    assert table.delimiter == delimiter and rows_of(table) == rows

@@ -176,30 +176,43 @@ def _ends_inside_quote(data: bytes, encoding: str, delimiter: str, start: int) -
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter of a CSV file from its first lines: csv.Sniffer's answer when it gives the header
-    at least two columns, else the candidate that splits the header line the most outside quotes."""
+    """The delimiter of a CSV file from its first lines. Each candidate is tried: the one that gives a
+    header of two or more columns, right at the top (not below a "preamble" it made up by not
+    splitting the real header), with the rows below it as wide as it, fits. csv.Sniffer's answer wins
+    among equally good fits; else the one found most often outside quotes on the header line."""
     sample = sample.lstrip("\ufeff")[:SNIFF_SAMPLE]
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if cut > 0:
         sample = sample[:cut]
+    fits = {delimiter: _fit(sample, delimiter) for delimiter in DELIMITERS}
+    best = max(fits.values())
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         sniffed = None
-    counted = _counted_delimiter(sample)
-    if sniffed and _header_columns(sample, sniffed) >= max(2, _header_columns(sample, counted)):
+    if sniffed in fits and fits[sniffed] == best:
         return sniffed
-    return counted
+    tied = [delimiter for delimiter in DELIMITERS if fits[delimiter] == best]
+    counted = _counted_delimiter(sample)
+    return counted if counted in tied else tied[0]
 
 
-def _header_columns(sample: str, delimiter: str) -> int:
-    records = list(islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS))
-    index = header_index(records)
-    return 0 if index is None else len(records[index])
+def _fit(sample: str, delimiter: str) -> tuple:
+    """How well `delimiter` splits the sample: (a header of 2+ columns, the share of rows below it as
+    wide, the header found at the very top, its width)."""
+    records = list(islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 50))
+    index = header_index(records[:HEADER_SEARCH_ROWS])
+    if index is None or len(records[index]) < 2:
+        return (False, 0.0, False, 0)
+    width = len(records[index])
+    below = [record for record in records[index + 1 :] if used_width(record)]
+    fitting = sum(1 for record in below if len(record) == width or used_width(record) <= width < len(record))
+    top = not any(used_width(record) for record in records[:index])
+    return (True, round(fitting / len(below), 2) if below else 1.0, top, width)
 
 
 def _counted_delimiter(sample: str) -> str:
-    """The delimiter found most often outside quotes on any one of the first lines (ties: , ; tab |)."""
+    """The delimiter found most often outside quotes on one of the first lines (ties: , ; tab |)."""
     best, best_count = ",", 0
     for line in sample.splitlines()[:HEADER_SEARCH_ROWS]:
         outside, quoted = [], False
