@@ -280,6 +280,8 @@ def test_a_bare_name_is_the_partner_in_a_partner_list_and_the_person_beside_a_co
     assert fields(guess_mapping(["Name", "Status", "Tier", "Website"], "partners"))["Name"] == ("partner.name", 1)
     assert fields(guess_mapping(["Name", "Company", "Status"], "partners"))["Name"] == ("contact.name", 1)
     assert fields(guess_mapping(["Name", "Status"], "contacts"))["Name"] == ("contact.name", 1)
+    got = fields(guess_mapping(["Name", "Contact", "Email"], "partners"))
+    assert got["Name"] == ("partner.name", 1) and got["Contact"] == ("contact.name", 1)
 
 
 def test_a_person_only_file_as_partners_maps_names_to_the_contact():
