@@ -43,7 +43,7 @@ def failure(data: bytes, name: str) -> str:
 
 def test_google_contacts_csv():
     table = read("google_contacts.csv")
-    assert (table.format, table.encoding, table.delimiter) == ("csv", "utf_8", ",")
+    assert (table.format, table.encoding, table.delimiter, table.warnings) == ("csv", "utf_8", ",", [])
     assert len(table.headers) == 36 and table.headers[17:19] == ["E-mail 1 - Label", "E-mail 1 - Value"]
     assert table.row_count() == 3
     assert column(table, "Organization Name") == ["Müller & Söhne GmbH", "ООО «Ромашка»", "Café Crème, Lyon"]
@@ -71,6 +71,7 @@ def test_outlook_csv_quotes_everything_and_keeps_newlines_and_doubled_quotes():
 def test_linkedin_connections_header_below_the_notes_preamble():
     table = read("linkedin_connections.csv")
     assert table.headers == ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    assert table.warnings == ["The header is row 4; the 2 rows above it were skipped."]
     assert table.row_count() == 3
     rows = rows_of(table)
     assert rows[0][:2] == ["Anna", "Müller"]
@@ -212,6 +213,10 @@ def test_xlsx_first_filled_sheet_title_row_and_cell_values():
     assert rows[1][:7] == ["ООО «Ромашка»", "Иван Петров", "", "+7 916 123-45-67", "3", "800", "2025-01-09"]
     assert rows[2][0] == "Café Crème" and rows[2][9] == "extra"  # the blank row between is skipped
     assert table.row_count() == 3
+    assert table.warnings == [
+        'Sheet "Partners" was read: the sheets before it are empty.',
+        "The header is row 3; the row above it was skipped.",
+    ]
 
 
 def xlsx_bytes(*sheets: list[list]) -> bytes:

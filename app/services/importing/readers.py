@@ -26,6 +26,7 @@ from app.services.importing.table import (
     Table,
     header_index,
     readable_headers,
+    skipped_above,
     used_width,
 )
 
@@ -123,6 +124,7 @@ def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
         headers=readable_headers(header, max(width, 1)),
         encoding=encoding,
         delimiter=delimiter,
+        warnings=skipped_above(first, index, "row", offset=1 if declared else 0),
         source=lambda: islice(_csv_records(data, encoding, delimiter), skip, None),
         count=count,
     )

@@ -19,6 +19,7 @@ from app.services.importing.table import (
     Table,
     header_index,
     readable_headers,
+    skipped_above,
     used_width,
 )
 
@@ -29,11 +30,13 @@ def read_xlsx(data: bytes) -> Table:
     _check_archive(data)
     sheets = _sheets(data)
     try:
-        for sheet_index, records in sheets:
+        for sheet_index, sheet_name, records in sheets:
             first = list(islice(records, HEADER_SEARCH_ROWS))
             index = header_index([_trimmed(record) for record in first])
             if index is not None:
                 chosen = sheet_index
+                notes = [f'Sheet "{sheet_name}" was read: the sheets before it are empty.'] if sheet_index else []
+                notes += skipped_above(first, index, "row")
                 break
         else:
             raise ImportFileError("The workbook is empty: none of its sheets has anything in it.")
@@ -50,6 +53,7 @@ def read_xlsx(data: bytes) -> Table:
     return Table(
         format="xlsx",
         headers=readable_headers(header, max(width, 1)),
+        warnings=notes,
         source=lambda: islice(_sheet_records(data, chosen), skip, None),
         count=count,
     )
@@ -90,12 +94,12 @@ def _open(data: bytes):
         raise ImportFileError(DAMAGED) from None
 
 
-def _sheets(data: bytes) -> Iterator[tuple[int, Iterator[list[str]]]]:
+def _sheets(data: bytes) -> Iterator[tuple[int, str, Iterator[list[str]]]]:
     workbook = _open(data)
     try:
         for index, sheet in enumerate(workbook.worksheets):
             if hasattr(sheet, "iter_rows"):  # chartsheets have no cells
-                yield index, _records(sheet)
+                yield index, sheet.title, _records(sheet)
     finally:
         workbook.close()
 
