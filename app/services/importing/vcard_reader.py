@@ -51,7 +51,7 @@ def read_vcard(data: bytes, encoding: str) -> Table:
         else:
             good += 1
     if skipped > MAX_WARNINGS:
-        warnings.append(f"{skipped - MAX_WARNINGS} more cards could not be read and were skipped.")
+        warnings.append(f"{skipped - MAX_WARNINGS} more cards were skipped.")
     if not good:
         raise ImportFileError(
             "No contact card in this file could be read. Export the contacts again (vCard 3.0 or 4.0) "
@@ -80,7 +80,7 @@ def _cards(data: bytes, encoding: str) -> Iterator[tuple[int, list[str] | None]]
             number, lines, broken, inside = number + 1, [], False, True
         elif name == "END" and value.strip().upper() == "VCARD":
             if inside:
-                yield number, None if broken else _row(lines)
+                yield number, None if broken else _safe_row(lines)
             inside = False
         elif inside and name not in UNREAD:
             try:
@@ -89,6 +89,13 @@ def _cards(data: bytes, encoding: str) -> Iterator[tuple[int, list[str] | None]]
                 broken = True
     if inside:
         yield number, None
+
+
+def _safe_row(lines) -> list[str] | None:
+    try:
+        return _row(lines)
+    except Exception:  # a value vobject parsed into something unexpected: the card cannot be read
+        return None
 
 
 def _row(lines) -> list[str]:
