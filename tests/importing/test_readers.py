@@ -234,6 +234,13 @@ def test_koi8_r():
     assert rows_of(table)[0] == ["Иван Петров", "Ромашка"]
 
 
+def test_mac_roman_from_excel_for_mac():
+    text = "Name,Company\rJürgen Müller,Café Crème\rFrançois Côté,Weiß & Partner\r"
+    table = read_table(text.encode("mac_roman"), "mac.csv")
+    assert table.encoding == "mac_roman"
+    assert rows_of(table) == [["Jürgen Müller", "Café Crème"], ["François Côté", "Weiß & Partner"]]
+
+
 def test_utf8_with_a_few_broken_bytes_keeps_the_rest():
     data = "Name,Company\nJürgen Weiß,Weiß & Partner\nZoë Müller,Café Crème\n".encode() + b"Bad \xff byte,X\n"
     table = read_table(data, "x.csv")

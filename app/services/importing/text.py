@@ -1,11 +1,12 @@
 """Which text encoding an uploaded file is in, and whether it is text at all.
 
-UTF-8 (with or without a byte-order mark) wins whenever the file decodes as UTF-8 (but for a stray broken
-byte among many good letters, which is read as "\ufffd" rather than mistaking the whole file); a BOM names
-UTF-16/32 (Excel's "Unicode text"); anything else is charset-normalizer's guess, checked against the
-two encodings spreadsheets are really saved in when they are not Unicode — cp1251 (a Russian Excel
-export) and cp1252 (Western Europe) — because on a few rows the detector's first guess is often an
-exotic cousin ("mac_latin2" for German text)."""
+UTF-8 (with or without a byte-order mark) wins whenever the file decodes as UTF-8 (a stray broken byte
+among many good letters is read as "\ufffd" rather than taken for another encoding); a BOM names
+UTF-16/32 (Excel's "Unicode text"). Anything else is charset-normalizer's guess, checked against the
+encodings spreadsheets are really saved in when they are not Unicode — cp1251 (a Russian Excel export),
+cp1252 (Western Europe), Mac Roman (Excel for Mac, lines ended by CR) — because on a few rows the
+detector's first guess is often an exotic cousin ("mac_latin2" for German text). The candidate whose
+reading has the fewest odd-looking words wins."""
 
 from __future__ import annotations
 
@@ -65,7 +66,11 @@ def detect_encoding(data: bytes) -> str | None:
     if guess.startswith("utf"):  # UTF-16/32 without a BOM; UTF-8 with a few broken bytes (read replaced)
         return guess
     text_sample = sample[:SAMPLE]
-    candidates = [*SPREADSHEET_CODEPAGES, *([guess] if guess not in SPREADSHEET_CODEPAGES else [])]
+    candidates = [*SPREADSHEET_CODEPAGES]
+    if b"\r" in text_sample and b"\n" not in text_sample:  # lines ended the classic Mac way: Excel for Mac
+        candidates.append("mac_roman")
+    if guess not in candidates:
+        candidates.append(guess)
     scored = [(_oddity(text_sample, name), order, name) for order, name in enumerate(candidates)]
     return min(scored)[2]
 
@@ -106,4 +111,10 @@ def _odd_word(word: str) -> bool:
     cyrillic = bool(_CYRILLIC.search(word))
     if cyrillic:
         return bool(_ASCII_LETTER.search(word) or _CASE_MESS.match(word))
-    return not _ASCII_LETTER.search(word) and all("\u00c0" <= char <= "\u024f" for char in word)
+    if not _ASCII_LETTER.search(word) and all("\u00c0" <= char <= "\u024f" for char in word):
+        return True
+    # an accented capital inside a lower-case word: "MŸller" is Mac Roman "Müller" read as cp1252
+    return any(
+        not char.isascii() and char.isupper() and word[i - 1].isalpha() and word[i + 1].islower()
+        for i, char in enumerate(word[1:-1], start=1)
+    )
