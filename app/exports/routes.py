@@ -179,3 +179,12 @@ def reminders():
     _who, view, assignee_id = reminder_args()
     export = reminders_export(db.session, g.workspace.id, view=view, assignee_id=assignee_id, tz=_tz())
     return _table(export, _labelled(export, reminder_headers()), fmt)
+
+
+@bp.app_template_global()
+def export_format_labels() -> dict[str, str]:
+    """The Export menus' choices (templates/exports/_macros.html), translated once per request."""
+    labels = g.get("_export_format_labels")
+    if labels is None:
+        labels = g._export_format_labels = format_labels()
+    return labels
