@@ -18,7 +18,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 def book(workspace, factories):
     garden = factories.partner(workspace, name="Garden GmbH", status="active")
     factories.contact(garden, name="Иван Петров", role="Директор", email="ivan@garden.example", phone="+7 495 1")
-    factories.contact(garden, name="Anna Berg", email="anna@garden.example", is_primary=True, notes="Prefers; mail\nmornings")
+    factories.contact(
+        garden, name="Anna Berg", email="anna@garden.example", is_primary=True, notes="Prefers; mail\nmornings"
+    )
     gone = factories.contact(garden, name="Gone Person", email="gone@garden.example")
     gone.removed_at = datetime(2026, 11, 1, tzinfo=UTC)
     dormant = factories.partner(workspace, name="Dormant Ltd", status="dormant")

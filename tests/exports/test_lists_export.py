@@ -119,7 +119,15 @@ def _reminder(workspace, user, title, due_on, **extra):
 def test_reminders_csv_follows_mine_or_everyones_and_open_or_done(logged_in, user, workspace, factories, now):
     colleague = factories.member(workspace, name="Carl Colleague")
     garden = factories.partner(workspace, name="Garden")
-    _reminder(workspace, user, "Call Garden", date(2026, 11, 25), assignee_id=user.id, partner_id=garden.id, due_time=time(9, 30))
+    _reminder(
+        workspace,
+        user,
+        "Call Garden",
+        date(2026, 11, 25),
+        assignee_id=user.id,
+        partner_id=garden.id,
+        due_time=time(9, 30),
+    )
     _reminder(workspace, user, "Send invoice", date(2026, 11, 20), assignee_id=colleague.id)
     _reminder(workspace, user, "Old one", date(2026, 11, 1), assignee_id=user.id, completed_at=now - timedelta(days=3))
 
