@@ -201,3 +201,10 @@ def test_vcard_leaves_out_what_is_empty_and_the_org_of_a_person_partner():
 def test_split_name():
     assert split_name("Anna Maria Berg") == ("Anna Maria", "Berg")
     assert split_name("Cher") == ("Cher", "")
+
+
+def test_xlsx_text_that_looks_like_an_error_or_a_formula_stays_text():
+    sheet = _workbook([("#N/A", None, "=A1", None, None, None), ("plain", None, "-5", None, None, None)])["Partners"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("#N/A", "s")
+    assert (sheet["C2"].value, sheet["C2"].data_type) == ("=A1", "s")
+    assert (sheet["C3"].value, sheet["C3"].data_type) == ("-5", "s")  # text stays text, not a number

@@ -57,11 +57,13 @@ def write_xlsx(
         cells = []
         for column, raw in zip(columns, row, strict=True):
             value = _value(column, raw)
-            cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever it starts with
+                if value.startswith(("=", "#")):  # openpyxl would make these a formula or an error
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.data_type = "s"  # never a formula, whatever it starts with
             elif column.kind in FORMATS and value is not None:
-                cell.number_format = FORMATS[column.kind]
-            cells.append(cell)
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = FORMATS[column.kind]
+            cells.append(value)  # plain values are written as they are (cheaper than a cell each)
         sheet.append(cells)
     workbook.save(out)
