@@ -152,7 +152,9 @@ def contact_card(partner_id, contact_id):
     contact = get_or_404_in_workspace(Contact, contact_id)
     if contact.partner_id != partner.id or contact.removed_at is not None:
         abort(404)
-    return _vcards(contacts.contact_statement(contact.id), f"{_slug(contact.name) or f'contact-{contact.id}'}.vcf")
+    cards = "".join(write_vcards(contacts.card_contacts(db.session, contacts.contact_statement(contact.id))))
+    file_name = f"{_slug(contact.name) or f'contact-{contact.id}'}.vcf"
+    return Response(cards, mimetype="text/vcard", headers={"Content-Disposition": _disposition(file_name)})
 
 
 # --- deals, activity, reminders ---------------------------------------------------------------
