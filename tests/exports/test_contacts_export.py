@@ -148,3 +148,23 @@ def test_query_count_is_constant(logged_in, workspace, factories, count_queries,
             response.close()
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcf"])
+def test_a_partners_contacts_cost_the_same_queries_for_5_or_50(logged_in, workspace, factories, count_queries, fmt):
+    from app.models import Contact
+
+    partner = factories.partner(workspace, name="Big Co")
+    counts = []
+    for n in (5, 45):
+        db.session.add_all(
+            Contact(workspace_id=workspace.id, partner_id=partner.id, name=f"C {n} {i}", email=f"c{n}.{i}@big.example")
+            for i in range(n)
+        )
+        db.session.commit()
+        with count_queries() as counter:
+            response = logged_in.get(f"/exports/partners/{partner.id}/contacts?format={fmt}")
+            response.get_data()
+            response.close()
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -201,3 +201,21 @@ def test_query_count_is_constant(logged_in, user, workspace, factories, count_qu
                 response.close()
             counts.append((fmt, counter.count))
     assert counts[:2] == counts[2:], counts
+
+
+@pytest.mark.parametrize("what", ["deals", "interactions", "reminders"])
+def test_another_workspaces_rows_never_appear(logged_in, user, workspace, factories, other, now, what):
+    theirs, owner = other["partner"], other["user"]
+    make_deal(theirs, now=now, title="Their secret deal")
+    _log(theirs, owner, "call", now - timedelta(days=1), "Their secret call")
+    _reminder(other["workspace"], owner, "Their secret reminder", date(2026, 11, 25), assignee_id=owner.id)
+    mine = factories.partner(workspace, name="Mine")
+    make_deal(mine, now=now, title="My deal")
+    _log(mine, user, "call", now - timedelta(days=1), "My call")
+    _reminder(workspace, user, "My reminder", date(2026, 11, 25), assignee_id=user.id)
+    response = logged_in.get(f"/exports/{what}?format=csv&who=all&member={owner.id if what == 'interactions' else ''}")
+    text = response.get_data(as_text=True)
+    response.close()
+    assert "secret" not in text and "Outsider" not in text
+    if what != "interactions":  # filtered by the other workspace's member, the feed export is empty
+        assert "My " in text

@@ -1,6 +1,11 @@
 """The partners list as a file: exactly the partners the list shows for its filters, search and
 sort (every page), in the list's order, with the Orchard export header that the import recognises.
 
+Values are what re-import maps back exactly: the raw choice keys (active, A, referral), the owner's
+email, ids for the partner and its referrer. "Last interaction" is the last touch (the activity
+summary's; internal notes are not touches) and "Created" its day, both as dates in the user's time
+zone. "Primary contact" is the contact marked primary, else the first by name.
+
 One query streams the partners (read in batches of BATCH rows); each batch adds one query for its
 partners' primary contacts. Memory and queries per batch stay constant whatever the book's size.
 """
