@@ -68,8 +68,10 @@ def _file_name(name: str, extension: str) -> str:
 def _disposition(file_name: str) -> str:
     """An attachment header: an ASCII file name for every browser, the exact one (RFC 6266) when
     it has letters outside ASCII."""
-    ascii_name = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.") or "orchard-export"
+    stem, _dot, extension = file_name.rpartition(".")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_stem).strip("-.") or "orchard-export"
+    ascii_name = f"{ascii_stem}.{extension}"
     header = f'attachment; filename="{ascii_name}"'
     if ascii_name != file_name:
         header += f"; filename*=UTF-8''{quote(file_name)}"

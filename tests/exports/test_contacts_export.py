@@ -95,7 +95,10 @@ def test_one_contacts_vcard(logged_in, workspace, book):
     ivan = next(c for c in garden.contacts if c.name == "Иван Петров")
     response = logged_in.get(f"/exports/partners/{garden.id}/contacts/{ivan.id}.vcf")
     disposition = response.headers["Content-Disposition"]
-    assert "filename*=UTF-8''%D0%B8%D0%B2%D0%B0%D0%BD-%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2.vcf" in disposition
+    assert disposition == (
+        'attachment; filename="orchard-export.vcf"; '
+        "filename*=UTF-8''%D0%B8%D0%B2%D0%B0%D0%BD-%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2.vcf"
+    )
     raw = response.get_data()
     assert raw.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
     (card,) = vcards(response)
