@@ -82,21 +82,24 @@ def _table(export: Export, headers: list[str], fmt: str, file_name: str | None =
     """The response for a table export in `fmt`: streamed CSV, or an .xlsx from a temporary file."""
     if fmt == "xlsx":
         out = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it after sending; closing removes it)
-        write_xlsx(out, export.columns, headers, export.rows, title=sheet_titles()[export.name])
+        try:
+            write_xlsx(out, export.columns, headers, export.rows, title=sheet_titles()[export.name])
+        except BaseException:
+            out.close()
+            raise
         out.seek(0)
-        return send_file(
-            out,
-            mimetype=XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=file_name or _file_name(export.name, "xlsx"),
-            max_age=0,
+        response = send_file(
+            out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name or _file_name(export.name, "xlsx")
         )
+        return _private(response)
     excel = fmt == "csv-excel"
     chunks = write_csv(export.rows, headers, dialect="semicolon" if excel else "comma", bom=excel)
-    return Response(
-        stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={"Content-Disposition": _disposition(file_name or _file_name(export.name, "csv"))},
+    return _private(
+        Response(
+            stream_with_context(chunks),
+            mimetype="text/csv",
+            headers={"Content-Disposition": _disposition(file_name or _file_name(export.name, "csv"))},
+        )
     )
 
 
@@ -105,11 +108,19 @@ def _labelled(export: Export, labels: dict[str, str]) -> list[str]:
 
 
 def _vcards(statement, file_name: str):
-    return Response(
-        stream_with_context(write_vcards(contacts.card_contacts(db.session, statement))),
-        mimetype="text/vcard",
-        headers={"Content-Disposition": _disposition(file_name)},
+    return _private(
+        Response(
+            stream_with_context(write_vcards(contacts.card_contacts(db.session, statement))),
+            mimetype="text/vcard",
+            headers={"Content-Disposition": _disposition(file_name)},
+        )
     )
+
+
+def _private(response):
+    """A download holds the book's people: no cache on the way keeps a copy."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _contacts(statement, fmt: str, name: str):
@@ -156,7 +167,7 @@ def contact_card(partner_id, contact_id):
         abort(404)
     cards = "".join(write_vcards(contacts.card_contacts(db.session, contacts.contact_statement(contact.id))))
     file_name = f"{_slug(contact.name) or f'contact-{contact.id}'}.vcf"
-    return Response(cards, mimetype="text/vcard", headers={"Content-Disposition": _disposition(file_name)})
+    return _private(Response(cards, mimetype="text/vcard", headers={"Content-Disposition": _disposition(file_name)}))
 
 
 # --- deals, activity, reminders ---------------------------------------------------------------

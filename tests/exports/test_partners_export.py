@@ -71,7 +71,7 @@ def test_export_has_every_column_as_raw_values(logged_in, user, workspace, facto
     db.session.commit()
 
     response = logged_in.get("/exports/partners?format=csv&q=garden")
-    assert response.mimetype == "text/csv"
+    assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Content-Disposition"] == 'attachment; filename="orchard-partners-2026-11-24.csv"'
     rows = csv_dicts(response)
     assert list(rows[0]) == HEADER
@@ -153,6 +153,7 @@ def test_xlsx_shows_the_values_and_real_dates(logged_in, workspace, factories):
     response = logged_in.get("/exports/partners?format=xlsx")
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "orchard-partners-2026-11-24.xlsx" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     sheet = xlsx_sheet(response)
     assert [c.value for c in sheet[1]] == HEADER
     values = dict(zip(HEADER, sheet[2], strict=True))
