@@ -51,6 +51,10 @@ READ_BY_FRAMEWORKS = (
     _._reminder_labels,
     _._reminder_url_templates,
     _._reminder_days,
+    # the Export menus' labels, read back with g.get("_export_format_labels") (app/exports/routes.py)
+    _._export_format_labels,
+    # openpyxl reads the sheet's frozen panes when it saves (app/services/exporting/xlsx_writer.py)
+    _.freeze_panes,
     # the request's transaction mode, read back with g.pop("transaction_mode") (app/__init__.py)
     _.transaction_mode,
     # the DB-API connection attribute SQLite's driver reads (app/database.py)

@@ -260,7 +260,9 @@ def test_own_ids_open_their_pages(app, logged_in, user, workspace):
         values = _build(Ctx(workspace, user), sorted(rule.arguments))
         url = app.url_map.bind("localhost").build(rule.endpoint, values)
         expected = 302 if rule.endpoint in OWN_ID_REDIRECTS else 200
-        status = logged_in.get(url).status_code
+        response = logged_in.get(url)
+        status = response.status_code
+        response.close()  # downloads stream: closing ends them inside this request
         if status != expected:
             failures.append(f"GET {url} ({rule.endpoint}) answered {status}, not {expected}")
     assert not failures, "\n".join(failures)

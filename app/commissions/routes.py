@@ -2,8 +2,6 @@
 Commissions tab of a partner page (their entries and statement links), and the public, read-only
 statement a referrer opens with their private link."""
 
-import csv
-import io
 from datetime import date
 
 from flask import Response, abort, current_app, flash, g, redirect, request, stream_with_context, url_for
@@ -17,6 +15,8 @@ from app.ids import MAX_PAGE, parse_int
 from app.models import Partner, StatementLink
 from app.services import commissions as commission_service
 from app.services.commissions import LedgerFilters
+from app.services.exporting import write_csv
+from app.services.money import as_money
 from app.tenancy import get_or_404_in_workspace
 from app.web import currency_arg, nav_section, per_page, public, render, unit_of_work, wants_fragment
 from app.web import now_utc as _now
@@ -152,51 +152,33 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """Text cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @bp.route("/ledger.csv")
 def export():
     filters = _filters()
     workspace_id = g.workspace.id
 
     def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
         for row in commission_service.ledger_export_rows(db.session, workspace_id, filters):
             c = row.Commission
-            writer.writerow(
-                [
-                    c.earned_on.isoformat(),
-                    _cell(row.referrer_name),
-                    _cell(row.referred_name),
-                    _cell(row.deal_title),
-                    c.kind,
-                    c.status,
-                    f"{c.rate:.2f}",
-                    f"{c.base_amount:.2f}",
-                    f"{c.amount:.2f}",
-                    c.currency,
-                    c.paid_on.isoformat() if c.paid_on else "",
-                    _cell(c.payment_reference),
-                    _cell(c.note),
-                ]
+            yield (
+                c.earned_on,
+                row.referrer_name,
+                row.referred_name,
+                row.deal_title,
+                c.kind,
+                c.status,
+                as_money(c.rate),
+                as_money(c.base_amount),
+                as_money(c.amount),
+                c.currency,
+                c.paid_on,
+                c.payment_reference,
+                c.note,
             )
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
 
     name = f"commissions-{_now().date().isoformat()}.csv"
     return Response(
-        stream_with_context(rows()),
+        stream_with_context(write_csv(rows(), CSV_COLUMNS)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -138,7 +138,7 @@ def _move_failed(deal, back_to, filters, error, form):
 # --- deals list ---------------------------------------------------------------------------------
 
 
-def _list_filters() -> DealFilters:
+def list_filters() -> DealFilters:
     args = request.args
 
     def choice(name, allowed, default=""):
@@ -162,7 +162,7 @@ def _list_filters() -> DealFilters:
 @bp.route("/deals/list")
 @nav_section("deals")
 def index():
-    filters = _list_filters()
+    filters = list_filters()
     page, totals = deal_service.list_deals(db.session, g.workspace.id, filters, per_page=per_page())
     return render(
         "deals/index.html",

@@ -344,11 +344,15 @@ def restore(interaction_id):
 # --- the Activity feed ------------------------------------------------------------------------------
 
 
+def feed_filters() -> tuple[int | None, str]:
+    """The Activity feed's filters from the query: (member id, kind) — the feed and its export."""
+    return _int_arg("member"), _kind_arg()
+
+
 @bp.route("/activity")
 @nav_section("activity")
 def feed():
-    member_id = _int_arg("member")
-    kind = _kind_arg()
+    member_id, kind = feed_filters()
     page = service.activity_feed(
         db.session, g.workspace.id, member_id=member_id, kind=kind, page=page_arg(), per_page=FEED_PER_PAGE
     )

@@ -128,15 +128,21 @@ def reminder_day(day) -> str:
 # --- the page ---------------------------------------------------------------------------------
 
 
-@bp.route("/reminders/")
-@nav_section("reminders")
-def index():
+def list_args() -> tuple[str, str, int | None]:
+    """The reminders page's choices from the query: (who: mine | all, view: open | done, the
+    assignee they select) — the page and its export."""
     who = request.args.get("who", "mine")
     who = who if who in ("mine", "all") else "mine"
     view = request.args.get("view", "open")
     view = view if view in ("open", "done") else "open"
+    return who, view, current_user.id if who == "mine" else None
+
+
+@bp.route("/reminders/")
+@nav_section("reminders")
+def index():
+    who, view, assignee_id = list_args()
     today = user_today()
-    assignee_id = current_user.id if who == "mine" else None
     counts = service.bucket_counts(db.session, g.workspace.id, today, assignee_id)
     total = counts["done"] if view == "done" else counts["overdue"] + counts["today"] + counts["upcoming"]
     page = service.list_reminders(

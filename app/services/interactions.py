@@ -148,16 +148,10 @@ class FeedPage:
         return self.page > 1
 
 
-def activity_feed(
-    session: Session,
-    workspace_id: int,
-    *,
-    member_id: int | None = None,
-    kind: str = "",
-    page: int = 1,
-    per_page: int = 30,
-) -> FeedPage:
-    """The workspace's interactions, newest first, with partner, contact and author: one query."""
+def activity_query(workspace_id: int, *, member_id: int | None = None, kind: str = ""):
+    """The Activity feed's statement: the workspace's interactions (not deleted) with partner, contact
+    and author names, of one member and one kind if given, newest first (the feed pages it, the
+    export reads it all)."""
     stmt = (
         select(
             Interaction,
@@ -174,11 +168,22 @@ def activity_feed(
         stmt = stmt.where(Interaction.created_by_id == member_id)
     if kind in KINDS:
         stmt = stmt.where(Interaction.kind == kind)
+    return stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+
+
+def activity_feed(
+    session: Session,
+    workspace_id: int,
+    *,
+    member_id: int | None = None,
+    kind: str = "",
+    page: int = 1,
+    per_page: int = 30,
+) -> FeedPage:
+    """A page of the workspace's interactions, newest first, with partner, contact and author: one query."""
     page = max(1, page)
     rows = session.execute(
-        stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+        activity_query(workspace_id, member_id=member_id, kind=kind).limit(per_page + 1).offset((page - 1) * per_page)
     ).all()
     return FeedPage(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 

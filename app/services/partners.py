@@ -157,6 +157,34 @@ def _ids_sorted_by_owner(where, owner_ids: list[int], descending: bool, limit: i
     )
 
 
+def _order(filters: PartnerFilters, owner_ids: list[int] | None) -> list:
+    """ORDER BY terms of the list: the sort column (sorted by owner: the owner's rank among
+    `owner_ids`, the members in name order, then owners who left, then nobody), then id in the same
+    direction, which breaks ties (the (workspace, archived, column, id) index serves it)."""
+    descending = filters.direction == "desc"
+    tiebreak = Partner.id.desc() if descending else Partner.id.asc()
+    if owner_ids is not None:
+        ranks = {owner_id: rank for rank, owner_id in enumerate(reversed(owner_ids) if descending else owner_ids)}
+        order = (
+            case(
+                (Partner.owner_id.is_(None), len(ranks) + 1),
+                else_=case(ranks, value=Partner.owner_id, else_=len(ranks)),
+            )
+            if ranks
+            else case((Partner.owner_id.is_(None), 1), else_=0)
+        )
+        return [order, tiebreak]
+    column = SORTS.get(filters.sort, Partner.name_key)
+    return [column.desc() if descending else column.asc(), tiebreak]
+
+
+def list_order(session: Session, workspace_id: int, filters: PartnerFilters) -> list:
+    """The list's whole ORDER BY for `filters`, for reading every matching partner in the order the
+    list shows them (the export): one query for the members when sorted by owner."""
+    owner_ids = _member_ids_by_name(session, workspace_id) if filters.sort == "owner" else None
+    return [*_archived_prefix(filters, filters.direction == "desc"), *_order(filters, owner_ids)]
+
+
 def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, per_page: int = 25) -> Page:
     """One page of partners with owner name and contact count, in two queries whatever the size (three
     sorted by owner). Browsing: a count capped at COUNT_CAP + 1 (index-only, ix_partner_ws_filters),
@@ -166,33 +194,19 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
     where = filtered_partners(workspace_id, filters, session.get_bind().dialect.name)
     descending = filters.direction == "desc"
     prefix = _archived_prefix(filters, descending)
-    # ties broken by id in the same direction: the (workspace, archived, column, id) index serves it
-    tiebreak = Partner.id.desc() if descending else Partner.id.asc()
     page = max(1, filters.page)
     first = (page - 1) * per_page
-    if filters.sort == "owner":
-        owner_ids = _member_ids_by_name(session, workspace_id)
-        ranks = {owner_id: rank for rank, owner_id in enumerate(reversed(owner_ids) if descending else owner_ids)}
-        # the same order for the page's rows: rank of the owner, then id
-        order = [
-            case(
-                (Partner.owner_id.is_(None), len(ranks) + 1),
-                else_=case(ranks, value=Partner.owner_id, else_=len(ranks)),
-            )
-            if ranks
-            else case((Partner.owner_id.is_(None), 1), else_=0)
-        ]
+    owner_ids = _member_ids_by_name(session, workspace_id) if filters.sort == "owner" else None
+    order = _order(filters, owner_ids)
+    if owner_ids is not None:
 
         def ids_query(limit, offset):
             return _ids_sorted_by_owner(where, owner_ids, descending, limit, offset, prefix)
     else:
-        column = SORTS.get(filters.sort, Partner.name_key)
-        order = [column.desc() if descending else column.asc()]
 
         def ids_query(limit, offset):
-            return select(Partner.id).where(where).order_by(*prefix, *order, tiebreak).limit(limit).offset(offset)
+            return select(Partner.id).where(where).order_by(*prefix, *order).limit(limit).offset(offset)
 
-    order.append(tiebreak)
     rows_stmt = (
         select(Partner, User.name.label("owner_name"), Partner.contact_count.label("contact_count"))
         .outerjoin(User, User.id == Partner.owner_id)

@@ -279,6 +279,19 @@ def _page_of(stmt, ids):
     return stmt.where(Reminder.id.in_(ids.scalar_subquery()))
 
 
+def list_query(workspace_id: int, *, view: str = "open", assignee_id: int | None = None) -> tuple[list, tuple]:
+    """(WHERE conditions, ORDER BY) of the reminders page: open reminders by due date (overdue
+    first), or done ones newest first; everyone's, or one assignee's."""
+    conditions = [Reminder.workspace_id == workspace_id]
+    if assignee_id is not None:
+        conditions.append(Reminder.assignee_id == assignee_id)
+    if view == "done":
+        conditions.append(Reminder.completed_at.is_not(None))
+        return conditions, (Reminder.completed_at.desc(), Reminder.id.desc())
+    conditions.append(_open())
+    return conditions, _open_order()
+
+
 def list_reminders(
     session: Session,
     workspace_id: int,
@@ -291,15 +304,7 @@ def list_reminders(
 ) -> Page:
     """Open reminders by due date (overdue first), or done ones newest first; one page, partner and
     assignee loaded in the same query. Pass `count` when already known (from bucket_counts)."""
-    conditions = [Reminder.workspace_id == workspace_id]
-    if assignee_id is not None:
-        conditions.append(Reminder.assignee_id == assignee_id)
-    if view == "done":
-        conditions.append(Reminder.completed_at.is_not(None))
-        order = (Reminder.completed_at.desc(), Reminder.id.desc())
-    else:
-        conditions.append(_open())
-        order = _open_order()
+    conditions, order = list_query(workspace_id, view=view, assignee_id=assignee_id)
     if count is None:
         count = session.scalar(select(func.count(Reminder.id)).where(*conditions)) or 0
     pages = max(1, -(-count // per_page))

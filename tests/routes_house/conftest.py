@@ -16,6 +16,16 @@ from app.services import accounts, commissions, deals, interactions, referral_tr
 
 # Endpoints that answer something other than a page (files, JSON, feeds) or only act.
 NOT_PAGES = {"static", "commissions.export", "reminders.feed", "referrals.nodes", "referrals.find", "referrals.path"}
+# the downloads of app/exports/ (CSV, .xlsx, vCard files)
+NOT_PAGES |= {
+    "exports.partners",
+    "exports.filtered_contacts",
+    "exports.partner_contacts",
+    "exports.contact_card",
+    "exports.deals",
+    "exports.interactions",
+    "exports.reminders",
+}
 
 
 @dataclass

@@ -161,7 +161,7 @@ class DealFilters:
     page: int = 1
 
 
-def _deal_where(workspace_id: int, filters: DealFilters):
+def deal_where(workspace_id: int, filters: DealFilters):
     conditions = [Deal.workspace_id == workspace_id]
     if filters.stage:
         conditions.append(Deal.stage == filters.stage)
@@ -189,12 +189,18 @@ def _deal_where(workspace_id: int, filters: DealFilters):
     return and_(*conditions)
 
 
+def deal_order(filters: DealFilters) -> tuple:
+    """ORDER BY of the deals list: the sort column, then the newest id first."""
+    column = SORTS.get(filters.sort, Deal.updated_at)
+    return (column.desc() if filters.direction == "desc" else column.asc(), Deal.id.desc())
+
+
 def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_page: int = 25):
     """A page of deals with partner and owner names, the count, and totals by stage and currency.
     Filters by stage, owner and currency read the totals and the count from the running totals (two
     queries whatever the number of deals); a search, an assessment or a period filter counts and
     sums the matching deals in one grouped query."""
-    where = _deal_where(workspace_id, filters)
+    where = deal_where(workspace_id, filters)
     searching = bool(filters.q.strip())
     if searching or filters.quadrant or filters.closed_from or filters.closed_to:
         stage_totals = totals_by_stage(session, where)
@@ -203,15 +209,13 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
             session, workspace_id, owner_id=filters.owner_id, stage=filters.stage, currency=filters.currency
         )
     total = sum(t.count for t in stage_totals.values())  # the totals count the deals: no count query
-    column = SORTS.get(filters.sort, Deal.updated_at)
-    order = column.desc() if filters.direction == "desc" else column.asc()
     page = max(1, filters.page)
     rows = session.execute(
         select(Deal, Partner.name.label("partner_name"), User.name.label("owner_name"))
         .join(Partner, Partner.id == Deal.partner_id)
         .outerjoin(User, User.id == Deal.owner_id)
         .where(where)
-        .order_by(order, Deal.id.desc())
+        .order_by(*deal_order(filters))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
