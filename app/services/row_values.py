@@ -8,17 +8,17 @@ workspace backup keep of a row (one encoding for the three).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Numeric, inspect
+from sqlalchemy import Date, DateTime, Numeric, Time, inspect
 from sqlalchemy.types import TypeDecorator
 
 
 def column_values(obj, only: Iterable[str] | None = None) -> dict[str, Any]:
     """{column attribute: JSON-safe value} for every mapped column of `obj` (or only the named ones).
-    Datetimes become ISO 8601 with offset, dates ISO dates, Decimals strings (exact)."""
+    Datetimes become ISO 8601 with offset, dates and times ISO dates and times, Decimals strings (exact)."""
     mapper = inspect(obj).mapper
     names = list(only) if only is not None else [attr.key for attr in mapper.column_attrs]
     return {name: encode(getattr(obj, name)) for name in names}
@@ -27,7 +27,7 @@ def column_values(obj, only: Iterable[str] | None = None) -> dict[str, Any]:
 def encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -58,6 +58,8 @@ def _decode(column_type, value: Any) -> Any:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, Time):
+        return time.fromisoformat(value)
     if isinstance(kind, Numeric):
         return Decimal(value)
     return value
