@@ -46,17 +46,34 @@ def restored_name(original: str) -> str:
     return original[: NAME_LENGTH - len(suffix)].rstrip() + suffix
 
 
+def owner_emails(backup: Backup) -> list[str]:
+    """The emails of the backup's workspace owners, in the order they joined."""
+    emails = {row.get("id"): row.get("email") for row in backup.rows(f"{USERS}.json")}
+    return [
+        emails[row.get("user_id")]
+        for row in backup.rows(f"{MEMBERS}.json")
+        if row.get("role") == ROLE_OWNER and emails.get(row.get("user_id"))
+    ]
+
+
 def restore_backup(
-    session: Session, data_or_file: bytes | BinaryIO, *, actor: User, name: str | None = None, now: datetime
+    session: Session,
+    data_or_file: bytes | BinaryIO | Backup,
+    *,
+    actor: User,
+    name: str | None = None,
+    now: datetime,
 ) -> RestoreResult:
-    """Restore a backup (bytes or a seekable binary file) into a new workspace owned by `actor`.
-    BackupError when the file cannot be restored; the caller then rolls back."""
+    """Restore a backup (bytes, a seekable binary file, or a Backup already opened) into a new
+    workspace owned by `actor`. BackupError when the file cannot be restored; the caller then
+    rolls back (nothing is written)."""
     name = (name or "").strip()
     if len(name) > NAME_LENGTH:
         raise BackupError(f"Keep the workspace name under {NAME_LENGTH} characters.")
-    with open_backup(data_or_file) as backup:
+    opened = data_or_file if isinstance(data_or_file, Backup) else open_backup(data_or_file)
+    with opened as backup:
         users = _match_users(session, backup)
-        workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]))
+        workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]), now)
         counts = {MEMBERS: 0}
         unknown = _add_members(session, backup, workspace, actor, users, counts)
         maps: dict[str, dict[int, int | None]] = {USERS: users}
@@ -93,13 +110,16 @@ def _match_users(session: Session, backup: Backup) -> dict[int, int | None]:
     return {old: found.get(email) for old, email in emails.items()}
 
 
-def _create_workspace(session: Session, backup: Backup, actor: User, name: str) -> Workspace:
+def _create_workspace(session: Session, backup: Backup, actor: User, name: str, now: datetime) -> Workspace:
+    """The new workspace (created now) with the backup's settings, `actor` its owner."""
     settings = {key: value for key, value in backup.workspace.items() if key not in _SETTINGS_SKIP}
     values = _decode(Workspace, settings, "manifest.json")
     workspace = accounts.create_workspace_for(session, actor, name, values.get("default_currency") or "EUR")
-    for key, value in values.items():
+    for key, value in {**values, "created_at": now, "updated_at": now}.items():
         if value is not None:
             setattr(workspace, key, value)
+    for membership in workspace.memberships:
+        membership.created_at = membership.updated_at = now
     session.flush()
     return workspace
 
