@@ -35,6 +35,7 @@ def export(workspace_id: int, out: Path) -> None:
     """Write a full backup of a workspace (everything it owns, without passwords or tokens)."""
     token = database.begin_read_only_for("GET")  # only reads: SQLite need not hold the write lock
     try:
+        db.session.rollback()  # nothing is pending here: the backup reads in a transaction of its own
         backup.consistent_snapshot(db.session)
         if db.session.get(Workspace, workspace_id) is None:
             _refuse(f"there is no workspace {workspace_id}.")
@@ -70,7 +71,9 @@ def restore(file: Path, name: str | None, owner_email: str | None) -> None:
             if owner_email is None:
                 known = [e for e in backup.owner_emails(opened) if accounts.find_user_by_email(db.session, e)]
                 if not known:
-                    _refuse("the backup's owner has no account here; choose the new workspace's owner with --owner EMAIL.")
+                    _refuse(
+                        "the backup's owner has no account here; choose the new workspace's owner with --owner EMAIL."
+                    )
                 owner_email = known[0]
             owner = accounts.find_user_by_email(db.session, owner_email)
             if owner is None:

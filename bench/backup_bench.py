@@ -106,7 +106,12 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         for size in args.sizes:
             row = measure(
-                size, Path(directory), database_url=args.database_url, seed=args.seed, memory=args.memory, check=args.check
+                size,
+                Path(directory),
+                database_url=args.database_url,
+                seed=args.seed,
+                memory=args.memory,
+                check=args.check,
             )
             verdict = "ok" if row["export_s"] < EXPORT_TARGET_S else "OVER TARGET"
             print(

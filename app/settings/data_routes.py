@@ -18,8 +18,8 @@ from app.services import backup
 from app.services.backup.restore import NAME_LENGTH
 from app.settings import bp
 from app.tenancy import require_owner
-from app.web import render, unit_of_work
 from app.web import now_utc as _now
+from app.web import render, unit_of_work
 
 RESULT_KEY = "restore_result"
 MAX_LISTED_MEMBERS = 30  # unknown members shown on the result (the rest are counted)

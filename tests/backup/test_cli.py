@@ -37,7 +37,9 @@ def test_restore_defaults_to_the_original_owner(runner, session, user, workspace
     runner.invoke(args=["data", "export", "--workspace", str(workspace.id), "--out", str(out)])
     result = runner.invoke(args=["data", "restore", str(out), "--name", "From the CLI"])
     assert result.exit_code == 0, result.output
-    assert "'From the CLI'" in result.output and f"owner {user.email}" in result.output and "1 partners" in result.output
+    assert (
+        "'From the CLI'" in result.output and f"owner {user.email}" in result.output and "1 partners" in result.output
+    )
     restored = session.scalar(select(Workspace).where(Workspace.name == "From the CLI"))
     assert session.scalar(select(Partner.name).where(Partner.workspace_id == restored.id)) == "Garden"
 

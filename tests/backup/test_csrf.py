@@ -29,7 +29,9 @@ def test_restore_post_without_the_token_is_refused(csrf_app):
     make_partner(workspace_of(user), name="Guarded")
     data = backup_bytes(_db.session, workspace_of(user).id)
     client = csrf_app.test_client()
-    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(client.get("/login").text)})
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(client.get("/login").text)}
+    )
     workspaces = _db.session.scalar(select(func.count(Workspace.id)))
 
     def upload(**extra):

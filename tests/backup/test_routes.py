@@ -74,7 +74,10 @@ def test_restore_upload_makes_a_new_workspace_and_shows_the_result(logged_in, se
     [
         (lambda data: b"not a zip at all", "not a zip file"),
         (lambda data: data[: len(data) // 2], "incomplete"),
-        (lambda data: rewrite(data, partners_json=b'[\n{"name":"x"}\n]\n'), "partners.json is damaged (checksum mismatch)"),
+        (
+            lambda data: rewrite(data, partners_json=b'[\n{"name":"x"}\n]\n'),
+            "partners.json is damaged (checksum mismatch)",
+        ),
     ],
 )
 def test_refused_files_show_the_reason_next_to_the_field_and_write_nothing(

@@ -78,7 +78,6 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("interactions", Interaction, {"partner_id": "partners", "contact_id": "contacts", "created_by_id": USERS}),
     Entity("reminders", Reminder, {"partner_id": "partners", "assignee_id": USERS, "created_by_id": USERS}),
 )
-ENTITY_BY_NAME = {entity.name: entity for entity in ENTITIES}
 # the entities other rows point at: a restore keeps their old id -> new id
 REFERENCED = frozenset(target for entity in ENTITIES for target in entity.refs.values() if target != USERS)
 # every file a backup of this format holds, in the order a restore reads them

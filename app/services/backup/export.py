@@ -19,7 +19,7 @@ from importlib import metadata
 from typing import BinaryIO
 
 from sqlalchemy import inspect, select, text, union
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, scoped_session
 
 from app.models import Membership, User, Workspace
 from app.services.backup.entities import (
@@ -42,6 +42,9 @@ def consistent_snapshot(session: Session) -> None:
     then agree with each other while others write). PostgreSQL: REPEATABLE READ, read only; call it
     before the transaction's first statement. SQLite: a read transaction in WAL mode already reads
     one snapshot."""
+    current = session() if isinstance(session, scoped_session) else session
+    if current.in_transaction():
+        raise RuntimeError("consistent_snapshot() must come before the transaction's first statement")
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True})
 

@@ -119,9 +119,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise BackupError(f"manifest.json is damaged (no valid format number){_NOTHING}")
     if version > BACKUP_SCHEMA_VERSION:
-        raise BackupError(
-            f"This backup was made by a newer Orchard (format {version}); upgrade Orchard to restore it."
-        )
+        raise BackupError(f"This backup was made by a newer Orchard (format {version}); upgrade Orchard to restore it.")
     workspace, files = manifest.get("workspace"), manifest.get("files")
     if not isinstance(workspace, dict) or not isinstance(workspace.get("name"), str) or not isinstance(files, dict):
         raise BackupError(f"manifest.json is damaged (the workspace or the file list is missing){_NOTHING}")
@@ -130,7 +128,11 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
         raise BackupError(f"The backup holds {', '.join(unknown)}, which this Orchard does not know{_NOTHING}")
     for file in FILES:
         info = files.get(file)
-        if not isinstance(info, dict) or not isinstance(info.get("count"), int) or not isinstance(info.get("sha256"), str):
+        if (
+            not isinstance(info, dict)
+            or not isinstance(info.get("count"), int)
+            or not isinstance(info.get("sha256"), str)
+        ):
             raise BackupError(f"{file} is missing from the manifest{_NOTHING}")
         if file not in names:
             raise BackupError(f"{file} is missing from the backup{_NOTHING}")

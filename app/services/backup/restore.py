@@ -69,7 +69,7 @@ def restore_backup(
     rolls back (nothing is written)."""
     name = (name or "").strip()
     if len(name) > NAME_LENGTH:
-        raise BackupError(f"Keep the workspace name under {NAME_LENGTH} characters.")
+        raise BackupError(f"Keep the workspace name to {NAME_LENGTH} characters at most.")
     opened = data_or_file if isinstance(data_or_file, Backup) else open_backup(data_or_file)
     with opened as backup:
         users = _match_users(session, backup)
@@ -87,9 +87,7 @@ def _decode(model, row: dict, file: str) -> dict:
     try:
         return decode_values(model, row)
     except KeyError as error:
-        raise BackupError(
-            f"{file} has a column this Orchard does not know ({error.args[0]}){_NOTHING}"
-        ) from None
+        raise BackupError(f"{file} has a column this Orchard does not know ({error.args[0]}){_NOTHING}") from None
     except (TypeError, ValueError) as error:
         raise BackupError(f"{file} is damaged (a value cannot be read: {error}){_NOTHING}") from None
 
@@ -223,7 +221,10 @@ def _set_later(session: Session, entity: Entity, later: list, maps: dict) -> Non
     table = entity.table
     for column in entity.later:
         rows = [
-            {"_id": maps[entity.name][old_id], "_value": _mapped(maps, entity.refs[column], refs[column], entity, column)}
+            {
+                "_id": maps[entity.name][old_id],
+                "_value": _mapped(maps, entity.refs[column], refs[column], entity, column),
+            }
             for old_id, refs in later
             if column in refs
         ]
