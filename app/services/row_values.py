@@ -17,10 +17,11 @@ from sqlalchemy.types import TypeDecorator
 
 
 def column_values(obj, only: Iterable[str] | None = None) -> dict[str, Any]:
-    """{column attribute: JSON-safe value} for every mapped column of `obj` (or only the named ones).
-    Datetimes become ISO 8601 with offset, dates and times ISO dates and times, Decimals strings (exact)."""
-    mapper = inspect(obj).mapper
-    names = list(only) if only is not None else [attr.key for attr in mapper.column_attrs]
+    """{column attribute: JSON-safe value} for every mapped column of `obj` (or only the named ones:
+    then `obj` may also be a result row of those columns, read the same way — the backup streams
+    rows without building objects). Datetimes become ISO 8601 with offset, dates and times ISO dates
+    and times, Decimals strings (exact)."""
+    names = list(only) if only is not None else [attr.key for attr in inspect(obj).mapper.column_attrs]
     return {name: encode(getattr(obj, name)) for name in names}
 
 
