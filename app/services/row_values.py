@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Numeric, Time, inspect
@@ -38,8 +39,13 @@ def encode(value: Any) -> Any:
 def decode_values(model, values: dict[str, Any]) -> dict[str, Any]:
     """`values` as `column_values` wrote them, turned back into what each column of `model` holds.
     Unknown keys raise KeyError (a file from another schema must not be half-read)."""
-    columns = {attr.key: attr.columns[0] for attr in inspect(model).column_attrs}
-    return {name: _decode(columns[name].type, value) for name, value in values.items()}
+    types = _column_types(model)
+    return {name: _decode(types[name], value) for name, value in values.items()}
+
+
+@cache
+def _column_types(model) -> dict[str, Any]:
+    return {attr.key: attr.columns[0].type for attr in inspect(model).column_attrs}
 
 
 def restore(obj, values: dict[str, Any], skip: Iterable[str] = ("id",)) -> None:

@@ -24,6 +24,7 @@ from app.models.workspace import ROLE_MEMBER, ROLE_OWNER, ROLES
 from app.services import accounts
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
+from app.services.backup.sql import allocate_ids
 from app.services.row_values import decode_values
 
 BATCH = 2000  # rows per INSERT executemany
@@ -158,17 +159,17 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
     id_map: dict[int, int] = {}
     later: list[tuple[int, dict]] = []  # (old id, {column: old target id}) set after all rows are in
     batch, old_ids, keys, count = [], [], None, 0
-    table = entity.table
+    table, own_id = entity.table, entity.has_own_id
 
     def flush_batch():
         if not batch:
             return
-        if keep_map:
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            new_ids = session.execute(stmt, batch).scalars().all()
+        if keep_map:  # the new ids are taken first: the batch stays one plain executemany
+            new_ids = allocate_ids(session, table, len(batch))
+            for values, new_id in zip(batch, new_ids, strict=True):
+                values["id"] = new_id
             id_map.update(zip(old_ids, new_ids, strict=True))
-        else:
-            session.execute(insert(table), batch)
+        session.execute(insert(table), batch)
         batch.clear()
         old_ids.clear()
 
@@ -178,7 +179,7 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
             keys = set(values)
         elif set(values) != keys:
             raise BackupError(f"{entity.file} is damaged (its rows do not have the same columns){_NOTHING}")
-        old_id = values.pop("id") if entity.has_own_id else None
+        old_id = values.pop("id") if own_id else None
         deferred = {}
         for column, target in entity.refs.items():
             old = values.get(column)
