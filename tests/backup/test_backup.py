@@ -148,8 +148,9 @@ def _lines(rows) -> bytes:
         (lambda row: {**row, "colour": "red"}, "partners.json has a column this Orchard does not know (colour)"),
         (lambda row: {**row, "created_at": "yesterday"}, "partners.json is damaged (a value cannot be read"),
         (lambda row: {**row, "referred_by_id": 987654}, "refers to a row of partners.json that is not there"),
+        (lambda row: {**row, "name": None}, "partners.json has a row the database refuses (IntegrityError)"),
     ],
-    ids=["unknown column", "bad value", "dangling reference"],
+    ids=["unknown column", "bad value", "dangling reference", "refused by the database"],
 )
 def test_rows_that_cannot_be_restored_undo_everything(session, user, workspace, change, message):
     for n in range(3):

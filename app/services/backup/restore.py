@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from app import summaries
@@ -169,7 +170,11 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
             for values, new_id in zip(batch, new_ids, strict=True):
                 values["id"] = new_id
             id_map.update(zip(old_ids, new_ids, strict=True))
-        session.execute(insert(table), batch)
+        try:
+            session.execute(insert(table), batch)
+        except StatementError as error:  # a value the columns refuse (NULL name, text too long, …)
+            problem = type(getattr(error, "orig", None) or error).__name__
+            raise BackupError(f"{entity.file} has a row the database refuses ({problem}){_NOTHING}") from None
         batch.clear()
         old_ids.clear()
 
