@@ -143,6 +143,31 @@ def _lines(rows) -> bytes:
 
 
 @pytest.mark.parametrize(
+    ("content", "count"),
+    [(b'[\n["not", "an", "object"]\n]\n', 0), (b"[\n{broken json\n]\n", 1)],
+    ids=["not an object", "not json"],
+)
+def test_rows_that_cannot_be_read_are_refused(session, user, workspace, content, count):
+    make_partner(workspace)
+    data = _with_file(backup_bytes(session, workspace.id), "partners.json", content, count=count)
+    before = _state(session)
+    with pytest.raises(backup.BackupError, match=r"partners.json is damaged \(it cannot be read\)"):
+        _restore(session, data, user)
+    assert _state(session) == before
+
+
+def test_settings_the_database_refuses_are_refused(session, user, workspace):
+    data = backup_bytes(session, workspace.id)
+    manifest = _manifest(data)
+    manifest["workspace"]["cadence_a_days"] = "often"
+    data = rewrite(data, manifest_json=json.dumps(manifest).encode())
+    before = _state(session)
+    with pytest.raises(backup.BackupError, match=r"settings are not valid \(Choose between 1 and 365 days.\)"):
+        _restore(session, data, user)
+    assert _state(session) == before
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda row: {**row, "colour": "red"}, "partners.json has a column this Orchard does not know (colour)"),

@@ -66,7 +66,10 @@ class Backup:
                     text = line.rstrip("\n")
                     if text in ("[", "]", "[]", ""):
                         continue
-                    yield json.loads(text.removesuffix(","))
+                    row = json.loads(text.removesuffix(","))
+                    if not isinstance(row, dict):
+                        raise ValueError("a row is not an object")
+                    yield row
         except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise BackupError(f"{file} is damaged (it cannot be read){_NOTHING}") from error
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app import summaries
 from app.models import Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER, ROLES
-from app.services import accounts
+from app.services import ServiceError, accounts
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
 from app.services.backup.sql import allocate_ids
@@ -74,15 +74,22 @@ def restore_backup(
         raise BackupError(f"Keep the workspace name to {NAME_LENGTH} characters at most.")
     opened = data_or_file if isinstance(data_or_file, Backup) else open_backup(data_or_file)
     with opened as backup:
-        users = _match_users(session, backup)
-        workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]), now)
-        counts = {MEMBERS: 0}
-        unknown = _add_members(session, backup, workspace, actor, users, counts)
-        maps: dict[str, dict[int, int | None]] = {USERS: users}
-        for entity in ENTITIES:
-            counts[entity.name] = _insert_entity(session, backup, entity, workspace.id, maps)
+        try:
+            users = _match_users(session, backup)
+            workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]), now)
+            counts = {MEMBERS: 0}
+            unknown = _add_members(session, backup, workspace, actor, users, counts)
+            maps: dict[str, dict[int, int | None]] = {USERS: users}
+            for entity in ENTITIES:
+                counts[entity.name] = _insert_entity(session, backup, entity, workspace.id, maps)
+        except StatementError as error:  # settings or members the database refuses
+            raise BackupError(f"The backup holds a value the database refuses ({_problem(error)}){_NOTHING}") from None
     summaries.rebuild(session, workspace.id)
     return RestoreResult(workspace=workspace, counts=counts, unknown_members=unknown, id_maps=maps)
+
+
+def _problem(error: StatementError) -> str:
+    return type(getattr(error, "orig", None) or error).__name__
 
 
 def _decode(model, row: dict, file: str) -> dict:
@@ -111,12 +118,18 @@ def _match_users(session: Session, backup: Backup) -> dict[int, int | None]:
 
 
 def _create_workspace(session: Session, backup: Backup, actor: User, name: str, now: datetime) -> Workspace:
-    """The new workspace (created now) with the backup's settings, `actor` its owner."""
+    """The new workspace (created now) with the backup's settings, checked as the settings page
+    checks them, `actor` its owner."""
     settings = {key: value for key, value in backup.workspace.items() if key not in _SETTINGS_SKIP}
     values = _decode(Workspace, settings, "manifest.json")
-    workspace = accounts.create_workspace_for(session, actor, name, values.get("default_currency") or "EUR")
+    workspace = accounts.create_workspace_for(session, actor, name)
+    current = {field: getattr(workspace, field) for field in accounts.WORKSPACE_FIELDS}
+    try:
+        accounts.update_workspace(session, workspace, {**current, **values, "name": name})
+    except ServiceError as error:
+        raise BackupError(f"The backup's workspace settings are not valid ({error.message}){_NOTHING}") from None
     for key, value in {**values, "created_at": now, "updated_at": now}.items():
-        if value is not None:
+        if key not in accounts.WORKSPACE_FIELDS and value is not None:
             setattr(workspace, key, value)
     for membership in workspace.memberships:
         membership.created_at = membership.updated_at = now
@@ -173,8 +186,7 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
         try:
             session.execute(insert(table), batch)
         except StatementError as error:  # a value the columns refuse (NULL name, text too long, …)
-            problem = type(getattr(error, "orig", None) or error).__name__
-            raise BackupError(f"{entity.file} has a row the database refuses ({problem}){_NOTHING}") from None
+            raise BackupError(f"{entity.file} has a row the database refuses ({_problem(error)}){_NOTHING}") from None
         batch.clear()
         old_ids.clear()
 
