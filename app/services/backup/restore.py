@@ -25,7 +25,7 @@ from app.models.workspace import ROLE_MEMBER, ROLE_OWNER, ROLES
 from app.services import ServiceError, accounts
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
-from app.services.backup.sql import allocate_ids
+from app.services.backup.sql import allocate_ids, refresh_statistics
 from app.services.row_values import decode_values
 
 BATCH = 2000  # rows per INSERT executemany
@@ -84,6 +84,7 @@ def restore_backup(
                 counts[entity.name] = _insert_entity(session, backup, entity, workspace.id, maps)
         except StatementError as error:  # settings or members the database refuses
             raise BackupError(f"The backup holds a value the database refuses ({_problem(error)}){_NOTHING}") from None
+    refresh_statistics(session, [entity.table for entity in ENTITIES])
     summaries.rebuild(session, workspace.id)
     return RestoreResult(workspace=workspace, counts=counts, unknown_members=unknown, id_maps=maps)
 
