@@ -24,7 +24,8 @@ def _snapshot(session, workspace_id):
     rows = {}
     for model in (Workspace, Membership, Partner, Contact, Deal, Interaction, Reminder, ReferralChange):
         column = model.id if model is Workspace else model.workspace_id
-        rows[model.__name__] = [column_values(o) for o in session.scalars(select(model).where(column == workspace_id))]
+        stmt = select(model).where(column == workspace_id).order_by(model.id)
+        rows[model.__name__] = [column_values(o) for o in session.scalars(stmt)]
     return rows
 
 

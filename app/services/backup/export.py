@@ -58,10 +58,14 @@ def write_backup(session: Session, workspace_id: int, out: BinaryIO, *, now: dat
 def stream_backup(session: Session, workspace_id: int, *, now: datetime) -> Iterator[bytes]:
     """The backup as a stream of bytes (for a download): nothing but the current batch is held."""
     sink = _Sink()
-    for _ in _write(session, workspace_id, sink, now=now):
-        chunk = sink.drain()
-        if chunk:
-            yield chunk
+    steps = _write(session, workspace_id, sink, now=now)
+    try:
+        for _ in steps:
+            chunk = sink.drain()
+            if chunk:
+                yield chunk
+    finally:
+        steps.close()  # a download stopped half-way closes the open database cursor now
     chunk = sink.drain()
     if chunk:
         yield chunk
@@ -168,7 +172,17 @@ def _rows(session: Session, model, workspace_id: int):
         .order_by(*model.__table__.primary_key.columns)
         .execution_options(yield_per=BATCH)
     )
-    return (row for row in session.execute(stmt)), keys
+    return _closing(session, stmt), keys
+
+
+def _closing(session: Session, stmt):
+    """The rows of `stmt`, its cursor (a server-side one on PostgreSQL) closed however the
+    iteration ends."""
+    result = session.execute(stmt)
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def _users(session: Session, workspace_id: int):

@@ -90,7 +90,7 @@ def restore_backup(
 
 
 def _problem(error: StatementError) -> str:
-    return type(getattr(error, "orig", None) or error).__name__
+    return type(error).__name__  # SQLAlchemy's name (IntegrityError, DataError, …): the same on every engine
 
 
 def _decode(model, row: dict, file: str) -> dict:
