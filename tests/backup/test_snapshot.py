@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from app import database
 from app.extensions import db
@@ -42,3 +42,15 @@ def test_the_snapshot_must_begin_the_transaction(session, workspace):
     session.get(Partner, 1)
     with pytest.raises(RuntimeError, match="first statement"):
         backup.consistent_snapshot(session)
+
+
+def test_a_download_stopped_half_way_leaves_no_cursor_open(session, demo):
+    session.rollback()
+    backup.consistent_snapshot(session)
+    chunks = backup.stream_backup(session, demo.id, now=NOW)
+    assert next(chunks)  # a first piece went out (the export is inside a file's rows)
+    for _ in range(3):
+        next(chunks)
+    chunks.close()  # the client went away
+    session.rollback()
+    assert session.scalar(select(func.count(Partner.id))) == 60  # the session works on
