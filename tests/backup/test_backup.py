@@ -174,8 +174,9 @@ def test_settings_the_database_refuses_are_refused(session, user, workspace):
         (lambda row: {**row, "created_at": "yesterday"}, "partners.json is damaged (a value cannot be read"),
         (lambda row: {**row, "referred_by_id": 987654}, "refers to a row of partners.json that is not there"),
         (lambda row: {**row, "name": None}, "partners.json has a row the database refuses (IntegrityError)"),
+        (lambda row: {**row, "id": None}, "partners.json is damaged (a row without its id)"),
     ],
-    ids=["unknown column", "bad value", "dangling reference", "refused by the database"],
+    ids=["unknown column", "bad value", "dangling reference", "refused by the database", "no id"],
 )
 def test_rows_that_cannot_be_restored_undo_everything(session, user, workspace, change, message):
     for n in range(3):

@@ -197,7 +197,9 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
             keys = set(values)
         elif set(values) != keys:
             raise BackupError(f"{entity.file} is damaged (its rows do not have the same columns){_NOTHING}")
-        old_id = values.pop("id") if own_id else None
+        old_id = values.pop("id", None) if own_id else None
+        if own_id and not isinstance(old_id, int):
+            raise BackupError(f"{entity.file} is damaged (a row without its id){_NOTHING}")
         deferred = {}
         for column, target in entity.refs.items():
             old = values.get(column)
