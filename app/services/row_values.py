@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Numeric, Time, inspect
@@ -17,10 +18,11 @@ from sqlalchemy.types import TypeDecorator
 
 
 def column_values(obj, only: Iterable[str] | None = None) -> dict[str, Any]:
-    """{column attribute: JSON-safe value} for every mapped column of `obj` (or only the named ones).
-    Datetimes become ISO 8601 with offset, dates and times ISO, Decimals strings (exact)."""
-    mapper = inspect(obj).mapper
-    names = list(only) if only is not None else [attr.key for attr in mapper.column_attrs]
+    """{column attribute: JSON-safe value} for every mapped column of `obj` (or only the named ones:
+    then `obj` may also be a result row of those columns, read the same way — the backup streams
+    rows without building objects). Datetimes become ISO 8601 with offset, dates and times ISO dates
+    and times, Decimals strings (exact)."""
+    names = list(only) if only is not None else [attr.key for attr in inspect(obj).mapper.column_attrs]
     return {name: encode(getattr(obj, name)) for name in names}
 
 
@@ -37,8 +39,13 @@ def encode(value: Any) -> Any:
 def decode_values(model, values: dict[str, Any]) -> dict[str, Any]:
     """`values` as `column_values` wrote them, turned back into what each column of `model` holds.
     Unknown keys raise KeyError (a file from another schema must not be half-read)."""
-    columns = {attr.key: attr.columns[0] for attr in inspect(model).column_attrs}
-    return {name: _decode(columns[name].type, value) for name, value in values.items()}
+    types = _column_types(model)
+    return {name: _decode(types[name], value) for name, value in values.items()}
+
+
+@cache
+def _column_types(model) -> dict[str, Any]:
+    return {attr.key: attr.columns[0].type for attr in inspect(model).column_attrs}
 
 
 def restore(obj, values: dict[str, Any], skip: Iterable[str] = ("id",)) -> None:

@@ -48,6 +48,7 @@ EXPECTED = {
     "settings.members": "settings",
     "settings.profile": "settings",
     "reminders.settings": "settings",
+    "settings.data": "settings",
     # pages that highlight no entry
     "dashboard.help": None,
     "interactions.timeline": None,
