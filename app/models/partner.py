@@ -61,6 +61,7 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
 
     # Joined: the partner header shows the owner on every partner page, at no extra query.
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+    merged_into: Mapped[Partner | None] = relationship(foreign_keys=[merged_into_id], remote_side="Partner.id")
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="(Contact.is_primary.desc(), Contact.name)"
     )

@@ -8,7 +8,7 @@ snapshot.py  what a merge keeps of the rows it touches (app/services/row_values.
 
 from app.services.merging.contacts import FIELDS as CONTACT_FIELDS
 from app.services.merging.contacts import merge_contacts
-from app.services.merging.partners import FIELDS, SIDES, MergePlan, merge_partners, plan_merge
+from app.services.merging.partners import FIELDS, SIDES, MergePlan, default_choices, merge_partners, plan_merge
 from app.services.merging.undo import UNDO_DAYS, undo_contact_merge, undo_partner_merge
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "SIDES",
     "UNDO_DAYS",
     "MergePlan",
+    "default_choices",
     "merge_contacts",
     "merge_partners",
     "plan_merge",
