@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from app.models import (
     Commission,
@@ -198,7 +198,12 @@ def _lock_pair(session: Session, workspace_id: int, ids: set[int]) -> dict[int, 
     with session.no_autoflush:
         lock_workspace(session, workspace_id)  # the referral service's lock, taken first as it does
     rows = session.scalars(
-        locked(select(Partner).where(Partner.workspace_id == workspace_id, Partner.id.in_(ids)).order_by(Partner.id))
+        locked(
+            select(Partner)
+            .options(lazyload(Partner.owner))  # no outer join: PostgreSQL locks no nullable side
+            .where(Partner.workspace_id == workspace_id, Partner.id.in_(ids))
+            .order_by(Partner.id)
+        )
     ).all()
     if len(rows) != len(ids):
         raise Gone()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from app.models import Commission, Contact, ContactMerge, Partner, PartnerMerge
 from app.services import Gone, ServiceError
@@ -65,7 +65,12 @@ def undo_partner_merge(session: Session, workspace, actor, merge_id: int, *, now
     with session.no_autoflush:
         lock_workspace(session, workspace_id)
     pair = session.scalars(
-        locked(select(Partner).where(Partner.id.in_({merge.survivor_id, merge.merged_id})).order_by(Partner.id))
+        locked(
+            select(Partner)
+            .options(lazyload(Partner.owner))  # no outer join: PostgreSQL locks no nullable side
+            .where(Partner.id.in_({merge.survivor_id, merge.merged_id}))
+            .order_by(Partner.id)
+        )
     ).all()
     merge = session.scalar(locked(select(PartnerMerge).where(PartnerMerge.id == merge_id)))
     if merge is None or len(pair) != 2:
