@@ -40,7 +40,7 @@ def test_fold(text, folded):
         ("Garden Studio LLC", "garden studio"),
         ("Garden Studio, Inc.", "garden studio"),
         ("ООО «Ромашка»", "ромашка"),
-        ("ООО \"Ромашка\"", "ромашка"),
+        ('ООО "Ромашка"', "ромашка"),
         ("АО Ромашка и партнёры", "ромашка партнеры"),
         ("  Café   Noir  ", "cafe noir"),
         ("GmbH", "gmbh"),  # nothing but a legal form: kept rather than empty

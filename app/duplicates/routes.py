@@ -1,6 +1,6 @@
 """Possible duplicates, and merging two partners or two contacts of a partner (with undo)."""
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,9 +20,13 @@ blueprint_nav_section(bp, "partners")
 PICK_LIMIT = 20
 
 
+def _cache() -> duplicates.PairCache:
+    return current_app.extensions.setdefault("duplicate_pairs", duplicates.PairCache())
+
+
 @bp.route("/")
 def index():
-    page, counts = duplicates.duplicates_page(db.session, g.workspace.id, page=page_arg())
+    page, counts = duplicates.duplicates_page(db.session, g.workspace.id, page=page_arg(), cache=_cache())
     return render("duplicates/index.html", page=page, counts=counts, form=MergeForm())
 
 
@@ -44,7 +48,7 @@ def dismiss(partner_id, other_id):
 
 @bp.route("/pick/<int:partner_id>")
 def pick(partner_id):
-    """"Merge with…": find the other partner by name."""
+    """ "Merge with…": find the other partner by name."""
     partner = get_or_404_in_workspace(Partner, partner_id)
     form = PickForm(request.args)
     found = []

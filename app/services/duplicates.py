@@ -8,11 +8,14 @@ Three reasons, strongest first (a pair is listed once, under its strongest reaso
   Names whose numbers differ ("Studio 54" / "Studio 55") are different partners.
 
 Never quadratic over the book: emails and domains are grouped in one pass over (partner, key) rows;
-names are compared only within blocks (partners sharing a word of three letters or more, or the
-first four letters of the key), and blocks larger than MAX_BLOCK are skipped (a word shared by so
-many partners says nothing). A key shared by more than MAX_GROUP partners (info@ a hosting company)
-is skipped the same way. Archived and merged partners are never suggested; neither is a pair marked
-"Not duplicates". A constant number of queries, whatever the size of the book.
+names are compared only within blocks (a shared word, or the same first letters of the words in
+order or sorted; and the same numbers), and blocks larger than MAX_BLOCK are skipped (a word shared
+by so many partners says nothing; the names' other blocks still count). A key shared by more than
+MAX_GROUP partners (info@ a hosting company) is skipped the same way. Archived and merged partners
+are never suggested; neither is a pair marked "Not duplicates". A constant number of queries,
+whatever the size of the book. Measured on these 2-core machines (shared, loaded): 10,000 demo
+partners ~0.5 s, 50,000 ~2–4 s to compare (linear), and ~50 ms for a page of a cached result
+(PairCache); 52,500 made-up names with 5 % typos: ~1 s for the names alone, 2,853 pairs.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from app.services.pagination import Page
 
 REASONS = ("email", "domain", "name")
 MAX_GROUP = 20
-MAX_BLOCK = 400
+MAX_BLOCK = 200
+BLOCK_PREFIX = 4
 DEFAULT_LIMIT = 2000
+CACHE_FROM = 2000  # partners: below this, a book is compared afresh on every page
 
 
 @dataclass(frozen=True)
@@ -79,38 +84,78 @@ def _groups(keyed: dict[str, set[int]]):
                     yield a, b, key
 
 
-def _digits(key: str) -> frozenset[str]:
-    return frozenset(word for word in key.split() if any(ch.isdigit() for ch in word))
+def _blocks(key: str) -> set[tuple[str, str, str]]:
+    """The blocks a name key is compared within: each of its words, and the first letters of its
+    words in order and sorted (a typo in a short or the only word). Names whose numbers differ are
+    never alike, so the numbers are part of every block."""
+    words, numbers = [], []
+    for word in key.split():
+        (words if word.isalpha() else numbers).append(word)
+    words = words or numbers
+    digits = " ".join(sorted(numbers))
+    blocks = {("word", word, digits) for word in words if len(word) >= 3}
+    blocks.add(("start", "".join(words)[:BLOCK_PREFIX], digits))
+    blocks.add(("sorted", "".join(sorted(words))[:BLOCK_PREFIX], digits))
+    return blocks
 
 
 def _name_pairs(keys: dict[int, str]):
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for partner_id, key in keys.items():
-        if not key:
-            continue
-        for word in set(key.split()):
-            if len(word) >= 3 and not word.isdigit():
-                blocks[("w", word)].append(partner_id)
-        blocks[("p", key.replace(" ", "")[:4])].append(partner_id)
+        if key:
+            for block in _blocks(key):
+                blocks[block].append(partner_id)
     seen: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         choices = {partner_id: keys[partner_id] for partner_id in members}
         for partner_id in members:
-            key = keys[partner_id]
-            for other_id, score in similar_names(key, choices, limit=len(members)):
+            for other_id, score in similar_names(keys[partner_id], choices, limit=len(members)):
                 pair = _pair(partner_id, other_id)
-                if other_id == partner_id or pair in seen or _digits(key) != _digits(keys[other_id]):
-                    continue
-                seen.add(pair)
-                yield pair[0], pair[1], float(score)
+                if other_id != partner_id and pair not in seen:
+                    seen.add(pair)
+                    yield pair[0], pair[1], float(score)
 
 
-def find_duplicate_partners(session: Session, workspace, *, limit: int = DEFAULT_LIMIT) -> list[DuplicatePair]:
-    """Likely duplicate pairs of the workspace's current partners, strongest reason first, then by
-    score; at most `limit` pairs (four queries)."""
-    workspace_id = getattr(workspace, "id", workspace)
+def _fingerprint(session: Session, workspace_id: int) -> tuple:
+    """What changes whenever a partner or contact the finder reads changes (one query)."""
+    partners = select(
+        func.count(Partner.id),
+        func.count(Partner.archived_at),
+        func.count(Partner.merged_into_id),
+        func.max(Partner.updated_at),
+    ).where(Partner.workspace_id == workspace_id)
+    contacts = select(func.count(Contact.id), func.count(Contact.removed_at), func.max(Contact.updated_at)).where(
+        Contact.workspace_id == workspace_id
+    )
+    return tuple(session.execute(partners).one()) + tuple(session.execute(contacts).one())
+
+
+class PairCache:
+    """The pairs last found per workspace, reused while nothing they come from changed (a book of
+    tens of thousands of partners takes a few seconds to compare; its pages then take a few
+    milliseconds). Smaller books are always compared afresh. One per application (app.extensions)."""
+
+    def __init__(self, min_partners: int = CACHE_FROM, size: int = 16):
+        self.min_partners, self.size = min_partners, size
+        self._pairs: dict[int, tuple[tuple, list[DuplicatePair]]] = {}
+
+    def pairs(self, session: Session, workspace_id: int) -> list[DuplicatePair]:
+        fingerprint = _fingerprint(session, workspace_id)
+        if fingerprint[0] < self.min_partners:
+            return _all_pairs(session, workspace_id)
+        cached = self._pairs.get(workspace_id)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        pairs = _all_pairs(session, workspace_id)
+        if len(self._pairs) >= self.size:
+            self._pairs.pop(next(iter(self._pairs)))
+        self._pairs[workspace_id] = (fingerprint, pairs)
+        return pairs
+
+
+def _all_pairs(session: Session, workspace_id: int) -> list[DuplicatePair]:
     live = (Partner.workspace_id == workspace_id) & Partner.archived_at.is_(None) & Partner.merged_into_id.is_(None)
     partners = session.execute(select(Partner.id, Partner.name, Partner.website).where(live)).all()
     emails = session.execute(
@@ -118,13 +163,6 @@ def find_duplicate_partners(session: Session, workspace, *, limit: int = DEFAULT
         .join(Partner, Partner.id == Contact.partner_id)
         .where(live, Contact.removed_at.is_(None), Contact.email.is_not(None))
     ).all()
-    dismissed = set(
-        session.execute(
-            select(DuplicateDismissal.low_id, DuplicateDismissal.high_id).where(
-                DuplicateDismissal.workspace_id == workspace_id
-            )
-        ).all()
-    )
 
     by_email: dict[str, set[int]] = defaultdict(set)
     by_domain: dict[str, set[int]] = defaultdict(set)
@@ -137,25 +175,37 @@ def find_duplicate_partners(session: Session, workspace, *, limit: int = DEFAULT
         if domain:
             by_domain[domain].add(partner_id)
     for partner_id, email in emails:  # a contact's company address at another partner's website
-        domain = domain_of(email)
-        if domain and domain in by_domain:
-            by_domain[domain].add(partner_id)
+        host = email.rpartition("@")[2].strip().lower().removeprefix("www.")
+        if host in by_domain and domain_of(email) == host:  # the cheap test first: most hosts are no website
+            by_domain[host].add(partner_id)
 
     found: dict[tuple[int, int], DuplicatePair] = {}
-
-    def add(a: int, b: int, reason: str, score: float, shared: str = "") -> None:
-        if (a, b) not in found and (a, b) not in dismissed:
-            found[(a, b)] = DuplicatePair(a, b, reason, score, shared)
-
     for a, b, key in _groups(by_email):
-        add(a, b, "email", 100.0, key)
+        found.setdefault((a, b), DuplicatePair(a, b, "email", 100.0, key))
     for a, b, key in _groups(by_domain):
-        add(a, b, "domain", 100.0, key)
+        found.setdefault((a, b), DuplicatePair(a, b, "domain", 100.0, key))
     for a, b, score in _name_pairs({partner_id: name_key(name) for partner_id, name, _ in partners}):
-        add(a, b, "name", score)
+        found.setdefault((a, b), DuplicatePair(a, b, "name", score))
     order = {reason: i for i, reason in enumerate(REASONS)}
-    pairs = sorted(found.values(), key=lambda p: (order[p.reason], -p.score, p.a_id, p.b_id))
-    return pairs[:limit]
+    return sorted(found.values(), key=lambda p: (order[p.reason], -p.score, p.a_id, p.b_id))
+
+
+def find_duplicate_partners(
+    session: Session, workspace, *, limit: int = DEFAULT_LIMIT, cache: PairCache | None = None
+) -> list[DuplicatePair]:
+    """Likely duplicate pairs of the workspace's current partners, strongest reason first, then by
+    score, without the pairs marked "Not duplicates"; at most `limit` pairs (a constant handful of
+    queries; with a `cache`, a large book is compared again only after something changed)."""
+    workspace_id = getattr(workspace, "id", workspace)
+    dismissed = set(
+        session.execute(
+            select(DuplicateDismissal.low_id, DuplicateDismissal.high_id).where(
+                DuplicateDismissal.workspace_id == workspace_id
+            )
+        ).all()
+    )
+    pairs = cache.pairs(session, workspace_id) if cache is not None else _all_pairs(session, workspace_id)
+    return [p for p in pairs if (p.a_id, p.b_id) not in dismissed][:limit]
 
 
 def _cards(session: Session, workspace_id: int, ids: set[int]) -> dict[int, PartnerCard]:
@@ -181,10 +231,16 @@ def _cards(session: Session, workspace_id: int, ids: set[int]) -> dict[int, Part
 
 
 def duplicates_page(
-    session: Session, workspace_id: int, *, page: int = 1, per_page: int = 20, limit: int = DEFAULT_LIMIT
+    session: Session,
+    workspace_id: int,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    limit: int = DEFAULT_LIMIT,
+    cache: PairCache | None = None,
 ) -> tuple[Page, dict[str, int]]:
     """One page of pairs with both sides' details, and the number of pairs per reason."""
-    pairs = find_duplicate_partners(session, workspace_id, limit=limit)
+    pairs = find_duplicate_partners(session, workspace_id, limit=limit, cache=cache)
     counts = dict.fromkeys(REASONS, 0)
     for pair in pairs:
         counts[pair.reason] += 1

@@ -99,7 +99,10 @@ def test_not_duplicates_is_remembered(workspace, user, now):
 
 
 def test_a_key_shared_by_too_many_partners_says_nothing(workspace):
-    shared = [make_partner(workspace, name=f"Tenant {chr(65 + i)}{chr(75 + i)}x", website="host.example") for i in range(MAX_GROUP + 1)]
+    shared = [
+        make_partner(workspace, name=f"Tenant {chr(65 + i)}{chr(75 + i)}x", website="host.example")
+        for i in range(MAX_GROUP + 1)
+    ]
     assert all(p.reason != "domain" for p in find_duplicate_partners(db.session, workspace))
     assert len(shared) == MAX_GROUP + 1
 
@@ -122,3 +125,30 @@ def test_a_constant_number_of_queries(workspace, count_queries):
     with count_queries() as large:
         find_duplicate_partners(db.session, workspace)
     assert large.count == small.count <= 4  # partners, emails, dismissals (+ the expired workspace row)
+
+
+def test_the_cache_reuses_pairs_until_something_changes(workspace, count_queries, now):
+    cache = duplicates.PairCache(min_partners=1)
+    a = make_partner(workspace, name="Garden Studio")
+    b = make_partner(workspace, name="Garden Studio GmbH")
+    c = make_partner(workspace, name="Ocean Bakery")
+    assert [(p.a_id, p.b_id) for p in find_duplicate_partners(db.session, workspace, cache=cache)] == [(a.id, b.id)]
+    with count_queries() as cached:
+        assert len(find_duplicate_partners(db.session, workspace.id, cache=cache)) == 1
+    assert cached.count == 3  # dismissals, and the fingerprint's two counts: no partner or contact rows read
+    d = make_partner(workspace, name="Ocean Bakery Ltd")  # a new partner
+    assert len(find_duplicate_partners(db.session, workspace.id, cache=cache)) == 2
+    b.archived_at = now  # archived
+    db.session.commit()
+    assert [(p.a_id, p.b_id) for p in find_duplicate_partners(db.session, workspace.id, cache=cache)] == [(c.id, d.id)]
+    make_contact(a, email="x@y.example")
+    make_contact(c, email="X@Y.example")  # a new shared email
+    assert find_duplicate_partners(db.session, workspace.id, cache=cache)[0].reason == "email"
+
+
+def test_small_books_are_compared_afresh(workspace):
+    cache = duplicates.PairCache()  # the default threshold
+    make_partner(workspace, name="Garden Studio")
+    make_partner(workspace, name="Garden Studio")
+    assert len(find_duplicate_partners(db.session, workspace, cache=cache)) == 1
+    assert cache._pairs == {}

@@ -72,7 +72,9 @@ def build_book(workspace, user, now) -> Book:
             now=earlier,
         )
     db.session.add(
-        Reminder(workspace_id=workspace.id, title="Call Garden", partner_id=merged.id, due_on=now.date(), created_at=earlier)
+        Reminder(
+            workspace_id=workspace.id, title="Call Garden", partner_id=merged.id, due_on=now.date(), created_at=earlier
+        )
     )
     commissions.create_statement_link(db.session, merged, user.id, earlier)
     db.session.commit()

@@ -125,7 +125,9 @@ def test_commission_totals_stay_right(book, workspace, user, now):
     before = totals()
     merge(book, workspace, user, now)
     assert totals() == before
-    assert db.session.scalar(select(func.count(Commission.id)).where(Commission.workspace_id == workspace.id)) == entries
+    assert (
+        db.session.scalar(select(func.count(Commission.id)).where(Commission.workspace_id == workspace.id)) == entries
+    )
     assert_summaries_right(workspace.id)
 
 
@@ -202,5 +204,75 @@ def test_another_workspaces_partner_is_gone(book, workspace, user, now, other):
 
     with pytest.raises(Gone):
         merge_partners(
-            db.session, workspace, user, survivor_id=book.survivor.id, merged_id=other["partner"].id, choices={}, now=now
+            db.session,
+            workspace,
+            user,
+            survivor_id=book.survivor.id,
+            merged_id=other["partner"].id,
+            choices={},
+            now=now,
         )
+
+
+def test_late_attribution_commission_comes_and_goes_with_undo(book, workspace, user, now):
+    from tests.deals.helpers import make_deal
+
+    won = make_deal(book.survivor, now=now - timedelta(days=1), title="Big win", stage="won", amount="1000.00")
+    assert db.session.scalar(select(func.count(Commission.id)).where(Commission.deal_id == won.id)) == 0
+    before = state(workspace.id)
+    record = merge(book, workspace, user, now)
+    # the survivor now has the merged partner's referrer: its won deal earns them, as any late attribution
+    entry = db.session.scalar(select(Commission).where(Commission.deal_id == won.id))
+    assert entry.referrer_id == book.referrer.id and entry.amount == Decimal("100.00") and entry.status == "owed"
+    assert record.created == {"commission": [entry.id]}
+    assert_summaries_right(workspace.id)
+    undo_partner_merge(db.session, workspace, user, record.id, now=now)
+    db.session.commit()
+    assert state(workspace.id) == before
+    assert_summaries_right(workspace.id)
+
+
+def test_undo_refused_once_a_commission_it_recorded_was_paid(book, workspace, user, now):
+    from app.services import commissions
+    from tests.deals.helpers import make_deal
+
+    won = make_deal(book.survivor, now=now - timedelta(days=1), title="Big win", stage="won", amount="1000.00")
+    record = merge(book, workspace, user, now)
+    entry = db.session.scalar(select(Commission).where(Commission.deal_id == won.id))
+    commissions.mark_paid(db.session, workspace.id, [entry.id], now.date(), "ref", user.id)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="was paid since|edited"):
+        undo_partner_merge(db.session, workspace, user, record.id, now=now)
+
+
+def test_undo_refused_after_the_survivor_was_edited(book, workspace, user, now):
+    record = merge(book, workspace, user, now)
+    db.session.get(Partner, book.survivor.id).notes = "Edited after the merge"
+    db.session.commit()
+    with pytest.raises(ServiceError, match="partner “Garden Studio” was edited"):
+        undo_partner_merge(db.session, workspace, user, record.id, now=now)
+
+
+def test_only_the_merged_partner_has_terms_they_move_as_they_are(workspace, user, now, factories):
+    from tests.deals.helpers import give_terms
+
+    survivor = factories.partner(workspace, name="Kept")
+    merged = factories.partner(workspace, name="Gone")
+    give_terms(merged, "8", now=now - timedelta(days=2), cadence_days=10, response_time_days=3)
+    give_terms(merged, "9", now=now - timedelta(days=1), cadence_days=12, response_time_days=3)
+    before = state(workspace.id)
+    plan = plan_merge(db.session, workspace.id, survivor, merged)
+    assert plan.terms == "merged" and "cadence_days" not in plan.fields
+    record = merge_partners(
+        db.session, workspace, user, survivor_id=survivor.id, merged_id=merged.id, choices={}, now=now
+    )
+    db.session.commit()
+    current, version = terms.current(db.session, survivor.id)
+    assert (current.version, version.commission_rate) == (2, Decimal("9.00"))
+    db.session.expire_all()
+    kept = db.session.get(Partner, survivor.id)
+    assert (kept.cadence_days, kept.response_time_days) == (12, 3)  # mirror the current terms
+    assert_summaries_right(workspace.id)
+    undo_partner_merge(db.session, workspace, user, record.id, now=now)
+    db.session.commit()
+    assert state(workspace.id) == before
