@@ -70,7 +70,6 @@ FIELDS = {
 TERMS_FIELDS = ("cadence_days", "response_time_days")
 SIDES = ("survivor", "merged")
 REFERRAL_DETAILS = ("contact_id", "referred_on", "note")  # what the user recorded of an introduction
-MOVED = ("contact", "deal", "interaction", "reminder", "commission", "statement_link", "terms_version", "referral")
 
 
 @dataclass
@@ -81,7 +80,7 @@ class MergePlan:
     merged: Partner
     fields: list[str]  # the fields the user chooses
     defaults: dict[str, str]  # field -> "survivor" | "merged"
-    counts: dict[str, int]  # what moves: MOVED -> how many
+    counts: dict[str, int]  # what moves: contact, deal, interaction, ... -> how many
     terms: str  # "none" | "survivor" | "merged" | "both": who has terms
     notes: list[str] = field(default_factory=list)  # what happens to the referrals
     refusal: str | None = None  # why they cannot be merged
