@@ -105,7 +105,6 @@ def _terms_owner(session: Session, survivor_id: int, merged_id: int) -> str:
 
 def _loop(session: Session, workspace_id: int, survivor: Partner, merged: Partner) -> str | None:
     """The refusal when a third partner sits between the two in the referral tree."""
-    names = {}
     for low, high in ((merged, survivor), (survivor, merged)):
         up = ancestor_ids(session, workspace_id, high.id)  # high first, up to its root
         if low.id in up and up.index(low.id) > 1:
@@ -147,7 +146,7 @@ def _referral_notes(session: Session, survivor: Partner, merged: Partner) -> lis
 
 def _counts(session: Session, merged_id: int) -> dict[str, int]:
     def count(column, *where):
-        return select(func.count()).where(*where).scalar_subquery()
+        return select(func.count(column)).where(*where).scalar_subquery()
 
     row = session.execute(
         select(
