@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Contact, ContactMerge, Partner, PartnerMerge
 from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS
 from app.services import duplicates, merging
-from app.services.matching import fold
+from app.services import partners as partner_service
+from app.services.partners import PartnerFilters
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import blueprint_nav_section, page_arg, render, safe_next_url, unit_of_work
 from app.web import now_utc as _now
@@ -27,7 +28,7 @@ def _cache() -> duplicates.PairCache:
 @bp.route("/")
 def index():
     page, counts = duplicates.duplicates_page(db.session, g.workspace.id, page=page_arg(), cache=_cache())
-    return render("duplicates/index.html", page=page, counts=counts, form=MergeForm())
+    return render("duplicates/index.html", page=page, counts=counts, limit=duplicates.DEFAULT_LIMIT)
 
 
 @bp.route("/<int:partner_id>/<int:other_id>/not-duplicates", methods=["POST"])
@@ -52,18 +53,13 @@ def pick(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     form = PickForm(request.args)
     found = []
-    query = fold(form.q.data or "").strip()
+    query = (form.q.data or "").strip()
     if query and form.validate():
-        found = db.session.scalars(
-            scoped(Partner)
-            .where(
-                Partner.id != partner.id,
-                Partner.archived_at.is_(None),
-                Partner.name_key.contains(query.lower(), autoescape=True),
-            )
-            .order_by(Partner.name_key, Partner.id)
-            .limit(PICK_LIMIT)
-        ).all()
+        # the partners list's own search (names, contacts, emails), current partners only
+        page = partner_service.list_partners(
+            db.session, g.workspace.id, PartnerFilters(q=query), per_page=PICK_LIMIT + 1
+        )
+        found = [row.Partner for row in page.items if row.Partner.id != partner.id][:PICK_LIMIT]
     return render("duplicates/pick.html", partner=partner, form=form, found=found, searched=bool(query))
 
 
