@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.commissions import bp as commissions_bp
     from app.dashboard import bp as dashboard_bp
     from app.deals import bp as deals_bp
+    from app.duplicates import bp as duplicates_bp
     from app.exports import bp as exports_bp
     from app.interactions import bp as interactions_bp
     from app.partners import bp as partners_bp
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         interactions_bp,
         exports_bp,
+        duplicates_bp,
     ):
         app.register_blueprint(bp)
 

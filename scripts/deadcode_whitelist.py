@@ -17,9 +17,13 @@ from app.deals.forms import DealForm
 from app.extensions import login_manager
 from app.models import (
     Commission,
+    ContactMerge,
     DigestLog,
+    DuplicateDismissal,
     Invite,
+    Partner,
     PartnerActivity,
+    PartnerMerge,
     ReferralChange,
     StatementLink,
 )
@@ -72,6 +76,8 @@ READ_BY_FRAMEWORKS = (
     PartnerActivity.thread_until_s,
     # aiosmtpd calls the handler's handle_DATA (tests/reminders/conftest.py)
     _.handle_DATA,
+    # WTForms reads a form's Meta (app/duplicates/forms.py PickForm: a GET search without CSRF)
+    _.Meta,
     # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
     _.logout,
 )
@@ -88,6 +94,7 @@ READ_IN_TEMPLATES = (
     _.total_partners,  # referral_tree.Report, templates/referrals/report.html
     _.growing_branches,
     _.dead_branches,
+    Partner.merged_into,  # templates/partners/_page.html ("Merged into X on <date> — undo")
 )
 
 COLUMNS_KEPT_FOR_THE_RECORD = (
@@ -95,6 +102,10 @@ COLUMNS_KEPT_FOR_THE_RECORD = (
     Commission.paid_by_id,  # who marked the entry paid (the commissions service)
     DigestLog.sent_at,  # when the digest went out (the digest service)
     Invite.accepted_by_id,  # who accepted the invite (the accounts service)
+    PartnerMerge.undone_by_id,  # who undid a merge (app/services/merging/undo.py)
+    ContactMerge.undone_by_id,
+    DuplicateDismissal.dismissed_by_id,  # who said "Not duplicates", and when (app/services/duplicates.py)
+    DuplicateDismissal.dismissed_at,
     # PartnerActivity columns derived by app/summaries/partner_activity.py and compared by its
     # check; no neglect rule reads these two yet
     PartnerActivity.last_our_s,

@@ -121,6 +121,32 @@ def _interaction(ctx: Ctx):
     return item
 
 
+def _other_partner(ctx: Ctx):
+    return make_partner(ctx.workspace, name="Walk Twin")
+
+
+def _other_contact(ctx: Ctx):
+    return make_contact(ctx.partner(), name="Walk Contact Twin")
+
+
+def _contact_merge(ctx: Ctx):
+    from app.services import merging
+
+    survivor, merged = make_contact(ctx.partner(), name="Walk Kept"), make_contact(ctx.partner(), name="Walk Gone")
+    record = merging.merge_contacts(
+        db.session,
+        ctx.workspace,
+        ctx.owner,
+        partner_id=ctx.partner().id,
+        survivor_id=survivor.id,
+        merged_id=merged.id,
+        choices={},
+        now=NOW,
+    )
+    db.session.commit()
+    return record
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -133,6 +159,9 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "link_id": _statement_link,
     "interaction_id": _interaction,
     "target_id": lambda ctx: ctx.partner(),  # referral tree: reveal a partner under another
+    "other_id": _other_partner,  # duplicates: the second partner of a pair
+    "other_contact_id": _other_contact,  # duplicates: the second contact of a pair
+    "contact_merge_id": _contact_merge,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

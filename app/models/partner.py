@@ -47,6 +47,8 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
     no_prospects: Mapped[bool] = mapped_column(Boolean, default=False)
     no_prospects_reason: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when this partner was merged into another (it is archived then); undoing the merge clears it
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
     # Who recommended this partner (the referral genealogy builds on it)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     # Current (not removed) contacts, kept by app/summaries/contact_counts.py, so the list can show
@@ -59,6 +61,7 @@ class Partner(WorkspaceScoped, Timestamps, db.Model):
 
     # Joined: the partner header shows the owner on every partner page, at no extra query.
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+    merged_into: Mapped[Partner | None] = relationship(foreign_keys=[merged_into_id], remote_side="Partner.id")
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="(Contact.is_primary.desc(), Contact.name)"
     )
