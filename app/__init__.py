@@ -48,6 +48,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     )
 
     summaries.install()
+    from app.jobs import init_jobs
+
+    init_jobs(app)
     from app.auth.session import init_login
 
     _register_transaction_mode(app)
@@ -79,7 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.commissions import bp as commissions_bp
     from app.dashboard import bp as dashboard_bp
     from app.deals import bp as deals_bp
+    from app.imports import bp as imports_bp
     from app.interactions import bp as interactions_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
@@ -97,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
         commissions_bp,
         dashboard_bp,
         interactions_bp,
+        imports_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
 

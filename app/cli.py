@@ -56,3 +56,7 @@ def register_cli(app: Flask) -> None:
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)
+
+    from app.jobs.cli import worker_command
+
+    app.cli.add_command(worker_command)

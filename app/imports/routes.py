@@ -1,0 +1,6 @@
+from app.imports import bp
+
+
+@bp.route("/")
+def index():
+    return ""
