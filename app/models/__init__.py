@@ -2,6 +2,7 @@
 
 from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401
 from app.models.deal import Deal, DealTotal  # noqa: F401
+from app.models.importing import ImportRow, ImportRun, SavedMapping  # noqa: F401
 from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # noqa: F401
 from app.models.job import Job  # noqa: F401
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
