@@ -1,0 +1,86 @@
+"""What every reader gives the import: a Table (its headers and a fresh stream of its rows), the error a
+file that cannot be read raises, and the header rules all formats share (where the header row is,
+blank and repeated headers made readable)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from app.services import ServiceError
+
+HEADER_SEARCH_ROWS = 10  # a header row below a preamble ("Notes: ...") is looked for this far down
+
+
+class ImportFileError(ServiceError):
+    """The uploaded file cannot be read as a table; the message says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="file")
+
+
+@dataclass(eq=False)
+class Table:
+    """A file read as a table. `rows()` reads the file again each call (a new streaming iterator): every
+    row is a list of str exactly as long as `headers`, blank rows left out."""
+
+    format: str  # "csv" | "xlsx" | "vcard"
+    headers: list[str]
+    encoding: str | None = None  # csv and vcard: the detected text encoding ("utf_8_sig", "cp1251", ...)
+    delimiter: str | None = None  # csv: "," ";" "\t" "|"
+    warnings: list[str] = field(default_factory=list)  # what was skipped ("Card 7 could not be read ...")
+    source: Callable[[], Iterable[Sequence[str]]] = field(default=tuple, repr=False)  # the data rows, raw
+    count: int | None = field(default=None, repr=False)  # known when the reader has already counted
+
+    def rows(self) -> Iterator[list[str]]:
+        width = len(self.headers)
+        for raw in self.source():
+            cells = [cell.strip() for cell in raw[:width]]
+            if any(cells):
+                if len(cells) < width:
+                    cells.extend([""] * (width - len(cells)))
+                yield cells
+
+    def row_count(self) -> int:
+        if self.count is None:
+            self.count = sum(1 for _ in self.rows())
+        return self.count
+
+
+def header_index(records: list[Sequence[str]]) -> int | None:
+    """Where the header is among a file's first records: the first non-blank one — unless that is a
+    lone cell (a title, LinkedIn's "Notes:" lines) and a later record among the first few has at least
+    two filled cells, which is then the header. None when every record is blank."""
+    filled = [sum(1 for cell in record if cell.strip()) for record in records]
+    first = next((i for i, count in enumerate(filled) if count), None)
+    if first is None or len(records[first]) > 1:
+        return first
+    later = next((i for i in range(first + 1, min(len(records), HEADER_SEARCH_ROWS)) if filled[i] >= 2), None)
+    return first if later is None else later
+
+
+def readable_headers(raw: Sequence[str], width: int) -> list[str]:
+    """The header row as the user should see it: whitespace collapsed, a blank header named after its
+    position ("Column 3"), a repeated one numbered ("Email (2)"), padded to `width` columns."""
+    names = [re.sub(r"\s+", " ", cell).strip() for cell in raw[:width]]
+    names.extend([""] * (width - len(names)))
+    seen: set[str] = set()
+    headers = []
+    for position, name in enumerate(names, start=1):
+        base = name or f"Column {position}"
+        candidate, copy = base, 1
+        while candidate.casefold() in seen:
+            copy += 1
+            candidate = f"{base} ({copy})"
+        seen.add(candidate.casefold())
+        headers.append(candidate)
+    return headers
+
+
+def used_width(record: Sequence[str]) -> int:
+    """How many leading cells of `record` matter: up to its last non-blank one."""
+    for index in range(len(record) - 1, -1, -1):
+        if record[index].strip():
+            return index + 1
+    return 0
