@@ -58,6 +58,7 @@ class ImportRow(db.Model):
     values: Mapped[list] = mapped_column(JSON)  # the raw cells
     parsed: Mapped[dict] = mapped_column(JSON)  # {"partner": {...}, "contacts": [...], "deal": {...}, ...}
     problems: Mapped[dict] = mapped_column(JSON)  # {field key: message}
+    problem_count: Mapped[int] = mapped_column(Integer, default=0)  # len(problems), for filters and counts
     match_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
     match_reason: Mapped[str | None] = mapped_column(String(8))
     match_score: Mapped[float | None] = mapped_column(Float)
