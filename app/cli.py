@@ -56,3 +56,7 @@ def register_cli(app: Flask) -> None:
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)
+
+    from app.data_cli import data_cli
+
+    app.cli.add_command(data_cli)
