@@ -60,3 +60,7 @@ def register_cli(app: Flask) -> None:
     from app.jobs.cli import worker_command
 
     app.cli.add_command(worker_command)
+
+    from app.data_cli import data_cli
+
+    app.cli.add_command(data_cli)
