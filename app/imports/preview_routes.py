@@ -17,7 +17,8 @@ from app.imports.mapping import field_label
 from app.models import Partner
 from app.models.importing import ROW_ACTIONS
 from app.services import ServiceError, importing
-from app.services.importing.fields import Mapping
+from app.services.importing.fields import FIELD_BY_KEY, Mapping
+from app.services.importing.parsing import problem_key
 from app.tenancy import scoped
 from app.web import page_arg, render, url_template
 
@@ -43,9 +44,16 @@ def _only() -> str:
 
 
 def _shown_columns(run) -> list[tuple[int, str, str]]:
-    """The mapped columns, in file order: (index, header, field key)."""
+    """The mapped columns, in file order: (index, header, problem key: the field, and "#slot" for a
+    contact after the first, as the import service files its problems)."""
     mapping = Mapping.from_json(run.mapping)
-    return [(c.index, c.header, c.field) for c in mapping.columns if c.field]
+    return [(c.index, c.header, problem_key(c.field, c.slot)) for c in mapping.columns if c.field]
+
+
+def _problem_label(key: str) -> str:
+    field, _sep, slot = key.partition("#")
+    label = field_label(field) if field in FIELD_BY_KEY else field.capitalize()
+    return _("%(field)s (contact %(n)s)", field=label, n=slot) if slot else label
 
 
 def _row_view(row, columns, partners) -> dict:
@@ -67,7 +75,7 @@ def _row_view(row, columns, partners) -> dict:
         }
     elif row.match_reason == "file" and row.same_as:
         match = {"id": None, "name": None, "reason": MATCH_LABELS["file"] % {"n": row.same_as}}
-    other = [(field_label(key) if "." in key else key, message) for key, message in problems.items()]
+    other = [(_problem_label(key), message) for key, message in problems.items()]
     return {"row": row, "cells": cells, "other_problems": other, "match": match}
 
 

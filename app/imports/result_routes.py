@@ -21,7 +21,7 @@ from app.services import ServiceError, importing
 from app.services import jobs as job_service
 from app.web import now_utc, render
 
-UNDO_DAYS = 30
+UNDO_DAYS = importing.UNDO_DAYS
 CREATED_SHOWN = 20
 
 
@@ -40,7 +40,7 @@ def _undo_refusal(run, now) -> str | None:
     """Why undo is not offered (None when it is)."""
     if run.status == "undone":
         return _("This import was undone.")
-    if run.status not in ("done", "failed") or run.finished_at is None:
+    if run.status != "done" or run.finished_at is None:
         return _("Only a finished import can be undone.")
     if now - run.finished_at > timedelta(days=UNDO_DAYS):
         return _("Imports can be undone for %(days)s days; this one ran longer ago.", days=UNDO_DAYS)
@@ -65,7 +65,8 @@ def _result_context(run) -> dict:
             ),
             exists().where(
                 ImportRow.run_id == run.id,
-                or_(ImportRow.result == "failed", ImportRow.result.is_(None) & (ImportRow.action == "skip")),
+                or_(ImportRow.result == "failed", ImportRow.problem_count > 0),
+                or_(ImportRow.result.is_(None), ImportRow.result.in_(("failed", "skipped"))),
             ),
         )
     ).one()
@@ -93,8 +94,7 @@ def result(run_id):
 @bp.route("/<int:run_id>/failed-rows.csv")
 def failed_rows(run_id):
     run = run_or_404(run_id)
-    rows = db.session.scalars(select(ImportRow).where(ImportRow.run_id == run.id).order_by(ImportRow.number))
-    body = importing.failed_rows_csv(rows)
+    body = importing.failed_rows_csv(importing.failed_rows(db.session, run), run.headers)
     stem = (run.file_name.rsplit(".", 1)[0] or "import")[:80]
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{_ascii(stem)}-failed-rows.csv"'

@@ -247,8 +247,10 @@ def map_columns(run_id):
 
 
 def _place_error(error, mapping, form, errors) -> None:
-    """A mapping refusal next to what it names: the columns of a field, the name to save, or the top."""
-    columns = [c.index for c in mapping.columns if error.field and c.field == error.field]
+    """A mapping refusal next to what it names: the columns it quotes ('Company') or of its field, the
+    name to save, or else the top of the form."""
+    columns = [c.index for c in mapping.columns if f"'{c.header}'" in error.message]
+    columns = columns or [c.index for c in mapping.columns if error.field and c.field == error.field]
     if columns:
         for index in columns:
             errors[index] = error.message

@@ -34,7 +34,9 @@ def execute(session, job, *, progress, now):
     from app.services import importing
 
     run = _run_of(session, job)
-    importing.execute(session, run, actor=_actor(session, job), now=now, progress=progress)
+    # a retry continues a run its first attempt left "running" (execute skips the rows it wrote)
+    resume = job.attempts > 1
+    importing.execute(session, run, actor=_actor(session, job), now=now, progress=progress, resume=resume)
     return {"run_id": run.id}
 
 
