@@ -4,7 +4,7 @@ which is always a job: the browser follows its progress bar."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from app.imports.common import EDITABLE, continue_url, queue_job, run_or_404
 from app.imports.forms import ACTION_LABELS, ConfirmForm, DecideAllForm
 from app.imports.mapping import field_label
 from app.models import Partner
-from app.models.importing import ROW_ACTIONS
+from app.models.importing import ROW_ACTIONS, ImportRow
 from app.services import ServiceError, importing
 from app.services.importing.fields import FIELD_BY_KEY, Mapping
 from app.services.importing.parsing import problem_key
@@ -93,7 +93,7 @@ def _row_context(run, columns) -> dict:
         "action_labels": ACTION_LABELS,
         "actions": ROW_ACTIONS,
         "partner_url": url_template("partners.show", "partner_id"),
-        "decide_url": url_template("imports.decide", "number", run_id=run.id),
+        "decide_url": url_template("imports.decide", "row_id", run_id=run.id),
     }
 
 
@@ -125,19 +125,23 @@ def preview(run_id):
     )
 
 
-@bp.route("/<int:run_id>/rows/<int:number>/action", methods=["POST"])
-def decide(run_id, number):
+@bp.route("/<int:run_id>/rows/<int:row_id>/action", methods=["POST"])
+def decide(run_id, row_id):
     """One row's action (create / update / skip), saved at once: htmx swaps the row and the counts."""
     run = run_or_404(run_id)
+    row = db.session.scalar(select(ImportRow).where(ImportRow.run_id == run.id, ImportRow.id == row_id))
+    if row is None:
+        abort(404)
     if run.status not in EDITABLE:
         return redirect(continue_url(run))
+    number = row.number
     action = request.form.get(f"action-{number}") or request.form.get("action", "")
-    error, row = None, None
+    error = None
     if action not in ROW_ACTIONS:
         error = _("Choose create, update or skip.")
     else:
         try:
-            row = importing.decide(db.session, run, number, action)
+            importing.decide(db.session, run, number, action)
             db.session.commit()
         except ServiceError as refused:
             db.session.rollback()
@@ -145,10 +149,8 @@ def decide(run_id, number):
     if not htmx or htmx.boosted:
         flash(error or _("Row %(n)s: saved.", n=number), "error" if error else "success")
         return redirect(url_for("imports.preview", run_id=run_id, only=_only() or None, page=request.form.get("page")))
+    db.session.refresh(row)
     result = importing.preview(db.session, run, page=1, per_page=1, only=None)
-    row = row or _find_row(run, number)
-    if row is None:
-        return render("imports/_counts.html", counts=result.counts, run=run, oob=True, status=404)
     columns = _shown_columns(run)
     return render(
         "imports/_row_response.html",
@@ -158,12 +160,6 @@ def decide(run_id, number):
         status=422 if error else 200,
         **_row_context(run, columns),
     )
-
-
-def _find_row(run, number):
-    from app.models.importing import ImportRow
-
-    return db.session.scalar(select(ImportRow).where(ImportRow.run_id == run.id, ImportRow.number == number))
 
 
 @bp.route("/<int:run_id>/decide-all", methods=["POST"])

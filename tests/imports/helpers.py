@@ -76,3 +76,12 @@ def previewed(client, text: str = CHAIN_CSV, fields=None, **extra) -> int:
     response = client.post(f"/imports/{run_id}/map", data=mapping_form(run, fields, **extra))
     assert response.status_code == 302, response.get_data(as_text=True)
     return run_id
+
+
+def row_url(run_id: int, number: int) -> str:
+    """The action URL of row `number` of a run (routes name rows by their id)."""
+    from app.models.importing import ImportRow
+
+    ident = db.session.scalar(select(ImportRow.id).where(ImportRow.run_id == run_id, ImportRow.number == number))
+    db.session.commit()  # the test's read ends before the request writes
+    return f"/imports/{run_id}/rows/{ident}/action"

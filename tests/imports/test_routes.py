@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Partner
 from app.models.importing import ImportRow, ImportRun, SavedMapping
 from tests.conftest import HX, NOW
-from tests.imports.helpers import CHAIN_CSV, csv_rows, latest_run, mapping_form, previewed, run_id_of, upload
+from tests.imports.helpers import CHAIN_CSV, csv_rows, latest_run, mapping_form, previewed, row_url, run_id_of, upload
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -195,7 +195,7 @@ def test_preview_shows_the_match_with_a_link(logged_in, workspace, factories):
 
 def test_row_action_saves_with_htmx(logged_in, hx):
     run_id = previewed(logged_in)
-    response = logged_in.post(f"/imports/{run_id}/rows/2/action", data={"action-2": "skip"}, headers=hx)
+    response = logged_in.post(row_url(run_id, 2), data={"action-2": "skip"}, headers=hx)
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and fragment.lstrip().startswith('<tr id="import-row-2"')
     assert 'id="import-counts"' in fragment and 'hx-swap-oob="true"' in fragment
@@ -206,15 +206,15 @@ def test_row_action_saves_with_htmx(logged_in, hx):
 
 def test_a_refused_row_action_is_shown_in_the_row(logged_in, hx):
     run_id = previewed(logged_in)
-    response = logged_in.post(f"/imports/{run_id}/rows/2/action", data={"action-2": "update"}, headers=hx)
+    response = logged_in.post(row_url(run_id, 2), data={"action-2": "update"}, headers=hx)
     assert response.status_code == 422 and "matches no partner" in response.get_data(as_text=True)
-    response = logged_in.post(f"/imports/{run_id}/rows/2/action", data={"action-2": "explode"}, headers=hx)
+    response = logged_in.post(row_url(run_id, 2), data={"action-2": "explode"}, headers=hx)
     assert response.status_code == 422
 
 
 def test_row_action_without_javascript_redirects_back(logged_in):
     run_id = previewed(logged_in)
-    response = logged_in.post(f"/imports/{run_id}/rows/2/action", data={"action-2": "skip"})
+    response = logged_in.post(row_url(run_id, 2), data={"action-2": "skip"})
     assert response.status_code == 302 and f"/imports/{run_id}/preview" in response.headers["Location"]
 
 
@@ -320,7 +320,9 @@ def test_big_file_prepares_as_a_job(app, logged_in):
     response = logged_in.post(f"/imports/{run_id}/map", data=mapping_form(run, {0: "partner.name", 1: "contact.email"}))
     assert "/jobs/" in response.headers["Location"]
     assert latest_run().status == "previewed"
-    assert logged_in.get(response.headers["Location"], headers=HX).headers["HX-Redirect"] == f"/imports/{run_id}/preview"
+    assert (
+        logged_in.get(response.headers["Location"], headers=HX).headers["HX-Redirect"] == f"/imports/{run_id}/preview"
+    )
 
 
 # --- tenancy and CSRF ---------------------------------------------------------------------------------
@@ -330,13 +332,31 @@ def test_another_workspaces_run_is_404(app, logged_in, other):
     from app.services import importing
 
     run = importing.start_import(
-        db.session, other["workspace"], other["user"], file_name="theirs.csv", data=CHAIN_CSV.encode(), kind="partners", now=NOW
+        db.session,
+        other["workspace"],
+        other["user"],
+        file_name="theirs.csv",
+        data=CHAIN_CSV.encode(),
+        kind="partners",
+        now=NOW,
     )
     db.session.commit()
-    for url in (f"/imports/{run.id}", f"/imports/{run.id}/map", f"/imports/{run.id}/preview", f"/imports/{run.id}/undo"):
+    for url in (
+        f"/imports/{run.id}",
+        f"/imports/{run.id}/map",
+        f"/imports/{run.id}/preview",
+        f"/imports/{run.id}/undo",
+    ):
         assert logged_in.get(url).status_code == 404
     assert logged_in.post(f"/imports/{run.id}/run").status_code == 404
-    assert logged_in.post(f"/imports/{run.id}/rows/1/action", data={"action-1": "skip"}, headers=HX).status_code == 404
+    importing.prepare(db.session, run, now=NOW)
+    db.session.commit()
+    assert logged_in.post(row_url(run.id, 1), data={"action-1": "skip"}, headers=HX).status_code == 404
+    # a row of theirs under a run of mine is not found either
+    mine = previewed(logged_in)
+    assert (
+        logged_in.post(row_url(run.id, 1).replace(f"/{run.id}/", f"/{mine}/"), data={}, headers=HX).status_code == 404
+    )
 
 
 def test_posts_without_csrf_token_are_refused(tmp_path):
@@ -357,7 +377,14 @@ def test_posts_without_csrf_token_are_refused(tmp_path):
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login) or re.search(
             r'name="csrf_token" value="([^"]+)"', login
         )
-        client.post("/login", data={"email": "csrf-import@example.com", "password": "correct horse battery", "csrf_token": token.group(1)})
+        client.post(
+            "/login",
+            data={
+                "email": "csrf-import@example.com",
+                "password": "correct horse battery",
+                "csrf_token": token.group(1),
+            },
+        )
         response = upload(client)
         assert response.status_code == 400 and "security token" in response.get_data(as_text=True)
         assert db.session.scalar(select(func.count(ImportRun.id))) == 0
