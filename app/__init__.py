@@ -234,6 +234,10 @@ def _register_errors(app: Flask) -> None:
     def method_not_allowed(e):
         return error_page(405, "Not allowed", "That action is not available here.")
 
+    @app.errorhandler(413)
+    def too_large(e):
+        return error_page(413, "Too large", "What you sent is larger than this server accepts (20 MB).")
+
     @app.errorhandler(429)
     def too_many(e):
         return error_page(429, "Too many attempts", "Too many attempts. Wait a few minutes and try again.")
