@@ -26,6 +26,22 @@
     if (existing) existing.remove();
   }
 
+  // the mapping table: a column's "Contact" number only shows for contact fields
+  function syncSlots(root) {
+    root.querySelectorAll("select.field-select[data-slot]").forEach(function (select) {
+      var slot = document.getElementById(select.dataset.slot);
+      if (!slot) return;
+      var option = select.options[select.selectedIndex];
+      slot.hidden = !(option && option.hasAttribute("data-repeatable"));
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select.field-select")) syncSlots(document);
+  });
+  document.addEventListener("htmx:load", function () { syncSlots(document); });
+  if (document.readyState !== "loading") syncSlots(document);
+  else document.addEventListener("DOMContentLoaded", function () { syncSlots(document); });
+
   document.addEventListener("htmx:responseError", function () { show("response"); });
   document.addEventListener("htmx:sendError", function () { show("send"); });
   document.addEventListener("htmx:afterRequest", function (event) {
