@@ -24,6 +24,7 @@ from app.models import (
     StatementLink,
 )
 from app.models.base import UTCDateTime
+from app.models.importing import ImportRun
 from app.services.sqltime import epoch_seconds
 from app.terms.forms import TermsForm
 
@@ -84,6 +85,7 @@ READ_IN_TEMPLATES = (
     _.total_partners,  # referral_tree.Report, templates/referrals/report.html
     _.growing_branches,
     _.dead_branches,
+    ImportRun.undone_at,  # templates/imports/result.html (when an import was undone)
 )
 
 COLUMNS_KEPT_FOR_THE_RECORD = (

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.imports import bp
 from app.imports.common import EDITABLE, STATUS_LABELS, continue_url, inline_limit, queue_job, run_or_404
 from app.imports.forms import ConfirmForm
-from app.jobs.routes import result_page
+from app.jobs.routes import RESULT_PAGES
 from app.models import Partner
 from app.models.importing import ImportRow
 from app.services import ServiceError, importing
@@ -25,15 +25,16 @@ UNDO_DAYS = importing.UNDO_DAYS
 CREATED_SHOWN = 20
 
 
-@result_page("import.prepare")
 def _preview_page(job):
     return url_for("imports.preview", run_id=job.params["run_id"]), _("See the preview")
 
 
-@result_page("import.execute")
-@result_page("import.undo")
 def _result_page(job):
     return url_for("imports.result", run_id=job.params["run_id"]), _("See the result")
+
+
+# where the progress page of an import job leads once it is done
+RESULT_PAGES.update({"import.prepare": _preview_page, "import.execute": _result_page, "import.undo": _result_page})
 
 
 def _undo_refusal(run, now) -> str | None:

@@ -75,8 +75,8 @@ def index():
 # --- step 1: upload ------------------------------------------------------------------------------
 
 
-def _upload_form(saved=None):
-    form = UploadForm() if saved is None else UploadForm(formdata=None)
+def _upload_form(*, from_request: bool = True):
+    form = UploadForm() if from_request else UploadForm(formdata=None)
     form.set_saved_choices(importing.saved_mappings(db.session, g.workspace))
     return form
 
@@ -92,7 +92,7 @@ def _upload_page(form, status=200):
 def too_large(error):
     """A body over MAX_CONTENT_LENGTH never reaches the view (nothing of the form can be read): the
     upload page again, with the limit next to the file field."""
-    form = _upload_form(saved=False)
+    form = _upload_form(from_request=False)
     limit_mb = current_app.config["IMPORT_MAX_FILE_BYTES"] // (1024 * 1024)
     form.file.errors = [
         _(
@@ -131,7 +131,8 @@ def new():
                 db.session.commit()
             except ServiceError as error:
                 db.session.rollback()
-                form.file.errors = [error.message]
+                target = form.kind if error.field == "kind" else form.file
+                target.errors = [*target.errors, error.message]
             else:
                 args = {"run_id": run_id}
                 if form.saved.data:

@@ -23,16 +23,8 @@ KIND_LABELS = {
     "import.undo": _l("Undoing the import"),
 }
 # kind -> function(job) -> (URL of the page the finished job leads to, that page's name); the
-# feature that queues a kind registers it (app/imports/routes.py for "import.*")
+# feature that queues a kind adds it (app/imports/result_routes.py for "import.*")
 RESULT_PAGES: dict[str, Callable[[Job], tuple[str, str]]] = {}
-
-
-def result_page(kind: str):
-    def register(function):
-        RESULT_PAGES[kind] = function
-        return function
-
-    return register
 
 
 def _context(job: Job) -> dict:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+# a job's status: queued -> running -> done | failed (a failed or stale one may be queued again)
 JOB_FINISHED = ("done", "failed")
 
 

@@ -86,6 +86,8 @@ def test_upload_page_with_saved_mappings(logged_in, workspace, count_queries):
 
     first = _count(logged_in, count_queries, "/imports/new")
     for i in range(5):
-        importing.save_mapping(db.session, workspace, f"Saved {i}", Mapping(columns=[ColumnMap("A", 0, "partner.name")]))
+        importing.save_mapping(
+            db.session, workspace, f"Saved {i}", Mapping(columns=[ColumnMap("A", 0, "partner.name")])
+        )
     db.session.commit()
     assert _count(logged_in, count_queries, "/imports/new") == first
