@@ -52,6 +52,23 @@ def continue_url(run, job=None) -> str:
     return url_for("imports.result", run_id=run.id)
 
 
+def unfinished_job(run, kind: str):
+    """The queued or running job of `kind` for `run`, if any. Call it with the run locked (lock_run):
+    of two presses of one button, the second then finds the first one's job."""
+    job = job_service.latest_jobs(db.session, g.workspace, "import.", [run.id]).get(run.id)
+    return job if job is not None and job.kind == kind and not job.finished else None
+
+
+def lock_run(run) -> None:
+    """Lock the run and read it as committed now (a second request waits for the first to commit)."""
+    from app.services.locking import lock
+
+    try:
+        lock(db.session, run)
+    except Gone:
+        abort(404)
+
+
 def queue_job(run, kind: str) -> int:
     """Start a job of `kind` for `run`, commit, and hand it to the queue; returns its id. Nothing is
     read after the commit before the job is queued: in immediate mode (tests) the job runs here, in

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db, htmx
 from app.imports import bp
-from app.imports.common import EDITABLE, continue_url, queue_job, run_or_404
+from app.imports.common import EDITABLE, continue_url, lock_run, queue_job, run_or_404, unfinished_job
 from app.imports.forms import ACTION_LABELS, ConfirmForm, DecideAllForm
 from app.imports.mapping import field_label
 from app.models import Partner
@@ -188,15 +188,21 @@ def decide_all(run_id):
 
 @bp.route("/<int:run_id>/run", methods=["POST"])
 def run_import(run_id):
+    """Start the import as a job and follow its progress. Pressed twice (two tabs, a double click),
+    the second press finds the first one's job or its finished run and goes there: one import."""
     run = run_or_404(run_id)
-    if run.status != "previewed":
-        flash(
-            _("This import has already been run.") if run.status not in EDITABLE else _("Map the columns first."),
-            "error",
-        )
-        return redirect(continue_url(run))
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("imports.preview", run_id=run.id))
+    lock_run(run)
+    running = unfinished_job(run, "import.execute")
+    if running is not None:
+        return redirect(url_for("jobs.show", job_id=running.id))
+    if run.status != "previewed":
+        flash(
+            _("This import has already been run.") if run.status not in EDITABLE else _("Map the columns first."),
+            "info",
+        )
+        return redirect(continue_url(run))
     job_id = queue_job(run, "import.execute")
     return redirect(url_for("jobs.show", job_id=job_id))

@@ -12,7 +12,16 @@ from sqlalchemy import exists, or_, select
 
 from app.extensions import db
 from app.imports import bp
-from app.imports.common import EDITABLE, STATUS_LABELS, continue_url, inline_limit, queue_job, run_or_404
+from app.imports.common import (
+    EDITABLE,
+    STATUS_LABELS,
+    continue_url,
+    inline_limit,
+    lock_run,
+    queue_job,
+    run_or_404,
+    unfinished_job,
+)
 from app.imports.forms import ConfirmForm
 from app.jobs.routes import RESULT_PAGES
 from app.models import Partner
@@ -112,6 +121,12 @@ def undo(run_id):
     form = ConfirmForm()
     refusal = _undo_refusal(run, now_utc())
     if refusal is None and form.validate_on_submit():
+        lock_run(run)
+        running = unfinished_job(run, "import.undo")
+        if running is not None:
+            return redirect(url_for("jobs.show", job_id=running.id))
+        refusal = _undo_refusal(run, now_utc())  # as it is now that it is locked
+    if refusal is None and form.is_submitted() and form.validate():
         if run.row_count > inline_limit():
             job_id = queue_job(run, "import.undo")
             return redirect(url_for("jobs.show", job_id=job_id))
