@@ -1,48 +1,22 @@
-"""Reading uploaded files as tables: the fixtures in files/ are real-world exports written by hand
-(files/make_binary_fixtures.py makes the ones that are not UTF-8 text)."""
+"""Reading uploaded files as tables: CSV. The fixtures in files/ are real-world exports written by hand
+(files/make_binary_fixtures.py makes the ones that are not UTF-8 text); .xlsx and vCard are in
+test_readers_xlsx_vcard.py."""
 
 from __future__ import annotations
 
-import io
 import tracemalloc
-import zipfile
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
-from app.services.importing.readers import ImportFileError, Table, read_table
-from app.services.importing.vcard_reader import HEADERS as VCARD_HEADERS
-
-FILES = Path(__file__).parent / "files"
-
-
-def read(name: str, as_name: str | None = None) -> Table:
-    return read_table((FILES / name).read_bytes(), as_name or name)
-
-
-def rows_of(table: Table) -> list[list[str]]:
-    return list(table.rows())
-
-
-def column(table: Table, header: str) -> list[str]:
-    index = table.headers.index(header)
-    return [row[index] for row in table.rows()]
-
-
-def failure(data: bytes, name: str) -> str:
-    with pytest.raises(ImportFileError) as caught:
-        read_table(data, name)
-    assert caught.value.field == "file"
-    return caught.value.message
-
+from app.services.importing.readers import read_table
+from tests.importing.reading import FILES, column, failure, read, rows_of
 
 # --- CSV fixtures ----------------------------------------------------------------------------------
 
 
 def test_google_contacts_csv():
     table = read("google_contacts.csv")
-    assert (table.format, table.encoding, table.delimiter) == ("csv", "utf_8", ",")
+    assert (table.format, table.encoding, table.delimiter, table.warnings) == ("csv", "utf_8", ",", [])
     assert len(table.headers) == 36 and table.headers[17:19] == ["E-mail 1 - Label", "E-mail 1 - Value"]
     assert table.row_count() == 3
     assert column(table, "Organization Name") == ["Müller & Söhne GmbH", "ООО «Ромашка»", "Café Crème, Lyon"]
@@ -70,6 +44,7 @@ def test_outlook_csv_quotes_everything_and_keeps_newlines_and_doubled_quotes():
 def test_linkedin_connections_header_below_the_notes_preamble():
     table = read("linkedin_connections.csv")
     assert table.headers == ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    assert table.warnings == ["The header is row 4; the 2 rows above it were skipped."]
     assert table.row_count() == 3
     rows = rows_of(table)
     assert rows[0][:2] == ["Anna", "Müller"]
@@ -146,7 +121,7 @@ def test_pipe_delimiter_and_sniffer_fallback():
 
 
 def test_ragged_rows_blank_rows_and_whitespace():
-    data = "Name , Email,Email, ,Phone\n  Anna  ,a@x.de\n\n,,,,\nBob,b@x.de,b2@x.de,,+1,extra\n".encode()
+    data = b"Name , Email,Email, ,Phone\n  Anna  ,a@x.de\n\n,,,,\nBob,b@x.de,b2@x.de,,+1,extra\n"
     table = read_table(data, "x.csv")
     assert table.headers == ["Name", "Email", "Email (2)", "Column 4", "Phone", "Column 6"]
     assert rows_of(table) == [
@@ -175,154 +150,6 @@ def test_format_is_chosen_by_content_not_extension():
     assert read("tab_separated.tsv", "clients.txt").format == "csv"
     assert read("contacts_v3.vcf", "phone-export.txt").format == "vcard"
     assert read("google_contacts.csv", "contacts.vcf").format == "csv"
-
-
-# --- xlsx ------------------------------------------------------------------------------------------
-
-
-def test_xlsx_first_filled_sheet_title_row_and_cell_values():
-    table = read("partners.xlsx")
-    assert (table.format, table.encoding, table.delimiter) == ("xlsx", None, None)
-    assert table.headers == [
-        "Company",
-        "Contact",
-        "Email",
-        "Phone",
-        "Deals",
-        "Amount",
-        "First contact",
-        "Last call",
-        "Active",
-        "Column 10",
-    ]
-    rows = rows_of(table)
-    assert rows[0] == [
-        "Müller & Söhne GmbH",
-        "Anna Müller",
-        "anna.mueller@mueller-soehne.de",
-        "4917612345678",
-        "12",
-        "1234.5",
-        "2024-03-05",
-        "2026-11-20 14:30:00",
-        "TRUE",
-        "",
-    ]
-    assert rows[1][:7] == ["ООО «Ромашка»", "Иван Петров", "", "+7 916 123-45-67", "3", "800", "2025-01-09"]
-    assert rows[2][0] == "Café Crème" and rows[2][9] == "extra"  # the blank row between is skipped
-    assert table.row_count() == 3
-
-
-def xlsx_bytes(*sheets: list[list]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for number, rows in enumerate(sheets):
-        sheet = workbook.create_sheet(f"Sheet {number + 1}")
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def test_xlsx_with_nothing_in_it():
-    assert failure(xlsx_bytes([], []), "empty.xlsx") == "The workbook is empty: none of its sheets has anything in it."
-
-
-def test_xlsx_header_only():
-    table = read_table(xlsx_bytes([["Name", "Email"]]), "x.xlsx")
-    assert table.headers == ["Name", "Email"] and table.row_count() == 0
-
-
-def test_zip_that_is_not_a_workbook():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "hello")
-    assert failure(buffer.getvalue(), "x.xlsx").startswith("This is a zip archive, not an Excel workbook.")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", "<x/>")
-    assert failure(buffer.getvalue(), "x.ods") == "This is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV."
-
-
-def test_truncated_xlsx():
-    data = (FILES / "partners.xlsx").read_bytes()
-    assert failure(data[: len(data) // 2], "partners.xlsx").startswith("This .xlsx file is damaged")
-
-
-# --- vCard ------------------------------------------------------------------------------------------
-
-
-def test_vcard_3_folded_lines_types_photo_and_escapes():
-    table = read("contacts_v3.vcf")
-    assert (table.format, table.headers, table.warnings) == ("vcard", list(VCARD_HEADERS), [])
-    anna, ivan, francois = rows_of(table)
-    assert dict(zip(table.headers, anna, strict=True)) == {
-        "Full name": "Anna Müller",
-        "First name": "Anna",
-        "Last name": "Müller",
-        "Organization": "Müller & Söhne GmbH",
-        "Title": "Head of Purchasing",
-        "Email 1": "anna.mueller@mueller-soehne.de",  # TYPE=pref first
-        "Email 2": "anna.m@gmail.com",
-        "Email 3": "",
-        "Phone 1": "+49 176 1234567",
-        "Phone 2": "+49 341 555 0100",
-        "Phone 3": "+49 341 222 3344",
-        "Website": "https://www.mueller-soehne.de",
-        "Note": "Met at the Leipzig fair, spring 2024.\nPrefers email over phone; no calls before 10.",
-    }
-    assert ivan[0] == "Иван Сергеевич Петров" and ivan[3] == "ООО «Ромашка»"
-    assert ivan[12] == "Познакомились на выставке «Open Innovations», Москва."
-    assert francois[3] == "Café Crème, Lyon" and francois[11] == "cafe-creme.fr"
-
-
-def test_vcard_4_pref_order_and_tel_uris():
-    sophie, dmitri = rows_of(read("contacts_v4.vcf"))
-    assert sophie[:5] == ["Sophie Lefèvre", "Sophie", "Lefèvre", "Atelier Lefèvre", "Art Director"]
-    assert sophie[5:7] == ["sophie@atelier-lefevre.fr", "s.lefevre@orange.fr"]  # PREF=1 before PREF=2
-    assert sophie[8:10] == ["+33-6-12-34-56-78", "+33-1-44-00-00-00"]
-    assert sophie[12] == "Wants a quote for the spring campaign, budget about 8,000 EUR.\nCall after 10:00."
-    assert dmitri[0] == "Дмитрий Волков" and dmitri[5] == "d.volkov@volkov-it.ru"
-
-
-def test_vcard_21_quoted_printable_with_charset_and_soft_breaks():
-    table = read("contacts_v21_qp.vcf")
-    olga, juergen = rows_of(table)
-    assert olga[:4] == ["Ольга Смирнова", "Ольга", "Смирнова", "ИП Смирнова"]
-    assert olga[8:10] == ["+79215551234", "+78125550000"]
-    assert olga[12] == "Познакомились на конференции, обсудили партнёрство.\nПозвонить в декабре."
-    assert juergen[3] == "Weiß & Partner"
-    assert juergen[12] == "Old friend, knows everyone in Hamburg"  # 2.1: a comma is not a separator
-
-
-def test_broken_card_is_skipped_with_a_warning():
-    table = read("broken_card.vcf")
-    assert table.warnings == ["Card 2 could not be read and was skipped."]
-    assert table.row_count() == 1
-    assert rows_of(table)[0][:4] == ["Jürgen Weiß", "Jürgen", "Weiß", "Weiß & Partner"]
-
-
-def test_vcard_without_end_and_with_nothing_readable():
-    message = failure(b"BEGIN:VCARD\nVERSION:3.0\nFN:Anna\n", "x.vcf")
-    assert message.startswith("No contact card in this file could be read.")
-    two = b"BEGIN:VCARD\nFN:Anna\nBEGIN:VCARD\nFN:Bob\nEMAIL:bob@example.com\nEND:VCARD\n"
-    table = read_table(two, "x.vcf")
-    assert table.warnings == ["Card 1 could not be read and was skipped."]
-    assert [row[0] for row in table.rows()] == ["Bob"]
-
-
-def test_vcf_without_cards():
-    message = failure("Anna Müller\nBob\n".encode(), "contacts.vcf")
-    assert message == "This .vcf file holds no contact cards (no BEGIN:VCARD line)."
-
-
-def test_many_broken_cards_give_a_short_warning_list():
-    good = "BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nEND:VCARD\n"
-    bad = "BEGIN:VCARD\nVERSION:3.0\nnot a property\nEND:VCARD\n"
-    table = read_table((good + bad * 25).encode(), "x.vcf")
-    assert len(table.warnings) == 11 and table.warnings[-1] == "15 more cards could not be read and were skipped."
 
 
 # --- malformed files ----------------------------------------------------------------------------
@@ -376,7 +203,7 @@ def test_rows_is_a_new_iterator_each_call():
 
 
 def test_a_large_csv_is_streamed():
-    line = "Müller & Söhne GmbH {n},Anna Müller,anna{n}@mueller-soehne.de,+49 176 {n},\"Notes, with a comma\"\n"
+    line = 'Müller & Söhne GmbH {n},Anna Müller,anna{n}@mueller-soehne.de,+49 176 {n},"Notes, with a comma"\n'
     data = ("Company,Contact,Email,Phone,Notes\n" + "".join(line.format(n=n) for n in range(50_000))).encode()
     tracemalloc.start()
     try:
@@ -388,4 +215,56 @@ def test_a_large_csv_is_streamed():
     finally:
         tracemalloc.stop()
     assert count == table.row_count() == 50_000
-    assert read_peak < len(data) and rows_peak < len(data) // 10  # nothing near a copy of the file
+    assert read_peak < len(data) // 10 and rows_peak < len(data) // 10  # nothing near a copy of the file
+
+
+# --- what spreadsheet programs also write -------------------------------------------------------
+
+
+def test_excel_sep_line_names_the_delimiter():
+    table = read_table(b"sep=;\r\nName;Notes\r\nAnna;a, b\r\n", "x.csv")
+    assert (table.delimiter, table.headers) == (";", ["Name", "Notes"])
+    assert rows_of(table) == [["Anna", "a, b"]]
+
+
+def test_koi8_r():
+    text = "Имя,Компания\nИван Петров,Ромашка\nОльга Смирнова,Рога и копыта\nПётр Ёлкин,Ёлки-палки\n"
+    table = read_table(text.encode("koi8_r"), "old-unix.csv")
+    assert table.encoding == "koi8_r"
+    assert rows_of(table)[0] == ["Иван Петров", "Ромашка"]
+
+
+def test_mac_roman_from_excel_for_mac():
+    text = "Name,Company\rJürgen Müller,Café Crème\rFrançois Côté,Weiß & Partner\r"
+    table = read_table(text.encode("mac_roman"), "mac.csv")
+    assert table.encoding == "mac_roman"
+    assert rows_of(table) == [["Jürgen Müller", "Café Crème"], ["François Côté", "Weiß & Partner"]]
+
+
+def test_utf8_with_a_few_broken_bytes_keeps_the_rest():
+    data = "Name,Company\nJürgen Weiß,Weiß & Partner\nZoë Müller,Café Crème\n".encode() + b"Bad \xff byte,X\n"
+    table = read_table(data, "x.csv")
+    assert rows_of(table)[0] == ["Jürgen Weiß", "Weiß & Partner"]
+    assert rows_of(table)[2][0] == "Bad \ufffd byte"
+
+
+def test_html_saved_as_xls():
+    data = b"<html><body><table><tr><td>Name</td></tr><tr><td>Anna</td></tr></table></body></html>"
+    assert failure(data, "report.xls").startswith("This is a web page or an XML spreadsheet")
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "rows"),
+    [
+        ("Name;Amount;Rate\nAnna;1,5;2,25\nBob;3,75;0,5\n", ";", [["Anna", "1,5", "2,25"], ["Bob", "3,75", "0,5"]]),
+        ('Name,Notes\nAnna,"a; b; c; d"\nBob,x;y\n', ",", [["Anna", "a; b; c; d"], ["Bob", "x;y"]]),
+        ("Name\tNotes\nAnna\tBerlin, Germany, Europe\n", "\t", [["Anna", "Berlin, Germany, Europe"]]),
+        ("Name;Notes\nAnna;a, b, c\nBob;d, e\n", ";", [["Anna", "a, b, c"], ["Bob", "d, e"]]),
+        ("Name|Company\nAnna|Müller, GmbH\n", "|", [["Anna", "Müller, GmbH"]]),
+        ("Name,Email,\nAnna,a@x.de,\nBob,b@x.de,,\n", ",", [["Anna", "a@x.de"], ["Bob", "b@x.de"]]),
+        ("Clients 2026\n\nName,Email\nAnna,a@x.de\n", ",", [["Anna", "a@x.de"]]),
+    ],
+)
+def test_delimiter_is_the_one_that_fits(text, delimiter, rows):
+    table = read_table(text.encode(), "x.csv")
+    assert table.delimiter == delimiter and rows_of(table) == rows

@@ -99,11 +99,13 @@ OUTLOOK_MAP = {
     "company": "partner.name",
     "job title": "contact.role",
     "web page": "partner.website",
+    "referred by": "partner.referred_by",
     "notes": NOTES,
     "e mail address": ("contact.email", 1),
     "e mail 2 address": ("contact.email", 2),
     "e mail 3 address": ("contact.email", 3),
 }  # Outlook's "Title" is Mr./Ms., not a job title
+PERSON_COLUMNS = frozenset(["contact.email", "contact.phone", "contact.role", "contact.first_name"])
 OUTLOOK_PHONES = ("mobile phone", "business phone", "primary phone", "company main phone", "home phone")
 
 
@@ -178,14 +180,16 @@ def _guessed(headers: list[str], kind: str) -> dict[int, tuple[str, int]]:
         if found:
             candidates.append((found[0], index, found[1], found[2]))
     families = {family for _, _, family, _ in candidates}
-    has_company = COMPANY_WORDS in families or any(family == "partner.name" for family in families)
-    has_last_name = LAST_NAME_WORDS in families or "contact.last_name" in families
-    person_columns = {"contact.email", "contact.phone", "contact.role", "contact.first_name", "contact.last_name"}
-    has_person = bool(families & person_columns) or has_last_name or FIRST_NAME_WORDS in families
+    context = {
+        "has_company": COMPANY_WORDS in families,
+        "has_person_name": PERSON_NAME_WORDS in families,
+        "has_last_name": LAST_NAME_WORDS in families,
+        "has_person": bool(families & PERSON_COLUMNS) or bool(families & {LAST_NAME_WORDS, FIRST_NAME_WORDS}),
+    }
     guesses: dict[int, tuple[str, int]] = {}
     taken: set[tuple[str, int]] = set()
     for _, index, family, slot in sorted(candidates, key=lambda c: (-c[0], c[1])):
-        key = _resolve(family, kind, has_company=has_company, has_last_name=has_last_name, has_person=has_person)
+        key = _resolve(family, kind, **context)
         if key is None or (key, slot) in taken:
             continue
         field = FIELD_BY_KEY.get(key)
@@ -196,26 +200,24 @@ def _guessed(headers: list[str], kind: str) -> dict[int, tuple[str, int]]:
     return guesses
 
 
-def _resolve(family: str, kind: str, *, has_company: bool, has_last_name: bool, has_person: bool) -> str | None:
+def _resolve(family: str, kind: str, *, has_company, has_person_name, has_last_name, has_person) -> str:
     """The field a header family means in this file."""
     if family == COMPANY_WORDS:
         return "partner.name"
     if family == PERSON_NAME_WORDS:
         return "contact.name"
-    if family == FIRST_NAME_WORDS:  # "Имя": the first name beside a "Фамилия", else the whole name
-        return (
-            "contact.first_name"
-            if has_last_name
-            else _resolve(NAME_WORDS, kind, has_company=has_company, has_last_name=False, has_person=has_person)
-        )
+    if family == FIRST_NAME_WORDS and has_last_name:  # "Имя" beside a "Фамилия" is the first name
+        return "contact.first_name"
     if family == LAST_NAME_WORDS:
         return "contact.last_name"
     if family == NOTES:
         return "contact.notes" if kind == "contacts" else "partner.notes"
-    if family == NAME_WORDS:  # a bare "Name": a person's when the file is about people
-        if kind == "contacts" or has_company or has_person:
+    if family in (NAME_WORDS, FIRST_NAME_WORDS):  # a bare "Name": the person's in a file about people
+        if has_company:
             return "contact.name"
-        return "partner.name"
+        if has_person_name:  # "Name" beside "Contact person" is the partner's
+            return "partner.name"
+        return "contact.name" if kind == "contacts" or has_person else "partner.name"
     return family
 
 

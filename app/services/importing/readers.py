@@ -13,6 +13,7 @@ message for the user.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from app.services.importing.table import (
     Table,
     header_index,
     readable_headers,
+    skipped_above,
     used_width,
 )
 
@@ -33,6 +35,8 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-
 ZIP_SIGNATURE = b"PK\x03\x04"
 CELL_LIMIT_KB = csv.field_size_limit() // 1024
 _SOMETHING = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
+_SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n", re.IGNORECASE)
+SNIFF_SAMPLE = 16 * 1024  # csv.Sniffer needs a few lines, and is slow on long samples
 
 __all__ = ["ImportFileError", "Table", "read_table"]
 
@@ -62,6 +66,11 @@ def read_table(data: bytes, filename: str) -> Table:
         raise ImportFileError(
             "This file is not one Orchard can read. Upload a CSV file, an Excel .xlsx workbook or a vCard .vcf file."
         )
+    if _is_markup(sample):
+        raise ImportFileError(
+            "This is a web page or an XML spreadsheet saved under a spreadsheet's name. Open it in Excel and "
+            "save it as .xlsx or CSV."
+        )
     if _is_vcard(sample):
         from app.services.importing.vcard_reader import read_vcard
 
@@ -70,6 +79,13 @@ def read_table(data: bytes, filename: str) -> Table:
     if extension == ".vcf" and len(table.headers) < 2:  # not a table either: a damaged address book
         raise ImportFileError("This .vcf file holds no contact cards (no BEGIN:VCARD line).")
     return table
+
+
+def _is_markup(sample: str) -> bool:
+    start = sample.lstrip("\ufeff \t\r\n")[:512].lower()
+    return start.startswith(("<!doctype html", "<html", "<table", "<?xml")) and (
+        "<html" in start or "<table" in start or "spreadsheet" in sample[:4096].lower()
+    )
 
 
 def _is_vcard(sample: str) -> bool:
@@ -86,8 +102,11 @@ def _is_vcard(sample: str) -> bool:
 
 
 def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
-    delimiter = sniff_delimiter(sample)
+    declared = _SEP_LINE.match(sample.lstrip("\ufeff"))  # Excel's "sep=;" first line names the delimiter
+    delimiter = declared.group(1) if declared else sniff_delimiter(sample)
     records = _csv_records(data, encoding, delimiter)
+    if declared:
+        next(records, None)
     first = list(islice(records, HEADER_SEARCH_ROWS))
     index = header_index(first)
     if index is None:
@@ -99,12 +118,13 @@ def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
         if used:
             count += 1
             width = max(width, used)
-    skip = index + 1
+    skip = index + 1 + (1 if declared else 0)
     return Table(
         format="csv",
         headers=readable_headers(header, max(width, 1)),
         encoding=encoding,
         delimiter=delimiter,
+        warnings=skipped_above(first, index, "row", offset=1 if declared else 0),
         source=lambda: islice(_csv_records(data, encoding, delimiter), skip, None),
         count=count,
     )
@@ -158,30 +178,43 @@ def _ends_inside_quote(data: bytes, encoding: str, delimiter: str, start: int) -
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter of a CSV file from its first lines: csv.Sniffer's answer when it gives the header
-    at least two columns, else the candidate that splits the header line the most outside quotes."""
-    sample = sample.lstrip("\ufeff")
+    """The delimiter of a CSV file from its first lines. Each candidate is tried: the one that gives a
+    header of two or more columns, right at the top (not below a "preamble" it made up by not
+    splitting the real header), with the rows below it as wide as it, fits. csv.Sniffer's answer wins
+    among equally good fits; else the one found most often outside quotes on the header line."""
+    sample = sample.lstrip("\ufeff")[:SNIFF_SAMPLE]
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if cut > 0:
         sample = sample[:cut]
+    fits = {delimiter: _fit(sample, delimiter) for delimiter in DELIMITERS}
+    best = max(fits.values())
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         sniffed = None
-    counted = _counted_delimiter(sample)
-    if sniffed and _header_columns(sample, sniffed) >= max(2, _header_columns(sample, counted)):
+    if sniffed in fits and fits[sniffed] == best:
         return sniffed
-    return counted
+    tied = [delimiter for delimiter in DELIMITERS if fits[delimiter] == best]
+    counted = _counted_delimiter(sample)
+    return counted if counted in tied else tied[0]
 
 
-def _header_columns(sample: str, delimiter: str) -> int:
-    records = list(islice(csv.reader(sample.splitlines(), delimiter=delimiter), HEADER_SEARCH_ROWS))
-    index = header_index(records)
-    return 0 if index is None else len(records[index])
+def _fit(sample: str, delimiter: str) -> tuple:
+    """How well `delimiter` splits the sample: (a header of 2+ columns, the share of rows below it as
+    wide, the header found at the very top, its width)."""
+    records = list(islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 50))
+    index = header_index(records[:HEADER_SEARCH_ROWS])
+    if index is None or len(records[index]) < 2:
+        return (False, 0.0, False, 0)
+    width = len(records[index])
+    below = [record for record in records[index + 1 :] if used_width(record)]
+    fitting = sum(1 for record in below if len(record) == width or used_width(record) <= width < len(record))
+    top = not any(used_width(record) for record in records[:index])
+    return (True, round(fitting / len(below), 2) if below else 1.0, top, width)
 
 
 def _counted_delimiter(sample: str) -> str:
-    """The delimiter found most often outside quotes on any one of the first lines (ties: , ; tab |)."""
+    """The delimiter found most often outside quotes on one of the first lines (ties: , ; tab |)."""
     best, best_count = ",", 0
     for line in sample.splitlines()[:HEADER_SEARCH_ROWS]:
         outside, quoted = [], False

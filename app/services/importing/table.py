@@ -66,6 +66,15 @@ def header_index(records: list[Sequence[str]]) -> int | None:
     return first if later is None else later
 
 
+def skipped_above(records: list[Sequence[str]], index: int, unit: str, offset: int = 0) -> list[str]:
+    """The warning that filled rows above the header (a title, LinkedIn's notes) were not imported."""
+    skipped = sum(1 for record in records[:index] if used_width(record))
+    if not skipped:
+        return []
+    above = f"the {unit} above it was" if skipped == 1 else f"the {skipped} {unit}s above it were"
+    return [f"The header is {unit} {index + 1 + offset}; {above} skipped."]
+
+
 def readable_headers(raw: Sequence[str], width: int) -> list[str]:
     """The header row as the user should see it: whitespace collapsed, a blank header named after its
     position ("Column 3"), a repeated one numbered ("Email (2)"), padded to `width` columns."""

@@ -46,12 +46,12 @@ def read_vcard(data: bytes, encoding: str) -> Table:
         if row is None or not any(row):
             skipped += 1
             if skipped <= MAX_WARNINGS:
-                why = "could not be read" if row is None else "has no name, organization, email or phone"
+                why = "could not be read" if row is None else "is empty"
                 warnings.append(f"Card {number} {why} and was skipped.")
         else:
             good += 1
     if skipped > MAX_WARNINGS:
-        warnings.append(f"{skipped - MAX_WARNINGS} more cards could not be read and were skipped.")
+        warnings.append(f"{skipped - MAX_WARNINGS} more cards were skipped.")
     if not good:
         raise ImportFileError(
             "No contact card in this file could be read. Export the contacts again (vCard 3.0 or 4.0) "
@@ -80,7 +80,7 @@ def _cards(data: bytes, encoding: str) -> Iterator[tuple[int, list[str] | None]]
             number, lines, broken, inside = number + 1, [], False, True
         elif name == "END" and value.strip().upper() == "VCARD":
             if inside:
-                yield number, None if broken else _row(lines)
+                yield number, None if broken else _safe_row(lines)
             inside = False
         elif inside and name not in UNREAD:
             try:
@@ -89,6 +89,13 @@ def _cards(data: bytes, encoding: str) -> Iterator[tuple[int, list[str] | None]]
                 broken = True
     if inside:
         yield number, None
+
+
+def _safe_row(lines) -> list[str] | None:
+    try:
+        return _row(lines)
+    except Exception:  # a value vobject parsed into something unexpected: the card cannot be read
+        return None
 
 
 def _row(lines) -> list[str]:
@@ -102,10 +109,14 @@ def _row(lines) -> list[str]:
         return [value for value in found if value]
 
     family, given, additional, prefix, suffix = (_components(_first(by_name, "N"), version) + [""] * 5)[:5]
-    full_name = _unescape(_first(by_name, "FN"), version) or " ".join(
-        part for part in (prefix, given, additional, family, suffix) if part
-    )
+    from_parts = " ".join(part for part in (prefix, given, additional, family, suffix) if part)
     organization = next((part for part in _components(_first(by_name, "ORG"), version) if part), "")
+    full_name = (
+        _unescape(_first(by_name, "FN"), version) or from_parts or _unescape(_first(by_name, "NICKNAME"), version)
+    )
+    kind = (_first(by_name, "KIND") or _first(by_name, "X-ABSHOWAS")).strip().lower()
+    if kind in ("org", "organization", "company") or full_name == organization:  # a card for the company itself
+        full_name = from_parts
     emails = [_without_scheme(value, "mailto:") for value in values("EMAIL")]
     phones = [_without_scheme(value, "tel:") for value in values("TEL")]
     return [

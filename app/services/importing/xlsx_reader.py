@@ -19,6 +19,7 @@ from app.services.importing.table import (
     Table,
     header_index,
     readable_headers,
+    skipped_above,
     used_width,
 )
 
@@ -29,11 +30,13 @@ def read_xlsx(data: bytes) -> Table:
     _check_archive(data)
     sheets = _sheets(data)
     try:
-        for sheet_index, records in sheets:
+        for sheet_index, sheet_name, records in sheets:
             first = list(islice(records, HEADER_SEARCH_ROWS))
             index = header_index([_trimmed(record) for record in first])
             if index is not None:
                 chosen = sheet_index
+                notes = [f'Sheet "{sheet_name}" was read: the sheets before it are empty.'] if sheet_index else []
+                notes += skipped_above(first, index, "row")
                 break
         else:
             raise ImportFileError("The workbook is empty: none of its sheets has anything in it.")
@@ -50,6 +53,7 @@ def read_xlsx(data: bytes) -> Table:
     return Table(
         format="xlsx",
         headers=readable_headers(header, max(width, 1)),
+        warnings=notes,
         source=lambda: islice(_sheet_records(data, chosen), skip, None),
         count=count,
     )
@@ -90,12 +94,12 @@ def _open(data: bytes):
         raise ImportFileError(DAMAGED) from None
 
 
-def _sheets(data: bytes) -> Iterator[tuple[int, Iterator[list[str]]]]:
+def _sheets(data: bytes) -> Iterator[tuple[int, str, Iterator[list[str]]]]:
     workbook = _open(data)
     try:
         for index, sheet in enumerate(workbook.worksheets):
             if hasattr(sheet, "iter_rows"):  # chartsheets have no cells
-                yield index, _records(sheet)
+                yield index, sheet.title, _records(sheet)
     finally:
         workbook.close()
 
@@ -109,7 +113,10 @@ def _sheet_records(data: bytes, sheet_index: int) -> Iterator[list[str]]:
 
 
 def _records(sheet) -> Iterator[list[str]]:
+    """The sheet's rows as text. Its stored dimensions are not trusted (some programs write "A1" for
+    a full sheet, and read-only openpyxl would stop there): rows are read as long as the file has them."""
     try:
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
     except ImportFileError:
@@ -120,12 +127,15 @@ def _records(sheet) -> Iterator[list[str]]:
 
 def cell_text(value) -> str:
     """A cell as a person reads it: whole numbers without ".0", dates as ISO, booleans as Excel shows them."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # as Excel shows it: 15 significant digits, 0.1 + 0.2 is "0.3"
+        shown = float(format(value, ".15g"))
+        return str(int(shown)) if shown.is_integer() else format(shown, ".15g")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()

@@ -65,9 +65,13 @@ def partners_xlsx() -> None:
             True,
         ]
     )
-    sheet.append(["ООО «Ромашка»", "Иван Петров", None, "+7 916 123-45-67", 3, 800, dt.datetime(2025, 1, 9), None, False])
+    sheet.append(
+        ["ООО «Ромашка»", "Иван Петров", None, "+7 916 123-45-67", 3, 800, dt.datetime(2025, 1, 9), None, False]
+    )
     sheet.append([None] * 9)
-    sheet.append(["  Café Crème  ", "François Côté", "francois@cafe-creme.fr", None, None, None, None, None, None, "extra"])
+    sheet.append(
+        ["  Café Crème  ", "François Côté", "francois@cafe-creme.fr", None, None, None, None, None, None, "extra"]
+    )
     workbook.save(HERE / "partners.xlsx")
 
 
