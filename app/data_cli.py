@@ -41,7 +41,9 @@ def _workspace_and_actor(workspace_id: int, email: str | None):
     workspace = db.session.get(Workspace, workspace_id)
     if workspace is None:
         raise BadInput(f"No workspace with id {workspace_id}.")
-    members = select(User).join(Membership, Membership.user_id == User.id).where(Membership.workspace_id == workspace.id)
+    members = (
+        select(User).join(Membership, Membership.user_id == User.id).where(Membership.workspace_id == workspace.id)
+    )
     if email:
         actor = db.session.scalar(members.where(User.email == email.strip().lower()))
         if actor is None:
@@ -82,10 +84,17 @@ def _mapping(workspace, run, option: str | None, kind: str, on_match: str | None
 def _describe(run, mapping) -> None:
     from app.services.importing.fields import FIELD_BY_KEY
 
-    labels = {"google": "Google Contacts", "outlook": "Outlook", "linkedin": "LinkedIn connections", "orchard": "Orchard export"}
+    labels = {
+        "google": "Google Contacts",
+        "outlook": "Outlook",
+        "linkedin": "LinkedIn connections",
+        "orchard": "Orchard export",
+    }
     recognised = f", recognised as {labels.get(run.recognised, run.recognised)}" if run.recognised else ""
     click.echo(f"File: {run.file_name} ({run.file_format.upper()}{recognised}), {run.row_count} rows")
-    click.echo(f"Each row is: {'a partner' if mapping.kind == 'partners' else 'a contact'}; matches: {mapping.on_match}")
+    click.echo(
+        f"Each row is: {'a partner' if mapping.kind == 'partners' else 'a contact'}; matches: {mapping.on_match}"
+    )
     click.echo("Mapping:")
     for column in mapping.columns:
         if column.field is None:

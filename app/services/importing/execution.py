@@ -124,6 +124,8 @@ class _Chunk:
             if written is None:
                 continue
             partner, new_contacts, deals, before, created_partner = written
+            if created_partner:  # its count was moved in the flush that inserted it: read it again
+                self.session.expire(partner, ["contact_count"])
             won = [d for d in deals if d.stage == "won" and partner.referred_by_id]
             entries = []
             for deal in won:
