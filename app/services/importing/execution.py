@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.models import Contact, Deal, ImportRow, ImportRun, Partner
 from app.services import ServiceError, commissions
@@ -81,6 +82,13 @@ def _contacts_of(session: Session, partner_ids) -> dict[int, list[Contact]]:
         ):
             found[contact.partner_id].append(contact)
     return found
+
+
+def _touch(obj, now: datetime) -> None:
+    """updated_at = now, written even when it already holds now (else the column's onupdate would
+    put the clock's time in: an unchanged value is left out of the UPDATE)."""
+    obj.updated_at = now
+    flag_modified(obj, "updated_at")
 
 
 def _set(obj, values: dict, names, on_match: str | None) -> bool:
@@ -161,7 +169,7 @@ class _Chunk:
                 if on_match == "fill" and partner.no_prospects:
                     values.pop("no_prospects_reason", None)
                 if _set(partner, values, PARTNER_VALUES + ("no_prospects_reason",), on_match):
-                    partner.updated_at = self.now
+                    _touch(partner, self.now)
                     before["partner"] = snapshot
         if partner is None:
             row.result, row.referrer_pending = "failed", False
@@ -187,7 +195,7 @@ class _Chunk:
             if match is not None:
                 snapshot = column_values(match)
                 if _set(match, values, CONTACT_VALUES, self.mapping.on_match):
-                    match.updated_at = self.now
+                    _touch(match, self.now)
                     before.setdefault("contacts", {})[str(match.id)] = snapshot
                 continue
             contact = Contact(
@@ -256,7 +264,6 @@ class _Chunk:
                 continue
             if row.result == "updated" and not (row.before or {}).get("partner"):
                 row.before = {**(row.before or {}), "partner": column_values(partner)}
-            partner.updated_at = self.now
             try:
                 change = set_referrer(
                     self.session,
@@ -271,6 +278,7 @@ class _Chunk:
                 self._note(row, error.message)
                 continue
             if change is not None:
+                _touch(partner, self.now)  # after: set_referrer reads the partner again under its lock
                 row.created = {**(row.created or {}), "referrer": target, "referral_change": change.id}
 
     def _note(self, row: ImportRow, message: str) -> None:
