@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterator
 from itertools import islice
 
@@ -31,6 +32,9 @@ DELIMITERS = (",", ";", "\t", "|")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected workbooks
 ZIP_SIGNATURE = b"PK\x03\x04"
 CELL_LIMIT_KB = csv.field_size_limit() // 1024
+_SOMETHING = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
+_SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n", re.IGNORECASE)
+SNIFF_SAMPLE = 16 * 1024  # csv.Sniffer needs a few lines, and is slow on long samples
 
 __all__ = ["ImportFileError", "Table", "read_table"]
 
@@ -39,7 +43,7 @@ def read_table(data: bytes, filename: str) -> Table:
     """`data` (the uploaded file, named `filename`) read as a Table; ImportFileError when it is empty,
     damaged, or not a table Orchard can read."""
     extension = os.path.splitext(filename or "")[1].lower()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not _SOMETHING.search(data):  # only whitespace and byte-order marks (searched: no copy of the file)
         raise ImportFileError("The file is empty.")
     if data.startswith(OLE_SIGNATURE):
         raise ImportFileError(
@@ -60,13 +64,26 @@ def read_table(data: bytes, filename: str) -> Table:
         raise ImportFileError(
             "This file is not one Orchard can read. Upload a CSV file, an Excel .xlsx workbook or a vCard .vcf file."
         )
+    if _is_markup(sample):
+        raise ImportFileError(
+            "This is a web page or an XML spreadsheet saved under a spreadsheet's name. Open it in Excel and "
+            "save it as .xlsx or CSV."
+        )
     if _is_vcard(sample):
         from app.services.importing.vcard_reader import read_vcard
 
         return read_vcard(data, encoding)
-    if extension == ".vcf":
+    table = _read_csv(data, encoding, sample)
+    if extension == ".vcf" and len(table.headers) < 2:  # not a table either: a damaged address book
         raise ImportFileError("This .vcf file holds no contact cards (no BEGIN:VCARD line).")
-    return _read_csv(data, encoding, sample)
+    return table
+
+
+def _is_markup(sample: str) -> bool:
+    start = sample.lstrip("\ufeff \t\r\n")[:512].lower()
+    return start.startswith(("<!doctype html", "<html", "<table", "<?xml")) and (
+        "<html" in start or "<table" in start or "spreadsheet" in sample[:4096].lower()
+    )
 
 
 def _is_vcard(sample: str) -> bool:
@@ -83,8 +100,11 @@ def _is_vcard(sample: str) -> bool:
 
 
 def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
-    delimiter = sniff_delimiter(sample)
+    declared = _SEP_LINE.match(sample.lstrip("\ufeff"))  # Excel's "sep=;" first line names the delimiter
+    delimiter = declared.group(1) if declared else sniff_delimiter(sample)
     records = _csv_records(data, encoding, delimiter)
+    if declared:
+        next(records, None)
     first = list(islice(records, HEADER_SEARCH_ROWS))
     index = header_index(first)
     if index is None:
@@ -96,7 +116,7 @@ def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
         if used:
             count += 1
             width = max(width, used)
-    skip = index + 1
+    skip = index + 1 + (1 if declared else 0)
     return Table(
         format="csv",
         headers=readable_headers(header, max(width, 1)),
@@ -157,7 +177,7 @@ def _ends_inside_quote(data: bytes, encoding: str, delimiter: str, start: int) -
 def sniff_delimiter(sample: str) -> str:
     """The delimiter of a CSV file from its first lines: csv.Sniffer's answer when it gives the header
     at least two columns, else the candidate that splits the header line the most outside quotes."""
-    sample = sample.lstrip("\ufeff")
+    sample = sample.lstrip("\ufeff")[:SNIFF_SAMPLE]
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if cut > 0:
         sample = sample[:cut]

@@ -36,7 +36,7 @@ class Table:
     def rows(self) -> Iterator[list[str]]:
         width = len(self.headers)
         for raw in self.source():
-            cells = [cell.strip() for cell in raw[:width]]
+            cells = [_clean(cell) for cell in raw[:width]]
             if any(cells):
                 if len(cells) < width:
                     cells.extend([""] * (width - len(cells)))
@@ -46,6 +46,12 @@ class Table:
         if self.count is None:
             self.count = sum(1 for _ in self.rows())
         return self.count
+
+
+def _clean(cell: str) -> str:
+    """A cell without surrounding whitespace, its line breaks "\n" whichever system wrote them."""
+    cell = cell.strip()
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
 def header_index(records: list[Sequence[str]]) -> int | None:

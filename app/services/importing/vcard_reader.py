@@ -46,7 +46,7 @@ def read_vcard(data: bytes, encoding: str) -> Table:
         if row is None or not any(row):
             skipped += 1
             if skipped <= MAX_WARNINGS:
-                why = "could not be read" if row is None else "has no name, organization, email or phone"
+                why = "could not be read" if row is None else "is empty"
                 warnings.append(f"Card {number} {why} and was skipped.")
         else:
             good += 1
@@ -102,10 +102,14 @@ def _row(lines) -> list[str]:
         return [value for value in found if value]
 
     family, given, additional, prefix, suffix = (_components(_first(by_name, "N"), version) + [""] * 5)[:5]
-    full_name = _unescape(_first(by_name, "FN"), version) or " ".join(
-        part for part in (prefix, given, additional, family, suffix) if part
-    )
+    from_parts = " ".join(part for part in (prefix, given, additional, family, suffix) if part)
     organization = next((part for part in _components(_first(by_name, "ORG"), version) if part), "")
+    full_name = (
+        _unescape(_first(by_name, "FN"), version) or from_parts or _unescape(_first(by_name, "NICKNAME"), version)
+    )
+    kind = (_first(by_name, "KIND") or _first(by_name, "X-ABSHOWAS")).strip().lower()
+    if kind in ("org", "organization", "company") or full_name == organization:  # a card for the company itself
+        full_name = from_parts
     emails = [_without_scheme(value, "mailto:") for value in values("EMAIL")]
     phones = [_without_scheme(value, "tel:") for value in values("TEL")]
     return [

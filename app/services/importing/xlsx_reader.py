@@ -120,12 +120,15 @@ def _records(sheet) -> Iterator[list[str]]:
 
 def cell_text(value) -> str:
     """A cell as a person reads it: whole numbers without ".0", dates as ISO, booleans as Excel shows them."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # as Excel shows it: 15 significant digits, 0.1 + 0.2 is "0.3"
+        shown = float(format(value, ".15g"))
+        return str(int(shown)) if shown.is_integer() else format(shown, ".15g")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
