@@ -40,7 +40,11 @@ FIELDS = {
     "Status": "partner.status",
     "Referred by": "partner.referred_by",
 }
-WORDS = "amber birch cedar delta ember fjord grove harbor iris juniper kestrel lumen maple north onyx pine quill river sage tide umber vale willow yarrow zephyr".split()
+SYLLABLES = "ka lo mi ne ru sa ti vo ba de fi go hu ja ke li mo nu pe ri so tu va we xi yo za".split()
+
+
+def invented(rng) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).title()
 
 
 def build_book(database_url: str, book: int, seed: int):
@@ -84,7 +88,7 @@ def write_csv(path: Path, rows: int, known: list, seed: int) -> None:
         if i % 10 == 9 and known:  # a duplicate of the book: by its contact email or by its name
             names.append(rng.choice(known))
         else:
-            names.append((f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}", None))
+            names.append((f"{invented(rng)} {invented(rng)} {rng.choice(['Studio', 'GmbH', 'Partners', 'Lab'])}", None))
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
@@ -154,7 +158,7 @@ def main(argv=None) -> None:
     print(f"book generated in {book_s:.0f} s")
     print("\n".join(result["summary"]))
     print(report)
-    if result["exit"] not in (0, 1):
+    if result["exit"] not in (0, 1) or not written["partners"]:
         print(result["stderr"], file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
     with (RESULTS / "import.md").open("a", encoding="utf-8") as handle:

@@ -1,8 +1,10 @@
 """Duplicates of an import's rows: in the book (the workspace's partners) and earlier in the file.
 
-A row matches, in this order: by Orchard ID (an Orchard export of this workspace), by a contact's
-email (exact, case-insensitive), by the website's or a contact email's domain, by name (the same
-name key, else a similar one: app/services/matching.py's similar_names and SIMILAR_NAME_SCORE).
+A row matches by the strongest evidence, in this order: its Orchard ID (an Orchard export of this
+workspace), a contact's email (exact, case-insensitive), the website's or a contact email's domain
+(a domain several partners share says nothing), its name (the same name key, else a similar one:
+app/services/matching.py's similar_names and SIMILAR_NAME_SCORE). It is matched against the book
+and against the rows before it; the stronger match wins, the earlier row on a tie.
 
 The book is read once per preview (`Book.load`: two queries, whatever the number of rows) and
 indexed in dicts; names are compared only within a block — the partners sharing the first three
@@ -30,6 +32,18 @@ class Match:
     target: int  # a partner id (in the book) or a row number (in the file)
     reason: str  # id | email | domain | name
     score: float = 100.0
+
+    @property
+    def strength(self) -> int:
+        return ("id", "email", "domain", "name").index(self.reason)
+
+
+def stronger(in_file: Match | None, in_book: Match | None) -> Match | None:
+    """Which match a row takes: the stronger kind of evidence, the earlier row on a tie (its
+    partner is the same one)."""
+    if in_file is None or in_book is None:
+        return in_file or in_book
+    return in_file if in_file.strength <= in_book.strength else in_book
 
 
 def _blocks_of(key: str) -> set[str]:
@@ -80,13 +94,15 @@ class Index:
 
     by_email: dict[str, int] = field(default_factory=dict)
     by_domain: dict[str, int] = field(default_factory=dict)
+    shared_domains: set[str] = field(default_factory=set)  # of several partners: says nothing
     names: NameIndex = field(default_factory=NameIndex)
 
     def add(self, ident: int, key: str, emails=(), domains=()) -> None:
         for address in emails:
             self.by_email.setdefault(address, ident)
         for domain in domains:
-            self.by_domain.setdefault(domain, ident)
+            if self.by_domain.setdefault(domain, ident) != ident:
+                self.shared_domains.add(domain)
         self.names.add(ident, key)
 
     def find(self, key: str, emails, domains) -> Match | None:
@@ -94,7 +110,7 @@ class Index:
             if address in self.by_email:
                 return Match(self.by_email[address], "email")
         for domain in domains:
-            if domain in self.by_domain:
+            if domain in self.by_domain and domain not in self.shared_domains:
                 return Match(self.by_domain[domain], "domain")
         return self.names.find(key)
 
