@@ -7,8 +7,8 @@ app/services/matching.py's similar_names and SIMILAR_NAME_SCORE). It is matched 
 and against the rows before it; the stronger match wins, the earlier row on a tie.
 
 The book is read once per preview (`Book.load`: two queries, whatever the number of rows) and
-indexed in dicts; names are compared only within a block — the partners sharing the first three
-letters of a word of the key — so 10,000 rows against 50,000 partners stay quick.
+indexed in dicts; names are compared only within blocks — the partners sharing the first three
+letters of one of the key's rarer words — so 10,000 rows against 50,000 partners stay quick.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from app.services.matching import domain_of, email_key, name_key, similar_names,
 # An Orchard ID in a file counts as this partner only when the names agree at least this much: an
 # export of another workspace carries ids that mean other partners here.
 ID_NAME_SCORE = 60.0
+# Name blocks larger than this (a word many names share) are not searched when a rarer word has one.
+BLOCK_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,11 @@ class NameIndex:
             return None
         if self.by_key.get(key):
             return Match(self.by_key[key][0], "name", 100.0)
-        candidates = {}
-        for block in _blocks_of(key):
-            for ident in self.blocks.get(block, ()):
-                candidates[ident] = self.keys[ident]
+        blocks = sorted((self.blocks.get(block, ()) for block in _blocks_of(key)), key=len)
+        # a common word ("studio") makes a block of thousands that says little: the rarer words
+        # decide (a name alike enough shares at least one of them), the smallest block at least
+        chosen = [ids for ids in blocks if len(ids) <= BLOCK_LIMIT] or blocks[:1]
+        candidates = {ident: self.keys[ident] for ids in chosen for ident in ids}
         found = similar_names(key, candidates, limit=1)
         return Match(found[0][0], "name", round(found[0][1], 1)) if found else None
 
