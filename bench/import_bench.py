@@ -19,7 +19,6 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -137,18 +136,23 @@ def run_cli(database_url: str, workspace_id: int, csv_path: Path, mapping_path: 
     command = [sys.executable, "-m", "flask", "data", "import", str(csv_path), "--workspace", str(workspace_id)]
     command += ["--as", "partners", "--mapping", str(mapping_path)]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    summary = [line for line in done.stdout.splitlines() if line.startswith(("Preview:", "Imported"))]
+    summary = [line for line in stdout.splitlines() if line.startswith(("Preview:", "Imported"))]
     return {
-        "exit": done.returncode,
+        "exit": child.returncode,
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu, 1),
         "peak_rss_mb": round(peak_kb / 1024),
         "summary": summary,
-        "stderr": done.stderr[-2000:],
+        "stderr": stderr[-2000:],
     }
 
 

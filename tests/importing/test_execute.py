@@ -222,3 +222,18 @@ def test_prepare_runs_the_same_queries_for_20_and_200_rows(session, workspace, u
     assert len(small[0]) == len(large[0]) <= 6
     assert small[1] == large[1]
     assert session.query(ImportRow).count() == 220
+
+
+def test_a_contacts_import_reads_no_partner_field(session, workspace, user):
+    garden = make_partner(workspace, name="Garden", status="active")
+    run = make_run(
+        workspace,
+        user,
+        [["Company", "Name", "Status"], ["Garden", "Anna", "not a status at all"]],
+        {"Company": "partner.name", "Name": "contact.name", "Status": "partner.status"},
+        kind="contacts",
+    )
+    assert rows_of(run)[1].problems == {}
+    importing.execute(session, run, actor=user, now=NOW)
+    session.refresh(garden)
+    assert garden.status == "active" and [c.name for c in garden.contacts] == ["Anna"]

@@ -164,3 +164,11 @@ def test_referral_history_is_written_through_the_referral_service(session, works
     importing.execute(session, run, actor=user, now=NOW)
     change = session.query(ReferralChange).one()
     assert (change.to_name, change.changed_by_id, change.changed_at) == ("Parent", user.id, NOW)
+
+
+def test_an_archived_referrer_is_refused_as_the_referral_service_does(workspace, importer):
+    make_partner(workspace, name="Put Away", archived_at=NOW)
+    run = importer([["Name", "Referred by"], ["Child", "Put Away"]], FIELDS)
+    assert rows_of(run)[1].problems == {
+        "partner.referred_by": "Put Away is archived. Restore it before recording it as a referrer."
+    }

@@ -123,6 +123,7 @@ class Book:
     """A workspace's partners as the import needs them, read in two queries."""
 
     names: dict[int, str] = field(default_factory=dict)  # id -> name
+    archived: set[int] = field(default_factory=set)
     parents: dict[int, int | None] = field(default_factory=dict)  # id -> referred_by_id
     index: Index = field(default_factory=Index)
     contact_by_email: dict[str, tuple[int, int]] = field(default_factory=dict)  # email -> (contact, partner)
@@ -131,7 +132,7 @@ class Book:
     def load(cls, session: Session, workspace_id: int) -> Book:
         book = cls()
         partners = session.execute(
-            select(Partner.id, Partner.name, Partner.website, Partner.referred_by_id)
+            select(Partner.id, Partner.name, Partner.website, Partner.referred_by_id, Partner.archived_at.is_not(None))
             .where(Partner.workspace_id == workspace_id)
             .order_by(Partner.id)
         ).all()
@@ -145,8 +146,10 @@ class Book:
             if address:
                 emails[partner_id].append(address)
                 book.contact_by_email.setdefault(address, (contact_id, partner_id))
-        for partner_id, name, website, parent in partners:
+        for partner_id, name, website, parent, archived in partners:
             book.names[partner_id] = name
+            if archived:
+                book.archived.add(partner_id)
             book.parents[partner_id] = parent
             mine = emails.get(partner_id, [])
             domains = [d for d in [domain_of(website)] + [domain_of(e) for e in mine] if d]
