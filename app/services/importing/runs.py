@@ -133,9 +133,9 @@ def counts(session: Session, run: ImportRun) -> dict:
     """rows, new, updates, duplicates (in the file), skipped, problems (rows), problems_by_field, and
     after a run its results: three queries, whatever the number of rows."""
     grouped = session.execute(
-        select(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count > 0, ImportRow.result, func.count())
+        select(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count, ImportRow.result, func.count())
         .where(ImportRow.run_id == run.id)
-        .group_by(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count > 0, ImportRow.result)
+        .group_by(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count, ImportRow.result)
     ).all()
     result = {"rows": 0, "new": 0, "updates": 0, "duplicates": 0, "matches": 0, "skipped": 0, "problems": 0}
     results: Counter = Counter()

@@ -167,7 +167,7 @@ class _Undo:
 
 
 def undo(session: Session, run: ImportRun, *, actor, now: datetime) -> None:
-    session.execute(locked(select(ImportRun).where(ImportRun.id == run.id)))
+    session.scalars(locked(select(ImportRun).where(ImportRun.id == run.id))).one()  # read again under the lock
     if run.status == "undone":
         raise ServiceError("This import was already undone.")
     if run.status == "running":
