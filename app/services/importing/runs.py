@@ -25,7 +25,7 @@ CONTACTS_KIND_FIELDS = ("partner.name",)
 
 def used_by(kind: str, key: str) -> bool:
     """Whether an import of `kind` reads the field (a contacts import leaves partner and deal fields)."""
-    return kind == "partners" or key.startswith("contact.") or key in CONTACTS_KIND_FIELDS
+    return kind == "partners" or FIELD_BY_KEY[key].entity == "contact" or key in CONTACTS_KIND_FIELDS
 
 
 class RunNotFound(Gone):
