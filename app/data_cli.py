@@ -83,6 +83,7 @@ def _mapping(workspace, run, option: str | None, kind: str, on_match: str | None
 
 def _describe(run, mapping) -> None:
     from app.services.importing.fields import FIELD_BY_KEY
+    from app.services.importing.runs import used_by
 
     labels = {
         "google": "Google Contacts",
@@ -99,6 +100,8 @@ def _describe(run, mapping) -> None:
     for column in mapping.columns:
         if column.field is None:
             target = "(not imported)"
+        elif not used_by(mapping.kind, column.field):
+            target = f"{FIELD_BY_KEY[column.field].label} (not read in a contacts import)"
         else:
             field = FIELD_BY_KEY[column.field]
             target = field.label + (f" (contact {column.slot})" if field.repeatable and column.slot > 1 else "")

@@ -12,15 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column, validates
 
 from app.extensions import db
 from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
 
 RUN_STATUSES = ("uploaded", "previewed", "running", "done", "failed", "undone")
 ROW_ACTIONS = ("create", "update", "skip")
-ROW_RESULTS = ("created", "updated", "skipped", "failed")
-MATCH_REASONS = ("email", "domain", "name", "id", "file")
 
 
 class ImportRun(WorkspaceScoped, db.Model):
@@ -43,6 +41,12 @@ class ImportRun(WorkspaceScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @validates("status")
+    def _known_status(self, key, value):
+        if value not in RUN_STATUSES:
+            raise ValueError(f"unknown import status {value!r}")
+        return value
 
 
 class ImportRow(db.Model):

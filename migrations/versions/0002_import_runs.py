@@ -76,6 +76,7 @@ def upgrade():
         sa.Column("values", sa.JSON(), nullable=False),
         sa.Column("parsed", sa.JSON(), nullable=False),
         sa.Column("problems", sa.JSON(), nullable=False),
+        sa.Column("problem_count", sa.Integer(), nullable=False),
         sa.Column("match_partner_id", sa.Integer(), nullable=True),
         sa.Column("match_reason", sa.String(length=8), nullable=True),
         sa.Column("match_score", sa.Float(), nullable=True),

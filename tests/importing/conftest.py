@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from pathlib import Path
-
 import pytest
 
-if not (Path(__file__).parents[2] / "app/services/importing/formats.py").exists():  # pragma: no cover
-    # Until the formats module lands: header guesses are not what these tests are about.
-    def _guess_mapping(headers, kind):
-        from app.services.importing.fields import ColumnMap, Mapping
-
-        return Mapping(kind=kind, columns=[ColumnMap(h, i, None) for i, h in enumerate(headers)])
-
-    _formats = types.ModuleType("app.services.importing.formats")
-    _formats.recognise = lambda headers: None
-    _formats.guess_mapping = _guess_mapping
-    sys.modules["app.services.importing.formats"] = _formats
-
-from app.extensions import db  # noqa: E402
-from app.models import ImportRow  # noqa: E402
-from app.services import importing  # noqa: E402
-from app.services.importing.fields import ColumnMap, Mapping  # noqa: E402
-from tests.conftest import NOW  # noqa: E402
+from app.extensions import db
+from app.models import ImportRow
+from app.services import importing
+from app.services.importing.fields import ColumnMap, Mapping
+from tests.conftest import NOW
 
 
 def mapping_of(headers, fields: dict, *, kind="partners", values=None, on_match="fill") -> Mapping:

@@ -73,7 +73,13 @@ def test_owner_by_email_or_name(session, workspace, user, importer):
 
 @pytest.mark.parametrize(
     ("cell", "amount"),
-    [("4800", "4800.00"), ("4800.50", "4800.50"), ("4,800.50", "4800.50"), ("4 800,50", "4800.50"), ("4.800,50", "4800.50")],
+    [
+        ("4800", "4800.00"),
+        ("4800.50", "4800.50"),
+        ("4,800.50", "4800.50"),
+        ("4 800,50", "4800.50"),
+        ("4.800,50", "4800.50"),
+    ],
 )
 def test_amounts_in_the_usual_spellings(importer, cell, amount):
     run = importer([["Name", "Amount"], ["A", cell]], {"Name": "partner.name", "Amount": "deal.amount"})
@@ -98,8 +104,19 @@ def test_amounts_that_are_not_clear_are_refused(importer, cell, message):
 
 def test_currency_and_stage_are_checked(importer):
     run = importer(
-        [["Name", "Deal", "Amount", "Currency", "Stage"], ["A", "Site", "100", "EURO", "won"], ["B", "Site", "", "USD", "Won"], ["C", "x", "5", "usd", "maybe"]],
-        {"Name": "partner.name", "Deal": "deal.title", "Amount": "deal.amount", "Currency": "deal.currency", "Stage": "deal.stage"},
+        [
+            ["Name", "Deal", "Amount", "Currency", "Stage"],
+            ["A", "Site", "100", "EURO", "won"],
+            ["B", "Site", "", "USD", "Won"],
+            ["C", "x", "5", "usd", "maybe"],
+        ],
+        {
+            "Name": "partner.name",
+            "Deal": "deal.title",
+            "Amount": "deal.amount",
+            "Currency": "deal.currency",
+            "Stage": "deal.stage",
+        },
     )
     rows = rows_of(run)
     assert rows[1].problems == {"deal.currency": "'EURO' is not a currency (use a code like EUR)"}

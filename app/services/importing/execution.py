@@ -4,15 +4,16 @@ First the rows (chunks of CHUNK, `progress(done, total)` after each: the job or 
 there): a row with problems fails, a skipped row is skipped, a new partner is created with its
 contacts (the first is the primary one) and its deal, a matched partner is updated — `fill` sets
 only its empty fields, `overwrite` replaces them with the row's non-empty values — keeping in
-`before` its column values as they were. Then the referrers, once every partner of the file exists:
-each through the referral service's set_referrer (its loop check, its ReferralChange history, late
-commissions). A run stopped half-way picks up where it stopped: rows whose result is set, and
-referrers already set, are not done twice.
+`before` its column values as they were. Then the referrers, once every partner of the file exists,
+in one transaction (linking.py: the referral service's rules for a whole file). A run stopped
+half-way picks up where it stopped: rows whose result is set, and referrers already set, are not
+done twice.
 
 The objects are built here from values the preview already checked with the forms' rules
 (parsing.py), and written by one flush per chunk — not a create_partner call and its flush per row.
-The summaries' flush hooks (contact counts, activity, referral stats, deal totals) run on these
-flushes like on any other: no rebuild is needed afterwards.
+The summaries' flush hooks (contact counts, activity, deal totals, commission totals) run on these
+flushes like on any other; the referral stats, whose edges linking.py writes in bulk, are rebuilt
+for the workspace once, after the referrers.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.models import Contact, Deal, ImportRow, ImportRun, Partner
 from app.services import ServiceError, commissions
 from app.services.importing.fields import Mapping
+from app.services.importing.linking import link
 from app.services.locking import locked
 from app.services.matching import email_key, fold
-from app.services.referral_tree import set_referrer
 from app.services.row_values import column_values
 
 CHUNK = 500
@@ -83,6 +85,13 @@ def _contacts_of(session: Session, partner_ids) -> dict[int, list[Contact]]:
     return found
 
 
+def _touch(obj, now: datetime) -> None:
+    """updated_at = now, written even when it already holds now (else the column's onupdate would
+    put the clock's time in: an unchanged value is left out of the UPDATE)."""
+    obj.updated_at = now
+    flag_modified(obj, "updated_at")
+
+
 def _set(obj, values: dict, names, on_match: str | None) -> bool:
     """Copy `values` onto `obj` (all of them when creating, on_match None); True when one changed."""
     changed = False
@@ -124,6 +133,8 @@ class _Chunk:
             if written is None:
                 continue
             partner, new_contacts, deals, before, created_partner = written
+            if created_partner:  # its count was moved in the flush that inserted it: read it again
+                self.session.expire(partner, ["contact_count"])
             won = [d for d in deals if d.stage == "won" and partner.referred_by_id]
             entries = []
             for deal in won:
@@ -159,7 +170,7 @@ class _Chunk:
                 if on_match == "fill" and partner.no_prospects:
                     values.pop("no_prospects_reason", None)
                 if _set(partner, values, PARTNER_VALUES + ("no_prospects_reason",), on_match):
-                    partner.updated_at = self.now
+                    _touch(partner, self.now)
                     before["partner"] = snapshot
         if partner is None:
             row.result, row.referrer_pending = "failed", False
@@ -185,7 +196,7 @@ class _Chunk:
             if match is not None:
                 snapshot = column_values(match)
                 if _set(match, values, CONTACT_VALUES, self.mapping.on_match):
-                    match.updated_at = self.now
+                    _touch(match, self.now)
                     before.setdefault("contacts", {})[str(match.id)] = snapshot
                 continue
             contact = Contact(
@@ -225,56 +236,6 @@ class _Chunk:
         self.session.add(deal)
         return [deal]
 
-    def set_referrers(self, rows: list[ImportRow]) -> None:
-        numbers = {r.referrer_row for r in rows if r.referrer_row}
-        row_partner = (
-            dict(
-                self.session.execute(
-                    select(ImportRow.number, ImportRow.partner_id).where(
-                        ImportRow.run_id == self.run.id,
-                        ImportRow.number.in_(numbers),
-                        ImportRow.result.in_(("created", "updated")),
-                    )
-                ).all()
-            )
-            if numbers
-            else {}
-        )
-        partners = _partners(self.session, self.run.workspace_id, {r.partner_id for r in rows if r.partner_id})
-        for row in rows:
-            row.referrer_pending = False
-            partner = partners.get(row.partner_id)
-            target = row.referrer_id or row_partner.get(row.referrer_row)
-            if partner is None:
-                continue
-            if target is None:
-                self._note(row, f"The referrer's row ({row.referrer_row}) was not imported: no referrer was set")
-                continue
-            if partner.referred_by_id is not None:  # an existing partner keeps its referrer
-                continue
-            if row.result == "updated" and not (row.before or {}).get("partner"):
-                row.before = {**(row.before or {}), "partner": column_values(partner)}
-            partner.updated_at = self.now
-            try:
-                change = set_referrer(
-                    self.session,
-                    self.run.workspace_id,
-                    partner,
-                    target,
-                    now=self.now,
-                    actor_id=self.actor_id,
-                    details=False,
-                )
-            except ServiceError as error:
-                self._note(row, error.message)
-                continue
-            if change is not None:
-                row.created = {**(row.created or {}), "referrer": target, "referral_change": change.id}
-
-    def _note(self, row: ImportRow, message: str) -> None:
-        row.problems = {**row.problems, "partner.referred_by": message}
-        row.problem_count = len(row.problems)
-
 
 def execute(session: Session, run: ImportRun, *, actor, now: datetime, progress=None, resume: bool = False) -> None:
     """Write the run (see the module docstring). `resume` continues a run left "running" by a
@@ -286,27 +247,25 @@ def execute(session: Session, run: ImportRun, *, actor, now: datetime, progress=
     to_run = session.scalar(pending.where(ImportRow.result.is_(None)))
     referrers = session.scalar(pending.where(ImportRow.referrer_pending.is_(True)))
     total, done = to_run + referrers, 0
-    for condition, step in (
-        (ImportRow.result.is_(None), chunk.run_rows),
-        (ImportRow.referrer_pending.is_(True), chunk.set_referrers),
-    ):
-        while True:
-            _lock_run(session, run)
-            rows = list(
-                session.scalars(
-                    select(ImportRow)
-                    .where(ImportRow.run_id == run.id, condition)
-                    .order_by(ImportRow.number)
-                    .limit(CHUNK)
-                )
+    while True:
+        _lock_run(session, run)
+        rows = list(
+            session.scalars(
+                select(ImportRow)
+                .where(ImportRow.run_id == run.id, ImportRow.result.is_(None))
+                .order_by(ImportRow.number)
+                .limit(CHUNK)
             )
-            if not rows:
-                break
-            step(rows)
-            session.flush()
-            done += len(rows)
-            if progress:
-                progress(min(done, total), total)
+        )
+        if not rows:
+            break
+        chunk.run_rows(rows)
+        session.flush()
+        done += len(rows)
+        if progress:
+            progress(min(done, total), total)
+    _lock_run(session, run)
+    done += link(session, run, actor_id=chunk.actor_id, now=now, chunk=CHUNK)
     _finish(session, run, now)
 
 

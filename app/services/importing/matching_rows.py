@@ -1,12 +1,14 @@
 """Duplicates of an import's rows: in the book (the workspace's partners) and earlier in the file.
 
-A row matches, in this order: by Orchard ID (an Orchard export of this workspace), by a contact's
-email (exact, case-insensitive), by the website's or a contact email's domain, by name (the same
-name key, else a similar one: app/services/matching.py's similar_names and SIMILAR_NAME_SCORE).
+A row matches by the strongest evidence, in this order: its Orchard ID (an Orchard export of this
+workspace), a contact's email (exact, case-insensitive), the website's or a contact email's domain
+(a domain several partners share says nothing), its name (the same name key, else a similar one:
+app/services/matching.py's similar_names and SIMILAR_NAME_SCORE). It is matched against the book
+and against the rows before it; the stronger match wins, the earlier row on a tie.
 
 The book is read once per preview (`Book.load`: two queries, whatever the number of rows) and
-indexed in dicts; names are compared only within a block — the partners sharing the first three
-letters of a word of the key — so 10,000 rows against 50,000 partners stay quick.
+indexed in dicts; names are compared only within blocks — the partners sharing the first three
+letters of one of the key's rarer words — so 10,000 rows against 50,000 partners stay quick.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from app.services.matching import domain_of, email_key, name_key, similar_names,
 # An Orchard ID in a file counts as this partner only when the names agree at least this much: an
 # export of another workspace carries ids that mean other partners here.
 ID_NAME_SCORE = 60.0
+# Name blocks larger than this (a word many names share) are not searched when a rarer word has one.
+BLOCK_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,18 @@ class Match:
     target: int  # a partner id (in the book) or a row number (in the file)
     reason: str  # id | email | domain | name
     score: float = 100.0
+
+    @property
+    def strength(self) -> int:
+        return ("id", "email", "domain", "name").index(self.reason)
+
+
+def stronger(in_file: Match | None, in_book: Match | None) -> Match | None:
+    """Which match a row takes: the stronger kind of evidence, the earlier row on a tie (its
+    partner is the same one)."""
+    if in_file is None or in_book is None:
+        return in_file or in_book
+    return in_file if in_file.strength <= in_book.strength else in_book
 
 
 def _blocks_of(key: str) -> set[str]:
@@ -66,10 +82,11 @@ class NameIndex:
             return None
         if self.by_key.get(key):
             return Match(self.by_key[key][0], "name", 100.0)
-        candidates = {}
-        for block in _blocks_of(key):
-            for ident in self.blocks.get(block, ()):
-                candidates[ident] = self.keys[ident]
+        blocks = sorted((self.blocks.get(block, ()) for block in _blocks_of(key)), key=len)
+        # a common word ("studio") makes a block of thousands that says little: the rarer words
+        # decide (a name alike enough shares at least one of them), the smallest block at least
+        chosen = [ids for ids in blocks if len(ids) <= BLOCK_LIMIT] or blocks[:1]
+        candidates = {ident: self.keys[ident] for ids in chosen for ident in ids}
         found = similar_names(key, candidates, limit=1)
         return Match(found[0][0], "name", round(found[0][1], 1)) if found else None
 
@@ -80,13 +97,15 @@ class Index:
 
     by_email: dict[str, int] = field(default_factory=dict)
     by_domain: dict[str, int] = field(default_factory=dict)
+    shared_domains: set[str] = field(default_factory=set)  # of several partners: says nothing
     names: NameIndex = field(default_factory=NameIndex)
 
     def add(self, ident: int, key: str, emails=(), domains=()) -> None:
         for address in emails:
             self.by_email.setdefault(address, ident)
         for domain in domains:
-            self.by_domain.setdefault(domain, ident)
+            if self.by_domain.setdefault(domain, ident) != ident:
+                self.shared_domains.add(domain)
         self.names.add(ident, key)
 
     def find(self, key: str, emails, domains) -> Match | None:
@@ -94,7 +113,7 @@ class Index:
             if address in self.by_email:
                 return Match(self.by_email[address], "email")
         for domain in domains:
-            if domain in self.by_domain:
+            if domain in self.by_domain and domain not in self.shared_domains:
                 return Match(self.by_domain[domain], "domain")
         return self.names.find(key)
 
@@ -104,6 +123,7 @@ class Book:
     """A workspace's partners as the import needs them, read in two queries."""
 
     names: dict[int, str] = field(default_factory=dict)  # id -> name
+    archived: set[int] = field(default_factory=set)
     parents: dict[int, int | None] = field(default_factory=dict)  # id -> referred_by_id
     index: Index = field(default_factory=Index)
     contact_by_email: dict[str, tuple[int, int]] = field(default_factory=dict)  # email -> (contact, partner)
@@ -112,7 +132,7 @@ class Book:
     def load(cls, session: Session, workspace_id: int) -> Book:
         book = cls()
         partners = session.execute(
-            select(Partner.id, Partner.name, Partner.website, Partner.referred_by_id)
+            select(Partner.id, Partner.name, Partner.website, Partner.referred_by_id, Partner.archived_at.is_not(None))
             .where(Partner.workspace_id == workspace_id)
             .order_by(Partner.id)
         ).all()
@@ -126,8 +146,10 @@ class Book:
             if address:
                 emails[partner_id].append(address)
                 book.contact_by_email.setdefault(address, (contact_id, partner_id))
-        for partner_id, name, website, parent in partners:
+        for partner_id, name, website, parent, archived in partners:
             book.names[partner_id] = name
+            if archived:
+                book.archived.add(partner_id)
             book.parents[partner_id] = parent
             mine = emails.get(partner_id, [])
             domains = [d for d in [domain_of(website)] + [domain_of(e) for e in mine] if d]

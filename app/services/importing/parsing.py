@@ -190,6 +190,14 @@ def parse_row(
     found = _cells_by_field(cells, mapping.columns)
     problems: dict[str, str] = {}
     partner: dict = {}
+    if mapping.kind == "contacts":  # a contact and the name of its partner: nothing else is read
+        contacts = _contacts(found, problems)
+        company = found.get(("partner.name", 1), "")
+        if not company:
+            problems["partner.name"] = "No company: a contact is attached to a partner by its name"
+        if not contacts and not any(key.startswith("contact.") for key in problems):
+            problems["contact.name"] = "No contact in this row: map a column to Contact name or email"
+        return {"partner": partner, "contacts": contacts, "company": company}, problems
     for key in CHOICE_NOUNS:
         if key != "deal.stage" and (key, 1) in found:
             value, problem = choice(key, found[(key, 1)], mapping)
@@ -218,36 +226,29 @@ def parse_row(
 
     name = found.get(("partner.name", 1), "")
     parsed: dict = {"partner": partner, "contacts": contacts}
-    if mapping.kind == "contacts":
-        parsed["company"] = name
-        if not name:
-            problems["partner.name"] = "No company: a contact is attached to a partner by its name"
-        if not contacts and not any(key.startswith("contact.") for key in problems):
-            problems["contact.name"] = "No contact in this row: map a column to Contact name or email"
-    else:
-        if not name and contacts:  # a person: the partner is named after the contact
-            name = contacts[0]["name"]
-            partner.setdefault("kind", "person")
-        if not name:
-            problems["partner.name"] = "No name: this row has neither a partner name nor a contact name"
-        elif not _too_long("partner.name", name, 1, problems):
-            partner["name"] = name
-        deal = _deal(found, name, default_currency, problems)
-        if deal is not None:
-            if ("deal.stage", 1) in found:
-                stage, problem = choice("deal.stage", found[("deal.stage", 1)], mapping)
-                if problem:
-                    problems["deal.stage"] = problem
-                else:
-                    deal["stage"] = stage
-            if deal.get("stage") == "won" and "deal.amount" not in problems and Decimal(deal.get("amount", "0")) <= 0:
-                problems["deal.amount"] = "A won deal needs its amount"
-            if deal.get("stage") == "lost":
-                deal["lost_reason"] = f"Lost before the import of {file_name}"
-            parsed["deal"] = deal
-        for key, target in (("partner.ref", "ref"), ("partner.referred_by", "referred_by")):
-            if (key, 1) in found:
-                parsed[target] = found[(key, 1)]
-        if ("partner.orchard_id", 1) in found:
-            parsed["orchard_id"] = found[("partner.orchard_id", 1)]
+    if not name and contacts:  # a person: the partner is named after the contact
+        name = contacts[0]["name"]
+        partner.setdefault("kind", "person")
+    if not name:
+        problems["partner.name"] = "No name: this row has neither a partner name nor a contact name"
+    elif not _too_long("partner.name", name, 1, problems):
+        partner["name"] = name
+    deal = _deal(found, name, default_currency, problems)
+    if deal is not None:
+        if ("deal.stage", 1) in found:
+            stage, problem = choice("deal.stage", found[("deal.stage", 1)], mapping)
+            if problem:
+                problems["deal.stage"] = problem
+            else:
+                deal["stage"] = stage
+        if deal.get("stage") == "won" and "deal.amount" not in problems and Decimal(deal.get("amount", "0")) <= 0:
+            problems["deal.amount"] = "A won deal needs its amount"
+        if deal.get("stage") == "lost":
+            deal["lost_reason"] = f"Lost before the import of {file_name}"
+        parsed["deal"] = deal
+    for key, target in (("partner.ref", "ref"), ("partner.referred_by", "referred_by")):
+        if (key, 1) in found:
+            parsed[target] = found[(key, 1)]
+    if ("partner.orchard_id", 1) in found:
+        parsed["orchard_id"] = found[("partner.orchard_id", 1)]
     return parsed, problems

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.models import ImportRow, ImportRun, Membership, User, Workspace
 from app.services import ServiceError
 from app.services.importing.fields import Mapping
-from app.services.importing.matching_rows import Book, Index, row_domains, row_emails
+from app.services.importing.matching_rows import Book, Index, row_domains, row_emails, stronger
 from app.services.importing.parsing import Members, parse_row
 from app.services.importing.readers import read_table
 from app.services.importing.referrers import FileRefs, resolve
@@ -54,8 +54,9 @@ class _Pass:
     def partner_row(self, number: int, parsed: dict, problems: dict) -> dict:
         key = name_key(parsed["partner"].get("name"))
         emails, domains = row_emails(parsed), row_domains(parsed)
-        earlier = self.file.find(key, emails, domains)
-        match = None if earlier else self.book.match(parsed)
+        in_file, match = self.file.find(key, emails, domains), self.book.match(parsed)
+        earlier = in_file if stronger(in_file, match) is in_file else None
+        match = None if earlier else match
         self.file.add(number, key, emails, domains)
         if earlier:
             original = self.same_as.get(earlier.target, earlier.target)

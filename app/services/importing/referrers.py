@@ -75,6 +75,10 @@ def resolve(refs: FileRefs, book: Book, fill_only: set[int]) -> dict[int, Resolv
         if row is None and partner_id is None:
             resolved[number] = Resolved(problem=f"Referrer '{facts.referred_by.strip()}' not found")
             continue
+        if partner_id in book.archived:  # the referral service's rule: restore it first
+            name = book.names[partner_id]
+            resolved[number] = Resolved(problem=f"{name} is archived. Restore it before recording it as a referrer.")
+            continue
         resolved[number] = Resolved(referrer_row=row, referrer_id=partner_id)
         node = facts.node
         if node[0] == "partner" and node[1] in fill_only:

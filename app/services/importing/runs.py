@@ -23,6 +23,11 @@ EDITABLE = ("uploaded", "previewed")
 CONTACTS_KIND_FIELDS = ("partner.name",)
 
 
+def used_by(kind: str, key: str) -> bool:
+    """Whether an import of `kind` reads the field (a contacts import leaves partner and deal fields)."""
+    return kind == "partners" or FIELD_BY_KEY[key].entity == "contact" or key in CONTACTS_KIND_FIELDS
+
+
 class RunNotFound(Gone):
     """No import of that id in this workspace (the route answers 404)."""
 
@@ -72,16 +77,8 @@ def check_mapping(mapping: Mapping, headers: list[str]) -> None:
         if not 0 <= column.index < len(headers):
             raise ServiceError(f"Column '{column.header}' is not in this file.", "mapping")
         label = FIELD_BY_KEY[column.field].label
-        if (
-            mapping.kind == "contacts"
-            and not column.field.startswith("contact.")
-            and column.field not in CONTACTS_KIND_FIELDS
-        ):
-            raise ServiceError(
-                f"'{column.header}' is mapped to {label}, but a contacts import only adds contacts to partners: "
-                "map it to a contact field or leave it out.",
-                "mapping",
-            )
+        if not used_by(mapping.kind, column.field):
+            continue
         key = (column.field, column.slot if FIELD_BY_KEY[column.field].repeatable else 1)
         if key in seen:
             slot = f" (contact {key[1]})" if FIELD_BY_KEY[column.field].repeatable else ""
@@ -136,9 +133,9 @@ def counts(session: Session, run: ImportRun) -> dict:
     """rows, new, updates, duplicates (in the file), skipped, problems (rows), problems_by_field, and
     after a run its results: three queries, whatever the number of rows."""
     grouped = session.execute(
-        select(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count > 0, ImportRow.result, func.count())
+        select(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count, ImportRow.result, func.count())
         .where(ImportRow.run_id == run.id)
-        .group_by(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count > 0, ImportRow.result)
+        .group_by(ImportRow.action, ImportRow.match_reason, ImportRow.problem_count, ImportRow.result)
     ).all()
     result = {"rows": 0, "new": 0, "updates": 0, "duplicates": 0, "matches": 0, "skipped": 0, "problems": 0}
     results: Counter = Counter()

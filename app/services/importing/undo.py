@@ -5,15 +5,16 @@ created or updated was changed since (edited, or given interactions, reminders, 
 contacts, commissions or referrals by someone's work), nothing is undone and the message names the
 partners concerned. Two undos at once: the run row is locked first, the second finds it undone.
 
-Everything goes through the ORM (children first), so the summaries' flush hooks follow each delete
-and each restored referrer.
+Everything but the referral edges goes through the ORM (children first), so the summaries' flush
+hooks follow each delete and restore; the edges are put back in bulk and the referral stats rebuilt
+once, as after the run (linking.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from app.models import Commission, Contact, Deal, ImportRow, ImportRun, Interaction, Partner, Reminder, Terms
@@ -21,12 +22,14 @@ from app.models.referral import ReferralChange
 from app.services import ServiceError
 from app.services.locking import lock_workspace, locked
 from app.services.row_values import restore
+from app.summaries import registry
 
 UNDO_DAYS = 30
 NAMED = 5
 BATCH = 900  # ids per IN (…): well under SQLite's limit of bound parameters
 # Kept by the summaries, not by the rows' owners: never put back from a snapshot.
 SUMMARY_COLUMNS = ("id", "contact_count")
+PARTNERS = Partner.__table__
 
 
 def _batches(ids):
@@ -127,6 +130,19 @@ class _Undo:
         for change in _select_in(s, lambda b: select(ReferralChange).where(ReferralChange.id.in_(b)), self.changes):
             s.delete(change)
         s.flush()
+        # the edges first, in bulk (the referral stats are rebuilt once at the end, as after the run)
+        edges = [{"b_id": pid, "b_referrer": None} for pid in self.partners]
+        edges += [{"b_id": pid, "b_referrer": v.get("referred_by_id")} for pid, v in self.restored_partners.items()]
+        for start in range(0, len(edges), BATCH):
+            s.execute(
+                update(PARTNERS)
+                .where(PARTNERS.c.id == bindparam("b_id"))
+                .values(referred_by_id=bindparam("b_referrer")),
+                edges[start : start + BATCH],
+            )
+        for obj in list(s.identity_map.values()):
+            if isinstance(obj, Partner):
+                s.expire(obj, ["referred_by_id"])
         for partner in self._partners(self.restored_partners):
             restore(partner, self.restored_partners[partner.id], skip=SUMMARY_COLUMNS)
         for contact in _select_in(s, lambda b: select(Contact).where(Contact.id.in_(b)), self.restored_contacts):
@@ -137,13 +153,10 @@ class _Undo:
         for contact in _select_in(s, lambda b: select(Contact).where(Contact.id.in_(b)), self.contacts):
             s.delete(contact)
         s.flush()
-        created = self._partners(self.partners)
-        for partner in created:  # the branches leave the tree first, then the partners go
-            partner.referred_by_id = None
-        s.flush()
-        for partner in created:
+        for partner in self._partners(self.partners):
             s.delete(partner)
         s.flush()
+        registry.rebuild(s, self.run.workspace_id, [registry.by_name("referral_stats")])
 
     def _partners(self, ids) -> list[Partner]:
         return _select_in(
@@ -154,7 +167,7 @@ class _Undo:
 
 
 def undo(session: Session, run: ImportRun, *, actor, now: datetime) -> None:
-    session.execute(locked(select(ImportRun).where(ImportRun.id == run.id)))
+    session.scalars(locked(select(ImportRun).where(ImportRun.id == run.id))).one()  # read again under the lock
     if run.status == "undone":
         raise ServiceError("This import was already undone.")
     if run.status == "running":
