@@ -109,6 +109,9 @@ def new():
     like = run_or_404(request.args.get("like")) if request.args.get("like") and request.method == "GET" else None
     if like is not None:
         form.kind.data, form.like.data = like.kind, str(like.id)
+    chosen = request.args.get("saved", "")
+    if request.method == "GET" and chosen.isdigit() and int(chosen) in {c[0] for c in form.saved.choices}:
+        form.saved.data = int(chosen)
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(current_app.config["IMPORT_MAX_FILE_BYTES"] + 1)
@@ -142,6 +145,14 @@ def new():
                 return redirect(url_for("imports.map_columns", **args))
     status = 422 if form.errors else 200
     return _upload_page(form, status=status)
+
+
+@bp.route("/saved")
+def saved():
+    """The saved settings of this workspace, each a start for a new import."""
+    mappings = importing.saved_mappings(db.session, g.workspace)
+    summaries = [(m, sum(1 for c in (m.mapping or {}).get("columns", []) if c.get("field"))) for m in mappings]
+    return render("imports/saved.html", summaries=summaries)
 
 
 # --- step 2: map columns -------------------------------------------------------------------------

@@ -169,6 +169,17 @@ def test_saved_settings_are_offered_and_prefill_the_next_import(logged_in, works
     assert '<option value="partner.referred_by" selected>' in page
 
 
+def test_saved_settings_page(logged_in, workspace):
+    empty = logged_in.get("/imports/saved").get_data(as_text=True)
+    assert "No saved settings yet" in empty and "Save these settings as" in empty
+    previewed(logged_in, save_as="Fair contacts")
+    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.workspace_id == workspace.id))
+    page = logged_in.get("/imports/saved").get_data(as_text=True)
+    assert "Fair contacts" in page and f"/imports/new?saved={saved.id}" in page
+    upload_page = logged_in.get(f"/imports/new?saved={saved.id}").get_data(as_text=True)
+    assert f'<option selected value="{saved.id}">Fair contacts</option>' in upload_page
+
+
 # --- step 3: preview --------------------------------------------------------------------------------
 
 

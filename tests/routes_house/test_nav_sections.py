@@ -50,6 +50,7 @@ EXPECTED = {
     "reminders.settings": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
+    "imports.saved": "partners",
     # pages that highlight no entry
     "dashboard.help": None,
     "interactions.timeline": None,
