@@ -241,6 +241,9 @@ def map_columns(run_id):
     if request.method == "GET":
         mapping, source = _starting_mapping(run)
         form.on_match.data = mapping.on_match
+        job = job_service.latest_jobs(db.session, g.workspace, "import.", [run.id]).get(run.id)
+        if job is not None and job.kind == "import.prepare" and job.status == "failed":
+            form.form_errors.append(_("Building the preview stopped: %(message)s", message=job.message or ""))
         return _mapping_page(run, form, mapping, source=source)
     posted = read_posted(request.form, run.headers, run.kind, form.on_match.data)
     errors = dict(posted.errors)

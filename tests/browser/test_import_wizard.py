@@ -76,6 +76,13 @@ def test_import_a_referral_chain_with_the_wizard(page, live_server, register_and
     page.locator('#import-row-1 input[value="create"]').check()
     expect(new).to_have_text("5")
     assert page.locator("#flashes [data-htmx-error]").count() == 0
+    # a failed htmx request is never silent: the message shows in the flash area
+    page.route("**/rows/*/action", lambda route: route.fulfill(status=500, body="broken"))
+    page.locator('#import-row-1 input[value="skip"]').check()
+    expect(page.locator("#flashes [data-htmx-error]")).to_be_visible()
+    page.unroute("**/rows/*/action")
+    page.reload()
+    expect(new).to_have_text("5")
 
     # on a phone the preview is cards: nothing runs off the side of the page
     page.set_viewport_size({"width": 390, "height": 844})

@@ -336,6 +336,23 @@ def test_big_file_prepares_as_a_job(app, logged_in):
     )
 
 
+def test_a_failed_preview_job_is_told_on_the_mapping_page(app, logged_in, monkeypatch):
+    from app.jobs.runner import TASKS
+
+    def broken(session, job, **kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(TASKS, "import.prepare", broken)
+    app.config["IMPORT_INLINE_ROWS"] = 10
+    run_id = run_id_of(upload(logged_in, csv_rows(30)))
+    run = latest_run()
+    response = logged_in.post(f"/imports/{run_id}/map", data=mapping_form(run, {0: "partner.name"}))
+    job_page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "It stopped." in job_page and "unexpected error" in job_page and "Retry" in job_page
+    page = logged_in.get(f"/imports/{run_id}/map").get_data(as_text=True)
+    assert "Building the preview stopped" in page and latest_run().status == "uploaded"
+
+
 # --- tenancy and CSRF ---------------------------------------------------------------------------------
 
 
