@@ -6,6 +6,9 @@ RATELIMIT_STORAGE_URI  where rate limits are counted (default memory://, one pro
                        redis://host:6379 to share them between workers and machines)
 WEB_CONCURRENCY        gunicorn's worker count on this machine; ORCHARD_WORKERS the app processes
                        of the whole site. Production refuses memory:// when either is above 1.
+JOBS_BACKEND           where queued jobs wait for `flask worker`: "sqlite" (default, the file
+                       JOBS_SQLITE_FILE, instance/jobs.sqlite3), "redis" (REDIS_URL, for workers on
+                       several machines) or "immediate" (run where they are queued: tests)
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
                        how many proxies in front set each X-Forwarded-* header (default 0: ignored)
 """
@@ -71,6 +74,15 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Orchard <orchard@localhost>")
+    # Jobs (app/jobs): the queue between the web processes and `flask worker`
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "sqlite")
+    JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(BASE_DIR / "instance" / "jobs.sqlite3"))
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # Imports: the upload limit (the form around the file adds a little), and the file size in rows
+    # above which the preview is built by a job instead of inside the request
+    IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = IMPORT_MAX_FILE_BYTES + 256 * 1024
+    IMPORT_INLINE_ROWS = 500
     # Absolute base URL for links in emails and feeds, e.g. https://crm.example.com
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
@@ -86,6 +98,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+    JOBS_BACKEND = "immediate"  # a POST that queues a job runs it before it answers
 
 
 class ProductionConfig(Config):

@@ -48,6 +48,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     )
 
     summaries.install()
+    from app.jobs import init_jobs
+
+    init_jobs(app)
     from app.auth.session import init_login
 
     _register_transaction_mode(app)
@@ -81,7 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.deals import bp as deals_bp
     from app.duplicates import bp as duplicates_bp
     from app.exports import bp as exports_bp
+    from app.imports import bp as imports_bp
     from app.interactions import bp as interactions_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
@@ -101,6 +106,8 @@ def _register_blueprints(app: Flask) -> None:
         interactions_bp,
         exports_bp,
         duplicates_bp,
+        imports_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
 
@@ -238,6 +245,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(e):
         return error_page(405, "Not allowed", "That action is not available here.")
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return error_page(413, "Too large", "What you sent is larger than this server accepts (20 MB).")
 
     @app.errorhandler(429)
     def too_many(e):

@@ -1,5 +1,6 @@
 """`flask data export --workspace ID --out FILE.zip` and `flask data restore FILE.zip [--name NAME]
-[--owner EMAIL]`: the full workspace backup and its restore into a new workspace."""
+[--owner EMAIL]`: the full workspace backup and its restore into a new workspace. Both are
+commands of the `flask data` group (app/data_cli.py), added to it in app/cli.py."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from app import database
 from app.extensions import db
 from app.models import Workspace
 from app.services import accounts, backup
 
-data_cli = AppGroup("data", help="Import, export, back up and restore a workspace's data.")
 
 
 def _refuse(message: str) -> None:
@@ -28,10 +28,11 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{count} {name.removesuffix('.json').replace('_', ' ')}" for name, count in counts.items())
 
 
-@data_cli.command("export")
+@click.command("export")
+@with_appcontext
 @click.option("--workspace", "workspace_id", type=int, required=True, help="The workspace id to back up.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .zip to write.")
-def export(workspace_id: int, out: Path) -> None:
+def export_command(workspace_id: int, out: Path) -> None:
     """Write a full backup of a workspace (everything it owns, without passwords or tokens)."""
     token = database.begin_read_only_for("GET")  # only reads: SQLite need not hold the write lock
     try:
@@ -55,11 +56,12 @@ def export(workspace_id: int, out: Path) -> None:
     click.echo(f"Holds {_counts(counts)}.")
 
 
-@data_cli.command("restore")
+@click.command("restore")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--name", default=None, help='Name of the new workspace (default: "<original> (restored)").')
 @click.option("--owner", "owner_email", default=None, help="Email of the user who owns the new workspace.")
-def restore(file: Path, name: str | None, owner_email: str | None) -> None:
+def restore_command(file: Path, name: str | None, owner_email: str | None) -> None:
     """Restore a backup into a NEW workspace (an existing one is never touched)."""
     started = time.perf_counter()
     with file.open("rb") as source:

@@ -57,6 +57,13 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(summaries_cli)
 
-    from app.backup_cli import data_cli
+    from app.jobs.cli import worker_command
 
+    app.cli.add_command(worker_command)
+
+    from app.backup_cli import export_command, restore_command
+    from app.data_cli import data_cli
+
+    data_cli.add_command(export_command)
+    data_cli.add_command(restore_command)
     app.cli.add_command(data_cli)

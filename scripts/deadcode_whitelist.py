@@ -28,6 +28,7 @@ from app.models import (
     StatementLink,
 )
 from app.models.base import UTCDateTime
+from app.models.importing import ImportRun
 from app.services.sqltime import epoch_seconds
 from app.terms.forms import TermsForm
 
@@ -95,6 +96,7 @@ READ_IN_TEMPLATES = (
     _.growing_branches,
     _.dead_branches,
     Partner.merged_into,  # templates/partners/_page.html ("Merged into X on <date> — undo")
+    ImportRun.undone_at,  # templates/imports/result.html (when an import was undone)
 )
 
 COLUMNS_KEPT_FOR_THE_RECORD = (

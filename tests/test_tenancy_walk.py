@@ -147,6 +147,43 @@ def _contact_merge(ctx: Ctx):
     return record
 
 
+def _import_run(ctx: Ctx):
+    """A previewed import of two rows (its map, preview, undo and CSV pages all open)."""
+    from app.services import importing
+    from app.services.importing.fields import ColumnMap, Mapping
+
+    data = b"Company,Email\nWalk Import One,one@walk-one.example\nWalk Import Two,two@walk-two.example\n"
+    run = importing.start_import(
+        db.session, ctx.workspace, ctx.owner, file_name="walk.csv", data=data, kind="partners", now=NOW
+    )
+    columns = [ColumnMap("Company", 0, "partner.name"), ColumnMap("Email", 1, "contact.email")]
+    importing.set_mapping(db.session, run, Mapping(kind="partners", columns=columns), now=NOW)
+    importing.prepare(db.session, run, now=NOW)
+    db.session.commit()
+    return run
+
+
+def _job(ctx: Ctx):
+    from app.services import jobs
+
+    run = ctx.made.get("run_id") or _import_run(ctx)
+    job = jobs.start_job(
+        db.session, ctx.workspace, ctx.owner, "import.prepare", now=NOW, params={"run_id": run.id}, subject_id=run.id
+    )
+    db.session.commit()
+    return job
+
+
+def _import_row(ctx: Ctx):
+    from sqlalchemy import select
+
+    from app.models.importing import ImportRow
+
+    if "run_id" not in ctx.made:
+        ctx.made["run_id"] = _import_run(ctx)
+    return db.session.scalars(select(ImportRow).where(ImportRow.run_id == ctx.made["run_id"].id)).first()
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -162,6 +199,9 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "other_id": _other_partner,  # duplicates: the second partner of a pair
     "other_contact_id": _other_contact,  # duplicates: the second contact of a pair
     "contact_merge_id": _contact_merge,
+    "run_id": _import_run,
+    "job_id": _job,
+    "row_id": _import_row,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the
@@ -276,6 +316,7 @@ def test_walk_covers_the_foundation_routes(app):
 # GET routes that answer a page request with a redirect even for the user's own ids, with the reason
 OWN_ID_REDIRECTS = {
     "interactions.show": "one interaction is an htmx fragment; a page request goes on to the partner's timeline",
+    "imports.result": "an import that has not run yet has no result: the page sends it on to its preview",
 }
 
 

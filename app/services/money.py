@@ -30,3 +30,54 @@ def as_money(value) -> Decimal:
     if value is None:
         return ZERO
     return Decimal(str(value)).quantize(STORED, rounding=ROUND_HALF_UP)
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
+_CURRENCY_MARKS = "€$£₽¥₴₸"
+
+
+class AmountError(ValueError):
+    """The text is not an amount, or could be read two ways; the message says which."""
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it in a spreadsheet, read only when it can mean one thing:
+
+        "4800", "4800.50", "4800,50", "4,800.50", "4.800,50", "4 800,50", "1,234,567" -> Decimal
+
+    "4,800" and "4.800" alone could be four thousand eight hundred or four point eight: refused
+    (AmountError), never guessed. A currency sign around the number is ignored."""
+    raw = (text or "").strip()
+    value = raw.strip(_CURRENCY_MARKS).strip()
+    if value.startswith("-"):
+        raise AmountError(f"'{raw}' is negative: an amount cannot be")
+    value = value.translate(_SPACES)
+    if not value or not all(ch.isdigit() or ch in ".," for ch in value) or not value[0].isdigit():
+        raise AmountError(f"'{raw}' is not an amount")
+    if not value[-1].isdigit():
+        raise AmountError(f"'{raw}' is not an amount")
+    separators = [ch for ch in value if ch in ".,"]
+    if not separators:
+        return Decimal(value)
+    last = value.rfind(separators[-1])
+    integer, fraction = value[:last], value[last + 1 :]
+    if len(set(separators)) == 2:
+        # both: the last one is the decimal mark, the other groups thousands ("4.800,50")
+        grouping = separators[0]
+        if separators[-1] == grouping or separators[:-1].count(grouping) != len(separators) - 1:
+            raise AmountError(f"'{raw}' is not an amount")
+        return Decimal(_ungrouped(integer, grouping, raw) + "." + fraction)
+    mark = separators[0]
+    if len(separators) > 1:  # "1,234,567": only grouping
+        return Decimal(_ungrouped(value, mark, raw))
+    if len(fraction) == 3:
+        as_decimal = f"{Decimal(integer + '.' + fraction):.2f}"
+        raise AmountError(f"'{raw}' is ambiguous: write {integer}{fraction} or {as_decimal}")
+    return Decimal(integer + "." + fraction)
+
+
+def _ungrouped(value: str, mark: str, raw: str) -> str:
+    groups = value.split(mark)
+    if not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:]):
+        raise AmountError(f"'{raw}' is not an amount")
+    return "".join(groups)

@@ -1,0 +1,58 @@
+"""The rows an import did not bring in, as a CSV to fix and import again: the file's own columns,
+then a "Problem" column saying what to fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.models import ImportRow, ImportRun
+from app.services.importing.fields import FIELD_BY_KEY
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def problem_label(key: str) -> str:
+    """ "contact.email#2" → "Contact email (contact 2)"; keys that are not fields are shown as they are."""
+    field, _, slot = key.partition("#")
+    label = FIELD_BY_KEY[field].label if field in FIELD_BY_KEY else field.capitalize()
+    return f"{label} (contact {slot})" if slot else label
+
+
+def problem_text(problems: dict) -> str:
+    return "; ".join(f"{problem_label(key)}: {message}" for key, message in problems.items())
+
+
+def failed_rows(session: Session, run: ImportRun) -> list[ImportRow]:
+    """The rows that failed, or were skipped because of their problems, in file order."""
+    return list(
+        session.scalars(
+            select(ImportRow)
+            .where(ImportRow.run_id == run.id, or_(ImportRow.result == "failed", ImportRow.problem_count > 0))
+            .where(or_(ImportRow.result.is_(None), ImportRow.result.in_(("failed", "skipped"))))
+            .order_by(ImportRow.number)
+        )
+    )
+
+
+def _cell(value) -> str:
+    # the formula escaping of the ledger CSV (one shared writer replaces this when it lands)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def failed_rows_csv(run_rows: Iterable[ImportRow], headers: list[str]) -> str:
+    """The CSV of `run_rows` (see failed_rows) under the file's `headers` and a "Problem" column."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_cell(h) for h in [*headers, "Problem"]])
+    for row in run_rows:
+        if row.result in ("created", "updated") or not (row.problem_count or row.result == "failed"):
+            continue
+        cells = list(row.values) + [""] * (len(headers) - len(row.values))
+        writer.writerow([_cell(c) for c in [*cells[: len(headers)], problem_text(row.problems)]])
+    return buffer.getvalue()
