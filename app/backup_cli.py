@@ -18,7 +18,6 @@ from app.models import Workspace
 from app.services import accounts, backup
 
 
-
 def _refuse(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(2)
