@@ -15,11 +15,13 @@ from app.models import (
     Commission,
     Contact,
     Deal,
+    DuplicateDismissal,
     Interaction,
     Partner,
     Referral,
     ReferralChange,
     Reminder,
+    SavedMapping,
     Terms,
     TermsVersion,
     User,
@@ -54,7 +56,12 @@ class Entity:
 
 
 ENTITIES: tuple[Entity, ...] = (
-    Entity("partners", Partner, {"owner_id": USERS, "referred_by_id": "partners"}, later=("referred_by_id",)),
+    Entity(
+        "partners",
+        Partner,
+        {"owner_id": USERS, "referred_by_id": "partners", "merged_into_id": "partners"},
+        later=("referred_by_id", "merged_into_id"),
+    ),
     Entity("contacts", Contact, {"partner_id": "partners"}),
     # root_id has no foreign key (see the model) but is a partner id all the same
     Entity("referrals", Referral, {"partner_id": "partners", "contact_id": "contacts", "root_id": "partners"}),
@@ -77,6 +84,13 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity("interactions", Interaction, {"partner_id": "partners", "contact_id": "contacts", "created_by_id": USERS}),
     Entity("reminders", Reminder, {"partner_id": "partners", "assignee_id": USERS, "created_by_id": USERS}),
+    # pairs marked "Not duplicates" (ids keep their order on restore, so low_id < high_id still holds)
+    Entity(
+        "duplicate_dismissals",
+        DuplicateDismissal,
+        {"low_id": "partners", "high_id": "partners", "dismissed_by_id": USERS},
+    ),
+    Entity("saved_mappings", SavedMapping, {}),  # the import settings saved for the next import
 )
 # the entities other rows point at: a restore keeps their old id -> new id
 REFERENCED = frozenset(target for entity in ENTITIES for target in entity.refs.values() if target != USERS)
@@ -92,6 +106,10 @@ NOT_BACKED_UP = {
     "touch_week": "a summary, rebuilt from interactions on restore",
     "deal_total": "a summary, rebuilt from deals on restore",
     "commission_total": "a summary, rebuilt from the commission ledger on restore",
+    "import_run": "the record of past imports and their undo data, which only applies to the original rows",
+    "job": "the record of background work done (imports, backups); a restored workspace starts its own",
+    "partner_merge": "the undo data of past merges, which only applies to the original rows",
+    "contact_merge": "the undo data of past merges, which only applies to the original rows",
 }
 # Kept per user, not per workspace (and token-bearing): never in a workspace backup.
 PER_USER_NOT_BACKED_UP = {
