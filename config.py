@@ -78,10 +78,13 @@ class Config:
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "sqlite")
     JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(BASE_DIR / "instance" / "jobs.sqlite3"))
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    # Imports: the upload limit (the form around the file adds a little), and the file size in rows
-    # above which the preview is built by a job instead of inside the request
+    # Uploads: an import file up to 20 MB (the import page checks it and says so next to the field), a
+    # backup to restore up to 512 MB (a 50,000-partner workspace is about 22 MB); the body limit is the
+    # larger plus the form around the file. Uploads over 500 KB are spooled to disk, not held in memory.
+    # IMPORT_INLINE_ROWS: the file size in rows above which the preview is built by a job.
     IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
-    MAX_CONTENT_LENGTH = IMPORT_MAX_FILE_BYTES + 256 * 1024
+    BACKUP_MAX_FILE_BYTES = 512 * 1024 * 1024
+    MAX_CONTENT_LENGTH = max(IMPORT_MAX_FILE_BYTES, BACKUP_MAX_FILE_BYTES) + 256 * 1024
     IMPORT_INLINE_ROWS = 500
     # Absolute base URL for links in emails and feeds, e.g. https://crm.example.com
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

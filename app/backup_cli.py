@@ -93,5 +93,7 @@ def restore_command(file: Path, name: str | None, owner_email: str | None) -> No
     click.echo(f"Restored {_counts(result.counts)}.")
     if result.unknown_members:
         click.echo(
-            "Members without an account here (not added; invite them): " + ", ".join(result.unknown_members) + "."
+            "Members not added (no account here, or sharing no workspace with the owner; invite them): "
+            + ", ".join(result.unknown_members)
+            + "."
         )

@@ -54,7 +54,7 @@ def test_members_are_matched_by_email_and_unknown_ones_listed(session, user, wor
     data = backup_bytes(session, workspace.id)
     session.delete(leaver)  # no account here any more when the backup is restored
     session.commit()
-    restorer = make_user(name="Rita Restorer", email="rita@example.com")
+    restorer = add_member(workspace, name="Rita Restorer")  # a teammate restores the team's backup
     result = backup.restore_backup(session, data, actor=restorer, name="Rita's copy", now=NOW)
     session.commit()
     ws = result.workspace
@@ -69,6 +69,22 @@ def test_members_are_matched_by_email_and_unknown_ones_listed(session, user, wor
     assert restored.name == "Garden" and restored.owner_id is None  # an unknown user becomes nobody
     assert ws.name == "Rita's copy" and ws.created_at == NOW
     assert partner.id != restored.id
+
+
+def test_a_backup_never_adds_or_names_people_who_share_no_workspace_with_the_restorer(session, user, workspace):
+    """A backup is a file anyone can write: naming someone's email must not put them in the restorer's
+    workspace, nor show their name on its partners."""
+    teammate = add_member(workspace, name="Tina Teammate")
+    make_partner(workspace, name="Garden", owner_id=teammate.id)
+    data = backup_bytes(session, workspace.id)
+    stranger = make_user(name="Sam Stranger", email="sam@example.com")
+    result = backup.restore_backup(session, data, actor=stranger, name="Sam's copy", now=NOW)
+    session.commit()
+    members = set(session.scalars(select(Membership.user_id).where(Membership.workspace_id == result.workspace.id)))
+    assert members == {stranger.id}
+    restored = session.scalar(select(Partner).where(Partner.workspace_id == result.workspace.id))
+    assert restored.owner_id is None
+    assert sorted(result.unknown_members) == sorted([user.email, teammate.email])
 
 
 def test_a_member_restoring_is_owner_of_the_copy(session, user, workspace):

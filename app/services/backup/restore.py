@@ -38,7 +38,7 @@ _NOTHING = " — nothing was restored."
 class RestoreResult:
     workspace: Workspace
     counts: dict[str, int]  # rows restored per entity (and "members")
-    unknown_members: list[str]  # emails of the backup's members who have no account here
+    unknown_members: list[str]  # the backup's members not added: no account here, or no workspace shared with the actor
     # old id -> new id of the entities other rows point at (users included), for checks and tests
     id_maps: dict[str, dict[int, int | None]] = field(default_factory=dict, repr=False)
 
@@ -75,7 +75,7 @@ def restore_backup(
     opened = data_or_file if isinstance(data_or_file, Backup) else open_backup(data_or_file)
     with opened as backup:
         try:
-            users = _match_users(session, backup)
+            users = _match_users(session, backup, actor)
             workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]), now)
             counts = {MEMBERS: 0}
             unknown = _add_members(session, backup, workspace, actor, users, counts)
@@ -102,8 +102,13 @@ def _decode(model, row: dict, file: str) -> dict:
         raise BackupError(f"{file} is damaged (a value cannot be read: {error}){_NOTHING}") from None
 
 
-def _match_users(session: Session, backup: Backup) -> dict[int, int | None]:
-    """Old user id -> the id of the existing user with that email (None when there is none)."""
+def _match_users(session: Session, backup: Backup, actor: User) -> dict[int, int | None]:
+    """Old user id -> the id of the existing user with that email (None when there is none). Only the
+    restoring user and people who share a workspace with them are matched: a backup is a file anyone
+    can write, and naming an email must not put its owner in a stranger's workspace (nor show their
+    name there)."""
+    mine = select(Membership.workspace_id).where(Membership.user_id == actor.id)
+    teammates = select(Membership.user_id).where(Membership.workspace_id.in_(mine))
     file = f"{USERS}.json"
     emails = {}
     for row in backup.rows(file):
@@ -114,7 +119,8 @@ def _match_users(session: Session, backup: Backup) -> dict[int, int | None]:
     wanted = sorted(set(emails.values()))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        found.update(session.execute(select(User.email, User.id).where(User.email.in_(chunk))).all())
+        known = User.email.in_(chunk) & (User.id.in_(teammates) | (User.id == actor.id))
+        found.update(session.execute(select(User.email, User.id).where(known)).all())
     return {old: found.get(email) for old, email in emails.items()}
 
 
