@@ -58,7 +58,10 @@ def test_restore_needs_an_owner_when_the_original_one_is_unknown(runner, session
     someone = make_user(email="someone@example.com")
     result = runner.invoke(args=["data", "restore", str(out), "--owner", someone.email])
     assert result.exit_code == 0, result.output
-    assert f"Members without an account here (not added; invite them): {user.email}" in result.output
+    assert (
+        f"Members not added (no account here, or sharing no workspace with the owner; invite them): {user.email}"
+        in result.output
+    )
 
 
 def test_restore_refuses_a_damaged_file_and_writes_nothing(runner, session, workspace, tmp_path):
