@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from app.services import ServiceError
+from app.services.exporting.csv_writer import FORMULA_STARTS
 
 HEADER_SEARCH_ROWS = 10  # a header row below a preamble ("Notes: ...") is looked for this far down
 
@@ -49,8 +50,11 @@ class Table:
 
 
 def _clean(cell: str) -> str:
-    """A cell without surrounding whitespace, its line breaks "\n" whichever system wrote them."""
+    """A cell without surrounding whitespace, its line breaks "\n" whichever system wrote them, and
+    without the apostrophe a spreadsheet export puts before text that would read as a formula."""
     cell = cell.strip()
+    if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_STARTS:
+        cell = cell[1:]
     return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
