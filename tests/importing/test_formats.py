@@ -74,8 +74,8 @@ def test_google_premap():
     assert got["Organization Name"] == ("partner.name", 1)
     assert got["Organization Title"] == ("contact.role", 1)
     assert got["E-mail 1 - Value"] == ("contact.email", 1)
-    assert got["E-mail 2 - Value"] == ("contact.email", 2)
-    assert got["Phone 2 - Value"] == ("contact.phone", 2)
+    # a second email or phone of the same person is not a second contact (a contact has one of each)
+    assert got["E-mail 2 - Value"] is None and got["Phone 2 - Value"] is None
     assert got["Website 1 - Value"] == ("partner.website", 1)
     assert got["Notes"] == ("contact.notes", 1)
     for unmapped in ("E-mail 1 - Label", "Phone 1 - Label", "Middle Name", "Phonetic First Name", "Labels", "Birthday"):
@@ -90,7 +90,7 @@ def test_google_old_layout_premap():
     assert got["Family Name"] == ("contact.last_name", 1)
     assert got["Organization 1 - Name"] == ("partner.name", 1)
     assert got["Organization 1 - Title"] == ("contact.role", 1)
-    assert got["E-mail 2 - Value"] == ("contact.email", 2)
+    assert got["E-mail 2 - Value"] is None  # the same person's second address
     assert got["E-mail 1 - Type"] is None and got["Organization 1 - Yomi Name"] is None
 
 
@@ -103,8 +103,7 @@ def test_outlook_premap():
     assert got["Job Title"] == ("contact.role", 1)
     assert got["Title"] is None  # Mr./Ms.
     assert got["E-mail Address"] == ("contact.email", 1)
-    assert got["E-mail 2 Address"] == ("contact.email", 2)
-    assert got["E-mail 3 Address"] == ("contact.email", 3)
+    assert got["E-mail 2 Address"] is None and got["E-mail 3 Address"] is None  # the same person's
     assert got["Mobile Phone"] == ("contact.phone", 1)
     assert got["Business Phone"] is None and got["Home Phone"] is None
     assert got["Web Page"] == ("partner.website", 1)
@@ -166,8 +165,10 @@ def test_vcard_headers(kind):
     assert got["Last name"] == ("contact.last_name", 1)
     assert got["Organization"] == ("partner.name", 1)
     assert got["Title"] == ("contact.role", 1)
-    assert [got[f"Email {n}"] for n in (1, 2, 3)] == [("contact.email", n) for n in (1, 2, 3)]
-    assert [got[f"Phone {n}"] for n in (1, 2, 3)] == [("contact.phone", n) for n in (1, 2, 3)]
+    # one card is one person: their first email and phone go to the contact, the others are not
+    # second contacts
+    assert [got[f"Email {n}"] for n in (1, 2, 3)] == [("contact.email", 1), None, None]
+    assert [got[f"Phone {n}"] for n in (1, 2, 3)] == [("contact.phone", 1), None, None]
     assert got["Website"] == ("partner.website", 1)
     assert got["Note"] == ("contact.notes" if kind == "contacts" else "partner.notes", 1)
 
@@ -212,7 +213,7 @@ def test_russian_generic_headers():
         "Организация": ("partner.name", 1),
         "Почта": ("contact.email", 1),
         "Мобильный": ("contact.phone", 1),
-        "Телефон 2": ("contact.phone", 2),
+        "Телефон 2": None,  # a second phone of the same person
         "Сайт": ("partner.website", 1),
         "Статус": ("partner.status", 1),
         "Уровень": ("partner.tier", 1),
@@ -302,7 +303,7 @@ def test_repeated_columns_get_slots():
     got = fields(guess_mapping(headers, "partners"))
     assert got["Email"] == ("contact.email", 1)
     assert got["Email (2)"] == ("contact.email", 2)
-    assert got["E-mail 3"] == ("contact.email", 3)
+    assert got["E-mail 3"] is None  # no third contact's name: a second address of someone, not a contact
     assert got["Phone 2"] == ("contact.phone", 2)
     assert got["Contact 1"] == ("contact.name", 1) and got["Contact 2"] == ("contact.name", 2)
 

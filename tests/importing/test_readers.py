@@ -273,6 +273,6 @@ def test_delimiter_is_the_one_that_fits(text, delimiter, rows):
 def test_cells_a_spreadsheet_export_escaped_against_formulas_read_as_they_were_written():
     """Orchard's CSV (like most) puts an apostrophe before a text cell starting with = + - @ so that
     Excel shows it instead of computing it; reading the file back gives the value itself."""
-    data = "Name,Phone,Note\nGarden,'+49 30 1234,'=not a formula\nO'Brien,'-,it's fine\n".encode()
+    data = b"Name,Phone,Note\nGarden,'+49 30 1234,'=not a formula\nO'Brien,'-,it's fine\n"
     rows = list(read_table(data, "partners.csv").rows())
     assert rows == [["Garden", "+49 30 1234", "=not a formula"], ["O'Brien", "-", "it's fine"]]

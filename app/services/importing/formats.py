@@ -134,6 +134,9 @@ def recognise(headers: list[str]) -> str | None:
     return None
 
 
+CONTACT_NAME_FIELDS = frozenset({"contact.name", "contact.first_name", "contact.last_name"})
+
+
 def guess_mapping(headers: list[str], kind: str) -> Mapping:
     """A Mapping with one ColumnMap per header: the recognised export's pre-map, else a guess from the
     header words (field None where no guess is safe)."""
@@ -143,10 +146,13 @@ def guess_mapping(headers: list[str], kind: str) -> Mapping:
         guesses = _premapped(known, [normalise(header) for header in headers])
     else:
         guesses = _guessed(headers, kind)
+    named_slots = {slot for key, slot in guesses.values() if key in CONTACT_NAME_FIELDS}
     columns, taken = [], set()
     for index, header in enumerate(headers):
         key, slot = guesses.get(index, (None, 1))
         key = notes if key == NOTES else key
+        if slot > 1 and slot not in named_slots:  # "E-mail 2" of one person: not a second contact
+            key, slot = None, 1
         if key is not None and (key, slot) in taken:
             key, slot = None, 1
         if key is not None:
