@@ -169,7 +169,11 @@ def import_command(file, workspace_id, kind, mapping_option, on_match, dry_run, 
     def committed(done, total):
         db.session.commit()
 
-    execute(db.session, run, actor=actor, now=now, progress=committed)
+    try:
+        execute(db.session, run, actor=actor, now=now, progress=committed)
+    except ServiceError as error:  # e.g. the same run started elsewhere meanwhile
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(
         f"Imported (import {run.id}): {run.created} created · {run.updated} updated · "

@@ -9,7 +9,7 @@ a "Referred by" naming another row of the file (rows in random order, so most re
 in the file; chains several generations deep), 10% of them duplicates of partners of the book (same
 contact email, or same name) — then runs the CLI in a child process and reports its wall time and
 CPU time and peak memory (the child's maximum resident set size), and the partners, contacts and referrals it
-wrote. Results: stdout and bench/results/import.md.
+wrote. Results: stdout, and a line appended to bench/results/import.md.
 """
 
 from __future__ import annotations
@@ -222,7 +222,12 @@ def main(argv=None) -> None:
     if result["exit"] not in (0, 1) or not written["partners"]:
         print(result["stderr"], file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
-    with (RESULTS / "import.md").open("a", encoding="utf-8") as handle:
+    results = RESULTS / "import.md"
+    if not results.exists():
+        results.write_text(
+            "| rows | book | wall | CPU | peak memory | exit | written |\n|---|---|---|---|---|---|---|\n"
+        )
+    with results.open("a", encoding="utf-8") as handle:
         handle.write(report + "\n")
 
 

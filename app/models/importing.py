@@ -63,17 +63,18 @@ class ImportRow(db.Model):
     parsed: Mapped[dict] = mapped_column(JSON)  # {"partner": {...}, "contacts": [...], "deal": {...}, ...}
     problems: Mapped[dict] = mapped_column(JSON)  # {field key: message}
     problem_count: Mapped[int] = mapped_column(Integer, default=0)  # len(problems), for filters and counts
-    match_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+    # (the partner foreign keys are indexed: deleting partners, e.g. an undo, looks them up here)
+    match_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     match_reason: Mapped[str | None] = mapped_column(String(8))
     match_score: Mapped[float | None] = mapped_column(Float)
     same_as: Mapped[int | None] = mapped_column(Integer)  # match_reason "file": the earlier row's number
     # who referred this row's partner: another row of the file, or a partner already in the book
     referrer_row: Mapped[int | None] = mapped_column(Integer)
-    referrer_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+    referrer_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     referrer_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     action: Mapped[str] = mapped_column(String(8), default="create")
     result: Mapped[str | None] = mapped_column(String(8))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     created: Mapped[dict | None] = mapped_column(JSON)  # {"partner": id, "contacts": [...], "deals": [...], ...}
     before: Mapped[dict | None] = mapped_column(JSON)  # {"partner": column values, "contacts": {id: values}}
 

@@ -1,5 +1,6 @@
 """Imports: the import run, its rows (parsed values, problems, match, action, result, undo snapshots)
-and the saved mappings.
+and the saved mappings; an index on terms_version.agreed_by_contact_id (deleting contacts in bulk,
+as an import's undo does, read the whole table for each contact without it).
 
 Revision ID: 0002
 Revises: 0001
@@ -108,14 +109,28 @@ def upgrade():
         sa.UniqueConstraint("run_id", "number", name="uq_import_row_run_number"),
     )
     with op.batch_alter_table("import_row", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_import_row_match_partner_id"), ["match_partner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_import_row_partner_id"), ["partner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_import_row_referrer_id"), ["referrer_id"], unique=False)
         batch_op.create_index("ix_import_row_run_referrer", ["run_id", "referrer_pending", "number"], unique=False)
         batch_op.create_index("ix_import_row_run_result", ["run_id", "result", "number"], unique=False)
 
+    with op.batch_alter_table("terms_version", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_terms_version_agreed_by_contact_id"), ["agreed_by_contact_id"], unique=False
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("terms_version", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_terms_version_agreed_by_contact_id"))
+
     with op.batch_alter_table("import_row", schema=None) as batch_op:
         batch_op.drop_index("ix_import_row_run_result")
         batch_op.drop_index("ix_import_row_run_referrer")
+        batch_op.drop_index(batch_op.f("ix_import_row_referrer_id"))
+        batch_op.drop_index(batch_op.f("ix_import_row_partner_id"))
+        batch_op.drop_index(batch_op.f("ix_import_row_match_partner_id"))
 
     op.drop_table("import_row")
     with op.batch_alter_table("import_run", schema=None) as batch_op:

@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models import ImportRow, ImportRun
 from app.services.importing.fields import FIELD_BY_KEY
@@ -45,8 +45,12 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def failed_rows_csv(run_rows: Iterable[ImportRow], headers: list[str]) -> str:
-    """The CSV of `run_rows` (see failed_rows) under the file's `headers` and a "Problem" column."""
+def failed_rows_csv(run_rows: Iterable[ImportRow], headers: list[str] | None = None) -> str:
+    """The CSV of `run_rows` (see failed_rows) under the file's headers (`headers`, else those of
+    the rows' run) and a "Problem" column."""
+    run_rows = list(run_rows)
+    if headers is None:
+        headers = object_session(run_rows[0]).get(ImportRun, run_rows[0].run_id).headers if run_rows else []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_cell(h) for h in [*headers, "Problem"]])

@@ -5,16 +5,17 @@ created or updated was changed since (edited, or given interactions, reminders, 
 contacts, commissions or referrals by someone's work), nothing is undone and the message names the
 partners concerned. Two undos at once: the run row is locked first, the second finds it undone.
 
-Everything but the referral edges goes through the ORM (children first), so the summaries' flush
-hooks follow each delete and restore; the edges are put back in bulk and the referral stats rebuilt
-once, as after the run (linking.py).
+The children go through the ORM (entries, history, contacts, deals), so the summaries' flush hooks
+follow each delete and restore; the referral edges are put back in bulk, the partners it created —
+by then bare — are deleted in bulk, and the referral stats are rebuilt once, as after the run
+(linking.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from app.models import Commission, Contact, Deal, ImportRow, ImportRun, Interaction, Partner, Reminder, Terms
@@ -143,8 +144,8 @@ class _Undo:
         for obj in list(s.identity_map.values()):
             if isinstance(obj, Partner):
                 s.expire(obj, ["referred_by_id"])
-        for partner in self._partners(self.restored_partners):
-            restore(partner, self.restored_partners[partner.id], skip=SUMMARY_COLUMNS)
+        for partner in self._partners(self.restored_partners):  # (its edge is back already)
+            restore(partner, self.restored_partners[partner.id], skip=(*SUMMARY_COLUMNS, "referred_by_id"))
         for contact in _select_in(s, lambda b: select(Contact).where(Contact.id.in_(b)), self.restored_contacts):
             restore(contact, self.restored_contacts[contact.id], skip=SUMMARY_COLUMNS)
         s.flush()
@@ -153,9 +154,13 @@ class _Undo:
         for contact in _select_in(s, lambda b: select(Contact).where(Contact.id.in_(b)), self.contacts):
             s.delete(contact)
         s.flush()
-        for partner in self._partners(self.partners):
-            s.delete(partner)
-        s.flush()
+        # the partners it created, now without contacts, deals, entries or referrals of their own:
+        # a bulk delete (the database cascades their summary rows; the referral stats are rebuilt)
+        for obj in list(s.identity_map.values()):
+            if isinstance(obj, Partner) and obj.id in self.partners:
+                s.expunge(obj)
+        for batch in _batches(self.partners):
+            s.execute(delete(Partner).where(Partner.id.in_(batch)).execution_options(synchronize_session=False))
         registry.rebuild(s, self.run.workspace_id, [registry.by_name("referral_stats")])
 
     def _partners(self, ids) -> list[Partner]:
