@@ -3,17 +3,14 @@ then a "Problem" column saying what to fix."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, object_session
 
 from app.models import ImportRow, ImportRun
+from app.services.exporting.csv_writer import write_csv
 from app.services.importing.fields import FIELD_BY_KEY
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def problem_label(key: str) -> str:
@@ -39,24 +36,18 @@ def failed_rows(session: Session, run: ImportRun) -> list[ImportRow]:
     )
 
 
-def _cell(value) -> str:
-    # the formula escaping of the ledger CSV (one shared writer replaces this when it lands)
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def failed_rows_csv(run_rows: Iterable[ImportRow], headers: list[str] | None = None) -> str:
     """The CSV of `run_rows` (see failed_rows) under the file's headers (`headers`, else those of
     the rows' run) and a "Problem" column."""
     run_rows = list(run_rows)
     if headers is None:
         headers = object_session(run_rows[0]).get(ImportRun, run_rows[0].run_id).headers if run_rows else []
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_cell(h) for h in [*headers, "Problem"]])
-    for row in run_rows:
-        if row.result in ("created", "updated") or not (row.problem_count or row.result == "failed"):
-            continue
-        cells = list(row.values) + [""] * (len(headers) - len(row.values))
-        writer.writerow([_cell(c) for c in [*cells[: len(headers)], problem_text(row.problems)]])
-    return buffer.getvalue()
+
+    def lines():
+        for row in run_rows:
+            if row.result in ("created", "updated") or not (row.problem_count or row.result == "failed"):
+                continue
+            cells = list(row.values) + [""] * (len(headers) - len(row.values))
+            yield [*cells[: len(headers)], problem_text(row.problems)]
+
+    return "".join(write_csv(lines(), [*headers, "Problem"]))
