@@ -121,3 +121,13 @@ def test_data_page_runs_the_same_queries_whatever_the_data(logged_in, session, w
     with count_queries() as full:
         assert logged_in.get("/settings/data").status_code == 200
     assert full.count == empty.count <= 6
+
+
+def test_the_data_page_leads_to_the_import_and_every_export(logged_in):
+    page = logged_in.get("/settings/data")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for link in ("/imports/new", "/exports/partners?format=csv", "/exports/contacts?format=vcf", "/exports/deals"):
+        assert link in html
+    for link in ("/exports/partners?format=csv", "/exports/contacts?format=vcf", "/exports/deals?format=csv"):
+        assert logged_in.get(link).status_code == 200
