@@ -174,6 +174,16 @@ def _job(ctx: Ctx):
     return job
 
 
+def _saved_mapping(ctx: Ctx):
+    from app.services import importing
+    from app.services.importing.fields import ColumnMap, Mapping
+
+    mapping = Mapping(kind="partners", columns=[ColumnMap("Company", 0, "partner.name")])
+    saved = importing.save_mapping(db.session, ctx.workspace, "Walk settings", mapping, now=NOW)
+    db.session.commit()
+    return saved
+
+
 def _import_row(ctx: Ctx):
     from sqlalchemy import select
 
@@ -202,6 +212,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "run_id": _import_run,
     "job_id": _job,
     "row_id": _import_row,
+    "saved_id": _saved_mapping,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

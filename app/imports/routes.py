@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from flask import current_app, g, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -40,7 +40,7 @@ from app.services import jobs as job_service
 from app.services.importing.fields import FIELD_BY_KEY, MAX_CONTACT_SLOTS, Mapping
 from app.services.importing.readers import read_table
 from app.tenancy import scoped
-from app.web import blueprint_nav_section, now_utc, page_arg, render
+from app.web import blueprint_nav_section, now_utc, page_arg, render, unit_of_work
 
 blueprint_nav_section(bp, "partners")
 LIST_PER_PAGE = 25
@@ -153,6 +153,14 @@ def saved():
     mappings = importing.saved_mappings(db.session, g.workspace)
     summaries = [(m, sum(1 for c in (m.mapping or {}).get("columns", []) if c.get("field"))) for m in mappings]
     return render("imports/saved.html", summaries=summaries)
+
+
+@bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
+def delete_saved(saved_id):
+    with unit_of_work():  # deleted a moment ago (another tab) or another workspace's: 404
+        name = importing.delete_saved_mapping(db.session, g.workspace, saved_id)
+    flash(_("“%(name)s” deleted.", name=name), "success")
+    return redirect(url_for("imports.saved"))
 
 
 # --- step 2: map columns -------------------------------------------------------------------------

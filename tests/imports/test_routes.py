@@ -180,6 +180,18 @@ def test_saved_settings_page(logged_in, workspace):
     assert f'<option selected value="{saved.id}">Fair contacts</option>' in upload_page
 
 
+def test_saved_settings_can_be_deleted(logged_in, workspace, other):
+    previewed(logged_in, save_as="Old fair")
+    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.workspace_id == workspace.id))
+    page = logged_in.get("/imports/saved").get_data(as_text=True)
+    assert f"/imports/saved/{saved.id}/delete" in page
+    assert logged_in.post(f"/imports/saved/{saved.id}/delete").status_code == 302
+    after = logged_in.get("/imports/saved").get_data(as_text=True)
+    assert "“Old fair” deleted" in after and "No saved settings yet" in after
+    # deleted already (a second tab): not found, never a 500
+    assert logged_in.post(f"/imports/saved/{saved.id}/delete").status_code == 404
+
+
 # --- step 3: preview --------------------------------------------------------------------------------
 
 

@@ -27,7 +27,13 @@ from app.services.importing.runs import (
     set_mapping,
     start_import,
 )
-from app.services.importing.saved_mappings import mapping_for, save_mapping, saved_mapping, saved_mappings
+from app.services.importing.saved_mappings import (
+    delete_saved_mapping,
+    mapping_for,
+    save_mapping,
+    saved_mapping,
+    saved_mappings,
+)
 from app.services.importing.undo import UNDO_DAYS, undo
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "counts",
     "decide",
     "decide_all",
+    "delete_saved_mapping",
     "execute",
     "failed_rows",
     "failed_rows_csv",

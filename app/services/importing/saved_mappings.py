@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import SavedMapping
-from app.services import ServiceError
+from app.services import Gone, ServiceError
 from app.services.importing.fields import Mapping
 from app.services.locking import lock_workspace
 
@@ -50,6 +50,20 @@ def saved_mapping(session: Session, workspace, name: str) -> SavedMapping | None
     return session.scalar(
         select(SavedMapping).where(SavedMapping.workspace_id == workspace.id, SavedMapping.name == (name or "").strip())
     )
+
+
+def delete_saved_mapping(session: Session, workspace, saved_id: int) -> str:
+    """Delete the saved mapping `saved_id` of `workspace` and return its name; Gone when it is not
+    there (deleted a moment ago, or another workspace's)."""
+    saved = session.scalar(
+        select(SavedMapping).where(SavedMapping.workspace_id == workspace.id, SavedMapping.id == saved_id)
+    )
+    if saved is None:
+        raise Gone()
+    name = saved.name
+    session.delete(saved)
+    session.flush()
+    return name
 
 
 def mapping_for(saved: SavedMapping, headers: list[str]) -> Mapping:
