@@ -59,7 +59,8 @@ def _problem_label(key: str) -> str:
 def _row_view(row, columns, partners) -> dict:
     """What the template shows of one row: its mapped cells, each with the problem of its field,
     the problems no shown cell carries, and the match."""
-    problems = dict(row.problems or {})
+    # the row's problems, and the notes that do not keep it out (an unknown owner), each by its cell
+    problems = {**((row.parsed or {}).get("notes") or {}), **(row.problems or {})}
     cells = []
     for index, _header, key in columns:
         value = row.values[index] if index < len(row.values) else ""

@@ -172,3 +172,26 @@ def test_an_archived_referrer_is_refused_as_the_referral_service_does(workspace,
     assert rows_of(run)[1].problems == {
         "partner.referred_by": "Put Away is archived. Restore it before recording it as a referrer."
     }
+
+
+def test_contacts_sharing_an_email_domain_do_not_make_different_companies_one(workspace, importer):
+    """Two partners whose people both write from one domain (a shared host, a group's mail server) are
+    not the same partner for that alone: a domain matches when one side is a partner's website."""
+    holder = make_partner(workspace, name="Blue Foods", website="https://blue-9.example.com")
+    make_contact(holder, name="Bea", email="bea@example.com")
+    run = importer(
+        [
+            ["Name", "Email", "Website"],
+            ["Amber Bakery", "dara@example.com", "https://amber-4.example.com"],
+            ["Cedar Works", "carl@example.com", ""],
+            ["Blue Foods Berlin", "", "blue-9.example.com"],
+            ["Bea's team", "team@blue-9.example.com", ""],
+        ],
+        FIELDS,
+    )
+    rows = rows_of(run)
+    assert [rows[n].action for n in (1, 2)] == ["create", "create"]
+    assert rows[1].match_partner_id is None and rows[2].match_partner_id is None and rows[2].same_as is None
+    assert (rows[3].match_partner_id, rows[3].match_reason) == (holder.id, "domain")  # same website
+    # an email at that website: the same partner as row 3 (the earlier row wins the tie)
+    assert (rows[4].match_reason, rows[4].same_as) == ("file", 3)

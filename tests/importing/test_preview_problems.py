@@ -44,11 +44,14 @@ def test_each_problem_is_on_its_row_and_field(session, workspace, importer):
     assert rows[1].parsed["partner"]["website"] == "https://garden.de"
     assert rows[1].parsed["partner"]["owner_id"] is not None
     assert rows[2].problems == {"partner.status": "'Active client' is not a status — map it in step 2"}
-    assert rows[3].problems == {"partner.owner": "No member 'Nobody Here'"}
+    # an owner who is not a member here (a file from another CRM) is said, but does not block the row
+    assert rows[3].parsed["notes"] == {"partner.owner": "No member 'Nobody Here' — imported without an owner"}
+    assert (rows[3].problems, rows[3].problem_count, rows[3].action) == ({}, 0, "create")
+    assert rows[3].parsed["partner"].get("owner_id") is None
     assert rows[4].problems == {"contact.email": "Not an email address"}
     assert rows[5].problems == {"partner.website": "'not a site' is not a website address"}
     assert rows[6].problems == {"partner.name": "No name: this row has neither a partner name nor a contact name"}
-    assert all(rows[n].action == "skip" for n in (2, 3, 4, 5, 6))
+    assert all(rows[n].action == "skip" for n in (2, 4, 5, 6))
 
 
 def test_choice_values_go_through_the_mapping_table(importer):
@@ -59,6 +62,15 @@ def test_choice_values_go_through_the_mapping_table(importer):
     )
     rows = rows_of(run)
     assert [rows[n].parsed["partner"]["status"] for n in (1, 2, 3)] == ["active", "active", "active"]
+
+
+def test_several_members_of_one_name_still_block_the_row(workspace, importer):
+    add_member(workspace, name="Sam Same")
+    add_member(workspace, name="Sam Same")
+    run = importer([["Name", "Owner"], ["A", "Sam Same"]], {"Name": "partner.name", "Owner": "partner.owner"})
+    row = rows_of(run)[1]
+    assert row.problems == {"partner.owner": "Several members are called 'Sam Same' — use the member's email"}
+    assert (row.problem_count, row.action) == (1, "skip")
 
 
 def test_owner_by_email_or_name(session, workspace, user, importer):

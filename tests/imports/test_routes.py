@@ -192,6 +192,15 @@ def test_saved_settings_can_be_deleted(logged_in, workspace, other):
     assert logged_in.post(f"/imports/saved/{saved.id}/delete").status_code == 404
 
 
+def test_an_owner_who_is_not_a_member_is_said_on_the_row_which_still_imports(logged_in, workspace):
+    text = "Company,Owner\nGarden Studio,pat@other-crm.example\n"
+    run_id = previewed(logged_in, text, fields={0: "partner.name", 1: "partner.owner"})
+    page = logged_in.get(f"/imports/{run_id}/preview").get_data(as_text=True)
+    assert "No member &#39;pat@other-crm.example&#39; — imported without an owner" in page
+    logged_in.post(f"/imports/{run_id}/run")
+    assert _partners(workspace) == ["Garden Studio"]
+
+
 # --- step 3: preview --------------------------------------------------------------------------------
 
 

@@ -1,8 +1,10 @@
 """Duplicates of an import's rows: in the book (the workspace's partners) and earlier in the file.
 
 A row matches by the strongest evidence, in this order: its Orchard ID (an Orchard export of this
-workspace), a contact's email (exact, case-insensitive), the website's or a contact email's domain
-(a domain several partners share says nothing), its name (the same name key, else a similar one:
+workspace), a contact's email (exact, case-insensitive), the website's domain (matched against
+the book's websites and its contacts' email domains) or a contact email's domain (matched against
+websites only: people of two partners writing from one mail host are not one partner; a domain several
+partners share says nothing — the rule of the possible-duplicates page too), its name (the same name key, else a similar one:
 app/services/matching.py's similar_names and SIMILAR_NAME_SCORE). It is matched against the book
 and against the rows before it; the stronger match wins, the earlier row on a tie.
 
@@ -56,9 +58,20 @@ def row_emails(parsed: dict) -> list[str]:
     return [c["email"] for c in parsed.get("contacts", []) if c.get("email")]
 
 
-def row_domains(parsed: dict) -> list[str]:
-    found = [domain_of(parsed["partner"].get("website"))] + [domain_of(e) for e in row_emails(parsed)]
-    return [d for d in dict.fromkeys(found) if d]
+@dataclass(frozen=True)
+class Domains:
+    sites: tuple[str, ...] = ()  # the partner's website
+    mail: tuple[str, ...] = ()  # its contacts' email domains
+
+    @classmethod
+    def of(cls, website: str | None, emails) -> Domains:
+        site = domain_of(website)
+        mail = dict.fromkeys(d for d in (domain_of(e) for e in emails) if d and d != site)
+        return cls((site,) if site else (), tuple(mail))
+
+
+def row_domains(parsed: dict) -> Domains:
+    return Domains.of(parsed["partner"].get("website"), row_emails(parsed))
 
 
 @dataclass
@@ -96,25 +109,28 @@ class Index:
     """Emails, domains and names of partners (the book) or of rows (the file) → their id/number."""
 
     by_email: dict[str, int] = field(default_factory=dict)
-    by_domain: dict[str, int] = field(default_factory=dict)
+    by_site: dict[str, int] = field(default_factory=dict)  # website domains
+    by_domain: dict[str, int] = field(default_factory=dict)  # website and email domains
     shared_domains: set[str] = field(default_factory=set)  # of several partners: says nothing
     names: NameIndex = field(default_factory=NameIndex)
 
-    def add(self, ident: int, key: str, emails=(), domains=()) -> None:
+    def add(self, ident: int, key: str, emails=(), domains: Domains = Domains()) -> None:
         for address in emails:
             self.by_email.setdefault(address, ident)
-        for domain in domains:
+        for domain in domains.sites:
+            self.by_site.setdefault(domain, ident)
+        for domain in (*domains.sites, *domains.mail):
             if self.by_domain.setdefault(domain, ident) != ident:
                 self.shared_domains.add(domain)
         self.names.add(ident, key)
 
-    def find(self, key: str, emails, domains) -> Match | None:
+    def find(self, key: str, emails, domains: Domains) -> Match | None:
         for address in emails:
             if address in self.by_email:
                 return Match(self.by_email[address], "email")
-        for domain in domains:
-            if domain in self.by_domain and domain not in self.shared_domains:
-                return Match(self.by_domain[domain], "domain")
+        for domain, where in [(d, self.by_domain) for d in domains.sites] + [(d, self.by_site) for d in domains.mail]:
+            if domain in where and domain not in self.shared_domains:
+                return Match(where[domain], "domain")
         return self.names.find(key)
 
 
@@ -152,8 +168,7 @@ class Book:
                 book.archived.add(partner_id)
             book.parents[partner_id] = parent
             mine = emails.get(partner_id, [])
-            domains = [d for d in [domain_of(website)] + [domain_of(e) for e in mine] if d]
-            book.index.add(partner_id, name_key(name), mine, domains)
+            book.index.add(partner_id, name_key(name), mine, Domains.of(website, mine))
         return book
 
     def by_id(self, value: str | None, key: str) -> Match | None:

@@ -205,9 +205,12 @@ def parse_row(
                 problems[key] = problem
             else:
                 partner[key.split(".")[1]] = value
+    notes: dict[str, str] = {}  # said on the row without keeping it out
     if ("partner.owner", 1) in found:
         owner_id, problem = members.find(found[("partner.owner", 1)])
-        if problem:
+        if owner_id is None and problem.startswith("No member"):  # a file from another CRM: no owner
+            notes["partner.owner"] = f"{problem} — imported without an owner"
+        elif problem:
             problems["partner.owner"] = problem
         else:
             partner["owner_id"] = owner_id
@@ -251,4 +254,6 @@ def parse_row(
             parsed[target] = found[(key, 1)]
     if ("partner.orchard_id", 1) in found:
         parsed["orchard_id"] = found[("partner.orchard_id", 1)]
+    if notes:
+        parsed["notes"] = notes
     return parsed, problems
