@@ -195,3 +195,21 @@ def test_contacts_sharing_an_email_domain_do_not_make_different_companies_one(wo
     assert (rows[3].match_partner_id, rows[3].match_reason) == (holder.id, "domain")  # same website
     # an email at that website: the same partner as row 3 (the earlier row wins the tie)
     assert (rows[4].match_reason, rows[4].same_as) == ("file", 3)
+
+
+def test_rows_the_file_itself_gives_different_ids_are_different_partners(importer):
+    """Two "Cedar Garden" rows of an Orchard export carry two Orchard IDs: the file says they are two
+    partners (a book may well hold two of one name), so neither is skipped as the other's duplicate."""
+    run = importer(
+        [
+            ["Orchard ID", "Name", "Referred by"],
+            ["6", "Cedar Garden", ""],
+            ["56", "Cedar Garden", "6"],
+            ["", "Cedar Garden", ""],
+        ],
+        {"Orchard ID": "partner.orchard_id", "Name": "partner.name", "Referred by": "partner.referred_by"},
+    )
+    rows = rows_of(run)
+    assert [rows[n].action for n in (1, 2)] == ["create", "create"]
+    assert rows[2].referrer_row == 1
+    assert (rows[3].match_reason, rows[3].same_as) == ("file", 1)  # no id of its own: the same name is a duplicate

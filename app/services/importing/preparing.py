@@ -50,11 +50,17 @@ class _Pass:
         self.refs = FileRefs()
         self.same_as: dict[int, int] = {}
         self.problems: dict[int, dict] = {}  # only the rows that have some
+        self.ids: dict[int, str] = {}  # row number -> the id the file gives it (its ref or Orchard ID)
 
     def partner_row(self, number: int, parsed: dict, problems: dict) -> dict:
         key = name_key(parsed["partner"].get("name"))
         emails, domains = row_emails(parsed), row_domains(parsed)
         in_file, match = self.file.find(key, emails, domains), self.book.match(parsed)
+        own_id = (parsed.get("ref") or parsed.get("orchard_id") or "").strip()
+        if in_file and own_id and self.ids.get(in_file.target, own_id) != own_id:
+            in_file = None  # the file gives the two rows different ids: two partners, whatever their names
+        if own_id:
+            self.ids[number] = own_id
         earlier = in_file if stronger(in_file, match) is in_file else None
         match = None if earlier else match
         self.file.add(number, key, emails, domains)
