@@ -102,3 +102,12 @@ def test_similar_names_scores_best_first_and_limits():
     assert all(score >= SIMILAR_NAME_SCORE for score in scores)
     assert len(similar_names("garden studio", choices, limit=2)) == 2
     assert similar_names("", choices) == []
+
+
+def test_names_whose_numbers_differ_are_never_similar():
+    """ "Maple Kitchens 8" and "Maple Kitchens 49" score 90.9 letter by letter, but the numbers say two
+    partners (branches, units, studios)."""
+    assert similarity(name_key("Maple Kitchens 8"), name_key("Maple Kitchens 49")) == 0.0
+    assert similarity(name_key("Studio 54"), name_key("Studio 54 GmbH")) == 100.0
+    choices = {1: name_key("Harbor Media 7"), 2: name_key("Harbor Media 72"), 3: name_key("Harbr Media 72")}
+    assert [ident for ident, _ in similar_names(name_key("Harbor Media 72"), choices)] == [2, 3]

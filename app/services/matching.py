@@ -148,9 +148,16 @@ def domain_of(value: str | None) -> str | None:
     return host
 
 
+def numbers_of(key: str) -> tuple[str, ...]:
+    """The numbers in a name key, sorted: names whose numbers differ ("Studio 54", "Studio 55") are
+    different partners however alike their letters."""
+    return tuple(sorted(word for word in key.split() if word.isdigit()))
+
+
 def similarity(key_a: str, key_b: str) -> float:
-    """0..100: how alike two name keys are (word order ignored, one typo in a long name still ≥ 90)."""
-    if not key_a or not key_b:
+    """0..100: how alike two name keys are (word order ignored, one typo in a long name still ≥ 90;
+    0 when their numbers differ)."""
+    if not key_a or not key_b or numbers_of(key_a) != numbers_of(key_b):
         return 0.0
     return fuzz.token_sort_ratio(key_a, key_b)
 
@@ -160,5 +167,7 @@ def similar_names(key: str, choices: Mapping[int, str], limit: int = 5) -> list[
     best first: [(id, score), ...]."""
     if not key:
         return []
+    numbers = numbers_of(key)
+    choices = {ident: other for ident, other in choices.items() if numbers_of(other) == numbers}
     found = process.extract(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_NAME_SCORE, limit=limit)
     return [(choice_id, score) for _key, score, choice_id in found]

@@ -213,3 +213,13 @@ def test_rows_the_file_itself_gives_different_ids_are_different_partners(importe
     assert [rows[n].action for n in (1, 2)] == ["create", "create"]
     assert rows[2].referrer_row == 1
     assert (rows[3].match_reason, rows[3].same_as) == ("file", 1)  # no id of its own: the same name is a duplicate
+
+
+def test_numbered_names_in_a_file_are_different_partners(importer):
+    run = importer(
+        [["Name", "Referred by"], ["Maple Kitchens 49", ""], ["Maple Kitchens 8", "Maple Kitchens 49"]],
+        {"Name": "partner.name", "Referred by": "partner.referred_by"},
+    )
+    rows = rows_of(run)
+    assert [rows[n].action for n in (1, 2)] == ["create", "create"]
+    assert rows[2].referrer_row == 1 and rows[2].problems == {}
