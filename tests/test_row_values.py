@@ -114,3 +114,10 @@ def test_a_time_column_round_trips_through_json():
     saved = json.loads(json.dumps(column_values(reminder)))
     assert saved["due_time"] == "09:30:00"
     assert decode_values(Reminder, {"due_time": saved["due_time"]})["due_time"] == time(9, 30)
+
+
+def test_a_value_that_is_not_a_number_is_a_value_error():
+    """What a hand-edited backup may hold: refused as a bad value (the restore says which file), not
+    an arithmetic error nobody catches."""
+    with pytest.raises(ValueError, match="lots"):
+        decode_values(Deal, {"amount": "lots"})

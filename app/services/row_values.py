@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -68,5 +68,8 @@ def _decode(column_type, value: Any) -> Any:
     if isinstance(kind, Time):
         return time.fromisoformat(value)
     if isinstance(kind, Numeric):
-        return Decimal(value)
+        try:
+            return Decimal(value)
+        except (InvalidOperation, TypeError):
+            raise ValueError(f"not a number: {value!r}") from None
     return value
