@@ -322,6 +322,34 @@ def test_undo_refused_shows_the_services_message(logged_in, workspace):
     assert len(_partners(workspace)) == 4
 
 
+def test_a_contacts_import_says_it_adds_contacts_and_its_undo_keeps_the_partners(logged_in, workspace):
+    from tests.conftest import make_partner
+    from tests.imports.helpers import mapping_form
+
+    make_partner(workspace, name="Garden Studio")
+    db.session.commit()
+    response = upload(logged_in, "Company,Contact,Email\nGarden Studio,Anna,anna@garden.example\n", kind="contacts")
+    run_id = run_id_of(response)
+    form = mapping_form(latest_run(), {0: "partner.name", 1: "contact.name", 2: "contact.email"})
+    assert logged_in.post(f"/imports/{run_id}/map", data=form).status_code == 302
+    _run(logged_in, run_id)
+    result = logged_in.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Contacts added to" in result and "Partners created" not in result
+    confirm = logged_in.get(f"/imports/{run_id}/undo").get_data(as_text=True)
+    assert "The 1 contact it added will be removed" in confirm and "partners it created" not in confirm
+    logged_in.post(f"/imports/{run_id}/undo")
+    assert _partners(workspace) == ["Garden Studio"]
+    again = logged_in.post(f"/imports/{run_id}/undo")
+    assert again.status_code == 422 and "This import was undone." in again.get_data(as_text=True)
+
+
+def test_wizard_pages_are_never_taken_from_the_browser_cache(logged_in):
+    """Back to the mapping with the browser's button must show what the server holds, not an old copy."""
+    run_id = previewed(logged_in)
+    for url in (f"/imports/{run_id}/map", f"/imports/{run_id}/preview"):
+        assert "no-store" in logged_in.get(url).headers.get("Cache-Control", "")
+
+
 def test_undo_is_disabled_after_30_days(logged_in, frozen_clock):
     run_id = previewed(logged_in)
     _run(logged_in, run_id)
