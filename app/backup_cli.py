@@ -58,7 +58,7 @@ def export_command(workspace_id: int, out: Path) -> None:
 @click.command("restore")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", default=None, help='Name of the new workspace (default: "<original> (restored)").')
+@click.option("--name", default=None, help='Name of the new workspace (default: "<original> (restored <date>)").')
 @click.option("--owner", "owner_email", default=None, help="Email of the user who owns the new workspace.")
 def restore_command(file: Path, name: str | None, owner_email: str | None) -> None:
     """Restore a backup into a NEW workspace (an existing one is never touched)."""

@@ -36,6 +36,7 @@ MATCH_LABELS = {
     "id": _l("same Orchard ID"),
     "file": _l("same as row %(n)s of this file"),
 }
+SAME_NAME = _l("same name")
 
 
 def _only() -> str:
@@ -68,7 +69,7 @@ def _row_view(row, columns, partners) -> dict:
     match = None
     if row.match_partner_id and row.match_partner_id in partners:
         reason = row.match_reason or ""
-        label = MATCH_LABELS.get(reason, reason)
+        label = SAME_NAME if reason == "name" and (row.match_score or 0) >= 100 else MATCH_LABELS.get(reason, reason)
         match = {
             "id": row.match_partner_id,
             "name": partners[row.match_partner_id],

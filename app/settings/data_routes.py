@@ -37,6 +37,8 @@ LABELS = {
     "commissions": _l("Commission entries"),
     "interactions": _l("Interactions"),
     "reminders": _l("Reminders"),
+    "duplicate_dismissals": _l("Pairs marked “not duplicates”"),
+    "saved_mappings": _l("Saved import settings"),
 }
 
 

@@ -164,8 +164,13 @@ def test_restore_accepts_an_open_file_and_names_the_copy(session, user, workspac
     path.write_bytes(backup_bytes(session, workspace.id))
     with path.open("rb") as source:
         result = backup.restore_backup(session, source, actor=user, now=NOW)
-    assert result.workspace.name == f"{workspace.name} (restored)"
-    assert len(restored_name("x" * 200)) == 120 and restored_name("x" * 200).endswith(" (restored)")
+    assert result.workspace.name == f"{workspace.name} (restored 2026-11-24)"
+    session.commit()
+    # restored again the same day: the switcher must tell the two copies apart
+    again = backup.restore_backup(session, backup_bytes(session, workspace.id), actor=user, now=NOW)
+    assert again.workspace.name == f"{workspace.name} (restored 2026-11-24, 2)"
+    long = restored_name("x" * 200, NOW)
+    assert len(long) == 120 and long.endswith(" (restored 2026-11-24)")
 
 
 def test_a_name_too_long_is_refused(session, user, workspace):

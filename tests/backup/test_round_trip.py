@@ -16,7 +16,7 @@ def test_round_trip_is_exact_on_the_demo(session, demo, user):
     result = backup.restore_backup(session, first, actor=user, now=NOW)
     session.commit()
     restored = result.workspace
-    assert restored.id != demo.id and restored.name == f"{demo.name} (restored)"
+    assert restored.id != demo.id and restored.name == f"{demo.name} (restored 2026-11-24)"
     second = backup_bytes(session, restored.id)
 
     a, b = read_zip(first), read_zip(second)

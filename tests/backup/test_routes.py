@@ -131,3 +131,8 @@ def test_the_data_page_leads_to_the_import_and_every_export(logged_in):
         assert link in html
     for link in ("/exports/partners?format=csv", "/exports/contacts?format=vcf", "/exports/deals?format=csv"):
         assert logged_in.get(link).status_code == 200
+
+
+def test_the_restore_form_explains_the_default_name_in_words_the_browser_shows(logged_in):
+    page = logged_in.get("/settings/data").get_data(as_text=True)
+    assert "Leave empty to use the backup's name with “(restored)” and today's date." in page

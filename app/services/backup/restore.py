@@ -43,9 +43,15 @@ class RestoreResult:
     id_maps: dict[str, dict[int, int | None]] = field(default_factory=dict, repr=False)
 
 
-def restored_name(original: str) -> str:
-    suffix = " (restored)"
-    return original[: NAME_LENGTH - len(suffix)].rstrip() + suffix
+def restored_name(original: str, now: datetime, taken: set[str] = frozenset()) -> str:
+    """ "Demo Studio (restored 2026-12-01)", with a number added when the restoring user already has
+    a workspace of that name (a second restore the same day), so the workspace switcher tells them apart."""
+    for n in range(1, 1000):
+        suffix = f" (restored {now:%Y-%m-%d})" if n == 1 else f" (restored {now:%Y-%m-%d}, {n})"
+        name = original[: NAME_LENGTH - len(suffix)].rstrip() + suffix
+        if name not in taken:
+            return name
+    return name
 
 
 def owner_emails(backup: Backup) -> list[str]:
@@ -76,7 +82,8 @@ def restore_backup(
     with opened as backup:
         try:
             users = _match_users(session, backup, actor)
-            workspace = _create_workspace(session, backup, actor, name or restored_name(backup.workspace["name"]), now)
+            name = name or restored_name(backup.workspace["name"], now, _workspace_names(session, actor))
+            workspace = _create_workspace(session, backup, actor, name, now)
             counts = {MEMBERS: 0}
             unknown = _add_members(session, backup, workspace, actor, users, counts)
             maps: dict[str, dict[int, int | None]] = {USERS: users}
@@ -100,6 +107,11 @@ def _decode(model, row: dict, file: str) -> dict:
         raise BackupError(f"{file} has a column this Orchard does not know ({error.args[0]}){_NOTHING}") from None
     except (TypeError, ValueError) as error:
         raise BackupError(f"{file} is damaged (a value cannot be read: {error}){_NOTHING}") from None
+
+
+def _workspace_names(session: Session, actor: User) -> set[str]:
+    mine = select(Membership.workspace_id).where(Membership.user_id == actor.id)
+    return set(session.scalars(select(Workspace.name).where(Workspace.id.in_(mine))))
 
 
 def _match_users(session: Session, backup: Backup, actor: User) -> dict[int, int | None]:
