@@ -237,3 +237,14 @@ def test_a_contacts_import_reads_no_partner_field(session, workspace, user):
     importing.execute(session, run, actor=user, now=NOW)
     session.refresh(garden)
     assert garden.status == "active" and [c.name for c in garden.contacts] == ["Anna"]
+
+
+def test_the_progress_counts_the_files_rows(session, user, importer):
+    """The job page says "2 of 3 rows": the total is the file's rows, also when referrers are set."""
+    run = importer(
+        [["Name", "Referred by"], ["A", ""], ["B", "A"], ["C", "B"]],
+        {"Name": "partner.name", "Referred by": "partner.referred_by"},
+    )
+    calls = []
+    importing.execute(session, run, actor=user, now=NOW, progress=lambda done, total: calls.append((done, total)))
+    assert calls and all(total == 3 for _done, total in calls) and calls[-1] == (3, 3)
