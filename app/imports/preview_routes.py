@@ -206,5 +206,8 @@ def run_import(run_id):
             "info",
         )
         return redirect(continue_url(run))
+    if not run.row_count:
+        flash(_("This file has no rows to import."), "info")
+        return redirect(url_for("imports.preview", run_id=run.id))
     job_id = queue_job(run, "import.execute")
     return redirect(url_for("jobs.show", job_id=job_id))

@@ -276,3 +276,11 @@ def test_cells_a_spreadsheet_export_escaped_against_formulas_read_as_they_were_w
     data = b"Name,Phone,Note\nGarden,'+49 30 1234,'=not a formula\nO'Brien,'-,it's fine\n"
     rows = list(read_table(data, "partners.csv").rows())
     assert rows == [["Garden", "+49 30 1234", "=not a formula"], ["O'Brien", "-", "it's fine"]]
+
+
+def test_a_file_with_thousands_of_columns_is_refused_with_the_limit():
+    header = ",".join(f"C{n}" for n in range(3001))
+    message = failure(f"{header}\n{','.join('x' * 3001)}\n".encode(), "wide.csv")
+    assert (
+        message == "This file has 3001 columns; Orchard reads files of up to 300. Remove the columns you do not need."
+    )

@@ -343,6 +343,17 @@ def test_a_contacts_import_says_it_adds_contacts_and_its_undo_keeps_the_partners
     assert again.status_code == 422 and "This import was undone." in again.get_data(as_text=True)
 
 
+def test_a_file_with_only_its_header_cannot_be_run(logged_in):
+    from app.models import Job
+
+    run_id = previewed(logged_in, "Company,Email,Status,Referred by\n")
+    response = logged_in.post(f"/imports/{run_id}/run")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/imports/{run_id}/preview")
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This file has no rows to import." in page
+
+
 def test_wizard_pages_are_never_taken_from_the_browser_cache(logged_in):
     """Back to the mapping with the browser's button must show what the server holds, not an old copy."""
     run_id = previewed(logged_in)

@@ -79,9 +79,18 @@ def skipped_above(records: list[Sequence[str]], index: int, unit: str, offset: i
     return [f"The header is {unit} {index + 1 + offset}; {above} skipped."]
 
 
+MAX_COLUMNS = 300
+
+
 def readable_headers(raw: Sequence[str], width: int) -> list[str]:
     """The header row as the user should see it: whitespace collapsed, a blank header named after its
-    position ("Column 3"), a repeated one numbered ("Email (2)"), padded to `width` columns."""
+    position ("Column 3"), a repeated one numbered ("Email (2)"), padded to `width` columns. A file
+    wider than MAX_COLUMNS is refused: no export people have is, and its mapping page would be huge."""
+    if width > MAX_COLUMNS:
+        raise ImportFileError(
+            f"This file has {width} columns; Orchard reads files of up to {MAX_COLUMNS}. "
+            "Remove the columns you do not need."
+        )
     names = [re.sub(r"\s+", " ", cell).strip() for cell in raw[:width]]
     names.extend([""] * (width - len(names)))
     seen: set[str] = set()
