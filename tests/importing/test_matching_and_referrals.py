@@ -223,3 +223,17 @@ def test_numbered_names_in_a_file_are_different_partners(importer):
     rows = rows_of(run)
     assert [rows[n].action for n in (1, 2)] == ["create", "create"]
     assert rows[2].referrer_row == 1 and rows[2].problems == {}
+
+
+def test_a_referrer_named_by_a_person_of_the_file_is_found(importer):
+    """Outlook's "Referred By" holds a person: the partner of the row where that person is a contact."""
+    run = importer(
+        [
+            ["Name", "Contact", "Referred by"],
+            ["Atelier Lefèvre", "Sophie Lefèvre", ""],
+            ["Garden Studio", "Anna", "sophie lefevre"],
+        ],
+        {"Name": "partner.name", "Contact": "contact.name", "Referred by": "partner.referred_by"},
+    )
+    rows = rows_of(run)
+    assert rows[2].problems == {} and rows[2].referrer_row == 1

@@ -2,7 +2,8 @@
 in any row order), and checked for loops within the file and with the tree already in the book.
 
 A value names, in this order: a row's "Id in this file" or Orchard ID, a partner name in the file
-(name key), a contact email in the file, then a partner of the book by id, name key or contact email.
+(name key), a contact email in the file, then a partner of the book by id, name key or contact email,
+then a contact's name in the file (Outlook's "Referred By" holds a person).
 
 Loops are found over the tree as it would be after the import: the book's edges (`Book.parents`)
 with the file's edges laid over them, walked in memory (the book was read once). Execution sets
@@ -34,6 +35,7 @@ class FileRefs:
     by_ref: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, int] = field(default_factory=dict)
     by_email: dict[str, int] = field(default_factory=dict)
+    by_person: dict[str, int] = field(default_factory=dict)  # a contact's name key -> its row
 
     def add(self, number: int, parsed: dict, node: tuple[str, int]) -> None:
         name = parsed["partner"].get("name") or ""
@@ -46,6 +48,8 @@ class FileRefs:
         for contact in parsed.get("contacts", []):
             if contact.get("email"):
                 self.by_email.setdefault(contact["email"], number)
+            if name_key(contact.get("name")):
+                self.by_person.setdefault(name_key(contact["name"]), number)
 
 
 @dataclass
@@ -57,10 +61,14 @@ class Resolved:
 
 def _target(value: str, refs: FileRefs, book: Book) -> tuple[int | None, int | None]:
     text = value.strip()
-    number = refs.by_ref.get(text) or refs.by_name.get(name_key(text)) or refs.by_email.get(email_key(text) or "")
+    key = name_key(text)
+    number = refs.by_ref.get(text) or refs.by_name.get(key) or refs.by_email.get(email_key(text) or "")
     if number is not None:
         return number, None
-    return None, book.find_referrer(text)
+    found = book.find_referrer(text)
+    if found is None and key in refs.by_person:  # a person of the file: the partner of their row
+        return refs.by_person[key], None
+    return None, found
 
 
 def resolve(refs: FileRefs, book: Book, fill_only: set[int]) -> dict[int, Resolved]:
