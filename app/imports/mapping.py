@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.deals.forms import STAGE_LABELS
 from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TIER_LABELS
 from app.services.importing.fields import FIELD_BY_KEY, FIELDS, MAX_CONTACT_SLOTS, ON_MATCH, ColumnMap, Mapping
+from app.services.importing.formats import choice_word
 
 SAMPLES = 3
 MAX_DISTINCT = 50  # values listed per choice column (the most frequent); more are counted, not listed
@@ -98,7 +99,8 @@ def summarise(table, headers: list[str]) -> list[ColumnValues]:
 
 
 def guess_choice(key: str, value: str, known: dict[str, str]) -> str:
-    """The choice a file value maps to: the mapping's, else the choice or its label spelled alike."""
+    """The choice a file value maps to: the mapping's, else the choice or its label spelled alike, else
+    what the word usually means (formats.choice_word)."""
     if value in known:
         return known[value]
     folded = value.strip().casefold()
@@ -106,7 +108,7 @@ def guess_choice(key: str, value: str, known: dict[str, str]) -> str:
         label = CHOICE_LABELS.get(key, {}).get(choice)
         if folded == choice.casefold() or (label is not None and folded == str(label).casefold()):
             return choice
-    return ""
+    return choice_word(key, value) or ""
 
 
 @dataclass

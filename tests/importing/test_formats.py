@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from app.services.importing.fields import FIELD_BY_KEY, Mapping
-from app.services.importing.formats import FORMAT_LABELS, ORCHARD_HEADERS, guess_mapping, normalise, recognise
+from app.services.importing.formats import (
+    FORMAT_LABELS,
+    ORCHARD_HEADERS,
+    choice_word,
+    guess_mapping,
+    normalise,
+    recognise,
+)
 from app.services.importing.readers import read_table
 from app.services.importing.vcard_reader import HEADERS as VCARD_HEADERS
 
@@ -339,3 +346,20 @@ def test_every_header_gets_a_column_even_repeated_and_blank_ones():
     assert [c.index for c in mapping.columns] == [0, 1, 2, 3]
     assert [c.field for c in mapping.columns] == ["contact.email", None, None, "contact.notes"]
     assert mapping.kind == "contacts"
+
+
+@pytest.mark.parametrize(
+    ("key", "word", "choice"),
+    [
+        ("partner.status", "Active client", "active"),
+        ("partner.status", "ex-client", "ended"),
+        ("partner.status", "On hold", "dormant"),
+        ("partner.status", "Лид", "prospect"),
+        ("partner.source", "Word of mouth", "referral"),
+        ("partner.tier", "VIP", "A"),
+        ("deal.stage", "Closed won", "won"),
+        ("partner.status", "Somewhere else", None),
+    ],
+)
+def test_the_words_other_tools_use_for_a_choice(key, word, choice):
+    assert choice_word(key, word) == choice

@@ -354,6 +354,20 @@ def test_a_file_with_only_its_header_cannot_be_run(logged_in):
     assert "This file has no rows to import." in page
 
 
+def test_the_files_status_words_are_pre_mapped_to_orchards(logged_in):
+    """ "Active client" and "Lead" (the chain file's words) start mapped to active and prospect."""
+    import re
+
+    run_id = run_id_of(upload(logged_in))
+    page = logged_in.get(f"/imports/{run_id}/map").get_data(as_text=True)
+    selected = dict(
+        re.findall(
+            r'<label for="value-partner\.status-\d+">([^<]+)</label>.*?<option value="(\w+)" selected>', page, re.S
+        )
+    )
+    assert selected.get("Active client") == "active" and selected.get("Lead") == "prospect"
+
+
 def test_wizard_pages_are_never_taken_from_the_browser_cache(logged_in):
     """Back to the mapping with the browser's button must show what the server holds, not an old copy."""
     run_id = previewed(logged_in)

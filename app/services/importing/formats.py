@@ -18,6 +18,7 @@ import re
 
 from app.services.importing.fields import FIELD_BY_KEY, MAX_CONTACT_SLOTS, ColumnMap, Mapping
 from app.services.importing.formats_words import (
+    CHOICE_WORDS,
     COMPANY_WORDS,
     DISQUALIFYING,
     FIRST_NAME_WORDS,
@@ -113,6 +114,12 @@ def normalise(header: str) -> str:
     """A header reduced to its words: "E-mail 2 - Value" -> "e mail 2 value", "Эл. почта" -> "эл почта"."""
     text = header.casefold().replace("ё", "е")
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def choice_word(key: str, value: str) -> str | None:
+    """The choice of field `key` a file's word usually means ("Active client" → active, "ex-client"
+    → ended, "Лид" → prospect), or None."""
+    return CHOICE_WORDS.get(key, {}).get(normalise(value))
 
 
 def recognise(headers: list[str]) -> str | None:

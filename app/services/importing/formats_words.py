@@ -227,3 +227,44 @@ DISQUALIFYING = frozenset(
         "city",
     ]
 )
+
+
+# What other CRMs and spreadsheets call Orchard's choices (English and Russian, folded as
+# formats.normalise folds a header): the mapping step pre-selects these, the user confirms.
+CHOICE_WORDS: dict[str, dict[str, str]] = {
+    "partner.status": {
+        **dict.fromkeys(["lead", "new", "potential", "prospective", "лид", "новый", "потенциальный"], "prospect"),
+        **dict.fromkeys(
+            ["active client", "client", "customer", "current", "клиент", "активный", "действующий"], "active"
+        ),
+        **dict.fromkeys(["on hold", "paused", "inactive", "sleeping", "спящий", "неактивный", "пауза"], "dormant"),
+        **dict.fromkeys(
+            ["ex client", "former client", "churned", "closed", "lost", "бывший клиент", "ушел", "закрыт"], "ended"
+        ),
+        **dict.fromkeys(["referral partner", "рекомендатель", "партнер"], "referrer"),
+    },
+    "partner.tier": {
+        **dict.fromkeys(["high", "gold", "key", "vip", "высокий", "ключевой"], "A"),
+        **dict.fromkeys(["medium", "silver", "normal", "средний", "обычный"], "B"),
+        **dict.fromkeys(["low", "bronze", "низкий"], "C"),
+    },
+    "partner.source": {
+        **dict.fromkeys(
+            ["recommendation", "word of mouth", "referred", "рекомендация", "сарафан", "сарафанное радио"], "referral"
+        ),
+        **dict.fromkeys(["website", "blog", "article", "seo", "сайт", "блог", "статья"], "content"),
+        **dict.fromkeys(["cold", "outbound", "прямой", "холодный"], "direct"),
+        **dict.fromkeys(["conference", "meetup", "fair", "выставка", "конференция", "мероприятие"], "event"),
+    },
+    "partner.kind": {
+        **dict.fromkeys(["organisation", "organization", "business", "компания", "организация"], "company"),
+        **dict.fromkeys(["individual", "private", "private person", "частное лицо", "физлицо"], "person"),
+    },
+    "deal.stage": {
+        **dict.fromkeys(["new", "qualified", "новая"], "lead"),
+        **dict.fromkeys(["quote", "offer", "proposal sent", "кп", "предложение"], "proposal"),
+        **dict.fromkeys(["negotiating", "переговоры"], "negotiation"),
+        **dict.fromkeys(["closed won", "выиграна", "успешно"], "won"),
+        **dict.fromkeys(["closed lost", "проиграна", "отказ"], "lost"),
+    },
+}
