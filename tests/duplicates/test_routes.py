@@ -78,6 +78,12 @@ def test_merge_page_shows_both_sides_and_moves(logged_in, workspace):
     assert "Contacts: 1" in " ".join(doc.text.split())
 
 
+def test_two_partners_of_one_name_are_told_apart_on_the_merge_page(logged_in, workspace):
+    a, b = twins(workspace)
+    text = " ".join(parse(logged_in.get(f"/duplicates/merge/{a.id}/{b.id}").get_data(as_text=True)).text.split())
+    assert f"Orchard ID {a.id}" in text and f"Orchard ID {b.id}" in text
+
+
 def test_merge_page_query_count_is_constant(logged_in, workspace, count_queries):
     a, b = twins(workspace, 0)
     with count_queries() as small:
