@@ -57,11 +57,16 @@ def _problem_label(key: str) -> str:
     return _("%(field)s (contact %(n)s)", field=label, n=slot) if slot else label
 
 
-def _row_view(row, columns, partners) -> dict:
+def _row_view(row, columns, partners, skipped_referrers=frozenset()) -> dict:
     """What the template shows of one row: its mapped cells, each with the problem of its field,
     the problems no shown cell carries, and the match."""
-    # the row's problems, and the notes that do not keep it out (an unknown owner), each by its cell
+    # the row's problems, and the notes that do not keep it out (an unknown owner, a referrer row that
+    # is not imported), each by its cell
     problems = {**((row.parsed or {}).get("notes") or {}), **(row.problems or {})}
+    if row.referrer_row in skipped_referrers and "partner.referred_by" not in problems:
+        problems["partner.referred_by"] = _(
+            "Row %(n)s, its referrer, is not imported: this partner comes in without a referrer.", n=row.referrer_row
+        )
     cells = []
     for index, _header, key in columns:
         value = row.values[index] if index < len(row.values) else ""
@@ -111,10 +116,11 @@ def preview(run_id):
     result = importing.preview(db.session, run, page=page_no, per_page=PER_PAGE, only=only or None)
     columns = _shown_columns(run)
     partners = _partner_names(result.rows)
+    skipped = importing.skipped_referrers(db.session, run, result.rows)
     pages = max(1, -(-result.total // PER_PAGE))
     return render(
         "imports/preview.html",
-        rows=[_row_view(row, columns, partners) for row in result.rows],
+        rows=[_row_view(row, columns, partners, skipped) for row in result.rows],
         counts=result.counts,
         total=result.total,
         page=page_no,
@@ -156,7 +162,7 @@ def decide(run_id, row_id):
     columns = _shown_columns(run)
     return render(
         "imports/_row_response.html",
-        item=_row_view(row, columns, _partner_names([row])),
+        item=_row_view(row, columns, _partner_names([row]), importing.skipped_referrers(db.session, run, [row])),
         counts=result.counts,
         error=error,
         status=422 if error else 200,

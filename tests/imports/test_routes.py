@@ -368,6 +368,16 @@ def test_the_files_status_words_are_pre_mapped_to_orchards(logged_in):
     assert selected.get("Active client") == "active" and selected.get("Lead") == "prospect"
 
 
+def test_a_row_whose_referrer_row_is_not_imported_says_so(logged_in):
+    """Epsilon's email is bad, so its row is skipped: Zeta, referred by Epsilon, is told it comes in
+    without a referrer (before, it silently did)."""
+    text = CHAIN_CSV + "Zeta Zoo,hello@zeta.example,Active client,Epsilon Events\n"
+    run_id = previewed(logged_in, text)
+    page = logged_in.get(f"/imports/{run_id}/preview").get_data(as_text=True)
+    assert "Row 5, its referrer, is not imported: this partner comes in without a referrer." in page
+    assert page.count("its referrer, is not imported") == 1
+
+
 def test_wizard_pages_are_never_taken_from_the_browser_cache(logged_in):
     """Back to the mapping with the browser's button must show what the server holds, not an old copy."""
     run_id = previewed(logged_in)

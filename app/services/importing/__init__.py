@@ -25,6 +25,7 @@ from app.services.importing.runs import (
     get_run,
     preview,
     set_mapping,
+    skipped_referrers,
     start_import,
 )
 from app.services.importing.saved_mappings import (
@@ -57,6 +58,7 @@ __all__ = [
     "saved_mapping",
     "saved_mappings",
     "set_mapping",
+    "skipped_referrers",
     "start_import",
     "undo",
 ]

@@ -161,6 +161,21 @@ def counts(session: Session, run: ImportRun) -> dict:
     return result
 
 
+def skipped_referrers(session: Session, run: ImportRun, rows) -> set[int]:
+    """Of the file rows that `rows` name as their referrer, those that will not be imported (a problem,
+    or skipped): their referrals then come in without a referrer, which the preview says. One query."""
+    numbers = {row.referrer_row for row in rows if row.referrer_row}
+    if not numbers:
+        return set()
+    return set(
+        session.scalars(
+            select(ImportRow.number).where(
+                ImportRow.run_id == run.id, ImportRow.number.in_(numbers), ImportRow.action == "skip"
+            )
+        )
+    )
+
+
 def preview(session: Session, run: ImportRun, *, page: int = 1, per_page: int = 50, only: str | None = None):
     if only not in PREVIEW_FILTERS:
         only = None
