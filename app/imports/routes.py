@@ -5,6 +5,7 @@ import service (app/services/importing) and, for big files, by jobs (app/jobs)."
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -169,19 +170,18 @@ def delete_saved(saved_id):
 def _starting_mapping(run) -> tuple[Mapping, str | None]:
     """The mapping the page starts from: a saved one or an earlier run's when asked, else the run's
     own (the guess, or what the user chose before going back). Returns it and where it came from."""
-    headers = run.headers
     saved_id, like_id = request.args.get("saved", ""), request.args.get("like", "")
+    source = None  # (its mapping's JSON, its name)
+    if saved_id.isdigit():
+        saved = db.session.scalar(scoped(SavedMapping).where(SavedMapping.id == int(saved_id)))
+        source = (saved.mapping, saved.name) if saved is not None else None
+    if source is None and like_id.isdigit():
+        earlier = db.session.scalar(scoped(ImportRun).where(ImportRun.id == int(like_id)))
+        source = (earlier.mapping, earlier.file_name) if earlier is not None else None
     try:
-        if saved_id.isdigit():
-            saved = db.session.scalar(scoped(SavedMapping).where(SavedMapping.id == int(saved_id)))
-            if saved is not None:
-                mapping = Mapping.from_json(saved.mapping).applied_to(headers)
-                return Mapping(run.kind, mapping.columns, mapping.values, mapping.on_match), saved.name
-        if like_id.isdigit():
-            earlier = db.session.scalar(scoped(ImportRun).where(ImportRun.id == int(like_id)))
-            if earlier is not None:
-                mapping = Mapping.from_json(earlier.mapping).applied_to(headers)
-                return Mapping(run.kind, mapping.columns, mapping.values, mapping.on_match), earlier.file_name
+        if source is not None:
+            fitted = Mapping.from_json(source[0]).applied_to(run.headers)
+            return replace(fitted, kind=run.kind), source[1]
     except ServiceError:
         pass  # a saved mapping this version cannot read: start from the run's own
     return Mapping.from_json(run.mapping), None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from app.services.exporting.partners_export import PARTNER_HEADER
 from app.services.importing.fields import FIELD_BY_KEY, MAX_CONTACT_SLOTS, ColumnMap, Mapping
 from app.services.importing.formats_words import (
     CHOICE_WORDS,
@@ -37,26 +38,8 @@ FORMAT_LABELS = {
     "orchard": "Orchard export",
 }
 
-ORCHARD_HEADERS = (
-    "Orchard ID",
-    "Name",
-    "Kind",
-    "Status",
-    "Tier",
-    "Owner",
-    "Source",
-    "Website",
-    "Referred by",
-    "Referrer ID",
-    "Contacts",
-    "Primary contact",
-    "Primary contact email",
-    "Primary contact phone",
-    "Last interaction",
-    "Notes",
-    "No prospects reason",
-    "Created",
-)
+# the header Orchard's partners export writes (one definition: the export's)
+ORCHARD_HEADERS = PARTNER_HEADER
 ORCHARD_MAP = {
     "orchard id": "partner.orchard_id",
     "name": "partner.name",
