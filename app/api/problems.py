@@ -98,6 +98,8 @@ def _flatten(messages) -> dict[str, list[str]]:
 
 
 def handle_http_exception(error: HTTPException):
+    if error.code == 500:  # an unexpected error (Flask hands it over as InternalServerError)
+        db.session.rollback()
     if isinstance(error, Problem):
         return error.response
     headers = {}
@@ -123,11 +125,6 @@ def handle_service_error(error: ServiceError):
 def handle_deleted_meanwhile(error):
     db.session.rollback()
     return problem_response(404)
-
-
-def handle_unexpected(error):
-    db.session.rollback()
-    return problem_response(500)
 
 
 def register_handlers(blueprint) -> None:
