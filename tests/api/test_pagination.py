@@ -57,7 +57,7 @@ def test_updated_since_includes_equal(api, book):
 
 
 @pytest.mark.parametrize(
-    "query, field",
+    ("query", "field"),
     [
         ("limit=0", "limit"),
         ("limit=101", "limit"),
