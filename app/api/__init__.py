@@ -29,20 +29,37 @@ operation (types, for the docs), the rules from the form via validate_with.
 
 from __future__ import annotations
 
+import http
+
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
 from app.api import contacts, partners, referrals
-from app.api.problems import route_misses_as_problems
+from app.api.problems import PROBLEM_TYPE, ProblemSchema, route_misses_as_problems
 from app.web import public
 
 RESOURCES = [partners.bp, contacts.bp, referrals.bp]
 
 
 class OrchardApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self):
         """The API blueprints answer their own errors (app/api/problems.py); the app's pages keep
         their HTML error pages."""
+
+    def _register_responses(self):
+        """The documented error responses: problem details, application/problem+json."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = ProblemSchema
+            prepare_response(response, self.spec, PROBLEM_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": ProblemSchema}
+        prepare_response(response, self.spec, PROBLEM_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def init_api(app: Flask) -> Api:

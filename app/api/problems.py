@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from flask import json, make_response, request
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -155,3 +156,17 @@ def route_misses_as_problems(app) -> None:
                 return handle_http_exception(error) if in_api() else page_handler(error)
 
             handlers[cls] = either
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem, as every API error is answered."""
+
+    type = fields.String(required=True, metadata={"description": 'A URI for the kind of problem ("about:blank").'})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "422: the messages of each invalid field."},
+    )
