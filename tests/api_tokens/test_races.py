@@ -45,7 +45,7 @@ def test_simultaneous_uses_record_the_last_use_once(app, user, workspace):
                 barrier.wait()
                 with db.session.begin():
                     wrote.append(touch(db.session, db.session.get(ApiToken, token_id), moment))
-            except Exception as error:  # noqa: BLE001 - reported below
+            except Exception as error:
                 errors.append(error)
             finally:
                 db.session.remove()
