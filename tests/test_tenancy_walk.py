@@ -194,6 +194,22 @@ def _import_row(ctx: Ctx):
     return db.session.scalars(select(ImportRow).where(ImportRow.run_id == ctx.made["run_id"].id)).first()
 
 
+def _api_token(ctx: Ctx):
+    from app.services.api_tokens import create_token
+
+    token, _ = create_token(
+        db.session,
+        workspace_id=ctx.workspace.id,
+        user_id=ctx.owner.id,
+        name="Walk token",
+        scope="read",
+        expires_on=None,
+        now=NOW,
+    )
+    db.session.commit()
+    return token
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -213,6 +229,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "job_id": _job,
     "row_id": _import_row,
     "saved_id": _saved_mapping,
+    "token_id": _api_token,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the
@@ -321,6 +338,7 @@ def test_walk_covers_the_foundation_routes(app):
         "partners.remove_contact",
         "partners.restore_contact",
         "settings.revoke_invite",
+        "settings.revoke_api_token",
         "settings.set_role",
         "settings.remove_member",
         "auth.switch",

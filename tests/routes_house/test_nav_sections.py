@@ -52,6 +52,7 @@ EXPECTED = {
     "settings.profile": "settings",
     "reminders.settings": "settings",
     "settings.data": "settings",
+    "settings.api_tokens": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",
