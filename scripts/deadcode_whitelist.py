@@ -81,6 +81,7 @@ READ_BY_FRAMEWORKS = (
     _.Meta,
     # flask-smorest calls it from Api.init_app; ours leaves the app's HTML error pages alone (app/api/__init__.py)
     _._register_error_handlers,
+    _._register_responses,  # the same: its documented error responses are problem details
     # Flask-Login reads the request's user from g._login_user; the API sets it to the token's (app/api/auth.py)
     _._login_user,
     # read back with g.get("api_caller") (app/api/auth.py record_use)

@@ -43,8 +43,6 @@ RESOURCES = [partners.bp, contacts.bp, referrals.bp]
 
 
 class OrchardApi(Api):
-    ERROR_SCHEMA = ProblemSchema
-
     def _register_error_handlers(self):
         """The API blueprints answer their own errors (app/api/problems.py); the app's pages keep
         their HTML error pages."""

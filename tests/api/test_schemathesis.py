@@ -23,10 +23,13 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::ResourceWarning")
 def test_schemathesis_finds_nothing(app, api, workspace):
     partner = make_partner(workspace, name="Fuzzed")
-    make_contact(partner)
+    referrer = make_partner(workspace, name="Fuzz Referrer")
+    contact = make_contact(partner)
+    # generated ids almost never exist (the 404s are walked in test_tenancy.py): aim at real ones
+    real_ids = {"partner_id": partner.id, "contact_id": contact.id}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {api.token}"}
-    operations, examples, failures = 0, 0, []
+    operations, examples = 0, 0
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
@@ -43,12 +46,12 @@ def test_schemathesis_finds_nothing(app, api, workspace):
         def run(case):
             nonlocal examples
             examples += 1
-            try:
-                case.call_and_validate(headers=headers, checks=CHECKS)
-            except Exception as error:  # collect every operation's failures, then report them all
-                failures.append(f"{case.operation.label}: {error}"[:2000])
+            if case.path_parameters:
+                case.path_parameters = {k: real_ids.get(k, v) for k, v in case.path_parameters.items()}
+            if isinstance(case.body, dict) and "referrer_id" in case.body:
+                case.body["referrer_id"] = referrer.id
+            case.call_and_validate(headers=headers, checks=CHECKS)  # raises on the first failure found
 
         run()
     assert operations >= 19
-    assert not failures, "\n\n".join(failures[:5])
-    print(f"schemathesis: {operations} operations, {examples} examples, {len(failures)} failures")
+    print(f"schemathesis: {operations} operations, {examples} examples, no failure")
