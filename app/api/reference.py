@@ -1,5 +1,7 @@
 """The API reference page: the OpenAPI document rendered in the app by the vendored Redoc
-(static/vendor/redoc-*, from its npm package; it loads the document itself, no inline script)."""
+(static/vendor/redoc-*, copied from its npm package `redoc` 2.5.4, MIT): the `<redoc spec-url>`
+element starts it, so no inline script is needed under the CSP. Its search is off: it runs in a
+worker made from a blob: URL, which the CSP refuses."""
 
 from __future__ import annotations
 
