@@ -1,0 +1,131 @@
+"""A partner's agreed terms over the API: the current version with its ETag, a change with
+`If-Match` (the page's optimistic lock: the version you saw, or 412 with the page's message), and
+every version."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g, request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from marshmallow.validate import Length, Range
+from sqlalchemy import select
+
+from app.api.forms import validate_with
+from app.api.pagination import ListArgs, keyset_page, page_schema
+from app.api.problems import problem
+from app.api.writing import committing
+from app.extensions import db
+from app.models import Partner, TermsVersion
+from app.representations import TermsVersionSchema
+from app.services import ServiceError
+from app.services import terms as terms_service
+from app.tenancy import get_or_404_in_workspace
+from app.terms.forms import TermsForm
+from app.web import now_utc
+
+bp = Blueprint(
+    "api_terms",
+    __name__,
+    url_prefix="/api/v1",
+    description="A partner's agreed terms: each change is a new version; a change names the version it replaces.",
+)
+
+VERSION_SORTS = {"version": TermsVersion.version}
+_ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,9})"\s*$')
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'The ETag of the version you are changing, e.g. "v3" ("v0" for a partner without terms)',
+}
+
+
+class TermsIn(Schema):
+    commission_rate = fields.String(allow_none=True, validate=Length(max=10), metadata={"description": "Percent"})
+    payment_terms_days = fields.Integer(allow_none=True, strict=True, validate=Range(0, 3650))
+    response_time_days = fields.Integer(allow_none=True, strict=True, validate=Range(0, 365))
+    cadence_days = fields.Integer(allow_none=True, strict=True, validate=Range(1, 3650))
+    review_on = fields.Date(allow_none=True)
+    agreed_by_contact_id = fields.Integer(allow_none=True, strict=True)
+    agreed_on = fields.Date(allow_none=True)
+    clauses = fields.String(allow_none=True, validate=Length(max=20000))
+
+
+def _partner(partner_id: int) -> Partner:
+    return get_or_404_in_workspace(Partner, partner_id)
+
+
+def etag(number: int) -> str:
+    return f'"v{number}"'
+
+
+def _expected_version() -> int:
+    header = request.headers.get("If-Match")
+    if not header:
+        problem(
+            428,
+            detail=_('Send If-Match with the ETag of the terms you are changing (GET them first; "v0" when none).'),
+        )
+    found = _ETAG.match(header)
+    return int(found.group(1)) if found else -1
+
+
+@bp.route("/partners/<int:partner_id>/terms")
+class CurrentTerms(MethodView):
+    @bp.response(200, TermsVersionSchema, headers={"ETag": {"schema": {"type": "string"}}})
+    def get(self, partner_id):
+        """The partner's current terms (ETag: the version)"""
+        partner = _partner(partner_id)
+        terms, version = terms_service.current(db.session, partner.id)
+        if version is None:
+            problem(
+                404,
+                detail=_('No terms are recorded for this partner yet: PUT them with If-Match: "v0".'),
+                headers={"ETag": etag(0)},
+            )
+        return version, {"ETag": etag(terms.version)}
+
+    @bp.doc(parameters=[IF_MATCH])
+    @bp.arguments(TermsIn)
+    @bp.response(200, TermsVersionSchema, headers={"ETag": {"schema": {"type": "string"}}})
+    @bp.alt_response(412, description="Changed by someone else since the version you sent")
+    @bp.alt_response(428, description="If-Match is missing")
+    def put(self, payload, partner_id):
+        """Record new terms (a new version), on top of the version in If-Match"""
+        partner = _partner(partner_id)
+        expected = _expected_version()
+        agreed_id = terms_service.current(db.session, partner.id)[1]
+        agreed_id = agreed_id.agreed_by_contact_id if agreed_id is not None else None
+        choices = terms_service.contact_choices(db.session, partner.id, agreed_id)
+        form = validate_with(TermsForm, payload, setup=lambda f: f.set_contact_choices(choices))
+        try:
+            with committing():
+                version = terms_service.save_terms(
+                    db.session, partner, form.data_for_service(), expected, g.user.id, now_utc()
+                )
+        except _Stale as stale:
+            problem(412, detail=stale.message)
+        return version, {"ETag": etag(version.version)}
+
+
+class _Stale(Exception):
+    def __init__(self, message):
+        self.message = message
+
+
+@bp.route("/partners/<int:partner_id>/terms/versions")
+@bp.arguments(ListArgs, location="query")
+@bp.response(200, page_schema(TermsVersionSchema))
+def versions(args, partner_id):
+    """Every version of the partner's terms, newest first"""
+    partner = _partner(partner_id)
+    stmt = select(TermsVersion).where(TermsVersion.partner_id == partner.id)
+    return keyset_page(db.session, stmt, args, sorts=VERSION_SORTS, default="-version", updated=TermsVersion.changed_at)
+
+
+__all__ = ["ServiceError", "bp"]
