@@ -59,6 +59,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     _register_template_helpers(app)
     _register_security_headers(app)
     _register_errors(app)
+    from app.api import init_api
+
+    init_api(app)
 
     from app.cli import register_cli
 

@@ -53,6 +53,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(reminders_cli)
 
+    from app.api_cli import api_cli
+
+    app.cli.add_command(api_cli)
+
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)

@@ -42,6 +42,8 @@ def init_login(app: Flask) -> None:
         view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
         if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
             return None
+        if (request.blueprint or "").startswith("api_"):  # the API authenticates by token (app/api/auth.py)
+            return None
         if not current_user.is_authenticated:
             return _to_login()
         if getattr(g, "workspace", None) is None and request.endpoint not in WORKSPACE_OPTIONAL:

@@ -110,6 +110,7 @@ NOT_BACKED_UP = {
     "job": "the record of background work done (imports, backups); a restored workspace starts its own",
     "partner_merge": "the undo data of past merges, which only applies to the original rows",
     "contact_merge": "the undo data of past merges, which only applies to the original rows",
+    "api_token": "API tokens are secrets of one user; create new ones in the restored workspace",
 }
 # Kept per user, not per workspace (and token-bearing): never in a workspace backup.
 PER_USER_NOT_BACKED_UP = {
