@@ -6,16 +6,18 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Range
 
+from app.api.auth import ApiBlueprint
 from app.api.forms import validate_with
-from app.api.pagination import ListArgs, keyset_page, page_schema
+from app.api.pagination import keyset_page, list_args, page_schema
+from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.commissions.forms import PayForm
 from app.extensions import db
+from app.ids import MAX_DB_INT
 from app.models import Commission
 from app.models.commission import STATUSES
 from app.representations import CommissionSchema
@@ -23,18 +25,23 @@ from app.services import ServiceError
 from app.services import commissions as commission_service
 from app.tenancy import get_or_404_in_workspace, scoped
 
-bp = Blueprint("api_commissions", __name__, url_prefix="/api/v1", description="The referral commission ledger.")
+bp = ApiBlueprint("api_commissions", __name__, url_prefix="/api/v1", description="The referral commission ledger.")
 
-SORTS = {"earned_on": Commission.earned_on, "created_at": Commission.created_at, "id": Commission.id}
+ID = Range(min=1, max=MAX_DB_INT)
+SORTS = {"earned": Commission.earned_on, "created": Commission.created_at}
 
 
-class CommissionListArgs(ListArgs):
-    status = fields.String(validate=OneOf(STATUSES))
-    referrer_id = fields.Integer(strict=True)
-    deal_id = fields.Integer(strict=True)
-    currency = fields.String(validate=Length(equal=3))
-    earned_from = fields.Date(metadata={"description": "Earned on or after (the Ledger's period)"})
-    earned_to = fields.Date(metadata={"description": "Earned on or before"})
+CommissionListArgs = list_args(
+    "CommissionListArgs",
+    tuple(SORTS),
+    "-earned",
+    status=fields.String(validate=OneOf(STATUSES)),
+    referrer_id=fields.Integer(validate=ID),
+    deal_id=fields.Integer(validate=ID),
+    currency=fields.String(validate=Length(equal=3)),
+    earned_from=fields.Date(metadata={"description": "Earned on or after (the Ledger's period)"}),
+    earned_to=fields.Date(metadata={"description": "Earned on or before"}),
+)
 
 
 class PayIn(Schema):
@@ -57,7 +64,12 @@ def index(args):
     stmt = scoped(Commission).where(commission_service.ledger_where(g.workspace.id, filters))
     if args.get("deal_id"):
         stmt = stmt.where(Commission.deal_id == args["deal_id"])
-    return keyset_page(db.session, stmt, args, sorts=SORTS, default="-earned_on", updated=Commission.created_at)
+    if args["updated_since"] is not None:  # entries are added, and only their payment changes later
+        stmt = stmt.where(Commission.created_at >= args["updated_since"])
+    rows, next_cursor = keyset_page(
+        db.session, stmt, sort_columns=sort_columns(args["sort"], SORTS), cursor=args["cursor"], limit=args["limit"]
+    )
+    return {"data": rows, "next_cursor": next_cursor}
 
 
 @bp.route("/commissions/<int:commission_id>")
@@ -85,5 +97,7 @@ def pay(payload, commission_id):
             if error.field != "ids":
                 raise
             db.session.rollback()
+            if db.session.get(Commission, entry.id) is None:
+                problem(404)  # deleted meanwhile (with its deal's partner)
             problem(409, detail=_("This commission is already paid."))
     return entry

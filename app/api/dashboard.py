@@ -4,16 +4,16 @@ everyone's or the caller's own partners (the dashboard's "mine")."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import OneOf, Range
 
+from app.api.auth import ApiBlueprint
 from app.extensions import db
 from app.services import neglect
 from app.services.dashboard import LIST_LIMIT
 from app.web import now_utc
 
-bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1", description="The dashboard: every flag and its count.")
+bp = ApiBlueprint("api_dashboard", __name__, url_prefix="/api/v1", description="The dashboard: every flag and its count.")
 
 
 class FlagArgs(Schema):

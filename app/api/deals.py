@@ -4,19 +4,21 @@ deal services apply it, as on the pages."""
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Range
 
-from app.api.forms import validate_with
-from app.api.pagination import ListArgs, keyset_page, page_schema
+from app.api.auth import ApiBlueprint
+from app.api.forms import overlay, validate_with
+from app.api.pagination import keyset_page, list_args, page_schema
+from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.deals.forms import STAGE_LABELS, DealForm, MoveForm
 from app.extensions import db
+from app.ids import MAX_DB_INT
 from app.models import Deal, Partner
 from app.models.deal import STAGES, VALUE_SCALE
 from app.representations import DealSchema, represent
@@ -26,20 +28,25 @@ from app.services.deals import DealFilters
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import now_utc
 
-bp = Blueprint("api_deals", __name__, url_prefix="/api/v1", description="Deals, their stages and the win-win assessment.")
+bp = ApiBlueprint("api_deals", __name__, url_prefix="/api/v1", description="Deals, their stages and the win-win assessment.")
 
-SORTS = {"updated_at": Deal.updated_at, "created_at": Deal.created_at, "amount": Deal.amount, "id": Deal.id}
+ID = Range(min=1, max=MAX_DB_INT)
+SORTS = {"updated": Deal.updated_at, "created": Deal.created_at, "amount": Deal.amount}
 
 
-class DealListArgs(ListArgs):
-    q = fields.String(validate=Length(max=200), metadata={"description": "Title or partner name contains"})
-    stage = fields.String(validate=OneOf(STAGES))
-    owner_id = fields.Integer(strict=True)
-    partner_id = fields.Integer(strict=True)
-    currency = fields.String(validate=Length(equal=3))
-    quadrant = fields.String(validate=OneOf(deal_service.QUADRANTS))
-    closed_from = fields.Date()
-    closed_to = fields.Date()
+DealListArgs = list_args(
+    "DealListArgs",
+    tuple(SORTS),
+    "-updated",
+    q=fields.String(validate=Length(max=200), metadata={"description": "Title or partner name contains"}),
+    stage=fields.String(validate=OneOf(STAGES)),
+    owner_id=fields.Integer(validate=ID),
+    partner_id=fields.Integer(validate=ID),
+    currency=fields.String(validate=Length(equal=3)),
+    quadrant=fields.String(validate=OneOf(deal_service.QUADRANTS)),
+    closed_from=fields.Date(),
+    closed_to=fields.Date(),
+)
 
 
 _VALUE = {"allow_none": True, "validate": OneOf(VALUE_SCALE), "metadata": {"description": "−2 … +2"}}
@@ -58,13 +65,13 @@ class DealPatch(AssessmentIn):
     currency = fields.String(metadata={"description": "ISO 4217 code, e.g. EUR"})
     stage = fields.String(validate=OneOf(STAGES))
     expected_close_on = fields.Date(allow_none=True)
-    owner_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = fields.Integer(allow_none=True, validate=ID)
     lost_reason = fields.String(allow_none=True, validate=Length(max=2000))
     notes = fields.String(allow_none=True, validate=Length(max=10000))
 
 
 class DealIn(DealPatch):
-    partner_id = fields.Integer(required=True, strict=True)
+    partner_id = fields.Integer(required=True, validate=ID)
     title = fields.String(required=True, validate=Length(max=200))
 
 
@@ -101,8 +108,7 @@ def _setup(partner: Partner | None):
 
 def _edit(deal: Deal, payload: dict) -> Deal:
     """PATCH semantics: the deal as it is, with the payload's fields over it, through the page's form."""
-    current = represent(deal)
-    form = validate_with(DealForm, {**current, **payload}, obj=deal, setup=_setup(deal.partner))
+    form = validate_with(DealForm, overlay(represent(deal), payload), setup=_setup(deal.partner))
     with committing():
         deal_service.update_deal(db.session, deal, form.data_for_service(), now_utc())
     return deal
@@ -126,10 +132,15 @@ class Deals(MethodView):
         stmt = scoped(Deal).where(deal_service.deal_where(g.workspace.id, filters))
         if args.get("partner_id"):
             stmt = stmt.where(Deal.partner_id == args["partner_id"])
-        return keyset_page(db.session, stmt, args, sorts=SORTS, default="-updated_at", updated=Deal.updated_at)
+        if args["updated_since"] is not None:
+            stmt = stmt.where(Deal.updated_at >= args["updated_since"])
+        rows, next_cursor = keyset_page(
+            db.session, stmt, sort_columns=sort_columns(args["sort"], SORTS), cursor=args["cursor"], limit=args["limit"]
+        )
+        return {"data": rows, "next_cursor": next_cursor}
 
     @bp.arguments(DealIn)
-    @bp.response(201, DealSchema)
+    @bp.response(201, DealSchema, headers={"Location": {"schema": {"type": "string"}}})
     def post(self, payload):
         """Add a deal"""
         partner = db.session.scalar(scoped(Partner).where(Partner.id == payload["partner_id"]))
@@ -138,7 +149,7 @@ class Deals(MethodView):
         form = validate_with(DealForm, {"stage": "lead", "amount": "0", **payload}, setup=_setup(partner))
         with committing():
             outcome = deal_service.create_deal(db.session, partner, form.data_for_service(), g.user.id, now_utc())
-        return outcome.deal, 201, {"Location": f"/api/v1/deals/{outcome.deal.id}"}
+        return outcome.deal, 201, {"Location": url_for("api_deals.DealItem", deal_id=outcome.deal.id)}
 
 
 @bp.route("/deals/<int:deal_id>")
@@ -148,7 +159,7 @@ class DealItem(MethodView):
         """One deal"""
         return _deal(deal_id)
 
-    @bp.arguments(DealPatch)
+    @bp.arguments(DealPatch(partial=True))
     @bp.response(200, DealSchema)
     def patch(self, payload, deal_id):
         """Change a deal (the fields sent; a won deal's commissions follow)"""
@@ -169,8 +180,8 @@ def move(payload, deal_id):
     """Move a deal to another stage (as on the pipeline board)"""
     deal = _deal(deal_id)
     form = validate_with(MoveForm, payload)
-    try:
-        with committing():
+    with committing():
+        try:
             deal_service.move_deal(
                 db.session,
                 deal,
@@ -180,14 +191,15 @@ def move(payload, deal_id):
                 from_stage=form.from_stage.data or None,
                 closed_on=payload.get("closed_on"),
             )
-    except deal_service.MovedMeanwhile as moved:
-        problem(
-            409,
-            detail=_(
-                "Someone moved this deal to %(stage)s meanwhile. Look again before moving it.",
-                stage=STAGE_LABELS[moved.stage],
-            ),
-        )
+        except deal_service.MovedMeanwhile as moved:
+            db.session.rollback()
+            problem(
+                409,
+                detail=_(
+                    "Someone moved this deal to %(stage)s meanwhile. Look again before moving it.",
+                    stage=STAGE_LABELS[moved.stage],
+                ),
+            )
     return deal
 
 

@@ -8,15 +8,16 @@ from datetime import date
 from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Range
 
-from app.api.forms import validate_with
-from app.api.pagination import ListArgs, keyset_page, page_schema
-from app.api.problems import problem
+from app.api.auth import ApiBlueprint
+from app.api.forms import overlay, validate_with
+from app.api.pagination import keyset_page, list_args, page_schema
+from app.api.partners import sort_columns
 from app.api.writing import committing
 from app.extensions import db
+from app.ids import MAX_DB_INT
 from app.models import Reminder
 from app.reminders.forms import ReminderForm
 from app.representations import ReminderSchema, represent
@@ -26,26 +27,31 @@ from app.services.clock import local_today
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import now_utc
 
-bp = Blueprint(
+bp = ApiBlueprint(
     "api_reminders", __name__, url_prefix="/api/v1", description="Reminders: follow-ups someone should do, by a date."
 )
 
-SORTS = {"due_on": Reminder.due_on, "updated_at": Reminder.updated_at, "created_at": Reminder.created_at}
+ID = Range(min=1, max=MAX_DB_INT)
+SORTS = {"due": Reminder.due_on, "updated": Reminder.updated_at, "created": Reminder.created_at}
 FORM_FIELDS = ("title", "due_on", "due_time", "assignee_id", "partner_id", "notes")
 
 
-class ReminderListArgs(ListArgs):
-    view = fields.String(load_default="open", validate=OneOf(("open", "done")))
-    assignee_id = fields.Integer(strict=True)
-    partner_id = fields.Integer(strict=True)
+ReminderListArgs = list_args(
+    "ReminderListArgs",
+    tuple(SORTS),
+    "due",
+    view=fields.String(load_default="open", validate=OneOf(("open", "done"))),
+    assignee_id=fields.Integer(validate=ID),
+    partner_id=fields.Integer(validate=ID),
+)
 
 
 class ReminderPatch(Schema):
     title = fields.String(validate=Length(max=200))
     due_on = fields.Date()
     due_time = fields.String(allow_none=True, metadata={"description": "HH:MM in the assignee's time zone"})
-    assignee_id = fields.Integer(strict=True, metadata={"description": "A member; you when left out"})
-    partner_id = fields.Integer(allow_none=True, strict=True)
+    assignee_id = fields.Integer(validate=ID, metadata={"description": "A member; you when left out"})
+    partner_id = fields.Integer(allow_none=True, validate=ID)
     notes = fields.String(allow_none=True, validate=Length(max=5000))
 
 
@@ -85,9 +91,9 @@ def _today() -> date:
     return local_today(g.user.timezone, now_utc())
 
 
-def _values(payload: dict, obj=None) -> dict:
+def _values(payload: dict) -> dict:
     members = workspace_members(db.session, g.workspace.id)
-    form = validate_with(ReminderForm, payload, obj=obj, setup=lambda f: f.set_choices(members, []))
+    form = validate_with(ReminderForm, payload, setup=lambda f: f.set_choices(members, []))
     return form.data_for_service()
 
 
@@ -101,11 +107,15 @@ class Reminders(MethodView):
         stmt = scoped(Reminder).where(*conditions)
         if args.get("partner_id"):
             stmt = stmt.where(Reminder.partner_id == args["partner_id"])
-        default = "due_on" if args["view"] == "open" else "-updated_at"
-        return keyset_page(db.session, stmt, args, sorts=SORTS, default=default, updated=Reminder.updated_at)
+        if args["updated_since"] is not None:
+            stmt = stmt.where(Reminder.updated_at >= args["updated_since"])
+        rows, next_cursor = keyset_page(
+            db.session, stmt, sort_columns=sort_columns(args["sort"], SORTS), cursor=args["cursor"], limit=args["limit"]
+        )
+        return {"data": rows, "next_cursor": next_cursor}
 
     @bp.arguments(ReminderIn)
-    @bp.response(201, ReminderSchema)
+    @bp.response(201, ReminderSchema, headers={"Location": {"schema": {"type": "string"}}})
     def post(self, payload):
         """Add a reminder"""
         data = _values({"assignee_id": g.user.id, **payload})
@@ -123,7 +133,7 @@ class ReminderItem(MethodView):
         """One reminder"""
         return _reminder(reminder_id)
 
-    @bp.arguments(ReminderPatch)
+    @bp.arguments(ReminderPatch(partial=True))
     @bp.response(200, ReminderSchema)
     def patch(self, payload, reminder_id):
         """Change a reminder (the fields sent)"""
@@ -131,7 +141,7 @@ class ReminderItem(MethodView):
         current = {name: represent(reminder)[name] for name in FORM_FIELDS}
         if reminder.due_time is not None:
             current["due_time"] = reminder.due_time.strftime("%H:%M")  # the form's format
-        data = _values({**current, **payload}, obj=reminder)
+        data = _values(overlay(current, payload))
         with committing():
             service.update_reminder(db.session, reminder, now=now_utc(), **data)
         return reminder
@@ -174,5 +184,3 @@ def snooze(payload, reminder_id):
         service.snooze_reminder(db.session, reminder, payload["until"], today=_today(), now=now_utc())
     return reminder
 
-
-__all__ = ["bp", "problem"]

@@ -9,16 +9,18 @@ import re
 from flask import g, request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, Range
 from sqlalchemy import select
 
+from app.api.auth import ApiBlueprint
 from app.api.forms import validate_with
-from app.api.pagination import ListArgs, keyset_page, page_schema
+from app.api.pagination import keyset_page, list_args, page_schema
+from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.extensions import db
+from app.ids import MAX_DB_INT
 from app.models import Partner, TermsVersion
 from app.representations import TermsVersionSchema
 from app.services import ServiceError
@@ -27,14 +29,16 @@ from app.tenancy import get_or_404_in_workspace
 from app.terms.forms import TermsForm
 from app.web import now_utc
 
-bp = Blueprint(
+bp = ApiBlueprint(
     "api_terms",
     __name__,
     url_prefix="/api/v1",
     description="A partner's agreed terms: each change is a new version; a change names the version it replaces.",
 )
 
+ID = Range(min=1, max=MAX_DB_INT)
 VERSION_SORTS = {"version": TermsVersion.version}
+VersionListArgs = list_args("TermsVersionListArgs", tuple(VERSION_SORTS), "-version")
 _ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,9})"\s*$')
 IF_MATCH = {
     "in": "header",
@@ -47,11 +51,11 @@ IF_MATCH = {
 
 class TermsIn(Schema):
     commission_rate = fields.String(allow_none=True, validate=Length(max=10), metadata={"description": "Percent"})
-    payment_terms_days = fields.Integer(allow_none=True, strict=True, validate=Range(0, 3650))
-    response_time_days = fields.Integer(allow_none=True, strict=True, validate=Range(0, 365))
-    cadence_days = fields.Integer(allow_none=True, strict=True, validate=Range(1, 3650))
+    payment_terms_days = fields.Integer(allow_none=True, validate=Range(0, 3650))
+    response_time_days = fields.Integer(allow_none=True, validate=Range(0, 365))
+    cadence_days = fields.Integer(allow_none=True, validate=Range(1, 3650))
     review_on = fields.Date(allow_none=True)
-    agreed_by_contact_id = fields.Integer(allow_none=True, strict=True)
+    agreed_by_contact_id = fields.Integer(allow_none=True, validate=ID)
     agreed_on = fields.Date(allow_none=True)
     clauses = fields.String(allow_none=True, validate=Length(max=20000))
 
@@ -99,33 +103,38 @@ class CurrentTerms(MethodView):
         """Record new terms (a new version), on top of the version in If-Match"""
         partner = _partner(partner_id)
         expected = _expected_version()
-        agreed_id = terms_service.current(db.session, partner.id)[1]
-        agreed_id = agreed_id.agreed_by_contact_id if agreed_id is not None else None
+        shown = terms_service.current(db.session, partner.id)[1]
+        agreed_id = shown.agreed_by_contact_id if shown is not None else None
         choices = terms_service.contact_choices(db.session, partner.id, agreed_id)
         form = validate_with(TermsForm, payload, setup=lambda f: f.set_contact_choices(choices))
-        try:
-            with committing():
+        with committing():
+            try:
                 version = terms_service.save_terms(
                     db.session, partner, form.data_for_service(), expected, g.user.id, now_utc()
                 )
-        except _Stale as stale:
-            problem(412, detail=stale.message)
+            except ServiceError as error:
+                if error.field != "version":
+                    raise
+                db.session.rollback()  # the page's optimistic lock refused it: the version moved on
+                problem(412, detail=error.message)
         return version, {"ETag": etag(version.version)}
 
 
-class _Stale(Exception):
-    def __init__(self, message):
-        self.message = message
-
-
 @bp.route("/partners/<int:partner_id>/terms/versions")
-@bp.arguments(ListArgs, location="query")
+@bp.arguments(VersionListArgs, location="query")
 @bp.response(200, page_schema(TermsVersionSchema))
 def versions(args, partner_id):
     """Every version of the partner's terms, newest first"""
     partner = _partner(partner_id)
     stmt = select(TermsVersion).where(TermsVersion.partner_id == partner.id)
-    return keyset_page(db.session, stmt, args, sorts=VERSION_SORTS, default="-version", updated=TermsVersion.changed_at)
+    if args["updated_since"] is not None:
+        stmt = stmt.where(TermsVersion.changed_at >= args["updated_since"])
+    rows, next_cursor = keyset_page(
+        db.session,
+        stmt,
+        sort_columns=sort_columns(args["sort"], VERSION_SORTS),
+        cursor=args["cursor"],
+        limit=args["limit"],
+    )
+    return {"data": rows, "next_cursor": next_cursor}
 
-
-__all__ = ["ServiceError", "bp"]

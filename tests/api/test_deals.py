@@ -153,8 +153,10 @@ def test_another_workspaces_deal_is_not_found(api, other, now):
     assert db.session.get(Deal, deal.id).title == "Website"
 
 
-def test_read_token_cannot_write(api_read, partner):
-    response = api_read.post("/api/v1/deals", json={"partner_id": partner.id, "title": "X", "currency": "EUR"})
+def test_read_token_cannot_write(api, api_token, user, workspace, partner):
+    reader = api.as_token(api_token(user, workspace, scope="read"))
+    assert reader.get("/api/v1/deals").status_code == 200
+    response = reader.post("/api/v1/deals", json={"partner_id": partner.id, "title": "X", "currency": "EUR"})
     assert response.status_code == 403
 
 

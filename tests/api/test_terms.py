@@ -101,11 +101,11 @@ def test_another_workspaces_terms_are_not_found(api, other, now):
     assert db.session.query(TermsVersion).count() == 1
 
 
-def test_two_saves_on_one_version_one_wins(app, partner, now, api_headers):
+def test_two_saves_on_one_version_one_wins(app, api, partner, now):
     """Two programs save on top of v1 at the same instant: one makes v2, the other gets 412."""
     give_terms(partner, "10", now=now)
     url = f"/api/v1/partners/{partner.id}/terms"
-    headers = {**api_headers, "If-Match": '"v1"'}
+    headers = {"Authorization": f"Bearer {api.token}", "If-Match": '"v1"'}
     db.session.rollback()  # the test's session holds no transaction (nor SQLite's write lock)
     barrier = threading.Barrier(2)
     responses = [None, None]
