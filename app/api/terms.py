@@ -51,9 +51,9 @@ IF_MATCH = {
 
 class TermsIn(Schema):
     commission_rate = fields.String(allow_none=True, validate=Length(max=10), metadata={"description": "Percent"})
-    payment_terms_days = fields.Integer(allow_none=True, validate=Range(0, 3650))
-    response_time_days = fields.Integer(allow_none=True, validate=Range(0, 365))
-    cadence_days = fields.Integer(allow_none=True, validate=Range(1, 3650))
+    payment_terms_days = fields.Integer(allow_none=True)
+    response_time_days = fields.Integer(allow_none=True)
+    cadence_days = fields.Integer(allow_none=True)
     review_on = fields.Date(allow_none=True)
     agreed_by_contact_id = fields.Integer(allow_none=True, validate=ID)
     agreed_on = fields.Date(allow_none=True)

@@ -125,10 +125,12 @@ def test_two_saves_on_one_version_one_wins(app, api, partner, now):
 
 
 def test_versions_list_runs_constant_queries(api, partner, now, count_queries):
+    url = f"/api/v1/partners/{partner.id}/terms/versions"
+
     def measure():
-        api.get(f"/api/v1/partners/{partner.id}/terms/versions")
+        api.get(url)
         with count_queries() as counter:
-            assert api.get(f"/api/v1/partners/{partner.id}/terms/versions").status_code == 200
+            assert api.get(url).status_code == 200
         return counter.count
 
     give_terms(partner, "1", now=now)
