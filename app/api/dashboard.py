@@ -13,7 +13,9 @@ from app.services import neglect
 from app.services.dashboard import LIST_LIMIT
 from app.web import now_utc
 
-bp = ApiBlueprint("api_dashboard", __name__, url_prefix="/api/v1", description="The dashboard: every flag and its count.")
+bp = ApiBlueprint(
+    "api_dashboard", __name__, url_prefix="/api/v1", description="The dashboard: every flag and its count."
+)
 
 
 class FlagArgs(Schema):

@@ -28,7 +28,9 @@ from app.services.deals import DealFilters
 from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import now_utc
 
-bp = ApiBlueprint("api_deals", __name__, url_prefix="/api/v1", description="Deals, their stages and the win-win assessment.")
+bp = ApiBlueprint(
+    "api_deals", __name__, url_prefix="/api/v1", description="Deals, their stages and the win-win assessment."
+)
 
 ID = Range(min=1, max=MAX_DB_INT)
 SORTS = {"updated": Deal.updated_at, "created": Deal.created_at, "amount": Deal.amount}

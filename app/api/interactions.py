@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import g, url_for
-from flask_babel import gettext as _
 from flask.views import MethodView
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf, Range
 
@@ -28,7 +28,10 @@ from app.tenancy import get_or_404_in_workspace, scoped
 from app.web import now_utc
 
 bp = ApiBlueprint(
-    "api_interactions", __name__, url_prefix="/api/v1", description="Interactions: calls, meetings, emails, messages, notes."
+    "api_interactions",
+    __name__,
+    url_prefix="/api/v1",
+    description="Interactions: calls, meetings, emails, messages, notes.",
 )
 
 ID = Range(min=1, max=MAX_DB_INT)

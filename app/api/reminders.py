@@ -61,7 +61,7 @@ class ReminderIn(ReminderPatch):
 
 
 class _Until(fields.Field):
-    """"tomorrow", "next_week" or an ISO date."""
+    """ "tomorrow", "next_week" or an ISO date."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("tomorrow", "next_week"):
@@ -183,4 +183,3 @@ def snooze(payload, reminder_id):
     with committing():
         service.snooze_reminder(db.session, reminder, payload["until"], today=_today(), now=now_utc())
     return reminder
-

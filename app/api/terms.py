@@ -137,4 +137,3 @@ def versions(args, partner_id):
         limit=args["limit"],
     )
     return {"data": rows, "next_cursor": next_cursor}
-

@@ -44,7 +44,8 @@ def test_create_with_the_forms_messages(api, partner):
 
 def test_service_rules_answer_on_their_field(api, partner):
     response = api.post(
-        "/api/v1/deals", json={"partner_id": partner.id, "title": "Big", "amount": "0", "currency": "EUR", "stage": "won"}
+        "/api/v1/deals",
+        json={"partner_id": partner.id, "title": "Big", "amount": "0", "currency": "EUR", "stage": "won"},
     )
     assert response.status_code == 422
     assert response.json["errors"]["amount"] == [
@@ -87,10 +88,14 @@ def test_stage_move_rules(api, partner, now):
     bad = api.post(f"/api/v1/deals/{deal.id}/stage", json={"stage": "gone"})
     assert bad.status_code == 422 and "stage" in bad.json["errors"]
     future = (now + timedelta(days=2)).date().isoformat()
-    ahead = api.post(f"/api/v1/deals/{deal.id}/stage", json={"stage": "lost", "lost_reason": "Price", "closed_on": future})
+    ahead = api.post(
+        f"/api/v1/deals/{deal.id}/stage", json={"stage": "lost", "lost_reason": "Price", "closed_on": future}
+    )
     assert ahead.status_code == 422 and ahead.json["errors"]["closed_on"] == ["The close date cannot be in the future."]
     earlier = (now - timedelta(days=3)).date().isoformat()
-    moved = api.post(f"/api/v1/deals/{deal.id}/stage", json={"stage": "lost", "lost_reason": "Price", "closed_on": earlier})
+    moved = api.post(
+        f"/api/v1/deals/{deal.id}/stage", json={"stage": "lost", "lost_reason": "Price", "closed_on": earlier}
+    )
     assert moved.status_code == 200 and moved.json["closed_on"] == earlier
 
 
