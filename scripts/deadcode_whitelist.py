@@ -79,6 +79,14 @@ READ_BY_FRAMEWORKS = (
     _.handle_DATA,
     # WTForms reads a form's Meta (app/duplicates/forms.py PickForm: a GET search without CSRF)
     _.Meta,
+    # flask-smorest calls it from Api.init_app; ours leaves the app's HTML error pages alone (app/api/__init__.py)
+    _._register_error_handlers,
+    # Flask-Login reads the request's user from g._login_user; the API sets it to the token's (app/api/auth.py)
+    _._login_user,
+    # read back with g.get("api_caller") (app/api/auth.py record_use)
+    _.api_caller,
+    # marshmallow dumps the schema's declared fields (app/representations/schemas.py ContactSchema)
+    _.removed,
     # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
     _.logout,
 )

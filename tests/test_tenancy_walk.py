@@ -224,13 +224,17 @@ PUBLIC_ROUTES = {
     "auth.accept_invite": "invite links: the one-time token is the credential (tested in tests/foundation)",
     "reminders.feed": "calendar feed: the secret token in the URL is the credential",
     "commissions.statement": "referrer statement link: the secret token is the credential (tests/deals)",
+    "api-docs.openapi_json": "the API's OpenAPI document: it describes the API and holds no data",
 }
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def _rules(app):
-    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+    """Every page route. The API's (blueprints api_*) authenticate by token, never by the session:
+    tests/api/test_tenancy.py walks them with a token."""
+    rules = [r for r in app.url_map.iter_rules() if not r.endpoint.startswith("api_")]
+    return sorted(rules, key=lambda r: (r.rule, r.endpoint))
 
 
 def _methods(rule):

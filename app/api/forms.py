@@ -59,7 +59,3 @@ def validate_with(form_class, payload: dict, *, obj=None, setup=None):
             errors.setdefault("_schema", []).extend(form.form_errors)
         problem(422, errors=errors)
     return form
-
-
-def field_data(form, names) -> dict:
-    return {name: form[name].data for name in names}

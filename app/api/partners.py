@@ -51,11 +51,15 @@ class PartnerInput(Schema):
     """What a program sends to create or change a partner (the rules are the partner form's)."""
 
     name = fields.String(metadata={"description": "Required to create."})
-    kind = fields.String(validate=validate.OneOf(KINDS))
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    tier = fields.String(validate=validate.OneOf(TIERS))
-    owner_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
-    source = fields.String(validate=validate.OneOf(SOURCES))
+    kind = fields.String(load_default=KINDS[0], validate=validate.OneOf(KINDS))
+    status = fields.String(load_default=STATUSES[0], validate=validate.OneOf(STATUSES))
+    tier = fields.String(load_default="B", validate=validate.OneOf(TIERS))
+    owner_id = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "A member's user id; by default the token's user."},
+    )
+    source = fields.String(load_default="direct", validate=validate.OneOf(SOURCES))
     website = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
     no_prospects = fields.Boolean()
@@ -203,4 +207,3 @@ def health(partner_id):
     """The partner's flags (neglected, waiting on us, …) and health score with its components."""
     partner = load_partner(partner_id)
     return partner_status(db.session, partner, now_utc())
-

@@ -18,6 +18,8 @@ from app.services import Gone, ServiceError
 
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/v1/"
+# the codes an API blueprint answers itself (the app has HTML pages for some of them)
+PAGE_ERROR_CODES = (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500)
 
 
 def _titles() -> dict[int, str]:
@@ -98,6 +100,8 @@ def _flatten(messages) -> dict[str, list[str]]:
 
 
 def handle_http_exception(error: HTTPException):
+    if error.code == 500:  # an unexpected error (Flask hands it over as InternalServerError)
+        db.session.rollback()
     if isinstance(error, Problem):
         return error.response
     headers = {}
@@ -125,14 +129,13 @@ def handle_deleted_meanwhile(error):
     return problem_response(404)
 
 
-def handle_unexpected(error):
-    db.session.rollback()
-    return problem_response(500)
-
-
 def register_handlers(blueprint) -> None:
-    """The problem handlers of one API blueprint (they win over the app's HTML error pages)."""
+    """The problem handlers of one API blueprint. Flask looks for a handler of the error's code
+    first (the blueprint's, then the app's HTML page), then of its class: so each code the app
+    answers with a page is registered here too."""
     blueprint.register_error_handler(HTTPException, handle_http_exception)
+    for code in PAGE_ERROR_CODES:
+        blueprint.register_error_handler(code, handle_http_exception)
     blueprint.register_error_handler(ServiceError, handle_service_error)
     blueprint.register_error_handler(ObjectDeletedError, handle_deleted_meanwhile)
 

@@ -14,8 +14,8 @@ from app.ids import parse_int
 from app.services import api_tokens
 from app.settings import bp
 from app.settings.token_forms import ApiTokenForm
-from app.web import render, unit_of_work
 from app.web import now_utc as _now
+from app.web import render, unit_of_work
 
 
 def _reference_url() -> str | None:

@@ -56,6 +56,7 @@ EXPECTED = {
     "imports.new": "partners",
     "imports.saved": "partners",
     # pages that highlight no entry
+    "api.reference": None,
     "dashboard.help": None,
     "interactions.timeline": None,
     "interactions.quick_log": None,
