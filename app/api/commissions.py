@@ -53,7 +53,8 @@ class PayIn(Schema):
 @bp.arguments(CommissionListArgs, location="query")
 @bp.response(200, page_schema(CommissionSchema))
 def index(args):
-    """Ledger entries, newest first, with the Ledger page's filters (updated_since: entries added since)"""
+    """Ledger entries, newest first, with the Ledger page's filters (updated_since: entries added since;
+    a payment changes no entry's time, so re-read owed ones to see them paid)"""
     filters = commission_service.LedgerFilters(
         status=args.get("status", ""),
         period_from=args.get("earned_from"),

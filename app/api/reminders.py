@@ -138,7 +138,8 @@ class ReminderItem(MethodView):
     def patch(self, payload, reminder_id):
         """Change a reminder (the fields sent)"""
         reminder = _reminder(reminder_id)
-        current = {name: represent(reminder)[name] for name in FORM_FIELDS}
+        shown = represent(reminder)
+        current = {name: shown[name] for name in FORM_FIELDS}
         if reminder.due_time is not None:
             current["due_time"] = reminder.due_time.strftime("%H:%M")  # the form's format
         data = _values(overlay(current, payload))
