@@ -210,6 +210,30 @@ def _api_token(ctx: Ctx):
     return token
 
 
+def _commission(ctx: Ctx):
+    """An owed ledger entry of a deal, its referrer the context's partner (the API's commission routes)."""
+    from decimal import Decimal
+
+    from app.models import Commission
+
+    deal = ctx.made.get("deal_id") or _deal(ctx)
+    entry = Commission(
+        workspace_id=ctx.workspace.id,
+        referrer_id=ctx.partner().id,
+        deal_id=deal.id,
+        kind="earned",
+        status="owed",
+        amount=Decimal("10.00"),
+        currency="EUR",
+        rate=Decimal("10.00"),
+        base_amount=Decimal("100.00"),
+        earned_on=date(2026, 11, 1),
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -219,6 +243,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "workspace_id": _workspace,
     "reminder_id": _reminder,
     "deal_id": _deal,
+    "commission_id": _commission,
     "link_id": _statement_link,
     "interaction_id": _interaction,
     "target_id": lambda ctx: ctx.partner(),  # referral tree: reveal a partner under another
