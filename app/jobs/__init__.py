@@ -59,9 +59,14 @@ class Jobs:
 
 
 def init_jobs(app: Flask) -> None:
-    from app.jobs import imports  # noqa: F401  (registers the import tasks)
+    from app.jobs import (
+        imports,  # noqa: F401  (registers the import tasks)
+        webhooks,
+    )
 
-    app.extensions[EXTENSION] = Jobs(app)
+    jobs = Jobs(app)
+    webhooks.register(jobs)
+    app.extensions[EXTENSION] = jobs
 
 
 def queue(app: Flask) -> Jobs:
