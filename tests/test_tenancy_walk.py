@@ -194,6 +194,31 @@ def _import_row(ctx: Ctx):
     return db.session.scalars(select(ImportRow).where(ImportRow.run_id == ctx.made["run_id"].id)).first()
 
 
+def _webhook_endpoint(ctx: Ctx):
+    from app.services.webhooks import endpoints
+
+    endpoint, _secret = endpoints.create_endpoint(
+        db.session,
+        workspace_id=ctx.workspace.id,
+        fields={"url": "https://hooks.example.com/walk", "event_types": ["*"]},
+        now=NOW,
+        allow_loopback=False,
+        require_https=True,
+    )
+    db.session.commit()
+    return endpoint
+
+
+def _webhook_delivery(ctx: Ctx):
+    from app.services.webhooks import endpoints
+
+    if "endpoint_id" not in ctx.made:
+        ctx.made["endpoint_id"] = _webhook_endpoint(ctx)
+    delivery = endpoints.send_test(db.session, ctx.made["endpoint_id"], NOW)
+    db.session.commit()
+    return delivery
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -213,6 +238,8 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "job_id": _job,
     "row_id": _import_row,
     "saved_id": _saved_mapping,
+    "endpoint_id": _webhook_endpoint,
+    "delivery_id": _webhook_delivery,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

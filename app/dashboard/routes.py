@@ -16,8 +16,8 @@ from app.models import Partner
 from app.services import dashboard as dashboard_service
 from app.services import neglect
 from app.services import reminders as reminder_service
-from app.services.webhooks import endpoints as webhook_endpoints
 from app.services.clock import local_today
+from app.services.webhooks import endpoints as webhook_endpoints
 from app.tenancy import get_or_404_in_workspace
 from app.web import nav_section, render, unit_of_work, url_template, wants_fragment
 from app.web import now_utc as _now

@@ -173,7 +173,9 @@ def replay_failed_webhooks(endpoint_id):
     count = 0
     with unit_of_work() as uow:
         count = endpoint_service.replay_failed(db.session, endpoint, _now())
-    message = ngettext("%(num)d failed delivery will be sent again.", "%(num)d failed deliveries will be sent again.", count)
+    message = ngettext(
+        "%(num)d failed delivery will be sent again.", "%(num)d failed deliveries will be sent again.", count
+    )
     return _action_answer(endpoint, uow, message)
 
 

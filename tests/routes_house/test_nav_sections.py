@@ -52,6 +52,8 @@ EXPECTED = {
     "settings.profile": "settings",
     "reminders.settings": "settings",
     "settings.data": "settings",
+    "settings.webhooks": "settings",
+    "settings.new_webhook": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",

@@ -309,7 +309,13 @@ def test_a_member_gets_404_everywhere(client, auth, workspace):
     member = add_member(workspace)
     auth.login(member)
     base = f"/settings/webhooks/{endpoint.id}"
-    for url in ("/settings/webhooks", "/settings/webhooks/new", base, f"{base}/edit", f"{base}/deliveries/{delivery.id}"):
+    for url in (
+        "/settings/webhooks",
+        "/settings/webhooks/new",
+        base,
+        f"{base}/edit",
+        f"{base}/deliveries/{delivery.id}",
+    ):
         assert client.get(url).status_code == 404, url
     for url in (f"{base}/delete", f"{base}/rotate", f"{base}/test", f"{base}/enabled", f"{base}/replay-failed"):
         assert client.post(url, data={"enabled": "0"}).status_code == 404, url
