@@ -3,6 +3,8 @@ their form, the secret shown once, the delivery log and each delivery's attempts
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -10,7 +12,7 @@ from flask_babel import ngettext
 from app.extensions import db
 from app.models import WebhookDelivery, WebhookEndpoint
 from app.services.webhooks import endpoints as endpoint_service
-from app.services.webhooks.events import EVENT_GROUPS
+from app.services.webhooks.events import EVENT_DESCRIPTIONS, EVENT_GROUPS
 from app.settings import bp
 from app.settings.webhook_forms import EndpointForm
 from app.tenancy import get_or_404_in_workspace
@@ -18,6 +20,30 @@ from app.web import now_utc as _now
 from app.web import page_arg, per_page, render, unit_of_work, wants_fragment
 
 SECRET_KEY = "new_webhook_secret"  # the secret of a just created endpoint / rotated secret, shown once
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """One group of event checkboxes: its label and (type, description) items."""
+
+    label: str
+    items: list[tuple[str, str]]
+
+    def open(self, chosen) -> bool:
+        """Shown unfolded when one of its events is chosen."""
+        return any(event_type in chosen for event_type, _ in self.items)
+
+
+def _groups() -> list[EventGroup]:
+    return [
+        EventGroup(str(label), [(t, str(EVENT_DESCRIPTIONS.get(t, ""))) for t in types])
+        for label, types in EVENT_GROUPS
+    ]
+
+
+@bp.app_template_global()
+def webhook_event_types(endpoint: WebhookEndpoint) -> list[str]:
+    return endpoint_service.event_types_of(endpoint)
 
 
 def _owner_only():
@@ -49,7 +75,7 @@ def _form_page(form: EndpointForm, endpoint: WebhookEndpoint | None, status: int
         "settings/webhook_form.html",
         form=form,
         endpoint=endpoint,
-        groups=EVENT_GROUPS,
+        groups=_groups(),
         section="webhooks",
         status=status,
     )

@@ -345,5 +345,5 @@ def test_pages_run_a_constant_number_of_queries(app, logged_in, workspace, count
         make_delivery(extra)
         make_delivery(first, at=NOW + timedelta(minutes=n + 1), attempts=3)
     big = counts()
-    assert small == big, (small, big)
+    assert list(small.values()) == list(big.values()), (small, big)
     assert max(big.values()) <= 10, big

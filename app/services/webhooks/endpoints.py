@@ -6,7 +6,9 @@ Flask-free: ServiceError(message, field) names the form field a refusal belongs 
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +20,7 @@ from app.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpo
 from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
 from app.services.pagination import Page
-from app.services.webhooks import delivery as delivery_service
-from app.services.webhooks import signing
+from app.services.webhooks.delivery import replay
 from app.services.webhooks.events import EVENT_TYPES
 from app.services.webhooks.ssrf import check_url
 
@@ -28,6 +29,11 @@ TEST_EVENT_TYPE = "webhook.test"
 DESCRIPTION_LENGTH = 200
 URL_LENGTH = 2000
 REPLAY_LIMIT = 500  # failed deliveries replayed by one "Replay failed deliveries"
+
+
+def new_secret() -> str:
+    """A signing secret in the Standard Webhooks form: `whsec_` + base64 of 24 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its secret (returned here, to be shown once)."""
     values = _clean(fields, allow_loopback=allow_loopback, require_https=require_https)
-    secret = signing.new_secret()
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         workspace_id=workspace_id,
         secret=secret,
@@ -137,7 +143,7 @@ def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
 
 def rotate_secret(session: Session, endpoint: WebhookEndpoint, now: datetime) -> str:
     """A new secret for the endpoint (the old one stops verifying at once); returned to show once."""
-    endpoint.secret = signing.new_secret()
+    endpoint.secret = new_secret()
     endpoint.updated_at = now
     session.flush()
     return endpoint.secret
@@ -147,14 +153,32 @@ def send_test(session: Session, endpoint: WebhookEndpoint, now: datetime) -> Web
     """A `webhook.test` event delivered to this endpoint only (not to the others)."""
     if not endpoint.enabled:
         raise ServiceError("Enable the endpoint before sending it a test event.")
-    event = delivery_service.new_event(
-        session,
+    body = {
+        "type": TEST_EVENT_TYPE,
+        "timestamp": now.isoformat(),
+        "workspace_id": endpoint.workspace_id,
+        "data": {"endpoint_id": endpoint.id, "message": "A test event from Orchard."},
+    }
+    event = WebhookEvent(
         workspace_id=endpoint.workspace_id,
+        msg_id="msg_" + secrets.token_urlsafe(24),
         type=TEST_EVENT_TYPE,
-        data={"endpoint_id": endpoint.id, "message": "A test event from Orchard."},
         occurred_at=now,
+        payload=json.dumps(body, separators=(",", ":")),
     )
-    return delivery_service.new_delivery(session, endpoint, event, now)
+    session.add(event)
+    session.flush()
+    delivery = WebhookDelivery(
+        workspace_id=endpoint.workspace_id,
+        endpoint_id=endpoint.id,
+        event_id=event.id,
+        status="pending",
+        attempt_count=0,
+        next_attempt_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
 
 
 def replay_one(session: Session, delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
@@ -164,7 +188,7 @@ def replay_one(session: Session, delivery: WebhookDelivery, now: datetime) -> We
         raise Gone()
     if not endpoint.enabled:
         raise ServiceError("Enable the endpoint before replaying its deliveries.")
-    return delivery_service.replay(session, delivery, now)
+    return replay(session, delivery, now)
 
 
 def replay_failed(session: Session, endpoint: WebhookEndpoint, now: datetime) -> int:
@@ -180,7 +204,7 @@ def replay_failed(session: Session, endpoint: WebhookEndpoint, now: datetime) ->
     if not failed:
         raise ServiceError("No failed deliveries to replay.")
     for item in failed:
-        delivery_service.replay(session, item, now)
+        replay(session, item, now)
     return len(failed)
 
 
