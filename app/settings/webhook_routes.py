@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.extensions import db
-from app.models import WebhookDelivery, WebhookEndpoint
+from app.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.services.webhooks import endpoints as endpoint_service
 from app.services.webhooks.events import EVENT_DESCRIPTIONS, EVENT_GROUPS
 from app.settings import bp
@@ -220,7 +220,7 @@ def webhook_delivery(endpoint_id, delivery_id):
         "settings/webhook_delivery.html",
         endpoint=endpoint,
         delivery=delivery,
-        event=delivery.event,
+        event=db.session.get(WebhookEvent, delivery.event_id),
         attempts=endpoint_service.attempts_of(db.session, delivery),
         section="webhooks",
     )
