@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.extensions import db
+from app.ids import parse_int
 from app.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.services.webhooks import endpoints as endpoint_service
-from app.services.webhooks.events import EVENT_DESCRIPTIONS, EVENT_GROUPS
+from app.services.webhooks.events import EVENT_GROUPS, describe
 from app.settings import bp
 from app.settings.webhook_forms import EndpointForm
 from app.tenancy import get_or_404_in_workspace
@@ -35,10 +36,7 @@ class EventGroup:
 
 
 def _groups() -> list[EventGroup]:
-    return [
-        EventGroup(str(label), [(t, str(EVENT_DESCRIPTIONS.get(t, ""))) for t in types])
-        for label, types in EVENT_GROUPS
-    ]
+    return [EventGroup(str(label), [(t, str(describe(t))) for t in types]) for label, types in EVENT_GROUPS]
 
 
 @bp.app_template_global()
@@ -205,22 +203,23 @@ def replay_failed_webhooks(endpoint_id):
     return _action_answer(endpoint, uow, message)
 
 
-def _delivery(endpoint_id, delivery_id) -> tuple[WebhookEndpoint, WebhookDelivery]:
+def _delivery(endpoint_id, delivery_id) -> tuple[WebhookEndpoint, WebhookDelivery, WebhookEvent]:
+    """The endpoint and one of its deliveries with its event (another endpoint's delivery: 404)."""
     endpoint = _endpoint(endpoint_id)
-    delivery = get_or_404_in_workspace(WebhookDelivery, delivery_id)
-    if delivery.endpoint_id != endpoint.id:
+    found = endpoint_service.delivery_of(db.session, endpoint, parse_int(delivery_id))
+    if found is None:
         abort(404)
-    return endpoint, delivery
+    return (endpoint, *found)
 
 
 @bp.route("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>")
 def webhook_delivery(endpoint_id, delivery_id):
-    endpoint, delivery = _delivery(endpoint_id, delivery_id)
+    endpoint, delivery, event = _delivery(endpoint_id, delivery_id)
     return render(
         "settings/webhook_delivery.html",
         endpoint=endpoint,
         delivery=delivery,
-        event=db.session.get(WebhookEvent, delivery.event_id),
+        event=event,
         attempts=endpoint_service.attempts_of(db.session, delivery),
         section="webhooks",
     )
@@ -228,7 +227,7 @@ def webhook_delivery(endpoint_id, delivery_id):
 
 @bp.route("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay", methods=["POST"])
 def replay_webhook_delivery(endpoint_id, delivery_id):
-    endpoint, delivery = _delivery(endpoint_id, delivery_id)
+    endpoint, delivery, _event = _delivery(endpoint_id, delivery_id)
     with unit_of_work() as uow:
         endpoint_service.replay_one(db.session, delivery, _now())
     return _action_answer(endpoint, uow, _("The event will be sent again within a minute."))

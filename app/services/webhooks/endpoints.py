@@ -21,10 +21,11 @@ from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
 from app.services.pagination import Page
 from app.services.webhooks.delivery import replay
-from app.services.webhooks.events import EVENT_TYPES
+from app.services.webhooks.events import ALL, EVENT_TYPES
+from app.services.webhooks.outbox import write_event
 from app.services.webhooks.ssrf import check_url
 
-ALL_EVENTS = "*"
+ALL_EVENTS = ALL
 TEST_EVENT_TYPE = "webhook.test"
 DESCRIPTION_LENGTH = 200
 URL_LENGTH = 2000
@@ -153,32 +154,17 @@ def send_test(session: Session, endpoint: WebhookEndpoint, now: datetime) -> Web
     """A `webhook.test` event delivered to this endpoint only (not to the others)."""
     if not endpoint.enabled:
         raise ServiceError("Enable the endpoint before sending it a test event.")
-    body = {
-        "type": TEST_EVENT_TYPE,
-        "timestamp": now.isoformat(),
-        "workspace_id": endpoint.workspace_id,
-        "data": {"endpoint_id": endpoint.id, "message": "A test event from Orchard."},
-    }
-    event = WebhookEvent(
+    event_id = write_event(
+        session,
         workspace_id=endpoint.workspace_id,
-        msg_id="msg_" + secrets.token_urlsafe(24),
         type=TEST_EVENT_TYPE,
+        data={"endpoint_id": endpoint.id, "message": "A test event from Orchard."},
         occurred_at=now,
-        payload=json.dumps(body, separators=(",", ":")),
+        endpoint_ids=[endpoint.id],
     )
-    session.add(event)
-    session.flush()
-    delivery = WebhookDelivery(
-        workspace_id=endpoint.workspace_id,
-        endpoint_id=endpoint.id,
-        event_id=event.id,
-        status="pending",
-        attempt_count=0,
-        next_attempt_at=now,
-    )
-    session.add(delivery)
-    session.flush()
-    return delivery
+    return session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.event_id == event_id, WebhookDelivery.endpoint_id == endpoint.id)
+    ).one()
 
 
 def replay_one(session: Session, delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
@@ -241,6 +227,24 @@ def deliveries_page(session: Session, endpoint: WebhookEndpoint, page: int, per_
         .offset((page - 1) * per_page)
     ).all()
     return Page(items=[tuple(row) for row in rows], total=total or 0, page=page, per_page=per_page)
+
+
+def delivery_of(
+    session: Session, endpoint: WebhookEndpoint, delivery_id: int | None
+) -> tuple[WebhookDelivery, WebhookEvent] | None:
+    """One delivery of the endpoint with its event, or None (not this endpoint's): one query."""
+    if delivery_id is None:
+        return None
+    row = session.execute(
+        select(WebhookDelivery, WebhookEvent)
+        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.workspace_id == endpoint.workspace_id,
+        )
+    ).one_or_none()
+    return tuple(row) if row else None
 
 
 def attempts_of(session: Session, delivery: WebhookDelivery) -> list[WebhookAttempt]:
