@@ -89,9 +89,18 @@ class Config:
     # Absolute base URL for links in emails and feeds, e.g. https://crm.example.com
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # webhooks (docs/WEBHOOKS.md): loopback URLs only for tests and local development, https in production
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_BATCH_SIZE = 50  # attempts per delivery pass
+    WEBHOOK_DISABLE_AFTER_FAILURES = 5  # attempts failed in a row ...
+    WEBHOOK_DISABLE_AFTER_HOURS = 24  # ... over at least this long disable the endpoint
+    WEBHOOKS_ALLOW_LOOPBACK = False
+    WEBHOOKS_REQUIRE_HTTPS = os.environ.get("WEBHOOKS_REQUIRE_HTTPS", "0") == "1"
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 class TestingConfig(Config):
@@ -102,11 +111,14 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
     JOBS_BACKEND = "immediate"  # a POST that queues a job runs it before it answers
+    WEBHOOKS_ALLOW_LOOPBACK = True  # the tests' receiver listens on 127.0.0.1
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    WEBHOOKS_REQUIRE_HTTPS = True
+    WEBHOOKS_ALLOW_LOOPBACK = False
 
     @classmethod
     def validate(cls, environ=os.environ) -> None:

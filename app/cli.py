@@ -57,6 +57,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(summaries_cli)
 
+    from app.webhooks_cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)
+
     from app.jobs.cli import worker_command
 
     app.cli.add_command(worker_command)

@@ -61,7 +61,11 @@ class Jobs:
 def init_jobs(app: Flask) -> None:
     from app.jobs import imports  # noqa: F401  (registers the import tasks)
 
-    app.extensions[EXTENSION] = Jobs(app)
+    from app.jobs import webhooks
+
+    jobs = Jobs(app)
+    webhooks.register(jobs)
+    app.extensions[EXTENSION] = jobs
 
 
 def queue(app: Flask) -> Jobs:

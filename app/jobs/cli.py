@@ -1,4 +1,5 @@
-"""`flask worker`: run the queued jobs (imports, backups) of this app until stopped."""
+"""`flask worker`: run the queued jobs (imports, backups) of this app and the periodic tasks
+(webhook delivery every minute) until stopped."""
 
 from __future__ import annotations
 
@@ -22,5 +23,5 @@ def worker_command(workers):
             "JOBS_BACKEND is 'immediate': jobs run inside the request, a worker has nothing to do."
         )
     click.echo(f"Orchard worker: {workers} thread(s) on the {jobs.backend} queue. Ctrl+C to stop.")
-    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()

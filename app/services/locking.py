@@ -44,3 +44,10 @@ def keep(session: Session, model, ident) -> None:
     kept = select(model.id).where(model.id == ident).with_for_update(read=True, key_share=True)
     if session.scalar(kept) is None:
         raise Gone()
+
+
+def skip_locked(stmt, *of):
+    """A SELECT that locks the rows it returns (of the tables `of`) and skips rows another
+    transaction holds, so several workers claim different rows from one queue. PostgreSQL renders
+    FOR UPDATE OF … SKIP LOCKED; on SQLite the write lock already serialises the claimers."""
+    return stmt.with_for_update(skip_locked=True, of=of or None)

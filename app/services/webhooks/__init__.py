@@ -21,4 +21,6 @@ def emit(session, *, workspace_id: int, type: str, data: dict, occurred_at: date
     write_event(session, workspace_id=workspace_id, type=type, data=data, occurred_at=occurred_at)
 
 
-__all__ = ["EVENT_GROUPS", "EVENT_TYPES", "emit"]
+from app.services.webhooks.delivery import DeliverySettings, deliver_due, replay  # noqa: E402
+
+__all__ = ["EVENT_GROUPS", "EVENT_TYPES", "DeliverySettings", "deliver_due", "emit", "replay"]
