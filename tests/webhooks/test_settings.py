@@ -353,3 +353,31 @@ def test_pages_run_a_constant_number_of_queries(app, logged_in, workspace, count
     big = counts()
     assert list(small.values()) == list(big.values()), (small, big)
     assert max(big.values()) <= 10, big
+
+
+# --- end to end with a real receiver ------------------------------------------------------------------
+
+
+def test_test_event_reaches_a_real_receiver_and_the_log_shows_it(app, logged_in, workspace):
+    from app.jobs.webhooks import settings_from
+    from app.services.webhooks import deliver_due
+    from tests.webhooks.helpers import Receiver
+
+    settings = settings_from(app.config)
+
+    with Receiver() as receiver:
+        receiver.plan = [500]  # the first try fails, the replay succeeds
+        logged_in.post(
+            "/settings/webhooks/new", data={"url": receiver.url, "event_types": ["deal.won"], "enabled": "y"}
+        )
+        endpoint = db.session.scalar(select(WebhookEndpoint))
+        logged_in.post(f"/settings/webhooks/{endpoint.id}/test")
+        assert deliver_due(db.session, NOW, settings=settings) == 1
+        delivery = db.session.scalar(select(WebhookDelivery))
+        page = parse(logged_in.get(f"/settings/webhooks/{endpoint.id}/deliveries/{delivery.id}").text)
+        assert "HTTP 500" in page.one("article", class_="attempt").text
+        logged_in.post(f"/settings/webhooks/{endpoint.id}/deliveries/{delivery.id}/replay")
+        assert deliver_due(db.session, NOW + timedelta(seconds=1), settings=settings) == 1
+    assert [json.loads(r["body"])["type"] for r in receiver.requests] == [endpoint_service.TEST_EVENT_TYPE] * 2
+    row = parse(logged_in.get(f"/settings/webhooks/{endpoint.id}").text).one(id=f"delivery-{delivery.id}")
+    assert "Delivered" in row.text and "200" in row.text

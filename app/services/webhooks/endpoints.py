@@ -6,9 +6,7 @@ Flask-free: ServiceError(message, field) names the form field a refusal belongs 
 
 from __future__ import annotations
 
-import base64
 import json
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +18,7 @@ from app.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpo
 from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
 from app.services.pagination import Page
+from app.services.webhooks import signing
 from app.services.webhooks.delivery import replay
 from app.services.webhooks.events import ALL, EVENT_TYPES
 from app.services.webhooks.outbox import write_event
@@ -30,11 +29,6 @@ TEST_EVENT_TYPE = "webhook.test"
 DESCRIPTION_LENGTH = 200
 URL_LENGTH = 2000
 REPLAY_LIMIT = 500  # failed deliveries replayed by one "Replay failed deliveries"
-
-
-def new_secret() -> str:
-    """A signing secret in the Standard Webhooks form: `whsec_` + base64 of 24 random bytes."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its secret (returned here, to be shown once)."""
     values = _clean(fields, allow_loopback=allow_loopback, require_https=require_https)
-    secret = new_secret()
+    secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         workspace_id=workspace_id,
         secret=secret,
@@ -123,6 +117,7 @@ def _enable(endpoint: WebhookEndpoint, enabled: bool, now: datetime) -> None:
         endpoint.disabled_reason = None
         endpoint.disabled_at = None
         endpoint.consecutive_failures = 0
+        endpoint.failing_since = None
     elif not enabled and endpoint.enabled:
         endpoint.disabled_reason = "Disabled by an owner."
         endpoint.disabled_at = now
@@ -144,7 +139,7 @@ def delete_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
 
 def rotate_secret(session: Session, endpoint: WebhookEndpoint, now: datetime) -> str:
     """A new secret for the endpoint (the old one stops verifying at once); returned to show once."""
-    endpoint.secret = new_secret()
+    endpoint.secret = signing.new_secret()
     endpoint.updated_at = now
     session.flush()
     return endpoint.secret
