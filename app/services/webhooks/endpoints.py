@@ -33,12 +33,11 @@ REPLAY_LIMIT = 500  # failed deliveries replayed by one "Replay failed deliverie
 
 @dataclass(frozen=True)
 class EndpointRow:
-    """An endpoint on the list, with the status and time of its latest delivery (None: none yet)."""
+    """An endpoint on the list, with the status and answer code of its latest delivery (None: none yet)."""
 
     endpoint: WebhookEndpoint
     last_status: str | None
     last_code: int | None
-    last_at: datetime | None
 
 
 def event_types_of(endpoint: WebhookEndpoint) -> list[str]:
@@ -201,7 +200,7 @@ def endpoints_of(session: Session, workspace_id: int) -> list[EndpointRow]:
         .scalar_subquery()
     )
     stmt = (
-        select(WebhookEndpoint, WebhookDelivery.status, WebhookDelivery.last_status_code, WebhookDelivery.delivered_at)
+        select(WebhookEndpoint, WebhookDelivery.status, WebhookDelivery.last_status_code)
         .outerjoin(WebhookDelivery, WebhookDelivery.id == latest)
         .where(WebhookEndpoint.workspace_id == workspace_id)
         .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
