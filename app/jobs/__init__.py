@@ -59,9 +59,10 @@ class Jobs:
 
 
 def init_jobs(app: Flask) -> None:
-    from app.jobs import imports  # noqa: F401  (registers the import tasks)
-
-    from app.jobs import webhooks
+    from app.jobs import (
+        imports,  # noqa: F401  (registers the import tasks)
+        webhooks,
+    )
 
     jobs = Jobs(app)
     webhooks.register(jobs)

@@ -11,10 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import Timestamps, UTCDateTime, WorkspaceScoped, utcnow
 
-# a delivery's status: pending -> delivered | failed (retries exhausted, or its endpoint disabled);
-# a replay makes a failed or delivered one pending again
-DELIVERY_STATUSES = ("pending", "delivered", "failed")
-
 
 class WebhookEndpoint(WorkspaceScoped, Timestamps, db.Model):
     __tablename__ = "webhook_endpoint"
@@ -53,6 +49,8 @@ class WebhookDelivery(WorkspaceScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("webhook_event.id", ondelete="CASCADE"), index=True)
+    # pending -> delivered | failed (retries exhausted, or its endpoint disabled); a replay makes a
+    # failed or delivered one pending again
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

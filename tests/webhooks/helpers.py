@@ -14,8 +14,9 @@ SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef01234567").decode()
 
 
 def make_endpoint(workspace, url="http://127.0.0.1:9/hook", event_types=("*",), **overrides) -> WebhookEndpoint:
+    overrides.setdefault("secret", SECRET)
     endpoint = WebhookEndpoint(
-        workspace_id=workspace.id, url=url, event_types=json.dumps(list(event_types)), secret=SECRET, **overrides
+        workspace_id=workspace.id, url=url, event_types=json.dumps(list(event_types)), **overrides
     )
     db.session.add(endpoint)
     db.session.commit()

@@ -105,3 +105,13 @@ def test_emit_from_an_after_flush_hook_is_rolled_back_with_the_change(factories)
     finally:
         event.remove(db.session, "after_flush", hook)
     assert _count(WebhookEvent) == 0
+
+
+def test_every_event_type_is_in_one_group_with_a_description():
+    from app.services.webhooks import EVENT_GROUPS, EVENT_TYPES
+    from app.services.webhooks.events import describe
+
+    grouped = [t for _, types in EVENT_GROUPS for t in types]
+    assert sorted(grouped) == sorted(EVENT_TYPES) and len(grouped) == len(set(grouped)) == 20
+    assert all(describe(t) != t for t in EVENT_TYPES)
+    assert describe("webhook.test") == "webhook.test"

@@ -1,8 +1,9 @@
 """Signed webhooks (Standard Webhooks): the outbox, delivery with retries, SSRF checks.
 
     emit(session, workspace_id=..., type=..., data=..., occurred_at=...)   in the caller's transaction
-    deliver_due(session, now)                                            the worker's loop (delivery.py)
+    deliver_due(session, now)                                            the worker's pass (delivery.py)
     replay(session, delivery, now)                                       send a delivery again
+    ssrf.check_url(url, allow_loopback=..., require_https=...)           before saving a URL
 
 See docs/WEBHOOKS.md for what a receiver sees.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.services.webhooks.delivery import DeliverySettings, deliver_due, replay
 from app.services.webhooks.events import EVENT_GROUPS, EVENT_TYPES
 from app.services.webhooks.outbox import write_event
 
@@ -20,7 +22,5 @@ def emit(session, *, workspace_id: int, type: str, data: dict, occurred_at: date
     workspace subscribed to it, written in the caller's transaction (safe inside an after_flush hook)."""
     write_event(session, workspace_id=workspace_id, type=type, data=data, occurred_at=occurred_at)
 
-
-from app.services.webhooks.delivery import DeliverySettings, deliver_due, replay  # noqa: E402
 
 __all__ = ["EVENT_GROUPS", "EVENT_TYPES", "DeliverySettings", "deliver_due", "emit", "replay"]

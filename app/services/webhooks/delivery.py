@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import urllib3
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.models.base import UTCDateTime
 from app.services import ServiceError
 from app.services.locking import lock, locked, skip_locked
 from app.services.webhooks import backoff, signing
@@ -97,6 +98,8 @@ def send_pinned(request: Outgoing) -> Answer:
         finally:
             response.close()
         return Answer(response.status, excerpt)
+    except urllib3.exceptions.NewConnectionError as error:  # (a subclass of the timeout error)
+        return Answer(None, error=f"Could not connect: {error}"[:300])
     except urllib3.exceptions.TimeoutError:
         return Answer(None, error=f"No answer within {request.timeout:g} seconds (timed out).")
     except (urllib3.exceptions.HTTPError, OSError) as error:
@@ -227,9 +230,7 @@ def _record(session, delivery_id, endpoint_id, answer, duration_ms, now, lease_u
         delivery.status = "delivered"
         delivery.delivered_at = now
         session.execute(
-            update(WebhookEndpoint)
-            .where(endpoint.id == endpoint_id)
-            .values(consecutive_failures=0, failing_since=None)
+            update(WebhookEndpoint).where(endpoint.id == endpoint_id).values(consecutive_failures=0, failing_since=None)
         )
         return
     retry_at = backoff.next_attempt_at(delivery.attempt_count, now, rng)
@@ -243,7 +244,7 @@ def _record(session, delivery_id, endpoint_id, answer, duration_ms, now, lease_u
         .where(endpoint.id == endpoint_id)
         .values(
             consecutive_failures=endpoint.consecutive_failures + 1,
-            failing_since=func.coalesce(endpoint.failing_since, now),
+            failing_since=func.coalesce(endpoint.failing_since, literal(now, UTCDateTime)),
         )
     )
     _disable_if_failing(session, endpoint_id, now, settings)

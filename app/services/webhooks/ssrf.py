@@ -12,8 +12,6 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-
 from app.services import ServiceError
 
 FIELD = "url"
@@ -53,22 +51,22 @@ def check_url(url: str, *, allow_loopback: bool, require_https: bool) -> list[st
         parts = urlsplit((url or "").strip())
         port = parts.port
     except ValueError:
-        raise ServiceError(_("Enter a valid URL."), FIELD) from None
+        raise ServiceError("Enter a valid URL.", FIELD) from None
     allowed = ("https",) if require_https else ("http", "https")
     if parts.scheme not in allowed or not parts.hostname:
         if parts.scheme == "http" and require_https:
-            raise ServiceError(_("The URL must start with https://."), FIELD)
-        raise ServiceError(_("Enter a valid URL starting with https://."), FIELD)
+            raise ServiceError("The URL must start with https://.", FIELD)
+        raise ServiceError("Enter a valid URL starting with https://.", FIELD)
     if parts.username or parts.password:
-        raise ServiceError(_("The URL must not contain a user name or password."), FIELD)
+        raise ServiceError("The URL must not contain a user name or password.", FIELD)
     port = port or (443 if parts.scheme == "https" else 80)
     addresses = resolve(parts.hostname, port)
     if not addresses:
-        raise ServiceError(_("The host name %(host)s could not be resolved.", host=parts.hostname), FIELD)
+        raise ServiceError(f"The host name {parts.hostname} could not be resolved.", FIELD)
     for address in addresses:
         if _refused(ipaddress.ip_address(address), allow_loopback=allow_loopback):
             raise ServiceError(
-                _("The URL points to a private or reserved address (%(address)s); use a public one.", address=address),
+                f"The URL points to a private or reserved address ({address}); use a public one.",
                 FIELD,
             )
     return addresses
