@@ -110,6 +110,11 @@ READ_IN_TEMPLATES = (
     _.dead_branches,
     Partner.merged_into,  # templates/partners/_page.html ("Merged into X on <date> — undo")
     ImportRun.undone_at,  # templates/imports/result.html (when an import was undone)
+    _.last_status,  # webhooks endpoints.EndpointRow, templates/settings/webhooks.html
+    _.last_code,
+    _.disabled_at,  # WebhookEndpoint, templates/settings/webhook.html ("Disabled since …")
+    _.delivered_at,  # WebhookDelivery, templates/settings/webhook_delivery.html
+    _.response_excerpt,  # WebhookAttempt, templates/settings/webhook_delivery.html (first KB of the answer)
 )
 
 COLUMNS_KEPT_FOR_THE_RECORD = (

@@ -234,6 +234,31 @@ def _commission(ctx: Ctx):
     return entry
 
 
+def _webhook_endpoint(ctx: Ctx):
+    from app.services.webhooks import endpoints
+
+    endpoint, _secret = endpoints.create_endpoint(
+        db.session,
+        workspace_id=ctx.workspace.id,
+        fields={"url": "http://127.0.0.1:9/walk", "event_types": ["*"]},
+        now=NOW,
+        allow_loopback=True,
+        require_https=False,
+    )
+    db.session.commit()
+    return endpoint
+
+
+def _webhook_delivery(ctx: Ctx):
+    from app.services.webhooks import endpoints
+
+    if "endpoint_id" not in ctx.made:
+        ctx.made["endpoint_id"] = _webhook_endpoint(ctx)
+    delivery = endpoints.send_test(db.session, ctx.made["endpoint_id"], NOW)
+    db.session.commit()
+    return delivery
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -255,6 +280,8 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "row_id": _import_row,
     "saved_id": _saved_mapping,
     "token_id": _api_token,
+    "endpoint_id": _webhook_endpoint,
+    "delivery_id": _webhook_delivery,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

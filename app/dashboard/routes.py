@@ -17,6 +17,7 @@ from app.services import dashboard as dashboard_service
 from app.services import neglect
 from app.services import reminders as reminder_service
 from app.services.clock import local_today
+from app.services.webhooks import endpoints as webhook_endpoints
 from app.tenancy import get_or_404_in_workspace
 from app.web import nav_section, render, unit_of_work, url_template, wants_fragment
 from app.web import now_utc as _now
@@ -92,9 +93,13 @@ def index():
         "partner": url_template("partners.show", "partner_id"),
         "quick_log": url_template("interactions.quick_log", "partner_id", compact=1, next=next_url),
     }
+    # owners are told on the full page when an endpoint was disabled (one query)
+    show_banner = g.membership.is_owner and not wants_fragment()
+    disabled_webhooks = webhook_endpoints.disabled_count(db.session, g.workspace.id) if show_banner else 0
     return render(
         "dashboard/index.html",
         "dashboard/_body.html",
+        disabled_webhooks=disabled_webhooks,
         who=who,
         today=today,
         now=now,

@@ -48,6 +48,10 @@ def _renderer():
             parts.append(
                 ngettext("%(num)s partner to check in with", "%(num)s partners to check in with", len(d.neglected))
             )
+        if d.disabled_webhooks:
+            parts.append(
+                ngettext("%(num)s webhook endpoint disabled", "%(num)s webhook endpoints disabled", d.disabled_webhooks)
+            )
         subject = _("Orchard · %(workspace)s: %(summary)s", workspace=d.workspace.name, summary=", ".join(parts))
         context = {
             "d": d,
@@ -59,6 +63,7 @@ def _renderer():
                 "reminders.partner_tab", partner_id=partner_id, ws=d.workspace.id
             ),
             "settings_link": external("reminders.settings"),
+            "webhooks_link": external("settings.webhooks", ws=d.workspace.id),
         }
         return digest_service.Rendered(
             subject=subject,

@@ -55,6 +55,7 @@ class Digest:
     due_today: list[Reminder] = field(default_factory=list)
     coming: list[Reminder] = field(default_factory=list)  # weekly only: the next six days
     neglected: list | None = None  # None: the neglect rules are not available
+    disabled_webhooks: int = 0  # owners: webhook endpoints of the workspace disabled after failures
 
     @property
     def reminder_count(self) -> int:
@@ -66,7 +67,7 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return self.reminder_count == 0 and self.partner_count == 0
+        return self.reminder_count == 0 and self.partner_count == 0 and not self.disabled_webhooks
 
 
 @dataclass
@@ -147,6 +148,9 @@ def collect(
                 )
             )
         }
+    from app.services.webhooks.endpoints import disabled_for_owners
+
+    disabled = disabled_for_owners(session, user_ids=user_ids) if rows else {}
     digests = []
     for user, workspace, frequency in rows:
         local_now = now.astimezone(zone(user.timezone))
@@ -167,6 +171,7 @@ def collect(
             else:
                 digest.coming.append(reminder)
         digest.neglected = neglected_for(session, workspace.id, now, user.id, NEGLECTED_LIMIT)
+        digest.disabled_webhooks = disabled.get((user.id, workspace.id), 0)
         if digest.is_empty:
             outcome.skipped_empty += 1
             continue

@@ -53,6 +53,8 @@ EXPECTED = {
     "reminders.settings": "settings",
     "settings.data": "settings",
     "settings.api_tokens": "settings",
+    "settings.webhooks": "settings",
+    "settings.new_webhook": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",
