@@ -110,6 +110,8 @@ NOT_BACKED_UP = {
     "job": "the record of background work done (imports, backups); a restored workspace starts its own",
     "partner_merge": "the undo data of past merges, which only applies to the original rows",
     "contact_merge": "the undo data of past merges, which only applies to the original rows",
+    "webhook_flag_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
+    "webhook_reminder_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
 }
 # Kept per user, not per workspace (and token-bearing): never in a workspace backup.
 PER_USER_NOT_BACKED_UP = {
