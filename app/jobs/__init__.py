@@ -59,9 +59,13 @@ class Jobs:
 
 
 def init_jobs(app: Flask) -> None:
-    from app.jobs import imports  # noqa: F401  (registers the import tasks)
+    from app.jobs import (
+        imports,  # noqa: F401  (registers the import tasks)
+        webhook_scan,
+    )
 
-    app.extensions[EXTENSION] = Jobs(app)
+    app.extensions[EXTENSION] = jobs = Jobs(app)
+    webhook_scan.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

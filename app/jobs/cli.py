@@ -22,5 +22,5 @@ def worker_command(workers):
             "JOBS_BACKEND is 'immediate': jobs run inside the request, a worker has nothing to do."
         )
     click.echo(f"Orchard worker: {workers} thread(s) on the {jobs.backend} queue. Ctrl+C to stop.")
-    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()

@@ -147,3 +147,16 @@ def test_the_scan_runs_a_constant_number_of_statements(factories, workspace, use
     assert len(sent.of("flag.raised")) == 8 and len(sent.of("reminder.due")) == 8
     assert len(first) == len(second)
     assert len(_statements(count_queries, now)) <= len(first)  # nothing new: no more than a full scan
+
+
+def test_flask_webhooks_scan_and_the_periodic_task(app, factories, workspace, user, now, runner, sent):
+    from app.jobs import queue
+
+    partner, _ = aged_partner(factories, workspace, now, days=100)
+    touch(partner, now, days_ago=40)
+    result = runner.invoke(args=["webhooks", "scan"])
+    assert result.exit_code == 0, result.output
+    assert "1 flag.raised, 0 reminder.due." in result.output
+    assert [s.data["partner"]["id"] for s in sent.of("flag.raised")] == [partner.id]
+    periodic = [t for t in queue(app).huey._registry._periodic_tasks if "webhooks_scan" in str(t)]
+    assert len(periodic) == 1
