@@ -204,7 +204,9 @@ def events_of(change: Change) -> list[str]:
 
 def _before_commit(session: Session) -> None:
     session.flush()  # what is still unflushed is recorded too (commit would flush it after this hook)
-    pending = session.info.pop(PENDING, {})
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
     from app.services.webhooks import emit
 
     for change in pending.values():
