@@ -110,6 +110,10 @@ NOT_BACKED_UP = {
     "job": "the record of background work done (imports, backups); a restored workspace starts its own",
     "partner_merge": "the undo data of past merges, which only applies to the original rows",
     "contact_merge": "the undo data of past merges, which only applies to the original rows",
+    "webhook_endpoint": "webhook endpoints carry a signing secret; add them again in the restored workspace",
+    "webhook_event": "events already sent to the endpoints of the original workspace",
+    "webhook_delivery": "the delivery log of the original workspace's endpoints",
+    "webhook_attempt": "the delivery log of the original workspace's endpoints",
     "webhook_flag_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
     "webhook_reminder_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
 }
