@@ -19,12 +19,14 @@ from app.services.referral_tree import clear_referrer, set_referrer
 from tests.activity.helpers import touch
 from tests.deals.helpers import deal_data, give_terms, make_deal, referral_pair
 from tests.webhooks.events_helpers import record_emits
+from tests.webhooks.helpers import make_endpoint
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture(autouse=True)
-def sent(app, monkeypatch):
+def sent(app, monkeypatch, workspace):
+    make_endpoint(workspace)  # subscribed to every event
     return record_emits(monkeypatch)
 
 

@@ -31,10 +31,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.models import Commission, Contact, Deal, Interaction, Partner, TermsVersion
+from app.models import Commission, Contact, Deal, Interaction, Partner, TermsVersion, WebhookEndpoint
 from app.models.base import utcnow
 from app.representations import SCHEMAS, represent
 
@@ -202,6 +202,29 @@ def events_of(change: Change) -> list[str]:
     return EVENTS_OF[type(change.obj)](change)
 
 
+class Subscriptions:
+    """The event types the enabled endpoints of some workspaces want: one query, so that changes in a
+    workspace nobody listens to cost nothing more (emit is only called for a wanted type)."""
+
+    def __init__(self, session: Session, workspace_ids):
+        from app.services.webhooks.outbox import subscribed
+
+        self._subscribed = subscribed
+        self._lists: dict[int, list[str]] = {}
+        ids = sorted(set(workspace_ids))
+        if ids:
+            rows = session.execute(
+                select(WebhookEndpoint.workspace_id, WebhookEndpoint.event_types).where(
+                    WebhookEndpoint.workspace_id.in_(ids), WebhookEndpoint.enabled.is_(True)
+                )
+            )
+            for workspace_id, event_types in rows:
+                self._lists.setdefault(workspace_id, []).append(event_types)
+
+    def wanted(self, workspace_id: int, event_type: str) -> bool:
+        return any(self._subscribed(types, event_type) for types in self._lists.get(workspace_id, ()))
+
+
 def _before_commit(session: Session) -> None:
     session.flush()  # what is still unflushed is recorded too (commit would flush it after this hook)
     pending = session.info.pop(PENDING, None)
@@ -209,8 +232,12 @@ def _before_commit(session: Session) -> None:
         return
     from app.services.webhooks import emit
 
-    for change in pending.values():
-        types = events_of(change)
+    sending = [(change, types) for change in pending.values() if (types := events_of(change))]
+    if not sending:
+        return
+    subscriptions = Subscriptions(session, (change.obj.workspace_id for change, _ in sending))
+    for change, all_types in sending:
+        types = [t for t in all_types if subscriptions.wanted(change.obj.workspace_id, t)]
         if not types:
             continue
         data = represent(change.obj)

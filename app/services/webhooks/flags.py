@@ -35,6 +35,7 @@ from app.models.webhook_state import WebhookFlagState, WebhookReminderState
 from app.representations import represent
 from app.services.clock import zone
 from app.services.neglect.flags import stored_flags
+from app.services.webhooks.detection import Subscriptions
 
 RAISED_FLAGS = ("neglected", "waiting_on_us")
 BATCH = 500
@@ -131,11 +132,13 @@ def _flag_batch(session: Session, now: datetime, holding: dict) -> tuple[int, in
             where=table.c.anchor_s != stmt.excluded.anchor_s,
         ).returning(table.c.partner_id, table.c.flag)
     ).all()
-    partners = {
-        p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_({pid for pid, _ in claimed}))).unique()
-    }
     from app.services.webhooks import emit
 
+    subscriptions = Subscriptions(session, {row.workspace_id for row in found})
+    workspace_of = {row.partner_id: row.workspace_id for row in found}
+    claimed = [c for c in claimed if subscriptions.wanted(workspace_of[c[0]], "flag.raised")]
+    ids = {pid for pid, _ in claimed}
+    partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids))).unique()} if ids else {}
     for partner_id, flag in sorted(claimed):
         partner = partners[partner_id]
         moment = datetime.fromtimestamp(since[(partner_id, flag)], tz=now.tzinfo)
@@ -209,8 +212,11 @@ def scan_reminders(session: Session, now: datetime) -> int:
                     where=table.c.due_on != stmt.excluded.due_on,
                 ).returning(table.c.reminder_id)
             ).all()
+            subscriptions = Subscriptions(session, {r.workspace_id for r in due.values()})
             for reminder_id in sorted(claimed):
                 reminder = due[reminder_id]
+                if not subscriptions.wanted(reminder.workspace_id, "reminder.due"):
+                    continue
                 emit(
                     session,
                     workspace_id=reminder.workspace_id,
