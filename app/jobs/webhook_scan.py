@@ -40,12 +40,13 @@ def scan(app: Flask, *, clock: Callable[[], datetime] = _utcnow):
 def register(huey, app: Flask) -> None:
     """Every minute in the worker (its consumer runs the periodic tasks)."""
 
-    @huey.periodic_task(crontab(minute="*"), name="orchard.webhooks_scan")
     def webhooks_scan():
         try:
             scan(app)
         except Exception:  # logged; the next minute's scan tries again
             logger.exception("webhook time-event scan failed")
+
+    huey.periodic_task(crontab(minute="*"), name="orchard.webhooks_scan")(webhooks_scan)
 
 
 @click.command("scan")
