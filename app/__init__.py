@@ -48,6 +48,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     )
 
     summaries.install()
+    from app.services.webhooks import detection
+
+    detection.install()  # after the summaries: their hooks run first in each flush
     from app.jobs import init_jobs
 
     init_jobs(app)

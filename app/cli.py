@@ -75,3 +75,7 @@ def register_cli(app: Flask) -> None:
     data_cli.add_command(export_command)
     data_cli.add_command(restore_command)
     app.cli.add_command(data_cli)
+
+    from app.jobs.webhook_scan import attach_scan
+
+    attach_scan(app.cli)  # last: onto the `webhooks` group registered above

@@ -61,12 +61,13 @@ class Jobs:
 def init_jobs(app: Flask) -> None:
     from app.jobs import (
         imports,  # noqa: F401  (registers the import tasks)
+        webhook_scan,
         webhooks,
     )
 
-    jobs = Jobs(app)
+    app.extensions[EXTENSION] = jobs = Jobs(app)
     webhooks.register(jobs)
-    app.extensions[EXTENSION] = jobs
+    webhook_scan.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

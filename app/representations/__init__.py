@@ -13,6 +13,7 @@ from app.representations.schemas import (
     DealSchema,
     InteractionSchema,
     PartnerSchema,
+    RaisedFlagSchema,
     ReminderSchema,
     TermsVersionSchema,
 )
@@ -25,6 +26,7 @@ SCHEMAS = {
     "Commission": CommissionSchema(),
     "Interaction": InteractionSchema(),
     "Reminder": ReminderSchema(),
+    "RaisedFlag": RaisedFlagSchema(),
 }
 
 
@@ -40,6 +42,7 @@ __all__ = [
     "DealSchema",
     "InteractionSchema",
     "PartnerSchema",
+    "RaisedFlagSchema",
     "ReminderSchema",
     "TermsVersionSchema",
     "represent",

@@ -144,3 +144,11 @@ class ReminderSchema(_Dumped):
     snooze_count = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class RaisedFlagSchema(_Dumped):
+    """The payload of the flag.raised webhook: which flag, since when it holds, and the partner."""
+
+    flag = _choice(("neglected", "waiting_on_us"))
+    since = fields.DateTime(metadata={"description": "When the flag started to hold"})
+    partner = fields.Nested(PartnerSchema)

@@ -115,6 +115,8 @@ NOT_BACKED_UP = {
     "webhook_event": "events already sent to the endpoints of the original workspace",
     "webhook_delivery": "the delivery log of the original workspace's endpoints",
     "webhook_attempt": "the delivery log of the original workspace's endpoints",
+    "webhook_flag_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
+    "webhook_reminder_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
 }
 # Kept per user, not per workspace (and token-bearing): never in a workspace backup.
 PER_USER_NOT_BACKED_UP = {
