@@ -32,11 +32,21 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from app.api import contacts, partners, referrals
+from app.api import commissions, contacts, dashboard, deals, interactions, partners, referrals, reminders, terms
 from app.api.problems import route_misses_as_problems
 from app.web import public
 
-RESOURCES = [partners.bp, contacts.bp, referrals.bp]
+RESOURCES = [
+    partners.bp,
+    contacts.bp,
+    referrals.bp,
+    deals.bp,
+    terms.bp,
+    commissions.bp,
+    interactions.bp,
+    reminders.bp,
+    dashboard.bp,
+]
 
 
 class OrchardApi(Api):

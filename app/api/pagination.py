@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -73,6 +73,8 @@ def page_schema(item_schema) -> type[Schema]:
 def _encode(value):
     if isinstance(value, datetime):
         return {"t": value.astimezone(UTC).isoformat()}
+    if isinstance(value, date):  # a day (due on, earned on): after datetime, which is a date too
+        return {"day": value.isoformat()}
     if isinstance(value, Decimal):
         return {"d": str(value)}
     return value
@@ -81,6 +83,8 @@ def _encode(value):
 def _decode(value):
     if isinstance(value, dict) and "t" in value:
         return datetime.fromisoformat(value["t"])
+    if isinstance(value, dict) and "day" in value:
+        return date.fromisoformat(value["day"])
     if isinstance(value, dict) and "d" in value:
         return Decimal(value["d"])
     return value

@@ -11,6 +11,7 @@ from app.services.commissions.ledger import (
     deal_entries,
     ledger,
     ledger_export_rows,
+    ledger_where,
     mark_paid,
     totals,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "find_statement",
     "ledger",
     "ledger_export_rows",
+    "ledger_where",
     "mark_paid",
     "on_deal_changed",
     "on_referrer_changed",

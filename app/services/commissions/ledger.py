@@ -41,7 +41,7 @@ class CurrencyTotals:
     entries: int = 0
 
 
-def _ledger_where(workspace_id: int, filters: LedgerFilters):
+def ledger_where(workspace_id: int, filters: LedgerFilters):
     conditions = [Commission.workspace_id == workspace_id]
     if filters.status in ("owed", "paid"):
         conditions.append(Commission.status == filters.status)
@@ -93,7 +93,7 @@ def _ledger_rows(where):
 
 def ledger(session: Session, workspace_id: int, filters: LedgerFilters, per_page: int = 25):
     """A page of entries with names, and the per-currency totals with the entry count: two queries."""
-    where = _ledger_where(workspace_id, filters)
+    where = ledger_where(workspace_id, filters)
     if filters.referrer_id is None and _month_aligned(filters):
         sums = _summary_totals(session, workspace_id, filters)  # a few rows, whatever the ledger's size
     else:
@@ -105,7 +105,7 @@ def ledger(session: Session, workspace_id: int, filters: LedgerFilters, per_page
 
 def ledger_export_rows(session: Session, workspace_id: int, filters: LedgerFilters):
     """Every entry matching the filters, streamed in chunks for the CSV export."""
-    where = _ledger_where(workspace_id, filters)
+    where = ledger_where(workspace_id, filters)
     return session.execute(_ledger_rows(where).execution_options(yield_per=1000))
 
 

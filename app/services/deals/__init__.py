@@ -24,7 +24,7 @@ from app.services.deals.reading import (
     totals_by_stage,
 )
 from app.services.deals.validation import MAX_AMOUNT, check_amount, check_currency
-from app.services.deals.writing import MovedMeanwhile, Outcome, create_deal, move_deal, update_deal
+from app.services.deals.writing import MovedMeanwhile, Outcome, create_deal, delete_deal, move_deal, update_deal
 
 __all__ = [
     "MAX_AMOUNT",
@@ -43,6 +43,7 @@ __all__ = [
     "check_currency",
     "create_deal",
     "currencies_in_use",
+    "delete_deal",
     "deal_order",
     "deal_where",
     "list_deals",

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Deal, Partner
+from app.models import Commission, Deal, Partner
 from app.models.deal import CLOSED_STAGES, STAGES
 from app.services import ServiceError, commissions
 from app.services.deals.validation import check_stage_rules, clean_text, validated
@@ -32,9 +33,11 @@ class Outcome:
     commissions: list = field(default_factory=list)  # commission entries created by this change
 
 
-def _apply_stage(deal: Deal, stage: str, today: date) -> None:
+def _apply_stage(deal: Deal, stage: str, today: date, closed_on: date | None = None) -> None:
     if stage in CLOSED_STAGES:
-        if deal.stage != stage or deal.closed_on is None:
+        if closed_on is not None:
+            deal.closed_on = closed_on
+        elif deal.stage != stage or deal.closed_on is None:
             deal.closed_on = today
     else:
         deal.closed_on = None
@@ -61,13 +64,21 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
     return Outcome(deal, created)
 
 
-def _change(session: Session, deal: Deal, values: dict, stage: str, lost_reason: str | None, now: datetime) -> Outcome:
+def _change(
+    session: Session,
+    deal: Deal,
+    values: dict,
+    stage: str,
+    lost_reason: str | None,
+    now: datetime,
+    closed_on: date | None = None,
+) -> Outcome:
     """Apply validated values and a stage to a deal; keep its commissions right."""
     lock(session, deal)  # the stage it moves from is the one committed now, not the one read earlier
     old_stage, old_amount, old_currency = deal.stage, deal.amount, deal.currency
     for name, value in values.items():
         setattr(deal, name, value)
-    _apply_stage(deal, stage, now.date())
+    _apply_stage(deal, stage, now.date(), closed_on)
     if stage == "lost":
         deal.lost_reason = lost_reason
     deal.updated_at = now
@@ -89,19 +100,38 @@ def move_deal(
     lost_reason: str | None = None,
     *,
     from_stage: str | None = None,
+    closed_on: date | None = None,
 ) -> Outcome:
     """Move a deal to another stage (the pipeline board). `from_stage` is the stage the page showed:
-    when someone moved the deal meanwhile, the move is refused instead of overriding theirs."""
+    when someone moved the deal meanwhile, the move is refused instead of overriding theirs.
+    `closed_on` (won or lost only, not in the future) records a close day other than today."""
     if stage not in STAGES:
         raise ServiceError("Choose a stage.", field="stage")
+    if closed_on is not None and stage not in CLOSED_STAGES:
+        raise ServiceError("Only a won or lost deal has a close date.", field="closed_on")
+    if closed_on is not None and closed_on > now.date():
+        raise ServiceError("The close date cannot be in the future.", field="closed_on")
     lock(session, deal)
     if from_stage and from_stage != deal.stage:
         raise MovedMeanwhile(deal.stage)
     lost_reason = clean_text(lost_reason) or (deal.lost_reason if deal.stage == "lost" else None)
     check_stage_rules(stage, Decimal(deal.amount), lost_reason)
-    if stage == deal.stage:
+    if stage == deal.stage and (closed_on is None or closed_on == deal.closed_on):
         return Outcome(deal)
-    return _change(session, deal, {}, stage, lost_reason, now)
+    return _change(session, deal, {}, stage, lost_reason, now, closed_on)
+
+
+def delete_deal(session: Session, deal: Deal) -> None:
+    """Delete a deal entered by mistake. One with entries in the commission ledger stays (the ledger
+    keeps its history): it is moved to lost instead. Locked first, so a move to won meanwhile either
+    comes before (and the delete is refused) or waits and finds the deal gone."""
+    lock(session, deal)
+    if session.scalar(select(Commission.id).where(Commission.deal_id == deal.id).limit(1)) is not None:
+        raise ServiceError(
+            "This deal has entries in the commission ledger, which keeps its history: move it to lost instead."
+        )
+    session.delete(deal)
+    session.flush()
 
 
 def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> list:
