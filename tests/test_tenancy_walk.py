@@ -107,6 +107,20 @@ def _statement_link(ctx: Ctx):
     return link
 
 
+def _commission(ctx: Ctx):
+    """An owed commission: a won deal of a partner referred by one with a commission rate."""
+    from sqlalchemy import select
+
+    from app.models import Commission
+    from tests.deals.helpers import give_terms, make_deal
+
+    referrer = make_partner(ctx.workspace, name="Walk Referrer", status="referrer")
+    give_terms(referrer, "10", now=NOW)
+    client = make_partner(ctx.workspace, name="Walk Client", referred_by_id=referrer.id)
+    deal = make_deal(client, now=NOW, amount="500.00", stage="won")
+    return db.session.scalars(select(Commission).where(Commission.deal_id == deal.id)).one()
+
+
 def _interaction(ctx: Ctx):
     from app.services import interactions
 
@@ -203,6 +217,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "workspace_id": _workspace,
     "reminder_id": _reminder,
     "deal_id": _deal,
+    "commission_id": _commission,
     "link_id": _statement_link,
     "interaction_id": _interaction,
     "target_id": lambda ctx: ctx.partner(),  # referral tree: reveal a partner under another
