@@ -33,7 +33,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.api import commissions, contacts, dashboard, deals, interactions, partners, referrals, reminders, terms
-from app.api.problems import route_misses_as_problems
+from app.api.problems import PROBLEM_TYPE, ProblemSchema, route_misses_as_problems
 from app.web import public
 
 RESOURCES = [
@@ -50,6 +50,17 @@ RESOURCES = [
 
 
 class OrchardApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """Error responses are documented as what they are: problem details, application/problem+json."""
+        content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_TYPE
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = content_type
+
     def _register_error_handlers(self):
         """The API blueprints answer their own errors (app/api/problems.py); the app's pages keep
         their HTML error pages."""

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from flask import json, make_response, request
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -17,6 +18,24 @@ from app.extensions import db
 from app.services import Gone, ServiceError
 
 PROBLEM_TYPE = "application/problem+json"
+
+
+class ProblemSchema(Schema):
+    """An error, as RFC 9457 problem details (documentation only: problem_response writes them)."""
+
+    type = fields.String(
+        metadata={"description": 'A URI naming the kind of problem; "about:blank" for plain HTTP ones'}
+    )
+    title = fields.String(metadata={"description": "A short, human-readable summary"})
+    status = fields.Integer(metadata={"description": "The HTTP status code"})
+    detail = fields.String(metadata={"description": "What went wrong this time"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For 422: the messages for each field (the same the forms show)"},
+    )
+
+
 API_PREFIX = "/api/v1/"
 # the codes an API blueprint answers itself (the app has HTML pages for some of them)
 PAGE_ERROR_CODES = (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500)

@@ -50,7 +50,9 @@ class ReferralSchema(Schema):
     """A partner's place in the genealogy and the recorded details of its referral."""
 
     partner_id = fields.Integer()
-    referrer_id = fields.Function(lambda s: s.referrer.id if s.referrer else None, metadata={"type": "integer"})
+    referrer_id = fields.Function(
+        lambda s: s.referrer.id if s.referrer else None, metadata={"type": ["integer", "null"]}
+    )
     root_id = fields.Function(lambda s: s.root.id if s.ancestors else s.partner_id, metadata={"type": "integer"})
     generation = fields.Integer(metadata={"description": "0 for a root."})
     contact_id = fields.Integer(allow_none=True)
