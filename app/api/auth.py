@@ -64,6 +64,9 @@ def authenticate_request():
     g.workspace, g.membership = caller.workspace, caller.membership
     if request.method not in database.SAFE_METHODS and caller.token.scope != "write":
         problem(403, detail=_("This token may only read. Create a token with the write scope to change data."))
+    if request.method in ("PUT", "PATCH") and not request.get_data(cache=True):
+        # an empty body would otherwise read as "change nothing" and answer 200 to a mistake
+        problem(422, detail=_("Send the changes as a JSON body."))
     return None
 
 

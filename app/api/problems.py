@@ -18,6 +18,8 @@ from app.extensions import db
 from app.services import Gone, ServiceError
 
 PROBLEM_TYPE = "application/problem+json"
+
+
 API_PREFIX = "/api/v1/"
 # the codes an API blueprint answers itself (the app has HTML pages for some of them)
 PAGE_ERROR_CODES = (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500)

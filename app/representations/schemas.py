@@ -13,8 +13,14 @@ from app.models.interaction import KINDS as INTERACTION_KINDS
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
 
 
+def _decimal(description: str, **kwargs):
+    """A decimal sent as text ("4800.00"), so no program rounds it through a float on the way."""
+    metadata = {"type": "string", "format": "decimal", "description": description}
+    return fields.Decimal(as_string=True, places=2, metadata=metadata, **kwargs)
+
+
 def _money(**kwargs):
-    return fields.Decimal(as_string=True, places=2, metadata={"description": 'Decimal text, e.g. "4800.00"'}, **kwargs)
+    return _decimal('Decimal text, e.g. "4800.00"', **kwargs)
 
 
 def _choice(values, **kwargs):
@@ -85,7 +91,7 @@ class TermsVersionSchema(_Dumped):
     id = fields.Integer()
     partner_id = fields.Integer()
     version = fields.Integer()
-    commission_rate = fields.Decimal(as_string=True, places=2, allow_none=True, metadata={"description": "Percent"})
+    commission_rate = _decimal('Percent, e.g. "10.00"', allow_none=True)
     payment_terms_days = fields.Integer(allow_none=True)
     response_time_days = fields.Integer(allow_none=True)
     cadence_days = fields.Integer(allow_none=True)
@@ -106,7 +112,7 @@ class CommissionSchema(_Dumped):
     status = _choice(COMMISSION_STATUSES)
     amount = _money()
     currency = fields.String()
-    rate = fields.Decimal(as_string=True, places=2, metadata={"description": "Percent used"})
+    rate = _decimal("Percent used")
     base_amount = _money()
     earned_on = fields.Date()
     note = fields.String(allow_none=True)
