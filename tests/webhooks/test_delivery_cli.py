@@ -33,4 +33,4 @@ def test_a_bad_limit_is_refused(runner):
 
 def test_the_worker_runs_delivery_every_minute(app):
     due = [task.name for task in queue(app).huey.read_periodic(NOW.replace(tzinfo=None))]
-    assert due == ["orchard.webhooks.deliver"]
+    assert "orchard.webhooks.deliver" in due
