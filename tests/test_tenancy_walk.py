@@ -254,7 +254,10 @@ def _webhook_delivery(ctx: Ctx):
 
     if "endpoint_id" not in ctx.made:
         ctx.made["endpoint_id"] = _webhook_endpoint(ctx)
-    delivery = endpoints.send_test(db.session, ctx.made["endpoint_id"], NOW)
+    endpoint = ctx.made["endpoint_id"]
+    db.session.refresh(endpoint)  # a walked POST may have disabled it meanwhile
+    endpoints.set_enabled(db.session, endpoint, True, NOW)
+    delivery = endpoints.send_test(db.session, endpoint, NOW)
     db.session.commit()
     return delivery
 

@@ -156,6 +156,8 @@ def send_test(session: Session, endpoint: WebhookEndpoint, now: datetime) -> Web
         occurred_at=now,
         endpoint_ids=[endpoint.id],
     )
+    if event_id is None:  # disabled a moment ago by someone else
+        raise ServiceError("Enable the endpoint before sending it a test event.")
     return session.scalars(
         select(WebhookDelivery).where(WebhookDelivery.event_id == event_id, WebhookDelivery.endpoint_id == endpoint.id)
     ).one()
