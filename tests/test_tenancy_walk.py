@@ -210,9 +210,8 @@ def _webhook_endpoint(ctx: Ctx):
 
 
 def _webhook_delivery(ctx: Ctx):
-    from app.services.webhooks import endpoints
-
     from app.models import WebhookEndpoint
+    from app.services.webhooks import endpoints
 
     made = ctx.made.get("endpoint_id")
     # a walked POST may have deleted or disabled it meanwhile
