@@ -250,12 +250,14 @@ def _webhook_endpoint(ctx: Ctx):
 
 
 def _webhook_delivery(ctx: Ctx):
+    from app.models import WebhookEndpoint
     from app.services.webhooks import endpoints
 
-    if "endpoint_id" not in ctx.made:
-        ctx.made["endpoint_id"] = _webhook_endpoint(ctx)
-    endpoint = ctx.made["endpoint_id"]
-    db.session.refresh(endpoint)  # a walked POST may have disabled it meanwhile
+    made = ctx.made.get("endpoint_id")
+    # a walked POST may have deleted or disabled it meanwhile
+    endpoint = db.session.get(WebhookEndpoint, made.id, populate_existing=True) if made else None
+    if endpoint is None:
+        endpoint = ctx.made["endpoint_id"] = _webhook_endpoint(ctx)
     endpoints.set_enabled(db.session, endpoint, True, NOW)
     delivery = endpoints.send_test(db.session, endpoint, NOW)
     db.session.commit()
