@@ -12,6 +12,9 @@ to GET (or None to skip the page when its feature has no data in this run).
   ctx.statement_token            a statement link's token (a demo step must leave it on ctx.demo
                                  as `statement_token`: only its hash is stored)
 
+An entry may also answer (url, headers) for a request with headers, or (url, headers, json_body) for
+a POST (an API write, e.g. logging an interaction).
+
 Add your feature's pages at the end of PAGES (one line each, keep names short and unique).
 """
 
@@ -190,4 +193,42 @@ PAGES += [
         lambda ctx: f"/partners/{_top_referrer(ctx)}/commissions" if _top_referrer(ctx) else None,
     ),
     ("referrer statement (public)", lambda ctx: f"/statement/{ctx.statement_token}" if ctx.statement_token else None),
+]
+
+
+# The JSON API (a write token of the bench user, created here: only its hash is stored)
+def _api_headers(ctx) -> dict:
+    if "api_token" not in ctx._cache:
+        from datetime import datetime
+
+        from app.services.api_tokens import create_token
+
+        _token, plaintext = create_token(
+            ctx.session,
+            workspace_id=ctx.workspace_id,
+            user_id=ctx.user_id,
+            name="bench",
+            scope="write",
+            expires_on=None,
+            now=datetime.now(UTC),
+        )
+        ctx.session.commit()
+        ctx._cache["api_token"] = plaintext
+    return {"Authorization": f"Bearer {ctx._cache['api_token']}"}
+
+
+def _api_log_interaction(ctx):
+    if not ctx.partner_id:
+        return None
+    body = {"partner_id": ctx.partner_id, "kind": "call", "direction": "ours", "summary": "Bench call"}
+    return "/api/v1/interactions", _api_headers(ctx), body
+
+
+PAGES += [
+    ("api: list partners", lambda ctx: ("/api/v1/partners", _api_headers(ctx))),
+    ("api: list partners, filtered", lambda ctx: ("/api/v1/partners?status=active&tier=A", _api_headers(ctx))),
+    ("api: get partner", lambda ctx: (f"/api/v1/partners/{ctx.partner_id}", _api_headers(ctx))),
+    ("api: log interaction", _api_log_interaction),
+    ("api: list deals", lambda ctx: ("/api/v1/deals", _api_headers(ctx))),
+    ("api: dashboard flags", lambda ctx: ("/api/v1/dashboard/flags", _api_headers(ctx))),
 ]

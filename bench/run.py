@@ -211,8 +211,8 @@ class PageTimer:
     """Requests one page of one engine's app: `with timer:` makes that app current (its application
     context pushed), so several engines' requests can take turns."""
 
-    def __init__(self, setup, url: str, headers: dict):
-        self.setup, self.url, self.headers = setup, url, headers
+    def __init__(self, setup, url: str, headers: dict, body: dict | None = None):
+        self.setup, self.url, self.headers, self.body = setup, url, headers, body
         self.times, self.cpu, self.queries = [], [], None
 
     def __enter__(self):
@@ -229,6 +229,8 @@ class PageTimer:
 
         vars(g._get_current_object()).clear()  # a fresh request, as in production
         db.session.expire_all()
+        if self.body is not None:  # a write: POST the JSON body (an API call)
+            return self.setup.client.post(self.url, headers=self.headers, json=self.body)
         return self.setup.client.get(self.url, headers=self.headers)
 
     def warm_up(self, times: int = 3) -> None:
@@ -236,8 +238,10 @@ class PageTimer:
 
         for _ in range(times):
             response = self.get()
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {self.url} answered {response.status_code}")
+            if response.status_code not in (200, 201):
+                raise RuntimeError(
+                    f"{'POST' if self.body is not None else 'GET'} {self.url} answered {response.status_code}"
+                )
         counter = Counter()
         event.listen(db.engine, "before_cursor_execute", counter)
         try:
@@ -302,8 +306,8 @@ def _measure_page(name, builder, setups: dict, repeat: int, size: int, results: 
         if target is None:
             results[label]["pages"].setdefault(name, {})[size] = None
             continue
-        url, headers = target if isinstance(target, tuple) else (target, {})
-        timer = PageTimer(setup, url, headers)
+        url, headers, *body = target if isinstance(target, tuple) else (target, {})
+        timer = PageTimer(setup, url, headers, *body)
         try:
             with timer:
                 timer.warm_up()
