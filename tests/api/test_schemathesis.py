@@ -26,7 +26,7 @@ from config import TestingConfig
 from tests.api.conftest import make_token
 from tests.test_tenancy_walk import ID_FACTORIES, Ctx
 
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 6
 # What the API promises about every answer. Left out on purpose: positive_data_acceptance (a request the
 # schema allows may still break a business rule — a referral loop, a name already taken — and answer 422
 # with the form's message) and negative_data_rejection / ignored_auth (this test rewrites the generated
