@@ -9,7 +9,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, live_server, register_and_login  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,7 @@ def _fits(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH + 1
 
 
-def test_an_owner_adds_an_endpoint_on_a_phone(browser, live_server, register_and_login):  # noqa: F811
+def test_an_owner_adds_an_endpoint_on_a_phone(browser, live_server, register_and_login):
     config = live_server.app.config
     saved = {key: config.get(key) for key in ("WEBHOOKS_ALLOW_LOOPBACK", "WEBHOOKS_REQUIRE_HTTPS")}
     config.update(WEBHOOKS_ALLOW_LOOPBACK=True, WEBHOOKS_REQUIRE_HTTPS=False)
