@@ -9,6 +9,7 @@ enforced centrally: a read token may only use GET, HEAD and OPTIONS. Per-token r
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import timedelta
 
 from flask import current_app, g, request
@@ -64,6 +65,7 @@ def authenticate_request():
     g.workspace, g.membership = caller.workspace, caller.membership
     if request.method not in database.SAFE_METHODS and caller.token.scope != "write":
         problem(403, detail=_("This token may only read. Create a token with the write scope to change data."))
+    refuse_unreadable_json()
     if request.method in ("PUT", "PATCH") and not request.get_data(cache=True):
         # an empty body would otherwise read as "change nothing" and answer 200 to a mistake
         problem(422, detail=_("Send the changes as a JSON body."))
@@ -95,6 +97,21 @@ def record_use(response):
     return response
 
 
+def refuse_unreadable_json() -> None:
+    """A JSON body the rules could not read safely is a 400 here, not a 500 later: nested deeper than
+    Python's parser goes, or text with lone surrogates (valid JSON, but not Unicode any database stores)."""
+    if not request.is_json or not request.get_data(cache=True):
+        return
+    try:
+        json.dumps(json.loads(request.get_data(cache=True)), ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        problem(400, detail=_("This JSON is nested too deeply to read."))
+    except UnicodeEncodeError:
+        problem(400, detail=_("Text in this JSON is not valid Unicode (a lone surrogate escape such as \\ud800)."))
+    except ValueError:
+        return  # malformed JSON: the argument parser answers it, as before
+
+
 class ApiBlueprint(Blueprint):
     """A smorest Blueprint of the API (its name starts with `api_`): token auth and the scope
     before every view, the token's last use after it, the per-token rate limit, no CSRF (bearer
@@ -107,4 +124,6 @@ class ApiBlueprint(Blueprint):
         self.after_request(record_use)
         register_handlers(self)
         csrf.exempt(self)
-        limiter.limit(rate_limit, key_func=rate_limit_key)(self)
+        # one bucket per token across every route of every API blueprint (a per-route limit would let a
+        # token make the published number of requests on each route)
+        limiter.shared_limit(rate_limit, scope="api", key_func=rate_limit_key)(self)

@@ -112,3 +112,15 @@ def test_rate_limit_per_token_with_retry_after(tmp_path):
         assert limited.status_code == 429 and limited.content_type == PROBLEM
         assert int(limited.headers["Retry-After"]) > 0
         assert api.as_token(second).get("/api/v1/partners").status_code == 200  # its own bucket
+
+
+def test_rate_limit_counts_every_route_of_a_token_together(tmp_path):
+    """Observed: 300 a minute per route, so ~30 × the published limit per token."""
+    with app_on_empty_database(tmp_path, RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute") as app:
+        owner = make_user()
+        token = make_token(owner, workspace_of(owner))
+        api = ApiClient(app.test_client(), token)
+        answers = [api.get(url).status_code for url in ("/api/v1/partners", "/api/v1/deals", "/api/v1/reminders")]
+        assert answers == [200, 200, 200]
+        assert api.get("/api/v1/dashboard/flags").status_code == 429
+        assert api.get("/api/v1/partners").status_code == 429

@@ -65,3 +65,20 @@ def test_reference_page(logged_in, client):
 
 def test_reference_page_needs_a_login(client):
     assert client.get("/api/reference").status_code == 302
+
+
+def test_text_that_is_not_unicode_is_refused_not_a_server_error(api):
+    """Observed: {"name": "\\ud800"} (a lone surrogate, valid JSON) answered 500."""
+    response = api.post(
+        "/api/v1/partners", data='{"name": "\\ud800"}', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400 and response.content_type == "application/problem+json"
+    assert "Unicode" in response.get_json()["detail"]
+
+
+def test_json_nested_too_deep_is_refused_not_a_server_error(api):
+    """Observed: 5,000 nested arrays answered 500 (RecursionError)."""
+    body = '{"name": "Deep", "notes": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = api.post("/api/v1/partners", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.content_type == "application/problem+json"
+    assert "JSON" in response.get_json()["detail"]
