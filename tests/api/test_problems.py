@@ -69,9 +69,7 @@ def test_reference_page_needs_a_login(client):
 
 def test_text_that_is_not_unicode_is_refused_not_a_server_error(api):
     """Observed: {"name": "\\ud800"} (a lone surrogate, valid JSON) answered 500."""
-    response = api.post(
-        "/api/v1/partners", data='{"name": "\\ud800"}', headers={"Content-Type": "application/json"}
-    )
+    response = api.post("/api/v1/partners", data='{"name": "\\ud800"}', headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.content_type == "application/problem+json"
     assert "Unicode" in response.get_json()["detail"]
 
