@@ -65,7 +65,7 @@ def authenticate_request():
     g.workspace, g.membership = caller.workspace, caller.membership
     if request.method not in database.SAFE_METHODS and caller.token.scope != "write":
         problem(403, detail=_("This token may only read. Create a token with the write scope to change data."))
-    refuse_unreadable_json()
+    clean_json_body()
     if request.method in ("PUT", "PATCH") and not request.get_data(cache=True):
         # an empty body would otherwise read as "change nothing" and answer 200 to a mistake
         problem(422, detail=_("Send the changes as a JSON body."))
@@ -97,19 +97,33 @@ def record_use(response):
     return response
 
 
-def refuse_unreadable_json() -> None:
-    """A JSON body the rules could not read safely is a 400 here, not a 500 later: nested deeper than
-    Python's parser goes, or text with lone surrogates (valid JSON, but not Unicode any database stores)."""
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def clean_json_body() -> None:
+    """The JSON body as the pages' form fields are (app/input_cleaning.py): NUL characters dropped
+    before any schema, form or service reads it. What cannot be read safely is a 400 here, not a 500
+    later: nesting deeper than Python's parser goes, or text with lone surrogates (valid JSON, but not
+    Unicode any database stores)."""
     if not request.is_json or not request.get_data(cache=True):
         return
     try:
-        json.dumps(json.loads(request.get_data(cache=True)), ensure_ascii=False).encode("utf-8")
+        body = json.loads(request.get_data(cache=True))
+        cleaned = json.dumps(_without_nul(body), ensure_ascii=False).encode("utf-8")
     except RecursionError:
         problem(400, detail=_("This JSON is nested too deeply to read."))
     except UnicodeEncodeError:
         problem(400, detail=_("Text in this JSON is not valid Unicode (a lone surrogate escape such as \\ud800)."))
     except ValueError:
-        return  # malformed JSON: the argument parser answers it, as before
+        return  # malformed JSON: the argument parser answers it
+    request._cached_data = cleaned  # what get_data() hands every later reader (werkzeug's cache)
 
 
 class ApiBlueprint(Blueprint):

@@ -51,7 +51,7 @@ DealListArgs = list_args(
 )
 
 
-_VALUE = {"allow_none": True, "validate": OneOf(VALUE_SCALE), "metadata": {"description": "−2 … +2"}}
+_VALUE = {"allow_none": True, "strict": True, "validate": OneOf(VALUE_SCALE), "metadata": {"description": "−2 … +2"}}
 
 
 class AssessmentIn(Schema):

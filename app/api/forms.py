@@ -45,16 +45,20 @@ def overlay(current: dict, payload: dict) -> dict:
     return {**current, **payload}
 
 
-def validate_with(form_class, payload: dict, *, obj=None, setup=None):
+def validate_with(form_class, payload: dict, *, obj=None, setup=None, renamed=None):
     """The form filled from `payload` (and `obj` for what the payload leaves out), validated; a 422
-    problem with the form's own messages otherwise. `setup(form)` sets dynamic choices first."""
+    problem with the form's own messages otherwise. `setup(form)` sets dynamic choices first;
+    `renamed` maps a form field to the API field it is called by (errors carry the API's name)."""
     data = form_data(payload)
     # a checkbox absent from a post reads as unticked: keep the object's value for one left out
     form = form_class(formdata=data, obj=obj, meta={"csrf": False})
     if setup is not None:
         setup(form)
     if not form.validate():
-        errors = {name: list(messages) for name, messages in form.errors.items() if name != "csrf_token"}
+        names = renamed or {}
+        errors = {
+            names.get(name, name): list(messages) for name, messages in form.errors.items() if name != "csrf_token"
+        }
         if form.form_errors:
             errors.setdefault("_schema", []).extend(form.form_errors)
         problem(422, errors=errors)

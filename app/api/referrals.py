@@ -18,6 +18,9 @@ from app.referrals.forms import ReferralForm
 from app.services import referral_tree as rt
 from app.web import now_utc
 
+# the form and the service name the referrer `referred_by_id`; a program sent `referrer_id`
+AS_SENT = {"referred_by_id": "referrer_id"}
+
 bp = ApiBlueprint(
     "api_referrals", __name__, url_prefix="/api/v1/partners", description="Referrals: who recommended whom."
 )
@@ -83,13 +86,14 @@ def _contact_choices(referrer_id):
 def set_referrer(payload, partner_id):
     """Record who referred the partner (and which contact, when, a note)."""
     partner = load_partner(partner_id)
-    referrer_id = payload.pop("referrer_id")
+    referrer_id = payload.pop("referrer_id")  # the form and the service call it referred_by_id
     form = validate_with(
         ReferralForm,
         {**payload, "referred_by_id": referrer_id},
         setup=lambda form: form.set_contact_choices(_contact_choices(referrer_id)),
+        renamed=AS_SENT,
     )
-    with committing():
+    with committing(AS_SENT):
         rt.set_referrer(
             db.session,
             g.workspace.id,

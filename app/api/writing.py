@@ -19,7 +19,8 @@ from app.services import Gone, ServiceError
 
 
 @contextmanager
-def committing() -> Iterator[None]:
+def committing(renamed: dict | None = None) -> Iterator[None]:
+    """`renamed`: a service field -> the API field it is called by, for the errors' keys."""
     try:
         yield
         db.session.commit()
@@ -29,7 +30,7 @@ def committing() -> Iterator[None]:
     except ServiceError as error:
         db.session.rollback()
         if error.field:
-            problem(422, errors={error.field: [error.message]})
+            problem(422, errors={(renamed or {}).get(error.field, error.field): [error.message]})
         problem(422, detail=error.message)
     except (StaleDataError, IntegrityError):
         db.session.rollback()

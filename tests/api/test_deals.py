@@ -120,6 +120,15 @@ def test_assessment(api, partner, now):
     assert bad.status_code == 422 and "value_to_us" in bad.json["errors"]
 
 
+def test_assessment_refuses_a_fraction_instead_of_rounding_it(api, partner, now):
+    """Observed: {"value_to_us": 1.5} saved as 1 without a word."""
+    deal = make_deal(partner, now=now)
+    response = api.put(f"/api/v1/deals/{deal.id}/assessment", json={"value_to_us": 1.5, "value_to_partner": 1})
+    assert response.status_code == 422 and "value_to_us" in response.json["errors"]
+    db.session.expire_all()
+    assert db.session.get(Deal, deal.id).value_to_us is None
+
+
 def test_delete(api, partner, factories, workspace, now):
     deal = make_deal(partner, now=now)
     assert api.delete(f"/api/v1/deals/{deal.id}").status_code == 204

@@ -80,3 +80,10 @@ def test_json_nested_too_deep_is_refused_not_a_server_error(api):
     response = api.post("/api/v1/partners", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.content_type == "application/problem+json"
     assert "JSON" in response.get_json()["detail"]
+
+
+def test_nul_characters_are_dropped_as_the_pages_drop_them(api):
+    """Observed: {"name": "X\\u0000Y"} was stored with its NUL (PostgreSQL refuses such text: a 500)."""
+    response = api.post("/api/v1/partners", json={"name": "X\u0000Y", "notes": "a\u0000b"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name"] == "XY" and response.get_json()["notes"] == "ab"

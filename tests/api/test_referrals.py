@@ -36,11 +36,11 @@ def test_the_tabs_rules(api, workspace, other):
     a = make_partner(workspace, name="A")
     b = make_partner(workspace, name="B", referred_by_id=a.id)
     loop = api.put(f"/api/v1/partners/{a.id}/referrer", json={"referrer_id": b.id})
-    assert loop.status_code == 422 and "referred_by_id" in loop.get_json()["errors"]
+    assert loop.status_code == 422 and "referrer_id" in loop.get_json()["errors"]  # the field it was sent as
     itself = api.put(f"/api/v1/partners/{a.id}/referrer", json={"referrer_id": a.id})
-    assert itself.get_json()["errors"] == {"referred_by_id": ["A partner cannot refer itself."]}
+    assert itself.get_json()["errors"] == {"referrer_id": ["A partner cannot refer itself."]}
     foreign = api.put(f"/api/v1/partners/{a.id}/referrer", json={"referrer_id": other["partner"].id})
-    assert foreign.get_json()["errors"] == {"referred_by_id": ["Choose a referrer among this workspace's partners."]}
+    assert foreign.get_json()["errors"] == {"referrer_id": ["Choose a referrer among this workspace's partners."]}
     future = api.put(f"/api/v1/partners/{b.id}/referrer", json={"referrer_id": a.id, "referred_on": "2999-01-01"})
     assert future.get_json()["errors"] == {"referred_on": ["The referral date cannot be in the future."]}
     missing = api.put(f"/api/v1/partners/{b.id}/referrer", json={})
