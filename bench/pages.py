@@ -220,7 +220,10 @@ def _api_headers(ctx) -> dict:
 def _api_log_interaction(ctx):
     if not ctx.partner_id:
         return None
-    body = {"partner_id": ctx.partner_id, "kind": "call", "direction": "ours", "summary": "Bench call"}
+    from datetime import datetime, timedelta
+
+    when = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    body = {"partner_id": ctx.partner_id, "kind": "call", "direction": "ours", "occurred_at": when, "summary": "Bench"}
     return "/api/v1/interactions", _api_headers(ctx), body
 
 
