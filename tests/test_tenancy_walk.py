@@ -237,6 +237,8 @@ def _commission(ctx: Ctx):
 def _webhook_endpoint(ctx: Ctx):
     from app.services.webhooks import endpoints
 
+    db.session.rollback()  # see _webhook_delivery: a walked GET may have left a read-only transaction
+
     endpoint, _secret = endpoints.create_endpoint(
         db.session,
         workspace_id=ctx.workspace.id,
@@ -253,6 +255,10 @@ def _webhook_delivery(ctx: Ctx):
     from app.models import WebhookEndpoint
     from app.services.webhooks import endpoints
 
+    # A walked GET may have left the test's session in a transaction it began read-only (the backup
+    # export reads in a read-only snapshot; in the app each request ends its own session, here the walk
+    # shares one): start afresh before writing.
+    db.session.rollback()
     made = ctx.made.get("endpoint_id")
     # a walked POST may have deleted or disabled it meanwhile
     endpoint = db.session.get(WebhookEndpoint, made.id, populate_existing=True) if made else None
