@@ -7,17 +7,16 @@ from flask import g
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf
 
 from app.api.auth import ApiBlueprint
-from app.api.forms import validate_with
+from app.api.forms import ID, validate_with
 from app.api.pagination import keyset_page, list_args, page_schema
 from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.commissions.forms import PayForm
 from app.extensions import db
-from app.ids import MAX_DB_INT
 from app.models import Commission
 from app.models.commission import STATUSES
 from app.representations import CommissionSchema
@@ -27,7 +26,6 @@ from app.tenancy import get_or_404_in_workspace, scoped
 
 bp = ApiBlueprint("api_commissions", __name__, url_prefix="/api/v1", description="The referral commission ledger.")
 
-ID = Range(min=1, max=MAX_DB_INT)
 SORTS = {"earned": Commission.earned_on, "created": Commission.created_at}
 
 

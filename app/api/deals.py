@@ -8,17 +8,16 @@ from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf
 
 from app.api.auth import ApiBlueprint
-from app.api.forms import overlay, validate_with
+from app.api.forms import ID, overlay, validate_with
 from app.api.pagination import keyset_page, list_args, page_schema
 from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.deals.forms import STAGE_LABELS, DealForm, MoveForm
 from app.extensions import db
-from app.ids import MAX_DB_INT
 from app.models import Deal, Partner
 from app.models.deal import STAGES, VALUE_SCALE
 from app.representations import DealSchema, represent
@@ -32,7 +31,6 @@ bp = ApiBlueprint(
     "api_deals", __name__, url_prefix="/api/v1", description="Deals, their stages and the win-win assessment."
 )
 
-ID = Range(min=1, max=MAX_DB_INT)
 SORTS = {"updated": Deal.updated_at, "created": Deal.created_at, "amount": Deal.amount}
 
 

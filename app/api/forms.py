@@ -9,9 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from marshmallow.validate import Range
 from werkzeug.datastructures import MultiDict
 
 from app.api.problems import problem
+from app.ids import MAX_DB_INT
+
+# an id a program sends in a body or a filter: positive and within the database's integer
+ID = Range(min=1, max=MAX_DB_INT)
 
 
 def _as_form_value(value):

@@ -9,16 +9,15 @@ from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf
 
 from app.api.auth import ApiBlueprint
-from app.api.forms import overlay, validate_with
+from app.api.forms import ID, overlay, validate_with
 from app.api.pagination import AwareDateTime, keyset_page, list_args, page_schema
 from app.api.partners import sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.extensions import db
-from app.ids import MAX_DB_INT
 from app.interactions.forms import InteractionForm
 from app.models import Interaction, Partner
 from app.models.interaction import DIRECTIONS, KINDS
@@ -34,7 +33,6 @@ bp = ApiBlueprint(
     description="Interactions: calls, meetings, emails, messages, notes.",
 )
 
-ID = Range(min=1, max=MAX_DB_INT)
 SORTS = {"occurred": Interaction.occurred_at, "updated": Interaction.updated_at}
 FORM_TIME = "%Y-%m-%dT%H:%M:%S"  # the form's datetime-local format (read here as UTC)
 

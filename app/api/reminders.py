@@ -9,15 +9,14 @@ from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf
 
 from app.api.auth import ApiBlueprint
-from app.api.forms import overlay, validate_with
+from app.api.forms import ID, overlay, validate_with
 from app.api.pagination import keyset_page, list_args, page_schema
 from app.api.partners import sort_columns
 from app.api.writing import committing
 from app.extensions import db
-from app.ids import MAX_DB_INT
 from app.models import Reminder
 from app.reminders.forms import ReminderForm
 from app.representations import ReminderSchema, represent
@@ -31,7 +30,6 @@ bp = ApiBlueprint(
     "api_reminders", __name__, url_prefix="/api/v1", description="Reminders: follow-ups someone should do, by a date."
 )
 
-ID = Range(min=1, max=MAX_DB_INT)
 SORTS = {"due": Reminder.due_on, "updated": Reminder.updated_at, "created": Reminder.created_at}
 FORM_FIELDS = ("title", "due_on", "due_time", "assignee_id", "partner_id", "notes")
 

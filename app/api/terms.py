@@ -10,22 +10,20 @@ from flask import g, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, Range
+from marshmallow.validate import Length
 from sqlalchemy import select
 
 from app.api.auth import ApiBlueprint
-from app.api.forms import validate_with
+from app.api.forms import ID, validate_with
 from app.api.pagination import keyset_page, list_args, page_schema
-from app.api.partners import sort_columns
+from app.api.partners import load_partner, sort_columns
 from app.api.problems import problem
 from app.api.writing import committing
 from app.extensions import db
-from app.ids import MAX_DB_INT
-from app.models import Partner, TermsVersion
+from app.models import TermsVersion
 from app.representations import TermsVersionSchema
 from app.services import ServiceError
 from app.services import terms as terms_service
-from app.tenancy import get_or_404_in_workspace
 from app.terms.forms import TermsForm
 from app.web import now_utc
 
@@ -36,7 +34,6 @@ bp = ApiBlueprint(
     description="A partner's agreed terms: each change is a new version; a change names the version it replaces.",
 )
 
-ID = Range(min=1, max=MAX_DB_INT)
 VERSION_SORTS = {"version": TermsVersion.version}
 VersionListArgs = list_args("TermsVersionListArgs", tuple(VERSION_SORTS), "-version")
 _ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,9})"\s*$')
@@ -60,10 +57,6 @@ class TermsIn(Schema):
     clauses = fields.String(allow_none=True, validate=Length(max=20000))
 
 
-def _partner(partner_id: int) -> Partner:
-    return get_or_404_in_workspace(Partner, partner_id)
-
-
 def etag(number: int) -> str:
     return f'"v{number}"'
 
@@ -84,7 +77,7 @@ class CurrentTerms(MethodView):
     @bp.response(200, TermsVersionSchema, headers={"ETag": {"schema": {"type": "string"}}})
     def get(self, partner_id):
         """The partner's current terms (ETag: the version)"""
-        partner = _partner(partner_id)
+        partner = load_partner(partner_id)
         terms, version = terms_service.current(db.session, partner.id)
         if version is None:
             problem(
@@ -101,7 +94,7 @@ class CurrentTerms(MethodView):
     @bp.alt_response(428, description="If-Match is missing")
     def put(self, payload, partner_id):
         """Record new terms (a new version), on top of the version in If-Match"""
-        partner = _partner(partner_id)
+        partner = load_partner(partner_id)
         expected = _expected_version()
         shown = terms_service.current(db.session, partner.id)[1]
         agreed_id = shown.agreed_by_contact_id if shown is not None else None
@@ -125,7 +118,7 @@ class CurrentTerms(MethodView):
 @bp.response(200, page_schema(TermsVersionSchema))
 def versions(args, partner_id):
     """Every version of the partner's terms, newest first"""
-    partner = _partner(partner_id)
+    partner = load_partner(partner_id)
     stmt = select(TermsVersion).where(TermsVersion.partner_id == partner.id)
     if args["updated_since"] is not None:
         stmt = stmt.where(TermsVersion.changed_at >= args["updated_since"])
