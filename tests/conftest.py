@@ -23,6 +23,7 @@ from app.models.workspace import ROLE_MEMBER
 from app.services import accounts
 from config import TestingConfig
 from tests.database import POSTGRES, TestDatabase
+from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test)
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the tests' "now" (the `now` fixture)

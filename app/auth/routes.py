@@ -1,12 +1,12 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from app.auth import bp
+from app.auth import bp, signin
 from app.auth.forms import LoginForm, RegisterForm, WorkspaceNameForm
 from app.extensions import db, limiter
 from app.services import accounts
-from app.web import now_utc, public, safe_next_url, unit_of_work
+from app.web import now_utc, public, unit_of_work
 
 
 def _hash_method():
@@ -36,7 +36,7 @@ def register():
                 create_workspace=not invite_token,
             )
         if uow.ok:
-            login_user(user)
+            signin.begin_session(user)
             if invite_token:
                 return redirect(url_for("auth.accept_invite", token=invite_token))
             flash(_("Welcome to Orchard! Add your first partner to get started."), "success")
@@ -61,8 +61,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("home"))
+            return signin.password_accepted(user, remember=form.remember.data, next_url=request.args.get("next"))
         form.form_errors.append(_("Email or password is not right."))
         status = 422
     elif form.errors:
@@ -73,7 +72,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    signin.end_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

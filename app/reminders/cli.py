@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import click
 from flask import current_app, render_template, url_for
@@ -12,6 +11,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.mail import mail_domain, smtp_transport
 from app.services import digest as digest_service
 
 reminders_cli = AppGroup("reminders", help="Reminder digests.")
@@ -89,19 +89,13 @@ def digest_command(now_text, dry_run, user_ids):
             "render": render,
             "mail_from": config["MAIL_FROM"],
             "commit": db.session.commit,
-            "domain": urlsplit(config["PUBLIC_BASE_URL"]).hostname,
+            "domain": mail_domain(),
             "user_ids": user_ids or None,
         }
         if dry_run:
             outcome = digest_service.send_digests(db.session, now, transport=None, dry_run=True, **kwargs)
         else:
-            transport = digest_service.SMTPTransport(
-                config["MAIL_HOST"],
-                config["MAIL_PORT"],
-                username=config.get("MAIL_USERNAME"),
-                password=config.get("MAIL_PASSWORD"),
-                use_tls=config.get("MAIL_USE_TLS", False),
-            )
+            transport = smtp_transport()
             try:
                 with transport:
                     outcome = digest_service.send_digests(db.session, now, transport=transport, **kwargs)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.models import DigestLog, DigestPreference, Membership, Reminder, User, Workspace
 from app.models.notifications import DIGEST_DAILY, DIGEST_OFF, DIGEST_WEEKLY
 from app.services.clock import local_today, zone
+from app.services.mail import mail_address
 from app.services.reminders import due_reminders
 
 NEGLECTED_LIMIT = 10
@@ -183,7 +184,7 @@ def build_message(digest: Digest, rendered: Rendered, *, mail_from: str, domain:
     msg = EmailMessage()
     msg["Subject"] = rendered.subject
     msg["From"] = mail_from
-    msg["To"] = f"{digest.user.name} <{digest.user.email}>" if digest.user.name else digest.user.email
+    msg["To"] = mail_address(digest.user.name, digest.user.email)
     msg["Message-ID"] = make_msgid(
         idstring=f"digest-{digest.user.id}-{digest.workspace.id}-{digest.today:%Y%m%d}", domain=domain
     )
@@ -191,42 +192,6 @@ def build_message(digest: Digest, rendered: Rendered, *, mail_from: str, domain:
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
-
-
-class SMTPTransport:
-    """Sends through one SMTP connection for the whole run (settings from the app's MAIL_* config)."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        use_tls: bool = False,
-        timeout: float = 30,
-    ):
-        self.host, self.port, self.username, self.password = host, port, username, password
-        self.use_tls, self.timeout = use_tls, timeout
-        self._smtp: smtplib.SMTP | None = None
-
-    def __enter__(self):
-        self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        if self.use_tls:
-            self._smtp.starttls()
-        if self.username:
-            self._smtp.login(self.username, self.password or "")
-        return self
-
-    def send(self, msg: EmailMessage) -> None:
-        self._smtp.send_message(msg)
-
-    def __exit__(self, *exc):
-        try:
-            self._smtp.quit()
-        except smtplib.SMTPException:
-            self._smtp.close()
-        return False
 
 
 def send_digests(

@@ -2,8 +2,9 @@
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from app.auth import signin
 from app.extensions import db
 from app.models import Invite, Membership
 from app.services import accounts
@@ -123,10 +124,10 @@ def profile():
             )
         if uow.ok:
             # Refresh this session's key (and its remember cookie, if any); other sessions end.
-            # login_user needs the real User object: given the current_user proxy it would
+            # begin_session needs the real User object: given the current_user proxy it would
             # store the proxy itself and recurse without end on the next current_user access.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            signin.begin_session(current_user._get_current_object(), remember=remembered)
             flash(_("Password changed. Other sessions were logged out."), "success")
             return redirect(url_for("settings.profile"))
     status = 422 if form.errors or password_form.errors else 200
