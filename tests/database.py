@@ -4,7 +4,10 @@ in tests/conftest.py (app_on_empty_database) and by the browser tests' live serv
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
@@ -102,6 +105,26 @@ POSTGRES = (
 )
 
 
+_sqlite_template: Path | None = None  # a file with every table and no rows, made once per run
+
+
+def _create_sqlite_tables(path: Path) -> None:
+    """Empty tables in the SQLite file `path` (not opened yet): a copy of the run's template file,
+    which is made by create_all the first time (a file copy is far quicker than creating the tables)."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        _db.create_all()
+        _db.session.remove()
+        _db.engine.dispose()
+        folder = tempfile.mkdtemp(prefix="orchard-schema-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = Path(folder) / "template.db"
+        shutil.copyfile(path, template)
+        _sqlite_template = template
+        return
+    shutil.copyfile(_sqlite_template, path)
+
+
 class TestDatabase:
     """Where one test app keeps its data. `name` tells apart several apps of one test (and names the
     SQLite file); `own=True` gives the app a database nobody else uses even on PostgreSQL (for tests
@@ -112,7 +135,8 @@ class TestDatabase:
     def __init__(self, directory: Path, name: str = "test", *, own: bool = False):
         self.own = own or POSTGRES is None
         if POSTGRES is None:
-            self.config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / f'{name}.db'}"}
+            self.path = directory / f"{name}.db"
+            self.config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.path}"}
         else:
             self.schema = POSTGRES.schema(name if own else None)
             self.config = POSTGRES.config(self.schema)
@@ -120,7 +144,7 @@ class TestDatabase:
     def create(self) -> None:
         """Empty tables for the current app."""
         if POSTGRES is None:
-            _db.create_all()
+            _create_sqlite_tables(self.path)
         elif self.own:
             POSTGRES.create_schema(self.schema)
             _db.create_all()
@@ -137,3 +161,6 @@ class TestDatabase:
             _db.engine.dispose()
             if POSTGRES is not None and self.own:
                 POSTGRES.drop_schema(self.schema)
+            elif POSTGRES is None:
+                for suffix in ("", "-wal", "-shm", "-journal"):  # the next app on this file starts empty
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
