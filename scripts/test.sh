@@ -6,6 +6,7 @@
 #   scripts/test.sh                      everything, both engines
 #   scripts/test.sh -k partners -x       options go to pytest (both engines)
 #   ENGINES=sqlite scripts/test.sh -x    one engine only (sqlite or postgresql)
+#   PARALLEL=0 scripts/test.sh           the two engines one after the other (else side by side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh test
@@ -22,17 +23,40 @@ fi
 engines="${ENGINES:-sqlite postgresql}"
 for engine in $engines; do
   case "$engine" in
-    sqlite)
-      echo "== tests on SQLite"
-      env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
-      ;;
-    postgresql)
-      echo "== tests on PostgreSQL"
-      scripts/pg-test.sh "$@"
-      ;;
+    sqlite | postgresql) ;;
     *)
       echo "unknown engine '$engine' (sqlite or postgresql)" >&2
       exit 2
       ;;
   esac
+done
+# Each engine's run has a temporary folder of its own, so the two can run at the same time.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+run_engine() {
+  case "$1" in
+    sqlite) env -u TEST_DATABASE_URL .venv/bin/python -m pytest --basetemp="$work/sqlite" "${@:2}" ;;
+    postgresql) scripts/pg-test.sh --basetemp="$work/postgresql" "${@:2}" ;;
+  esac
+}
+if [ "$engines" = "sqlite postgresql" ] && [ "${PARALLEL:-1}" = "1" ]; then
+  # Both engines at once (about half the time on two cores): SQLite's report is shown when both ended.
+  echo "== tests on SQLite and PostgreSQL side by side (PARALLEL=0 runs them one after the other)"
+  run_engine sqlite "$@" >"$work/sqlite.log" 2>&1 &
+  sqlite_pid=$!
+  echo "== tests on PostgreSQL"
+  postgresql_status=0
+  run_engine postgresql "$@" || postgresql_status=$?
+  sqlite_status=0
+  wait "$sqlite_pid" || sqlite_status=$?
+  echo "== tests on SQLite"
+  cat "$work/sqlite.log"
+  echo "== SQLite: $([ "$sqlite_status" = 0 ] && echo passed || echo "FAILED ($sqlite_status)")," \
+    "PostgreSQL: $([ "$postgresql_status" = 0 ] && echo passed || echo "FAILED ($postgresql_status)")"
+  [ "$sqlite_status" = 0 ] && [ "$postgresql_status" = 0 ]
+  exit
+fi
+for engine in $engines; do
+  echo "== tests on $engine"
+  run_engine "$engine" "$@"
 done
