@@ -26,6 +26,7 @@ from app.models import (
     PartnerMerge,
     ReferralChange,
     StatementLink,
+    UserSession,
 )
 from app.models.base import UTCDateTime
 from app.models.importing import ImportRun
@@ -101,6 +102,7 @@ READ_BY_FRAMEWORKS = (
 )
 
 READ_IN_TEMPLATES = (
+    UserSession.device,  # templates/settings/security.html (the session list)
     DealForm.value_to_us_note,  # templates/deals/form.html, show.html (form field and Deal column)
     DealForm.value_to_partner_note,
     TermsForm.payment_terms_days,  # templates/terms/tab.html (form field and TermsVersion column)

@@ -14,6 +14,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import User, UserSession
+from app.services import Gone
 from app.services.tokens import hash_token, new_token
 
 TOUCH_EVERY = timedelta(minutes=5)
@@ -66,7 +67,12 @@ def end_by_key(session: Session, user_id: int, key: str, now: datetime) -> None:
 
 
 def end_one(session: Session, user_id: int, session_id: int, now: datetime) -> bool:
-    """End one of the user's own sessions; False when it is not theirs or already over."""
+    """End one of the user's own sessions: False when it was already over; Gone when it is not theirs."""
+    if (
+        session.scalar(select(UserSession.id).where(UserSession.id == session_id, UserSession.user_id == user_id))
+        is None
+    ):
+        raise Gone()
     result = session.execute(
         update(UserSession)
         .where(UserSession.id == session_id, UserSession.user_id == user_id, live(now))
