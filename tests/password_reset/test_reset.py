@@ -103,7 +103,7 @@ def test_a_short_password_is_refused_next_to_the_field_and_the_link_still_works(
     link = _reset_link(client, smtp_server, user)
     short = client.post(link, data={"password": "short"})
     assert short.status_code == 422
-    assert "Use at least %d characters." % app.config["PASSWORD_MIN_LENGTH"] in short.get_data(as_text=True)
+    assert f"Use at least {app.config['PASSWORD_MIN_LENGTH']} characters." in short.get_data(as_text=True)
     assert client.post(link, data={"password": NEW}).status_code == 302
 
 
