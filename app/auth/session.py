@@ -6,7 +6,7 @@ from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, select
 
-from app.auth.signin import parse_key
+from app.auth.signin import full_reload_after_rotation, parse_key
 from app.extensions import db, htmx, login_manager
 from app.models import Membership, User, UserSession, Workspace
 from app.services import sessions
@@ -48,6 +48,8 @@ def init_login(app: Flask) -> None:
             g.touch_session_at = now
         row.User.session_key = key
         return row.User
+
+    app.after_request(full_reload_after_rotation)
 
     @app.after_request
     def record_last_seen(response):

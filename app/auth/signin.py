@@ -61,9 +61,23 @@ def end_session() -> None:
 
 
 def _drop_csrf_token() -> None:
-    """A new CSRF token for the next form (Flask-WTF keeps it in the session and caches it in g)."""
+    """A new CSRF token for the next form (Flask-WTF keeps it in the session and caches it in g).
+    The page must then load in full: a boosted (htmx) navigation keeps <body hx-headers>, the old
+    token htmx sends, so `full_reload_after_rotation` turns the redirect into HX-Redirect."""
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
+    g.csrf_rotated = True
+
+
+def full_reload_after_rotation(response):
+    """After a session started or ended: an htmx request's redirect becomes a full page load."""
+    if g.pop("csrf_rotated", False) and request.headers.get("HX-Request") and response.status_code in (301, 302, 303):
+        reload = current_app.make_response("")
+        reload.headers["HX-Redirect"] = response.headers["Location"]
+        for cookie in response.headers.getlist("Set-Cookie"):
+            reload.headers.add("Set-Cookie", cookie)
+        return reload
+    return response
 
 
 def end_other_sessions(user: User) -> int:

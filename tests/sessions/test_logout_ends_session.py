@@ -113,3 +113,18 @@ def test_the_csrf_token_changes_at_login_logout_and_with_the_user(csrf_client):
         "/settings/profile", data={"form": "profile", "name": "Hijacked", "timezone": "UTC", "csrf_token": alice_form}
     )
     assert stale.status_code == 400
+
+
+def test_a_boosted_login_or_logout_loads_the_next_page_in_full(csrf_client):
+    """htmx keeps <body hx-headers> (the CSRF token it sends) across boosted navigations: after the
+    token changed, the next page must load in full or every htmx post would be refused."""
+    app, client = csrf_client
+    user = make_user(name="Boosted", email="boosted@example.com")
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": _form_token(client)}
+    response = client.post("/login", data=data, headers=boosted)
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"
+    assert _logged_in(client)  # the session cookie came with it
+    response = client.post("/logout", data={"csrf_token": _form_token(client, "/settings/profile")}, headers=boosted)
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/login"
+    assert not _logged_in(client)
