@@ -95,6 +95,8 @@ READ_BY_FRAMEWORKS = (
     _.removed,
     # Flask-Login calls user.get_id() at login (app/auth/signin.py begin_session)
     _.get_id,
+    # read back with g.pop("csrf_rotated") (app/auth/signin.py full_reload_after_rotation)
+    _.csrf_rotated,
     # read back with g.pop("touch_session_at") (app/auth/session.py record_last_seen)
     _.touch_session_at,
     # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
