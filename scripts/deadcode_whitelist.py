@@ -26,6 +26,7 @@ from app.models import (
     PartnerMerge,
     ReferralChange,
     StatementLink,
+    UserSession,
 )
 from app.models.base import UTCDateTime
 from app.models.importing import ImportRun
@@ -92,11 +93,18 @@ READ_BY_FRAMEWORKS = (
     _.api_caller,
     # marshmallow dumps the schema's declared fields (app/representations/schemas.py ContactSchema)
     _.removed,
+    # Flask-Login calls user.get_id() at login (app/auth/signin.py begin_session)
+    _.get_id,
+    # read back with g.pop("csrf_rotated") (app/auth/signin.py full_reload_after_rotation)
+    _.csrf_rotated,
+    # read back with g.pop("touch_session_at") (app/auth/session.py record_last_seen)
+    _.touch_session_at,
     # the auth fixture's flaskr-style API (tests/conftest.py); no test logs out through it yet
     _.logout,
 )
 
 READ_IN_TEMPLATES = (
+    UserSession.device,  # templates/settings/security.html (the session list)
     DealForm.value_to_us_note,  # templates/deals/form.html, show.html (form field and Deal column)
     DealForm.value_to_partner_note,
     TermsForm.payment_terms_days,  # templates/terms/tab.html (form field and TermsVersion column)

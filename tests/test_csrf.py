@@ -4,6 +4,7 @@ plain forms, or in the X-CSRFToken header that htmx sends from <body hx-headers>
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -117,3 +118,45 @@ def test_safe_methods_need_no_token(setup):
     assert client.get(f"/partners/{partner.id}").status_code == 200
     assert client.get("/partners/?q=guard", headers=HX).status_code == 200
     assert _db.session.scalar(select(func.count(Partner.id))) == 1
+
+
+def test_account_security_forms_need_the_token(setup):
+    """Settings → Security (end a session, log out everywhere else, change the email address) and the
+    password reset pages refuse a post without the token, and change nothing."""
+    from app.models import EmailChangeToken, PasswordResetToken, UserSession
+    from app.services import password_reset
+    from tests.conftest import NOW
+
+    client, _, _page = setup
+    security = client.get("/settings/security").get_data(as_text=True)
+    end_url = parse(security).find("tr", data_session_id=True).find("form")["action"]
+    anonymous = client.application.test_client()
+    _user, token = password_reset.request_reset(_db.session, "csrf@example.com", NOW + timedelta(days=3650))
+    _db.session.commit()
+    reset_url = f"/password/reset/{token}"
+    for poster, url, data in (
+        (client, end_url, {}),
+        (client, "/settings/security/sessions/end-others", {}),
+        (
+            client,
+            "/settings/security/email",
+            {"email-new_email": "new@example.com", "email-current_password": PASSWORD},
+        ),
+        (anonymous, "/password/forgot", {"email": "csrf@example.com"}),
+        (anonymous, reset_url, {"password": "a new password here"}),
+    ):
+        response = poster.post(url, data=data)
+        assert response.status_code == 400, url
+        assert "Form expired" in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count(UserSession.id)).where(UserSession.revoked_at.is_(None))) == 1
+    assert _db.session.scalar(select(func.count(EmailChangeToken.id))) == 0
+    assert (
+        _db.session.scalar(select(func.count(PasswordResetToken.id)).where(PasswordResetToken.used_at.is_(None))) == 1
+    )
+    assert client.get("/partners/").status_code == 200
+    # with its token, the reset form goes through
+    page = anonymous.get(reset_url).get_data(as_text=True)
+    assert (
+        anonymous.post(reset_url, data={"password": "a new password here", "csrf_token": _token(page)}).status_code
+        == 302
+    )

@@ -270,6 +270,17 @@ def _webhook_delivery(ctx: Ctx):
     return delivery
 
 
+def _user_session(ctx: Ctx):
+    from datetime import timedelta
+
+    from app.services import sessions
+
+    db.session.rollback()  # see _webhook_delivery
+    _key, row = sessions.start(db.session, ctx.owner, now=NOW, lifetime=timedelta(days=30), remember=False)
+    db.session.commit()
+    return row
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -293,6 +304,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "token_id": _api_token,
     "endpoint_id": _webhook_endpoint,
     "delivery_id": _webhook_delivery,
+    "user_session_id": _user_session,  # a session of the ctx's owner: another user's answers 404
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the
@@ -305,6 +317,9 @@ PUBLIC_ROUTES = {
     "reminders.feed": "calendar feed: the secret token in the URL is the credential",
     "commissions.statement": "referrer statement link: the secret token is the credential (tests/deals)",
     "api-docs.openapi_json": "the API's OpenAPI document: it describes the API and holds no data",
+    "auth.forgot_password": "asking for a password reset link: the same answer for any email (tests/password_reset)",
+    "auth.reset_password": "the mailed reset link: the single-use token is the credential (tests/password_reset)",
+    "auth.confirm_email_change": "the link mailed to a new address: the single-use token is the credential",
 }
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")

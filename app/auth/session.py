@@ -6,8 +6,11 @@ from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, select
 
+from app.auth.signin import full_reload_after_rotation, parse_key
 from app.extensions import db, htmx, login_manager
-from app.models import Membership, User, Workspace
+from app.models import Membership, User, UserSession, Workspace
+from app.services import sessions
+from app.web import now_utc
 
 # Views a logged-in user may reach without a current workspace
 WORKSPACE_OPTIONAL = {"auth.logout", "auth.no_workspace", "auth.create_workspace", "auth.accept_invite", "auth.switch"}
@@ -20,22 +23,45 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_key: str):
-        try:
-            user_id, version = (int(part) for part in user_key.split(":"))
-        except ValueError:
+        user_id, key = parse_key(user_key)
+        if key is None:
             return None
+        now = now_utc()
         row = db.session.execute(
-            select(User, Membership, Workspace)
+            select(User, UserSession, Membership, Workspace)
+            .join(
+                UserSession,
+                and_(
+                    UserSession.user_id == User.id, UserSession.key_hash == sessions.key_hash(key), sessions.live(now)
+                ),
+            )
             .outerjoin(
                 Membership, and_(Membership.user_id == User.id, Membership.workspace_id == User.current_workspace_id)
             )
             .outerjoin(Workspace, Workspace.id == Membership.workspace_id)
             .where(User.id == user_id)
         ).first()
-        if row is None or row.User.session_version != version:
+        if row is None:
             return None
-        g.membership, g.workspace = row.Membership, row.Workspace
+        g.membership, g.workspace, g.user_session = row.Membership, row.Workspace, row.UserSession
+        if sessions.needs_touch(row.UserSession, now):
+            g.touch_session_at = now
+        row.User.session_key = key
         return row.User
+
+    app.after_request(full_reload_after_rotation)
+
+    @app.after_request
+    def record_last_seen(response):
+        """Write the session's last-seen time (at most every few minutes), after the page is done,
+        in a transaction of its own; skipped when the request left unsaved changes behind."""
+        when = g.pop("touch_session_at", None)
+        if when is not None and not (db.session.new or db.session.dirty or db.session.deleted):
+            session_id = g.user_session.id  # read before the commit expires it
+            db.session.commit()
+            sessions.touch(db.session, session_id, when)
+            db.session.commit()
+        return response
 
     @app.before_request
     def require_login_and_workspace():

@@ -42,15 +42,17 @@ class User(UserMixin, Timestamps, db.Model):
     current_workspace_id: Mapped[int | None] = mapped_column(
         ForeignKey("workspace.id", ondelete="SET NULL"), nullable=True
     )
-    # Bumped on password change so other sessions' remember-cookies stop working
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
     )
 
+    # The key of the browser session this object was loaded for (app/auth/signin.py, session.py);
+    # Flask-Login keeps get_id() in the session and the remember cookie.
+    session_key = None  # str
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_key or ''}"
 
 
 class Membership(WorkspaceScoped, Timestamps, db.Model):

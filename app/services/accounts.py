@@ -71,7 +71,6 @@ def change_password(user: User, current: str, new: str, hash_method: str = "scry
     if not check_password_hash(user.password_hash, current or ""):
         raise ServiceError("The current password is not right.", field="current_password")
     user.password_hash = generate_password_hash(new, method=hash_method)
-    user.session_version = (user.session_version or 1) + 1
 
 
 WORKSPACE_FIELDS = (

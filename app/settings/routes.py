@@ -123,11 +123,13 @@ def profile():
                 current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
             )
         if uow.ok:
-            # Refresh this session's key (and its remember cookie, if any); other sessions end.
+            # A new key for this session (and its remember cookie, if any); every other session ends.
             # begin_session needs the real User object: given the current_user proxy it would
             # store the proxy itself and recurse without end on the next current_user access.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            signin.begin_session(current_user._get_current_object(), remember=remembered)
+            user = current_user._get_current_object()
+            signin.begin_session(user, remember=remembered)
+            signin.end_other_sessions(user)
             flash(_("Password changed. Other sessions were logged out."), "success")
             return redirect(url_for("settings.profile"))
     status = 422 if form.errors or password_form.errors else 200

@@ -35,12 +35,12 @@ def test_register_and_authenticate(session):
     assert error.value.field == "email"
 
 
-def test_change_password_bumps_session_version(session, user):
-    before = user.get_id()
+def test_change_password_needs_the_current_one(session, user):
+    """(Other sessions end in the route: tests/sessions/test_security_page.py.)"""
     with pytest.raises(ServiceError):
         accounts.change_password(user, "not it", "new password 1", "pbkdf2:sha256:1000")
     accounts.change_password(user, PASSWORD, "new password 1", "pbkdf2:sha256:1000")
-    assert user.get_id() != before
+    assert accounts.authenticate(session, user.email, "new password 1") is user
 
 
 def test_invite_states(session, workspace, user, now, factories):

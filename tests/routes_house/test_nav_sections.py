@@ -55,6 +55,7 @@ EXPECTED = {
     "settings.api_tokens": "settings",
     "settings.webhooks": "settings",
     "settings.new_webhook": "settings",
+    "settings.security": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",
@@ -70,6 +71,7 @@ EXPECTED = {
     "referrals.partner_tab": None,
     "auth.create_workspace": None,
     "auth.no_workspace": None,
+    "auth.forgot_password": None,
 }
 
 
