@@ -65,6 +65,7 @@ class Config:
     PROXY_FIX_X_HOST = _count(os.environ, "PROXY_FIX_X_HOST")
     PROXY_FIX_X_PORT = _count(os.environ, "PROXY_FIX_X_PORT")
     PROXY_FIX_X_PREFIX = _count(os.environ, "PROXY_FIX_X_PREFIX")
+    STRICT_TRANSPORT_SECURITY = None  # the Strict-Transport-Security header (production: https only)
     PASSWORD_MIN_LENGTH = 10
     PER_PAGE = 25  # rows per page of the paginated lists (routes read it; services take per_page)
     # Outgoing mail (reminder digests)
@@ -117,6 +118,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # browsers keep to https for this host for a year once they have seen it over https
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     WEBHOOKS_REQUIRE_HTTPS = True
     WEBHOOKS_ALLOW_LOOPBACK = False
 
