@@ -113,9 +113,10 @@ def no_workspace():
 def create_workspace():
     form = WorkspaceNameForm()
     if form.validate_on_submit():
-        workspace = accounts.create_workspace_for(db.session, current_user, form.name.data)
-        current_user.current_workspace_id = workspace.id
-        db.session.commit()
-        flash(_("Workspace %(name)s created.", name=workspace.name), "success")
-        return redirect(url_for("home"))
+        with unit_of_work(form) as uow:
+            workspace = accounts.create_workspace_for(db.session, current_user, form.name.data)
+            current_user.current_workspace_id = workspace.id
+        if uow.ok:
+            flash(_("Workspace %(name)s created.", name=workspace.name), "success")
+            return redirect(url_for("home"))
     return render_template("auth/new_workspace.html", form=form), 422 if form.errors else 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -16,6 +17,18 @@ from app.services.locking import lock, lock_workspace
 from app.services.tokens import hash_token, new_token
 
 INVITE_LIFETIME = timedelta(days=7)
+
+
+def clean_name(value: str | None, field: str, missing: str | None = None) -> str:
+    """A user's or workspace's name, stripped; a ServiceError for `field` when it holds a control
+    character (a line break, a tab...: names go into mail headers and one-line places) or, given
+    `missing`, when it is empty."""
+    name = (value or "").strip()
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+        raise ServiceError("Use a name without line breaks, tabs or other control characters.", field=field)
+    if missing and not name:
+        raise ServiceError(missing, field=field)
+    return name
 
 
 def normalise_email(email: str) -> str:
@@ -38,9 +51,11 @@ def register_user(
 ) -> User:
     """A new user; unless joining by invite, with a workspace they own."""
     email = normalise_email(email)
+    name = clean_name(name, "name")
+    workspace_name = clean_name(workspace_name, "workspace_name")
     if find_user_by_email(session, email):
         raise ServiceError("An account with this email already exists. Log in instead.", field="email")
-    user = User(name=name.strip(), email=email, password_hash=generate_password_hash(password, method=hash_method))
+    user = User(name=name, email=email, password_hash=generate_password_hash(password, method=hash_method))
     session.add(user)
     session.flush()
     if create_workspace:
@@ -49,8 +64,16 @@ def register_user(
     return user
 
 
+def update_profile(user: User, *, name: str, timezone: str) -> None:
+    """Save the user's own name and time zone (the profile page)."""
+    user.name = clean_name(name, "name", missing="Give your name.")
+    user.timezone = timezone
+
+
 def create_workspace_for(session: Session, owner: User, name: str, currency: str = "EUR") -> Workspace:
-    workspace = Workspace(name=name.strip(), default_currency=currency)
+    workspace = Workspace(
+        name=clean_name(name, "name", missing="Give the workspace a name."), default_currency=currency
+    )
     session.add(workspace)
     session.flush()
     session.add(Membership(workspace_id=workspace.id, user_id=owner.id, role=ROLE_OWNER))
@@ -94,9 +117,7 @@ CADENCE_LIMITS = {"cadence_a_days": 365, "cadence_b_days": 365, "cadence_c_days"
 
 def update_workspace(session: Session, workspace: Workspace, data: dict) -> Workspace:
     """Save the workspace settings: its name, default currency and cadence defaults."""
-    name = (data.get("name") or "").strip()
-    if not name:
-        raise ServiceError("Give the workspace a name.", field="name")
+    name = clean_name(data.get("name"), "name", missing="Give the workspace a name.")
     currency = (data.get("default_currency") or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ServiceError("Use a three-letter ISO code such as EUR or USD.", field="default_currency")
