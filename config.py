@@ -9,6 +9,11 @@ WEB_CONCURRENCY        gunicorn's worker count on this machine; ORCHARD_WORKERS 
 JOBS_BACKEND           where queued jobs wait for `flask worker`: "sqlite" (default, the file
                        JOBS_SQLITE_FILE, instance/jobs.sqlite3), "redis" (REDIS_URL, for workers on
                        several machines) or "immediate" (run where they are queued: tests)
+LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP
+                       free login (and two-factor code) failures per account and address / per
+                       address, then a doubling wait (app/services/login_throttle.py)
+REGISTER_LIMIT_PER_IP, RESET_LIMIT_PER_IP, TOKEN_LIMIT_PER_IP
+                       new accounts, password reset requests, public token links per address
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
                        how many proxies in front set each X-Forwarded-* header (default 0: ignored)
 """
