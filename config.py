@@ -9,6 +9,11 @@ WEB_CONCURRENCY        gunicorn's worker count on this machine; ORCHARD_WORKERS 
 JOBS_BACKEND           where queued jobs wait for `flask worker`: "sqlite" (default, the file
                        JOBS_SQLITE_FILE, instance/jobs.sqlite3), "redis" (REDIS_URL, for workers on
                        several machines) or "immediate" (run where they are queued: tests)
+LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP
+                       free login (and two-factor code) failures per account and address / per
+                       address, then a doubling wait (app/services/login_throttle.py)
+REGISTER_LIMIT_PER_IP, RESET_LIMIT_PER_IP, TOKEN_LIMIT_PER_IP
+                       new accounts, password reset requests, public token links per address
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
                        how many proxies in front set each X-Forwarded-* header (default 0: ignored)
 """
@@ -57,8 +62,18 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes")
+    # Fair login limits (app/services/login_throttle.py; two-factor codes count the same way): an address
+    # gets LOGIN_LIMIT_PER_ACCOUNT failures per account free and LOGIN_LIMIT_PER_IP over all accounts,
+    # then waits before each try, from LOGIN_BACKOFF_SECONDS doubling up to LOGIN_BACKOFF_MAX_SECONDS.
+    # An address without failures for an account is never held back (the owner is not locked out).
+    # The periods say how long failures are remembered.
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per day")
+    LOGIN_BACKOFF_SECONDS = 30
+    LOGIN_BACKOFF_MAX_SECONDS = 3600
+    # new accounts, and password reset requests, from one address
+    REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
+    RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per hour")
     # public token links (statements, invites): one address guessing tokens is slowed down
     TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
     # Trusted proxy hops per X-Forwarded-* header (werkzeug's ProxyFix; all 0: not applied). With
@@ -68,6 +83,7 @@ class Config:
     PROXY_FIX_X_HOST = _count(os.environ, "PROXY_FIX_X_HOST")
     PROXY_FIX_X_PORT = _count(os.environ, "PROXY_FIX_X_PORT")
     PROXY_FIX_X_PREFIX = _count(os.environ, "PROXY_FIX_X_PREFIX")
+    STRICT_TRANSPORT_SECURITY = None  # the Strict-Transport-Security header (production: https only)
     PASSWORD_MIN_LENGTH = 10
     PER_PAGE = 25  # rows per page of the paginated lists (routes read it; services take per_page)
     # Outgoing mail (reminder digests)
@@ -120,6 +136,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # browsers keep to https for this host for a year once they have seen it over https
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     WEBHOOKS_REQUIRE_HTTPS = True
     WEBHOOKS_ALLOW_LOOPBACK = False
 

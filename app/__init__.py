@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.ids import DbIntConverter
 from app.input_cleaning import CleanRequest
 from config import CONFIGS, ProductionConfig
 
@@ -28,6 +29,7 @@ def create_app(config_class=None, **overrides) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.url_map.converters["int"] = DbIntConverter  # before any route: ids within the database's range
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.request_class = CleanRequest
@@ -211,6 +213,8 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("STRICT_TRANSPORT_SECURITY"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         return response
 
 

@@ -6,6 +6,9 @@ the database raises an error (a 500) instead of answering "not found"."""
 
 from __future__ import annotations
 
+import builtins
+
+from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField
 
 MAX_DB_INT = 2**31 - 1
@@ -42,3 +45,12 @@ class DbIntegerField(IntegerField):
         if self.data is not None and parse_int(self.data) is None:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class DbIntConverter(IntegerConverter):
+    """The `<int:...>` URL converter of every route: a number beyond the database's integer range
+    matches no route (a 404), so no view hands it to the database."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_DB_INT, signed=False):
+        bounded = MAX_DB_INT if max is None else builtins.min(max, MAX_DB_INT)
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=bounded, signed=signed)

@@ -1,9 +1,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from app.forms_base import Form as FlaskForm
 from app.models.partner import KINDS  # noqa: F401  (keeps import order stable for forms)
 
 

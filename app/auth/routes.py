@@ -2,7 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth import bp, signin
+from app.auth import bp, limits, signin
 from app.auth.forms import LoginForm, RegisterForm, WorkspaceNameForm
 from app.extensions import db, limiter
 from app.services import accounts
@@ -13,12 +13,9 @@ def _hash_method():
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
 
 
-def _account_key():
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
@@ -46,22 +43,20 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        waiting = limits.check_login(form.email.data)  # fair limits: app/auth/limits.py
+        if waiting is not None:
+            return waiting
+        user = accounts.authenticate(db.session, form.email.data, form.password.data, hash_method=_hash_method())
         if user is not None:
+            limits.login_succeeded(form.email.data)
             return signin.password_accepted(user, remember=form.remember.data, next_url=request.args.get("next"))
+        limits.login_failed(form.email.data)
         form.form_errors.append(_("Email or password is not right."))
         status = 422
     elif form.errors:
@@ -118,9 +113,10 @@ def no_workspace():
 def create_workspace():
     form = WorkspaceNameForm()
     if form.validate_on_submit():
-        workspace = accounts.create_workspace_for(db.session, current_user, form.name.data)
-        current_user.current_workspace_id = workspace.id
-        db.session.commit()
-        flash(_("Workspace %(name)s created.", name=workspace.name), "success")
-        return redirect(url_for("home"))
+        with unit_of_work(form) as uow:
+            workspace = accounts.create_workspace_for(db.session, current_user, form.name.data)
+            current_user.current_workspace_id = workspace.id
+        if uow.ok:
+            flash(_("Workspace %(name)s created.", name=workspace.name), "success")
+            return redirect(url_for("home"))
     return render_template("auth/new_workspace.html", form=form), 422 if form.errors else 200

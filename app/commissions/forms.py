@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional
+
+from app.forms_base import Form as FlaskForm
 
 
 class PayForm(FlaskForm):

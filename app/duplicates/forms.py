@@ -1,10 +1,10 @@
 """The merge forms: a choice per field (radio "survivor" / "merged"), CSRF-protected."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
+from app.forms_base import Form as FlaskForm
 from app.services.merging import SIDES
 
 # the labels of the services' field names (app/services/merging FIELDS / CONTACT_FIELDS)

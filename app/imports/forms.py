@@ -4,11 +4,11 @@ per-column selects are many and named by position, so they are read by app/impor
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.imports.mapping import ON_MATCH_LABELS
 from app.models.importing import ROW_ACTIONS
 from app.services.importing.fields import IMPORT_KINDS, ON_MATCH

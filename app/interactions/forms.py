@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.ids import optional_int
 from app.models.interaction import KINDS
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField, optional_int
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField, optional_int
 from app.services.referral_tree import NOTE_MAX
 

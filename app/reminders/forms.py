@@ -1,10 +1,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.ids import optional_int
 from app.models.notifications import DIGEST_FREQUENCIES
 

@@ -7,6 +7,7 @@ HX-Trigger that refreshes the navigation badge; without JavaScript they redirect
 redirect) to the page given in `next`."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -247,12 +248,12 @@ def other_workspace_hint():
 
     if membership_for(db.session, current_user, ws) is None:
         return None  # not theirs: the usual 404 follows
-    args = request.args.to_dict()
-    args.pop("ws")
+    # the same path and query without ws (query arguments are never url_for's keyword arguments)
+    query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "ws"])
     return render(
         "reminders/switch.html",
         target=db.session.get(Workspace, ws),
-        next_url=url_for(request.endpoint, **request.view_args, **args),
+        next_url=request.script_root + request.path + (f"?{query}" if query else ""),
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -15,7 +17,18 @@ from app.services.locking import lock, lock_workspace
 from app.services.tokens import hash_token, new_token
 
 INVITE_LIFETIME = timedelta(days=7)
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+def clean_name(value: str | None, field: str, missing: str | None = None) -> str:
+    """A user's or workspace's name, stripped; a ServiceError for `field` when it holds a control
+    character (a line break, a tab...: names go into mail headers and one-line places) or, given
+    `missing`, when it is empty."""
+    name = (value or "").strip()
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+        raise ServiceError("Use a name without line breaks, tabs or other control characters.", field=field)
+    if missing and not name:
+        raise ServiceError(missing, field=field)
+    return name
 
 
 def normalise_email(email: str) -> str:
@@ -38,9 +51,11 @@ def register_user(
 ) -> User:
     """A new user; unless joining by invite, with a workspace they own."""
     email = normalise_email(email)
+    name = clean_name(name, "name")
+    workspace_name = clean_name(workspace_name, "workspace_name")
     if find_user_by_email(session, email):
         raise ServiceError("An account with this email already exists. Log in instead.", field="email")
-    user = User(name=name.strip(), email=email, password_hash=generate_password_hash(password, method=hash_method))
+    user = User(name=name, email=email, password_hash=generate_password_hash(password, method=hash_method))
     session.add(user)
     session.flush()
     if create_workspace:
@@ -49,8 +64,16 @@ def register_user(
     return user
 
 
+def update_profile(user: User, *, name: str, timezone: str) -> None:
+    """Save the user's own name and time zone (the profile page)."""
+    user.name = clean_name(name, "name", missing="Give your name.")
+    user.timezone = timezone
+
+
 def create_workspace_for(session: Session, owner: User, name: str, currency: str = "EUR") -> Workspace:
-    workspace = Workspace(name=name.strip(), default_currency=currency)
+    workspace = Workspace(
+        name=clean_name(name, "name", missing="Give the workspace a name."), default_currency=currency
+    )
     session.add(workspace)
     session.flush()
     session.add(Membership(workspace_id=workspace.id, user_id=owner.id, role=ROLE_OWNER))
@@ -58,11 +81,18 @@ def create_workspace_for(session: Session, owner: User, name: str, currency: str
     return workspace
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user if the password matches. Takes as long for an unknown email as for a wrong password."""
+@cache
+def _dummy_hash(hash_method: str) -> str:
+    """A hash made the way real ones are: checking a password against it takes as long."""
+    return generate_password_hash("not-a-real-password", method=hash_method)
+
+
+def authenticate(session: Session, email: str, password: str, hash_method: str = "scrypt") -> User | None:
+    """The user if the password matches. Takes as long for an unknown email as for a wrong password:
+    `hash_method` is the method the passwords are hashed with (the dummy hash is checked the same way)."""
     user = find_user_by_email(session, email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(hash_method), password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
 
@@ -86,9 +116,7 @@ CADENCE_LIMITS = {"cadence_a_days": 365, "cadence_b_days": 365, "cadence_c_days"
 
 def update_workspace(session: Session, workspace: Workspace, data: dict) -> Workspace:
     """Save the workspace settings: its name, default currency and cadence defaults."""
-    name = (data.get("name") or "").strip()
-    if not name:
-        raise ServiceError("Give the workspace a name.", field="name")
+    name = clean_name(data.get("name"), "name", missing="Give the workspace a name.")
     currency = (data.get("default_currency") or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ServiceError("Use a three-letter ISO code such as EUR or USD.", field="default_currency")

@@ -16,6 +16,7 @@ Flask-free: rendering (templates, links) and the mail transport are passed in.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,12 +30,13 @@ from sqlalchemy.orm import Session
 from app.models import DigestLog, DigestPreference, Membership, Reminder, User, Workspace
 from app.models.notifications import DIGEST_DAILY, DIGEST_OFF, DIGEST_WEEKLY
 from app.services.clock import local_today, zone
-from app.services.mail import mail_address
+from app.services.mail import mail_address, one_line
 from app.services.reminders import due_reminders
 
 NEGLECTED_LIMIT = 10
 SEND_FROM_LOCAL_HOUR = 6
 REMINDER_LIMIT = 200
+log = logging.getLogger(__name__)
 
 
 def neglected_for(session: Session, workspace_id: int, now: datetime, user_id: int, limit: int) -> list | None:
@@ -182,7 +184,7 @@ def collect(
 
 def build_message(digest: Digest, rendered: Rendered, *, mail_from: str, domain: str | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = rendered.subject
+    msg["Subject"] = one_line(rendered.subject)
     msg["From"] = mail_from
     msg["To"] = mail_address(digest.user.name, digest.user.email)
     msg["Message-ID"] = make_msgid(
@@ -214,10 +216,16 @@ def send_digests(
         outcome.sent = digests
         return outcome
     for digest in digests:
-        rendered = render(digest)
+        # each user's digest on its own: whatever goes wrong with one is logged and counted, the run goes on
         try:
+            rendered = render(digest)
             transport.send(build_message(digest, rendered, mail_from=mail_from, domain=domain))
         except (smtplib.SMTPException, OSError) as error:
+            log.warning("digest for %s (workspace %s) not sent: %s", digest.user.email, digest.workspace.id, error)
+            outcome.failed.append((digest, str(error)))
+            continue
+        except Exception as error:
+            log.exception("digest for %s (workspace %s) failed: %s", digest.user.email, digest.workspace.id, error)
             outcome.failed.append((digest, str(error)))
             continue
         session.add(

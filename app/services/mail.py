@@ -2,19 +2,30 @@
 
 Addresses are always built by the email package (`mail_address`), never by pasting a name and an
 address into a string: a display name such as `Eve, extra@evil.example` stays one quoted name.
+Text put into a header (a name, a subject naming a workspace) is made one line first (`one_line`):
+a CR/LF saved in a name before names were checked can neither add a header nor stop a message.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
+import unicodedata
 from email.headerregistry import Address
 from email.message import EmailMessage
+
+
+def one_line(text: str | None) -> str:
+    """`text` for a header: every control character (CR, LF, tab, ...) and line or paragraph separator
+    becomes a space, runs of spaces one space."""
+    spaced = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text or "")
+    return re.sub(r" {2,}", " ", spaced).strip()
 
 
 def mail_address(name: str | None, email: str) -> Address:
     """The To/From value for `email` shown as `name`; the email package quotes and encodes the name."""
     local, _, domain = email.rpartition("@")
-    return Address(display_name=(name or "").strip(), username=local, domain=domain)
+    return Address(display_name=one_line(name), username=local, domain=domain)
 
 
 class SMTPTransport:

@@ -8,12 +8,12 @@ import re
 from flask import Response, g, redirect, session, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from app.extensions import db
+from app.forms_base import Form as FlaskForm
 from app.services import backup
 from app.services.backup.restore import NAME_LENGTH
 from app.settings import bp

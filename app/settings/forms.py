@@ -2,10 +2,10 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
+from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField
 from app.models.workspace import ROLES
 from app.services.accounts import WORKSPACE_FIELDS

@@ -109,11 +109,11 @@ def profile():
     password_form = PasswordForm(prefix="pw")
     if request.method == "POST" and request.form.get("form") == "profile":
         if form.validate_on_submit():
-            current_user.name = form.name.data.strip()
-            current_user.timezone = form.timezone.data
-            db.session.commit()
-            flash(_("Profile saved."), "success")
-            return redirect(url_for("settings.profile"))
+            with unit_of_work(form) as uow:
+                accounts.update_profile(current_user, name=form.name.data, timezone=form.timezone.data)
+            if uow.ok:
+                flash(_("Profile saved."), "success")
+                return redirect(url_for("settings.profile"))
     elif request.method == "POST" and request.form.get("form") == "password" and password_form.validate_on_submit():
         with unit_of_work(password_form) as uow:
             accounts.change_password(

@@ -1,10 +1,10 @@
 """The form of Settings → API tokens (the rules themselves are in app/services/api_tokens.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.services.api_tokens import NAME_MAX, SCOPES
 
 

@@ -1,10 +1,10 @@
 """The webhook endpoint form: URL, description, events (grouped checkboxes, or all), enabled."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.services.webhooks.endpoints import ALL_EVENTS, DESCRIPTION_LENGTH, URL_LENGTH
 from app.services.webhooks.events import EVENT_TYPES
 

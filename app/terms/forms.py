@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField, optional_int
 
 _optional_int = optional_int  # one coerce for every optional id select
