@@ -7,15 +7,29 @@ the app calls (login, the second factor step, password change and reset, logout)
 
 from __future__ import annotations
 
-from flask import redirect, url_for
+from datetime import timedelta
+
+from flask import redirect, session, url_for
 from flask_login import login_user, logout_user
 
 from app.models import User
-from app.web import safe_next_url
+from app.web import now_utc, safe_next_url
+
+PENDING_LOGIN = "two_factor_login"  # the Flask session key of a login waiting for its second factor
+PENDING_LOGIN_VALID = timedelta(minutes=5)
 
 
 def password_accepted(user: User, *, remember: bool, next_url: str | None):
-    """The response to a right password."""
+    """The response to a right password: the second-factor step when the user has one."""
+    if user.has_two_factor:
+        session[PENDING_LOGIN] = {
+            "user_id": user.id,
+            "version": user.session_version,
+            "remember": bool(remember),
+            "next": safe_next_url(next_url),
+            "at": now_utc().timestamp(),
+        }
+        return redirect(url_for("auth.login_code"))
     begin_session(user, remember=remember)
     return redirect(safe_next_url(next_url) or url_for("home"))
 
