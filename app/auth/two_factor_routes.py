@@ -66,10 +66,11 @@ def login_code():
     form = LoginCodeForm()
     if form.validate_on_submit():
         kind = two_factor.use_code(db.session, user, form.code.data, now)
-        db.session.commit()
         if kind is not None:
             session.pop(signin.PENDING_LOGIN, None)
             signin.begin_session(user, remember=bool(pending.get("remember")))
+        db.session.commit()  # the code used up, with the session begun
+        if kind is not None:
             if kind == two_factor.KIND_RECOVERY:
                 left = two_factor.recovery_codes_left(db.session, user)
                 flash(

@@ -13,6 +13,7 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash
 
 from app.models import RecoveryCode, User
@@ -109,7 +110,7 @@ def _claim_step(session: Session, user: User, step: int) -> bool:
     )
     if claimed.rowcount != 1:
         return False
-    user.totp_last_step = step
+    set_committed_value(user, "totp_last_step", step)  # what the row holds now: nothing left to flush
     return True
 
 
