@@ -55,6 +55,7 @@ EXPECTED = {
     "settings.api_tokens": "settings",
     "settings.webhooks": "settings",
     "settings.new_webhook": "settings",
+    "settings.two_factor": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",
