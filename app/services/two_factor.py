@@ -145,9 +145,7 @@ def _new_recovery_code() -> str:
 def _replace_recovery_codes(session: Session, user: User, now: datetime) -> list[str]:
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    session.add_all(
-        RecoveryCode(user_id=user.id, code_hash=hash_recovery_code(code), created_at=now) for code in codes
-    )
+    session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_recovery_code(code), created_at=now) for code in codes)
     session.flush()
     return codes
 

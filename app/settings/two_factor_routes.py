@@ -129,7 +129,10 @@ def two_factor_codes_txt():
     return Response(
         "\n".join([heading, "", *codes, ""]),
         mimetype="text/plain",
-        headers={"Content-Disposition": 'attachment; filename="orchard-recovery-codes.txt"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": 'attachment; filename="orchard-recovery-codes.txt"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -40,9 +40,7 @@ def upgrade():
         batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
 
     with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("require_two_factor", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+        batch_op.add_column(sa.Column("require_two_factor", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():

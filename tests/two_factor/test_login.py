@@ -122,7 +122,9 @@ def test_the_code_step_runs_a_constant_number_of_queries(client, auth, enrolled,
 
 @pytest.fixture
 def limited_app(tmp_path):
-    with app_on_empty_database(tmp_path, "limits", RATELIMIT_ENABLED=True, TWO_FACTOR_LIMIT_PER_ACCOUNT="3 per 5 minutes") as app:
+    with app_on_empty_database(
+        tmp_path, "limits", RATELIMIT_ENABLED=True, TWO_FACTOR_LIMIT_PER_ACCOUNT="3 per 5 minutes"
+    ) as app:
         yield app
 
 

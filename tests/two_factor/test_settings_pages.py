@@ -113,7 +113,9 @@ def test_turning_off_with_a_replayed_code_is_refused(logged_in, user, now, froze
     assert response.status_code == 422 and "used already" in response.get_data(as_text=True)
     frozen_clock.shift(STEP)
     later = code_at(enrolled.secret, now + STEP)
-    response = logged_in.post("/settings/two-factor/disable", data={"disable-password": PASSWORD, "disable-code": later})
+    response = logged_in.post(
+        "/settings/two-factor/disable", data={"disable-password": PASSWORD, "disable-code": later}
+    )
     assert response.status_code == 302
 
 

@@ -57,7 +57,9 @@ def test_the_owner_turns_the_requirement_on_from_the_workspace_page(logged_in, u
 
 def test_a_member_cannot_change_the_requirement(member_client, workspace):
     assert member_client.post("/settings/two-factor/requirement", data={"require_two_factor": "y"}).status_code == 403
-    assert parse(member_client.get("/settings/").get_data(as_text=True)).find("input", name="require_two_factor") is None
+    assert (
+        parse(member_client.get("/settings/").get_data(as_text=True)).find("input", name="require_two_factor") is None
+    )
 
 
 def test_a_member_without_two_factor_is_sent_to_enrol(required, member_client, member, now):
@@ -72,7 +74,9 @@ def test_a_member_without_two_factor_is_sent_to_enrol(required, member_client, m
     # enrolling stays reachable, and afterwards the workspace opens
     member_client.post("/settings/two-factor/start")
     db.session.refresh(member)
-    confirmed = member_client.post("/settings/two-factor/confirm", data={"code": code_at(member.totp_pending_secret, now)})
+    confirmed = member_client.post(
+        "/settings/two-factor/confirm", data={"code": code_at(member.totp_pending_secret, now)}
+    )
     assert confirmed.status_code == 302
     assert member_client.get("/settings/two-factor/recovery-codes").status_code == 200
     assert member_client.get("/partners/").status_code == 200
