@@ -161,3 +161,23 @@ def test_right_codes_do_not_count_against_the_limit(limited_app, now):
         with_code = client.post("/login/code", data={"code": code_at(enrolled.secret, when)})
         assert with_code.status_code in (302, 422)
         assert with_code.status_code != 429
+
+
+@pytest.mark.parametrize("which", ["totp", "recovery"])
+def test_the_same_code_sent_twice_at_once_logs_in_once(app, enrolled, now, which):
+    from tests.concurrency.helpers import at_once
+
+    code = enrolled.code(now) if which == "totp" else enrolled.recovery_codes[0]
+    responses = at_once(
+        app, enrolled.user, ("POST", "/login/code", {"code": code}), ("POST", "/login/code", {"code": code})
+    )
+    assert sorted(r.status_code for r in responses) == [302, 422]
+    loser = next(r for r in responses if r.status_code == 422)
+    assert "used already" in loser.get_data(as_text=True)
+
+
+def test_remember_me_is_kept_through_the_code_step(client, enrolled, now):
+    client.post("/login", data={"email": enrolled.user.email, "password": PASSWORD, "remember": "y"})
+    response = client.post("/login/code", data={"code": enrolled.code(now)})
+    assert response.status_code == 302
+    assert client.get_cookie("remember_token") is not None
