@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
+def _fits_a_phone(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE + 1
+
+
+PHONE = 390
+
+
 def test_enrol_then_log_in_with_a_code(page, live_server, register_and_login, now):
+    page.set_viewport_size({"width": PHONE, "height": 844})
     # the served app and this test read the same travelling clock: codes are computed for its time
     with time_machine.travel(now, tick=True) as clock:
         person = register_and_login(page)
@@ -25,6 +33,7 @@ def test_enrol_then_log_in_with_a_code(page, live_server, register_and_login, no
         expect(page.locator(".qr-code svg")).to_be_visible()
         secret = page.locator("#two-factor-secret").get_attribute("data-secret")
         totp = pyotp.TOTP(secret)
+        _fits_a_phone(page)
 
         page.fill("input[name=code]", "000000" if totp.now() != "000000" else "111111")
         page.get_by_role("button", name="Turn on").click()
@@ -35,6 +44,7 @@ def test_enrol_then_log_in_with_a_code(page, live_server, register_and_login, no
         page.wait_for_url(re.compile(r"/settings/two-factor/recovery-codes$"))
         codes = page.locator("#recovery-codes li")
         expect(codes).to_have_count(10)
+        _fits_a_phone(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Download as .txt").click()
         assert download.value.suggested_filename == "orchard-recovery-codes.txt"
