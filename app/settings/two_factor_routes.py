@@ -109,6 +109,9 @@ def two_factor_confirm():
             session[NEW_CODES] = codes
             flash(_("Two-factor authentication is on."), "success")
             return redirect(url_for("settings.two_factor_codes"))
+        if current_user.has_two_factor or not current_user.totp_pending_secret:  # done or cancelled elsewhere
+            flash(uow.error.message, "info")
+            return redirect(url_for("settings.two_factor"))
     return _page(confirm_form=form, status=422)
 
 

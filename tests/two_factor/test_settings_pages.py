@@ -134,3 +134,11 @@ def test_the_settings_page_runs_a_constant_number_of_queries(logged_in, user, no
 def test_the_settings_tab_is_there(logged_in):
     html = logged_in.get("/settings/").get_data(as_text=True)
     assert parse(html).find("a", href="/settings/two-factor") is not None
+
+
+def test_confirming_after_a_cancel_elsewhere_says_so(logged_in, user):
+    logged_in.post("/settings/two-factor/start")
+    logged_in.post("/settings/two-factor/cancel")
+    response = logged_in.post("/settings/two-factor/confirm", data={"code": "123456"})
+    assert response.status_code == 302
+    assert "Start again" in logged_in.get("/settings/two-factor").get_data(as_text=True)
