@@ -7,6 +7,7 @@ the app calls (login, the second factor step, password change and reset, logout)
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from flask import redirect, session, url_for
@@ -24,7 +25,7 @@ def password_accepted(user: User, *, remember: bool, next_url: str | None):
     if user.has_two_factor:
         session[PENDING_LOGIN] = {
             "user_id": user.id,
-            "version": user.session_version,
+            "password": password_mark(user),
             "remember": bool(remember),
             "next": safe_next_url(next_url),
             "at": now_utc().timestamp(),
@@ -32,6 +33,11 @@ def password_accepted(user: User, *, remember: bool, next_url: str | None):
         return redirect(url_for("auth.login_code"))
     begin_session(user, remember=remember)
     return redirect(safe_next_url(next_url) or url_for("home"))
+
+
+def password_mark(user: User) -> str:
+    """Changes with the password: a pending login ends when the password changed meanwhile."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def begin_session(user: User, *, remember: bool = False) -> None:

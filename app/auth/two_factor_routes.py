@@ -61,7 +61,7 @@ def login_code():
     if pending is None:
         return _start_again()
     user = db.session.get(User, pending.get("user_id"))
-    if user is None or user.session_version != pending.get("version") or not user.has_two_factor:
+    if user is None or signin.password_mark(user) != pending.get("password") or not user.has_two_factor:
         return _start_again()
     form = LoginCodeForm()
     if form.validate_on_submit():

@@ -181,3 +181,13 @@ def test_remember_me_is_kept_through_the_code_step(client, enrolled, now):
     response = client.post("/login/code", data={"code": enrolled.code(now)})
     assert response.status_code == 302
     assert client.get_cookie("remember_token") is not None
+
+
+def test_a_password_change_meanwhile_ends_the_pending_login(client, auth, enrolled, now):
+    from werkzeug.security import generate_password_hash
+
+    auth.login(enrolled.user)
+    enrolled.user.password_hash = generate_password_hash("a new password here", method="pbkdf2:sha256:1000")
+    db.session.commit()
+    assert client.post("/login/code", data={"code": enrolled.code(now)}).location.endswith("/login")
+    assert client.get("/partners/").status_code == 302
