@@ -31,6 +31,7 @@ from app.models import (
 from app.models.base import UTCDateTime
 from app.models.importing import ImportRun
 from app.services.sqltime import epoch_seconds
+from app.settings.two_factor_routes import send_members_without_two_factor_to_enrol
 from app.terms.forms import TermsForm
 
 
@@ -52,6 +53,8 @@ READ_BY_FRAMEWORKS = (
     UTCDateTime.impl,
     UTCDateTime.cache_ok,
     UTCDateTime.process_bind_param,
+    # Flask calls it before every request (@bp.before_app_request, app/settings/two_factor_routes.py)
+    send_members_without_two_factor_to_enrol,
     # http.server calls and reads these on the tests' webhook receiver (tests/webhooks/helpers.py)
     _.do_POST,
     _.log_message,

@@ -160,3 +160,37 @@ def test_account_security_forms_need_the_token(setup):
         anonymous.post(reset_url, data={"password": "a new password here", "csrf_token": _token(page)}).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/settings/two-factor/start",
+        "/settings/two-factor/cancel",
+        "/settings/two-factor/confirm",
+        "/settings/two-factor/recovery-codes/regenerate",
+        "/settings/two-factor/disable",
+        "/settings/two-factor/requirement",
+    ],
+)
+def test_two_factor_forms_need_the_token(setup, url):
+    client, _, _ = setup
+    response = client.post(url, data={"code": "123456", "require_two_factor": "y"})
+    assert response.status_code == 400 and "Form expired" in response.get_data(as_text=True)
+
+
+def test_the_login_code_step_needs_the_token(csrf_app, frozen_clock, now):
+    from app.services import two_factor
+    from tests.two_factor.conftest import enrol
+
+    user = make_user(email="csrf-2fa@example.com")
+    enrolled = enrol(user, now)
+    client = csrf_app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(login_page)})
+    code = enrolled.code(now)
+    assert client.post("/login/code", data={"code": code}).status_code == 400
+    code_page = client.get("/login/code").get_data(as_text=True)
+    response = client.post("/login/code", data={"code": code, "csrf_token": _token(code_page)})
+    assert response.status_code == 302 and two_factor.recovery_codes_left(_db.session, user) == 10
+    assert client.get("/partners/").status_code == 200

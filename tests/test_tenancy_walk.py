@@ -313,6 +313,7 @@ PUBLIC_ROUTES = {
     "static": "static files",
     "auth.login": "the login page",
     "auth.register": "the sign-up page",
+    "auth.login_code": "the login's second step: the pending login in the signed session names the user (tests/two_factor)",
     "auth.accept_invite": "invite links: the one-time token is the credential (tested in tests/foundation)",
     "reminders.feed": "calendar feed: the secret token in the URL is the credential",
     "commissions.statement": "referrer statement link: the secret token is the credential (tests/deals)",

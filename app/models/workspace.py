@@ -10,13 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import Timestamps, UTCDateTime, WorkspaceScoped, utcnow
+from app.models.two_factor import UserTwoFactor, WorkspaceTwoFactor
 
 ROLE_OWNER = "owner"
 ROLE_MEMBER = "member"
 ROLES = (ROLE_OWNER, ROLE_MEMBER)
 
 
-class Workspace(Timestamps, db.Model):
+class Workspace(WorkspaceTwoFactor, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     default_currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -32,7 +33,7 @@ class Workspace(Timestamps, db.Model):
         return {"A": self.cadence_a_days, "B": self.cadence_b_days}.get(tier, self.cadence_c_days)
 
 
-class User(UserMixin, Timestamps, db.Model):
+class User(UserTwoFactor, UserMixin, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
     name: Mapped[str] = mapped_column(String(120))

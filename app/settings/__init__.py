@@ -2,4 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from app.settings import data_routes, routes, security_routes, token_routes, webhook_routes  # noqa: E402,F401
+from app.settings import (  # noqa: E402,F401
+    data_routes,
+    routes,
+    security_routes,
+    token_routes,
+    two_factor_routes,
+    webhook_routes,
+)

@@ -56,6 +56,7 @@ EXPECTED = {
     "settings.webhooks": "settings",
     "settings.new_webhook": "settings",
     "settings.security": "settings",
+    "settings.two_factor": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",

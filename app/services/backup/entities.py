@@ -122,4 +122,5 @@ NOT_BACKED_UP = {
 PER_USER_NOT_BACKED_UP = {
     "calendar_feed": "a private token URL of one user",
     "digest_preference": "a user's own setting, not the workspace's",
+    "two_factor_recovery_code": "a user's own secret (hashed), not the workspace's",
 }
