@@ -172,8 +172,23 @@ def prune(session: Session, *, before: datetime) -> int:
     return result.rowcount or 0
 
 
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+def _want_old_values() -> None:
+    """A change of an audited column knows the value it replaces even when that was not loaded (an
+    object expired by a commit, then changed): a set listener with active_history loads it first."""
+    for model, spec in SPECS.items():
+        for name in spec.fields:
+            attribute = getattr(model, name)
+            if not event.contains(attribute, "set", _keep_old_value):
+                event.listen(attribute, "set", _keep_old_value, active_history=True, retval=True)
+
+
 def install() -> None:
     """Hook the audit log into every session (once, however many apps are created)."""
+    _want_old_values()
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
