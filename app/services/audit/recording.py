@@ -160,7 +160,7 @@ def _refuse_bulk_changes(orm_execute_state) -> None:
     if not (orm_execute_state.is_update or orm_execute_state.is_delete):
         return
     table = getattr(orm_execute_state.statement, "table", None)
-    if table is TABLE and not orm_execute_state.execution_options.get(PRUNE_OPTION):
+    if getattr(table, "name", None) == TABLE.name and not orm_execute_state.execution_options.get(PRUNE_OPTION):
         raise AuditLogIsAppendOnly("audit events are never changed or deleted (only pruned by retention)")
 
 
