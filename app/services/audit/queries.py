@@ -46,7 +46,8 @@ class Page:
     names: dict  # (model, id) -> name of what the changes refer to
 
 
-def _page(session: Session, stmt, before: int | None, limit: int) -> Page:
+def _page(session: Session, stmt, before: int | None, limit: int | None) -> Page:
+    limit = limit or PAGE_SIZE
     if before is not None:
         stmt = stmt.where(AuditEvent.id < before)
     rows = list(session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit + 1)))
@@ -55,7 +56,7 @@ def _page(session: Session, stmt, before: int | None, limit: int) -> Page:
     return Page(rows, rows[-1].id if more else None, referenced_names(session, rows))
 
 
-def partner_history(session: Session, workspace_id: int, partner_id: int, *, before=None, limit=PAGE_SIZE) -> Page:
+def partner_history(session: Session, workspace_id: int, partner_id: int, *, before=None, limit=None) -> Page:
     """Everything recorded about the partner and its contacts, deals, terms, commissions, reminders,
     interactions and referral."""
     stmt = select(AuditEvent).where(AuditEvent.workspace_id == workspace_id, AuditEvent.partner_id == partner_id)
@@ -75,7 +76,7 @@ def _filtered(workspace_id: int, filters: LogFilters):
     return stmt
 
 
-def workspace_log(session: Session, workspace_id: int, filters: LogFilters, *, before=None, limit=PAGE_SIZE) -> Page:
+def workspace_log(session: Session, workspace_id: int, filters: LogFilters, *, before=None, limit=None) -> Page:
     return _page(session, _filtered(workspace_id, filters), before, limit)
 
 
