@@ -16,7 +16,9 @@ audit_cli = AppGroup("audit", help="The audit log: retention.")
 
 
 @audit_cli.command("prune")
-@click.option("--days", type=click.IntRange(min=0), default=None, help="Keep this many days (default: AUDIT_RETENTION_DAYS).")
+@click.option(
+    "--days", type=click.IntRange(min=0), default=None, help="Keep this many days (default: AUDIT_RETENTION_DAYS)."
+)
 def prune_command(days: int | None) -> None:
     """Delete the audit events older than the retention period."""
     days = current_app.config.get("AUDIT_RETENTION_DAYS", 0) if days is None else days

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def test_a_page_change_is_the_logged_in_users(logged_in, session, user, workspace):
-    response = logged_in.post("/partners/new", data={"name": "Acme", "kind": "company", "status": "active",
-                                                     "tier": "B", "source": "direct"})
+    response = logged_in.post(
+        "/partners/new", data={"name": "Acme", "kind": "company", "status": "active", "tier": "B", "source": "direct"}
+    )
     assert response.status_code == 302
     [event] = events(session, workspace.id, object_type="partner")
     assert (event.actor_kind, event.actor_user_id, event.actor_label) == ("user", user.id, "Olga Owner")
@@ -63,8 +64,21 @@ def test_an_import_job_is_the_jobs(app, session, user, workspace):
 
 def test_a_cli_command_is_named(app, runner, session, user, workspace):
     make_partner(workspace, name="Acme")  # outside any request or command: "system"
-    result = runner.invoke(args=["api", "token", "create", "--user", user.email, "--workspace", str(workspace.id),
-                                 "--name", "From CLI", "--scope", "read"])
+    result = runner.invoke(
+        args=[
+            "api",
+            "token",
+            "create",
+            "--user",
+            user.email,
+            "--workspace",
+            str(workspace.id),
+            "--name",
+            "From CLI",
+            "--scope",
+            "read",
+        ]
+    )
     assert result.exit_code == 0, result.output
     [event] = events(session, workspace.id, object_type="api_token")
     assert event.actor_kind == "cli" and event.actor_label == "flask api token create"
@@ -77,15 +91,26 @@ def test_secrets_never_appear(session, workspace, user, now):
         session, workspace_id=workspace.id, user_id=user.id, name="CI", scope="read", expires_on=None, now=now
     )
     endpoint, secret = endpoints.create_endpoint(
-        session, workspace_id=workspace.id, fields={"url": "https://93.184.215.14/h", "event_types": ["*"]},
-        now=now, allow_loopback=False, require_https=False,
+        session,
+        workspace_id=workspace.id,
+        fields={"url": "https://93.184.215.14/h", "event_types": ["*"]},
+        now=now,
+        allow_loopback=False,
+        require_https=False,
     )
     endpoints.rotate_secret(session, endpoint, now)
     invite, invite_token = accounts.create_invite(session, workspace, user, now)
     session.commit()
     stored = json.dumps([(e.changes, e.object_label, e.actor_label) for e in events(session)])
-    for value in (plaintext, token.token_hash, secret, endpoint.secret, invite_token, invite.token_hash,
-                  user.password_hash):
+    for value in (
+        plaintext,
+        token.token_hash,
+        secret,
+        endpoint.secret,
+        invite_token,
+        invite.token_hash,
+        user.password_hash,
+    ):
         assert value not in stored
     for name in ("token_hash", "secret", "password_hash"):
         assert f'"{name}"' not in stored
@@ -115,8 +140,14 @@ def test_prune_keeps_the_retention_period(app, runner, session, workspace, user)
     make_partner(workspace, name="Recent")
     session.execute(  # an old event, as years of use would leave (bulk insert: no flush hook)
         AuditEvent.__table__.insert().values(
-            workspace_id=workspace.id, occurred_at=datetime.now(UTC) - timedelta(days=400), actor_kind="system",
-            actor_label="system", object_type="partner", object_label="Old", action="created", changes={},
+            workspace_id=workspace.id,
+            occurred_at=datetime.now(UTC) - timedelta(days=400),
+            actor_kind="system",
+            actor_label="system",
+            object_type="partner",
+            object_label="Old",
+            action="created",
+            changes={},
         )
     )
     session.commit()

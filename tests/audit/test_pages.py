@@ -26,23 +26,29 @@ def _events_text(html: str) -> list[str]:
 def _deal(session, partner, user, amount="1000"):
     audit.set_actor(session, audit.Actor.of_user(user))
     deal = deals.create_deal(
-        session, partner, {"title": "Website", "amount": Decimal(amount), "currency": "EUR", "stage": "lead"}, user.id, NOW
+        session,
+        partner,
+        {"title": "Website", "amount": Decimal(amount), "currency": "EUR", "stage": "lead"},
+        user.id,
+        NOW,
     ).deal
     session.commit()
     session.info.clear()
     return deal
 
 
-def test_who_changed_this_deals_amount_and_when(app, client, logged_in, session, workspace, user, factories,
-                                                 frozen_clock):
+def test_who_changed_this_deals_amount_and_when(
+    app, client, logged_in, session, workspace, user, factories, frozen_clock
+):
     mia = factories.member(workspace, name="Mia Member")
     partner = make_partner(workspace, name="Acme")
     deal = _deal(session, partner, user)
     frozen_clock.shift(timedelta(days=3))
     other = app.test_client()
     other.post("/login", data={"email": mia.email, "password": PASSWORD})
-    response = other.post(f"/deals/{deal.id}/edit", data={"title": "Website", "amount": "1500", "currency": "EUR",
-                                                          "stage": "proposal"})
+    response = other.post(
+        f"/deals/{deal.id}/edit", data={"title": "Website", "amount": "1500", "currency": "EUR", "stage": "proposal"}
+    )
     assert response.status_code == 302
 
     page = logged_in.get(f"/partners/{partner.id}/history")
@@ -95,16 +101,25 @@ def _fill(session, workspace, user, partner, n):
     audit.set_actor(session, audit.Actor.of_user(user))
     for i in range(n):
         contacts.add_contact(session, partner, {"name": f"C{i}", "email": f"c{i}@example.com"}, NOW)
-        deals.create_deal(session, partner, {"title": f"D{i}", "amount": Decimal(i + 1), "currency": "EUR",
-                                             "stage": "lead", "owner_id": user.id}, user.id, NOW)
+        deals.create_deal(
+            session,
+            partner,
+            {"title": f"D{i}", "amount": Decimal(i + 1), "currency": "EUR", "stage": "lead", "owner_id": user.id},
+            user.id,
+            NOW,
+        )
     session.commit()
     session.info.clear()
 
 
 def test_pages_run_a_constant_number_of_queries(logged_in, session, workspace, user, count_queries):
     partner = make_partner(workspace, name="Acme", owner_id=user.id)
-    urls = [f"/partners/{partner.id}/history", "/settings/audit-log", f"/settings/audit-log?member={user.id}",
-            "/settings/audit-log?type=deal&from=2026-11-01&to=2026-11-30"]
+    urls = [
+        f"/partners/{partner.id}/history",
+        "/settings/audit-log",
+        f"/settings/audit-log?member={user.id}",
+        "/settings/audit-log?type=deal&from=2026-11-01&to=2026-11-30",
+    ]
 
     def counts():
         result = []
@@ -121,8 +136,9 @@ def test_pages_run_a_constant_number_of_queries(logged_in, session, workspace, u
     assert counts() == fewer
 
 
-def test_the_audit_log_filters_by_member_type_and_dates(app, logged_in, session, workspace, user, factories,
-                                                        frozen_clock):
+def test_the_audit_log_filters_by_member_type_and_dates(
+    app, logged_in, session, workspace, user, factories, frozen_clock
+):
     mia = factories.member(workspace, name="Mia Member")
     partner = make_partner(workspace, name="Acme")
     _deal(session, partner, user)

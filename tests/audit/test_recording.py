@@ -110,8 +110,13 @@ def commission_pay(s, ws, user, now):
 
 def reminder_create(s, ws, user, now):
     return reminders.create_reminder(
-        s, workspace_id=ws.id, title="Call back", due_on=date(2026, 12, 1), partner_id=make_partner(ws).id,
-        created_by_id=user.id, now=now,
+        s,
+        workspace_id=ws.id,
+        title="Call back",
+        due_on=date(2026, 12, 1),
+        partner_id=make_partner(ws).id,
+        created_by_id=user.id,
+        now=now,
     )
 
 
@@ -173,8 +178,14 @@ def webhook_edit(s, ws, user, now):
 
 
 def workspace_settings(s, ws, user, now):
-    data = {"name": "Renamed", "default_currency": "EUR", "cadence_a_days": 7, "cadence_b_days": 30,
-            "cadence_c_days": 60, "response_time_days": 2}
+    data = {
+        "name": "Renamed",
+        "default_currency": "EUR",
+        "cadence_a_days": 7,
+        "cadence_b_days": 30,
+        "cadence_c_days": 60,
+        "response_time_days": 2,
+    }
     return accounts.update_workspace(s, ws, data)
 
 

@@ -28,6 +28,7 @@ EXPECTED = {
     "partners.delete": "partners",
     "partners.contacts": "partners",
     "partners.edit_contact": "partners",
+    "partners.history": "partners",
     "reminders.partner_tab": "partners",
     "duplicates.index": "partners",
     "duplicates.pick": "partners",
@@ -55,6 +56,7 @@ EXPECTED = {
     "settings.api_tokens": "settings",
     "settings.webhooks": "settings",
     "settings.new_webhook": "settings",
+    "settings.audit_log": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",

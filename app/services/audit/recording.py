@@ -172,7 +172,7 @@ def prune(session: Session, *, before: datetime) -> int:
     return result.rowcount or 0
 
 
-def _keep_old_value(target, value, oldvalue, initiator):
+def _keep_old_value(target, value, *_old_and_initiator):
     return value
 
 

@@ -159,6 +159,5 @@ def _fields(spec: Spec) -> tuple[str, ...]:
 SPECS: dict[type, Spec] = {}
 for _spec in SPECS_LIST:
     SPECS[_spec.model] = Spec(**{**_spec.__dict__, "fields": _fields(_spec)})
-AUDITED = tuple(SPECS)
 BY_TYPE: dict[str, Spec] = {spec.object_type: spec for spec in SPECS.values()}
 OBJECT_TYPES = tuple(BY_TYPE)
