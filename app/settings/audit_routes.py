@@ -3,8 +3,6 @@ type and date range, newest first, and the CSV export of the filtered log."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Response, g, request, stream_with_context
@@ -17,6 +15,7 @@ from app.formatting import fmt_datetime
 from app.services.accounts import workspace_members
 from app.services.audit import queries
 from app.services.audit.registry import OBJECT_TYPES
+from app.services.exporting import write_csv
 from app.settings import bp
 from app.tenancy import require_owner
 from app.web import int_arg, render
@@ -80,29 +79,21 @@ def audit_log_csv():
     workspace_id = g.workspace.id
     header = [_("When"), _("Who"), _("Object type"), _("Object"), _("Object id"), _("Action"), _("Changes")]
 
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
+    def rows():
         for page in queries.export_chunks(db.session, workspace_id, filters):
             for event in page.events:
-                writer.writerow(
-                    [
-                        fmt_datetime(event.occurred_at),
-                        event.actor_label,
-                        type_label(event.object_type),
-                        event.object_label,
-                        event.object_id if event.object_id is not None else "",
-                        action_label(event.action),
-                        change_line(event, page.names),
-                    ]
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+                yield [
+                    fmt_datetime(event.occurred_at),
+                    event.actor_label,
+                    type_label(event.object_type),
+                    event.object_label,
+                    event.object_id,
+                    action_label(event.action),
+                    change_line(event, page.names),
+                ]
 
     return Response(
-        stream_with_context(lines()),
+        stream_with_context(write_csv(rows(), header)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="orchard-audit-log.csv"'},
     )

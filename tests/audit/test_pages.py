@@ -181,6 +181,14 @@ def test_the_csv_export_is_the_filtered_log(logged_in, session, workspace, user)
     assert all(r[2] == "Deal" for r in rows[1:])
 
 
+def test_the_csv_export_escapes_formulas(logged_in, session, workspace, user):
+    audit.set_actor(session, audit.Actor.of_user(user))
+    partners.create_partner(session, workspace.id, {"name": "=HYPERLINK(1)"}, NOW)
+    session.commit()
+    rows = list(csv.reader(io.StringIO(logged_in.get("/settings/audit-log.csv?type=partner").get_data(as_text=True))))
+    assert rows[1][3] == "'=HYPERLINK(1)"
+
+
 def test_a_member_gets_403(app, workspace, factories):
     mia = factories.member(workspace, name="Mia Member")
     client = app.test_client()
