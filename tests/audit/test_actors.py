@@ -62,6 +62,21 @@ def test_an_import_job_is_the_jobs(app, session, user, workspace):
     assert events(session, workspace.id, object_type="contact", action="created")
 
 
+@pytest.mark.parametrize("size", [3, 40])
+def test_an_import_writes_its_events_in_batches(app, session, user, workspace, count_queries, size):
+    rows = [["Name", "Email"]] + [[f"Imported {n}", f"p{n}@example.com"] for n in range(size)]
+    run = make_run(workspace, user, rows, {"Name": "partner.name", "Email": "contact.email"})
+    job = start_job(session, workspace, user, "import.execute", now=NOW, params={"run_id": run.id}, subject_id=run.id)
+    job_id = job.id
+    session.commit()
+    with count_queries() as counter:
+        run_job(app, job_id, clock=lambda: NOW)
+    inserts = [s for s in counter.statements if s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT")]
+    assert 1 <= len(inserts) <= 2  # one statement per flush, not one per row
+    session.expire_all()
+    assert len(events(session, workspace.id, object_type="partner", action="created")) == size
+
+
 def test_a_cli_command_is_named(app, runner, session, user, workspace):
     make_partner(workspace, name="Acme")  # outside any request or command: "system"
     result = runner.invoke(

@@ -74,6 +74,12 @@ def referral_clear(s, ws, user, now):
     return p
 
 
+def referral_details(s, ws, user, now):
+    referrer, p = make_partner(ws, name="Ref"), make_partner(ws, name="Acme")
+    referrals.set_referrer(s, ws.id, p, referrer.id, now=now, actor_id=user.id, note="Met at the fair")
+    return p
+
+
 def deal_create(s, ws, user, now):
     return _deal(s, make_partner(ws), user, now)
 
@@ -198,6 +204,7 @@ CASES = [
     (contact_edit, "contact", "updated", {"phone": [None, "+1 555"]}),
     (referral_set, "partner", "referral_set", {}),
     (referral_clear, "partner", "referral_cleared", {}),
+    (referral_details, "referral", "updated", {"note": [None, "Met at the fair"]}),
     (deal_create, "deal", "created", {"amount": [None, "1000.00 EUR"], "stage": [None, "lead"]}),
     (deal_amount, "deal", "updated", {"amount": ["1000.00 EUR", "1500.00 EUR"]}),
     (deal_stage, "deal", "stage_changed", {"stage": ["lead", "proposal"]}),
@@ -227,7 +234,7 @@ def test_every_kind_of_change_writes_its_event(session, workspace, acting, now, 
     event = written[0]
     assert event.actor_kind == "user"
     assert (event.actor_user_id, event.actor_label) == (acting.id, "Olga Owner")
-    expected_id = obj.partner_id if object_type == "referral" else obj.id
+    expected_id = obj.id
     assert event.object_id == expected_id
     for name, (old, new) in fields.items():
         assert event.changes[name] == [old, new], event.changes

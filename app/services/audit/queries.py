@@ -23,6 +23,7 @@ REFERENCES = {
     "paid_by_id": User,
     "accepted_by_id": User,
     "changed_by_id": User,
+    "partner_id": Partner,
     "referred_by_id": Partner,
     "merged_into_id": Partner,
     "referrer_id": Partner,

@@ -120,8 +120,9 @@ def _after_flush(session: Session, flush_context) -> None:
     for obj in session.new:
         spec = SPECS.get(type(obj))
         if spec is not None:
-            values = inspect(obj).dict
-            found.append((spec, obj, "created", _created(spec, values)))
+            changes = _created(spec, inspect(obj).dict)
+            if changes or not spec.quiet_when_empty:
+                found.append((spec, obj, "created", changes))
     for obj in session.dirty:
         spec = SPECS.get(type(obj))
         if spec is not None and session.is_modified(obj):
@@ -135,7 +136,9 @@ def _after_flush(session: Session, flush_context) -> None:
     }
     for obj in deleted:
         spec = SPECS[type(obj)]
-        found.append((spec, obj, "deleted", _deleted(spec, inspect(obj).dict)))
+        changes = _deleted(spec, inspect(obj).dict)
+        if changes or not spec.quiet_when_empty:
+            found.append((spec, obj, "deleted", changes))
     if found:
         write(session, found, gone)
 

@@ -49,6 +49,8 @@ class Spec:
     # column -> (action when it becomes set, action when it is cleared); the first changed one wins
     transitions: tuple[tuple[str, str, str], ...] = ()
     money: dict[str, str] = field(default_factory=dict)  # amount column -> its currency column
+    # a row that only exists for bookkeeping until it holds details: no event while it has none
+    quiet_when_empty: bool = False
     fields: tuple[str, ...] = ()
 
     def action(self, changes: dict) -> str:
@@ -87,7 +89,8 @@ SPECS_LIST = [
         "referral",
         label=lambda v: "",
         partner_of=_partner_id,
-        skipped=frozenset({"root_id", "generation", "direct_count", "subtree_size", "subtree_depth"}),
+        skipped=frozenset({"partner_id", "root_id", "generation", "direct_count", "subtree_size", "subtree_depth"}),
+        quiet_when_empty=True,  # the referral_stats summary adds a row for every partner in a tree
     ),
     Spec(
         Deal,
