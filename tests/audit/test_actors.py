@@ -43,7 +43,6 @@ def test_an_api_write_is_the_tokens(client, session, user, workspace):
     assert event.actor_label == "API token “Zapier” of Olga Owner"
     assert token.changes["name"] == [None, "From the API"]
     # the token's actor does not outlive its request: a later change in the same session is not the token's
-    session.info.clear()
     make_partner(workspace, name="Later")
     assert events(session, workspace.id, object_label="Later")[0].actor_kind == "system"
 
