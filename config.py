@@ -85,6 +85,8 @@ class Config:
     PROXY_FIX_X_PREFIX = _count(os.environ, "PROXY_FIX_X_PREFIX")
     STRICT_TRANSPORT_SECURITY = None  # the Strict-Transport-Security header (production: https only)
     PASSWORD_MIN_LENGTH = 10
+    # Audit log retention in days (0: keep forever); `flask audit prune` deletes older events
+    AUDIT_RETENTION_DAYS = _count(os.environ, "AUDIT_RETENTION_DAYS")
     PER_PAGE = 25  # rows per page of the paginated lists (routes read it; services take per_page)
     # Outgoing mail (reminder digests)
     MAIL_HOST = os.environ.get("MAIL_HOST", "localhost")

@@ -53,6 +53,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     from app.services.webhooks import detection
 
     detection.install()  # after the summaries: their hooks run first in each flush
+    from app.audit_context import init_audit
+
+    init_audit(app)  # the audit log's hooks, after both
     from app.jobs import init_jobs
 
     init_jobs(app)

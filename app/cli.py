@@ -57,6 +57,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(api_cli)
 
+    from app.audit_cli import audit_cli
+
+    app.cli.add_command(audit_cli)
+
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)

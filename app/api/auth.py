@@ -19,6 +19,7 @@ from flask_smorest import Blueprint
 from app import database
 from app.api.problems import problem, register_handlers
 from app.extensions import csrf, db, limiter, login_manager
+from app.services import audit
 from app.web import now_utc
 
 DEFAULT_RATE_LIMIT = "300 per minute"
@@ -61,6 +62,7 @@ def authenticate_request():
             headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'},
         )
     g.api_caller = caller
+    audit.set_actor(db.session, audit.Actor.of_token(caller.token, caller.user))  # cleared at teardown
     g._login_user = g.user = caller.user
     g.workspace, g.membership = caller.workspace, caller.membership
     if request.method not in database.SAFE_METHODS and caller.token.scope != "write":

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from app.extensions import db
-from app.services import ServiceError
+from app.services import ServiceError, audit
 from app.services import jobs as job_service
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
             if job is None:
                 logger.info("job %s is not queued any more; nothing to do", job_id)
                 return
+            audit.set_actor(session, audit.Actor.of_job(job))  # what the job changes is the job's doing
             function = TASKS.get(job.kind)
             if function is None:
                 raise ServiceError(f"No worker task runs jobs of kind '{job.kind}'.")
@@ -71,6 +72,8 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
                 logger.exception("job %s failed", job_id)
                 message = UNEXPECTED
             _mark_failed(session, job_id, message, clock())
+        finally:
+            audit.clear_actor(session)
 
 
 def _mark_failed(session, job_id: int, message: str, now: datetime) -> None:

@@ -1,6 +1,7 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
 from app.models.api_token import ApiToken  # noqa: F401
+from app.models.audit import AuditEvent  # noqa: F401
 from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401
 from app.models.deal import Deal, DealTotal  # noqa: F401
 from app.models.importing import ImportRow, ImportRun, SavedMapping  # noqa: F401

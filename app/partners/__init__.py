@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
-from app.partners import contact_routes, routes  # noqa: E402,F401
+from app.partners import contact_routes, history_routes, routes  # noqa: E402,F401

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import ApiToken, Membership, User, Workspace
 from app.models.api_token import SCOPE_READ, SCOPE_WRITE
-from app.services import ServiceError
+from app.services import ServiceError, audit
 from app.services.tokens import hash_token
 
 SCOPES = (SCOPE_READ, SCOPE_WRITE)
@@ -144,6 +144,8 @@ def revoke_token(session: Session, token: ApiToken, now: datetime) -> bool:
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
+    if result.rowcount == 1:
+        audit.record(session, token, "revoked", {"revoked_at": (None, now)})
     if token in session:
         session.expire(token, ["revoked_at"])
     return result.rowcount == 1

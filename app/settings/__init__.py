@@ -3,6 +3,7 @@ from flask import Blueprint
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 from app.settings import (  # noqa: E402,F401
+    audit_routes,
     data_routes,
     routes,
     security_routes,

@@ -28,6 +28,7 @@ EXPECTED = {
     "partners.delete": "partners",
     "partners.contacts": "partners",
     "partners.edit_contact": "partners",
+    "partners.history": "partners",
     "reminders.partner_tab": "partners",
     "duplicates.index": "partners",
     "duplicates.pick": "partners",
@@ -57,6 +58,7 @@ EXPECTED = {
     "settings.new_webhook": "settings",
     "settings.security": "settings",
     "settings.two_factor": "settings",
+    "settings.audit_log": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "imports.saved": "partners",

@@ -99,6 +99,7 @@ FILES = (f"{USERS}.json", f"{MEMBERS}.json", *(entity.file for entity in ENTITIE
 
 # Workspace-owned tables a backup leaves out, by table name, with the reason (shown in the manifest).
 NOT_BACKED_UP = {
+    "audit_event": "the audit log names the original rows, members and tokens; a restored workspace starts its own",
     "invite": "invite links carry a secret token; invite people again from the restored workspace",
     "statement_link": "statement links are private token URLs; create new ones for the referrers who need them",
     "digest_log": "the record of digest emails already sent; a restored workspace starts its own",
