@@ -3,7 +3,7 @@ contacts, deals, terms, commissions, reminders, interactions and referral, newes
 
 from sqlalchemy.orm import joinedload
 
-from app.audit_display import action_label, changes_of, type_label
+from app import audit_display  # a module: it imports the partner forms, which import this package
 from app.extensions import db
 from app.models import Partner
 from app.partners import bp
@@ -21,7 +21,7 @@ def history(partner_id):
         partner=partner,
         page=page,
         tab="history",
-        changes_of=changes_of,
-        action_label=action_label,
-        type_label=type_label,
+        changes_of=audit_display.changes_of,
+        action_label=audit_display.action_label,
+        type_label=audit_display.type_label,
     )
