@@ -28,8 +28,11 @@ def password_accepted(user: User, *, remember: bool, next_url: str | None):
     return redirect(safe_next_url(next_url) or url_for("home"))
 
 
-def _lifetime() -> timedelta:
-    return timedelta(days=current_app.config.get("REMEMBER_DAYS", 30))
+def _lifetime(remember: bool = True) -> timedelta:
+    """Remembered: REMEMBER_DAYS. Not remembered: the cookie ends with the browser, the row at the
+    latest BROWSER_SESSION_DAYS after the login."""
+    key, default = ("REMEMBER_DAYS", 30) if remember else ("BROWSER_SESSION_DAYS", 90)
+    return timedelta(days=current_app.config.get(key, default))
 
 
 def begin_session(user: User, *, remember: bool = False) -> None:
@@ -40,7 +43,7 @@ def begin_session(user: User, *, remember: bool = False) -> None:
         db.session,
         user,
         now=now,
-        lifetime=_lifetime(),
+        lifetime=_lifetime(remember),
         remember=remember,
         user_agent=request.headers.get("User-Agent", ""),
         address=request.remote_addr or "",
