@@ -53,8 +53,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))  # a session's longest life, remembered or not
+    REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))  # a remembered session's life
     REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    BROWSER_SESSION_DAYS = int(os.environ.get("BROWSER_SESSION_DAYS", "90"))  # a session without remember-me
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -46,8 +46,11 @@ def password_mark(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
-def _lifetime() -> timedelta:
-    return timedelta(days=current_app.config.get("REMEMBER_DAYS", 30))
+def _lifetime(remember: bool = True) -> timedelta:
+    """Remembered: REMEMBER_DAYS. Not remembered: the cookie ends with the browser, the row at the
+    latest BROWSER_SESSION_DAYS after the login."""
+    key, default = ("REMEMBER_DAYS", 30) if remember else ("BROWSER_SESSION_DAYS", 90)
+    return timedelta(days=current_app.config.get(key, default))
 
 
 def begin_session(user: User, *, remember: bool = False) -> None:
@@ -58,7 +61,7 @@ def begin_session(user: User, *, remember: bool = False) -> None:
         db.session,
         user,
         now=now,
-        lifetime=_lifetime(),
+        lifetime=_lifetime(remember),
         remember=remember,
         user_agent=request.headers.get("User-Agent", ""),
         address=request.remote_addr or "",

@@ -58,7 +58,7 @@ def test_a_wrong_current_password_ends_nothing(app, user):
 def test_last_seen_is_written_at_most_every_five_minutes(client, user, frozen_clock, now, count_queries):
     _login(client, user)
     (row,) = _rows(user)
-    assert row.last_seen_at == now and row.expires_at == now + timedelta(days=30)
+    assert row.last_seen_at == now and row.expires_at == now + timedelta(days=90)  # not remembered
     frozen_clock.shift(timedelta(minutes=4))
     with count_queries() as quiet:
         client.get("/partners/")
