@@ -1,11 +1,11 @@
 """Forms of the password reset and the email address change."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.forms import _password_length, _strip
+from app.forms_base import Form as FlaskForm
 
 
 class ForgotPasswordForm(FlaskForm):

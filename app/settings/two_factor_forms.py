@@ -2,9 +2,10 @@
 it off or make new recovery codes, and the workspace's requirement."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
+
+from app.forms_base import Form as FlaskForm
 
 
 class CodeForm(FlaskForm):
