@@ -63,7 +63,7 @@ def _page(*, confirm_form=None, regenerate_form=None, disable_form=None, status=
         qr = two_factor.qr_svg(uri)
     return render(
         "settings/two_factor.html",
-        section="two_factor",
+        section="security",
         two_factor_page={
             "secret": secret,
             "uri": uri,
@@ -120,7 +120,7 @@ def two_factor_codes():
     codes = session.get(NEW_CODES)
     if not codes or not current_user.has_two_factor:
         return redirect(url_for("settings.two_factor"))
-    return render("settings/two_factor_codes.html", codes=codes, section="two_factor")
+    return render("settings/two_factor_codes.html", codes=codes, section="security")
 
 
 @bp.route("/two-factor/recovery-codes.txt")

@@ -27,7 +27,8 @@ def test_enrol_then_log_in_with_a_code(page, live_server, register_and_login, no
     with time_machine.travel(now, tick=True) as clock:
         person = register_and_login(page)
         page.goto(live_server.url + "/settings/")
-        page.get_by_role("link", name="Two-factor").click()
+        page.get_by_role("link", name="Security").click()  # two-factor is a part of Settings → Security
+        page.get_by_role("link", name="Set up two-factor authentication").click()
         page.wait_for_url(re.compile(r"/settings/two-factor$"))
         page.get_by_role("button", name="Set up two-factor authentication").click()
         expect(page.locator(".qr-code svg")).to_be_visible()
