@@ -10,8 +10,10 @@ JOBS_BACKEND           where queued jobs wait for `flask worker`: "sqlite" (defa
                        JOBS_SQLITE_FILE, instance/jobs.sqlite3), "redis" (REDIS_URL, for workers on
                        several machines) or "immediate" (run where they are queued: tests)
 LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP
-                       free login (and two-factor code) failures per account and address / per
-                       address, then a doubling wait (app/services/login_throttle.py)
+                       free login failures per account and address / per address, then a
+                       doubling wait (app/services/login_throttle.py)
+TWO_FACTOR_LIMIT_PER_ACCOUNT
+                       wrong two-factor codes per account, from any address
 REGISTER_LIMIT_PER_IP, RESET_LIMIT_PER_IP, TOKEN_LIMIT_PER_IP
                        new accounts, password reset requests, public token links per address
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
@@ -75,6 +77,8 @@ class Config:
     # new accounts, and password reset requests, from one address
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per hour")
+    # wrong two-factor codes per account, from any address (whoever types them already has the password)
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("TWO_FACTOR_LIMIT_PER_ACCOUNT", "5 per 5 minutes")
     # public token links (statements, invites): one address guessing tokens is slowed down
     TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
     # Trusted proxy hops per X-Forwarded-* header (werkzeug's ProxyFix; all 0: not applied). With

@@ -56,6 +56,7 @@ ACTION_LABELS = {
 }
 FIELD_LABELS = {
     "name": _l("Name"),
+    "partners": _l("Partners"),
     "title": _l("Title"),
     "amount": _l("Amount"),
     "base_amount": _l("Base amount"),

@@ -16,8 +16,6 @@ from app.services import two_factor
 from app.settings.two_factor_forms import LoginCodeForm
 from app.web import now_utc, public, safe_next_url
 
-DEFAULT_LIMIT = "5 per 5 minutes"
-
 
 def _pending(now: datetime) -> dict | None:
     pending = session.get(signin.PENDING_LOGIN)
@@ -48,7 +46,7 @@ def _start_again():
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
 @limiter.limit(
-    lambda: current_app.config.get("TWO_FACTOR_LIMIT_PER_ACCOUNT", DEFAULT_LIMIT),
+    lambda: current_app.config["TWO_FACTOR_LIMIT_PER_ACCOUNT"],
     key_func=_limit_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 302,

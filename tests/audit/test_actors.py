@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from app.jobs.runner import run_job
 from app.models import AuditEvent
@@ -174,3 +174,18 @@ def test_prune_keeps_the_retention_period(app, runner, session, workspace, user)
     app.config["AUDIT_RETENTION_DAYS"] = 30
     result = runner.invoke(args=["audit", "prune"])
     assert "Deleted 0 audit events" in result.output
+
+
+def test_a_restored_workspace_starts_its_log_with_the_restore(session, user, workspace):
+    """The rows of a restore are bulk inserts no flush sees: one event says where they came from."""
+    from app.services import backup
+    from tests.backup.helpers import backup_bytes
+
+    make_partner(workspace, name="Garden")
+    result = backup.restore_backup(session, backup_bytes(session, workspace.id), actor=user, name="Copy", now=NOW)
+    session.commit()
+    events = session.scalars(select(AuditEvent).where(AuditEvent.workspace_id == result.workspace.id)).all()
+    restored = [e for e in events if e.action == "restored"]
+    assert len(restored) == 1 and restored[0].object_type == "workspace"
+    assert restored[0].changes["name"] == [workspace.name, "Copy"]
+    assert restored[0].changes["partners"] == [None, 1]

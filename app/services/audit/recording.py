@@ -156,6 +156,8 @@ def write(session: Session, found, gone=None) -> None:
 def record(session: Session, obj, action: str, changes: dict) -> None:
     """Record a change made by a bulk statement (which no flush sees), e.g. a conditional UPDATE."""
     spec = SPECS[type(obj)]
+    if inspect(obj).expired_attributes:  # e.g. after a rebuild expired it: the event reads its values
+        session.refresh(obj)
     write(session, [(spec, obj, action, {k: [_json(a), _json(b)] for k, (a, b) in changes.items()})])
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app import summaries
 from app.models import Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER, ROLES
-from app.services import ServiceError, accounts
+from app.services import ServiceError, accounts, audit
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
 from app.services.backup.sql import allocate_ids, refresh_statistics
@@ -93,6 +93,13 @@ def restore_backup(
             raise BackupError(f"The backup holds a value the database refuses ({_problem(error)}){_NOTHING}") from None
     refresh_statistics(session, [entity.table for entity in ENTITIES])
     summaries.rebuild(session, workspace.id)
+    # the rows went in by bulk statements no flush sees: the log starts with where they came from
+    audit.record(
+        session,
+        workspace,
+        "restored",
+        {"name": (backup.workspace.get("name"), name), "partners": (None, counts.get("partners", 0))},
+    )
     return RestoreResult(workspace=workspace, counts=counts, unknown_members=unknown, id_maps=maps)
 
 
