@@ -225,6 +225,9 @@ def send_digests(
             outcome.failed.append((digest, str(error)))
             continue
         except Exception as error:
+            # the digests before were committed: undo only this one's work (on PostgreSQL a failed
+            # statement leaves the transaction unusable until then)
+            session.rollback()
             log.exception("digest for %s (workspace %s) failed: %s", digest.user.email, digest.workspace.id, error)
             outcome.failed.append((digest, str(error)))
             continue

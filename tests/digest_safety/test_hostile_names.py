@@ -89,3 +89,34 @@ def test_one_users_failure_is_logged_counted_and_the_run_goes_on(app, session, s
     assert [d.user.email for d in outcome.sent] == ["fine@example.com"]
     assert [(d.user.email, error) for d, error in outcome.failed] == [("broken@example.com", "template exploded")]
     assert "broken@example.com" in caplog.text and "template exploded" in caplog.text
+
+
+def test_a_database_error_in_one_digest_does_not_stop_the_others(app, session, now):
+    """On PostgreSQL a failed statement aborts the transaction: the next user's digest must still go."""
+    from sqlalchemy import text
+
+    broken = _user_with_a_due_reminder("Broken", "broken@example.com")
+    _user_with_a_due_reminder("Fine", "fine@example.com")
+
+    def render(d):
+        if d.user.id == broken.id:
+            session.execute(text("SELECT no_such_column FROM digest_log"))
+        session.execute(text("SELECT count(*) FROM digest_log"))  # the session still works for the others
+        return digest_service.Rendered(subject="Digest", text="text", html="<p>html</p>")
+
+    sent = []
+
+    class Transport:
+        def send(self, msg):
+            sent.append(msg["To"].addresses[0].addr_spec)
+
+    outcome = digest_service.send_digests(
+        session,
+        now.replace(hour=7),
+        render=render,
+        transport=Transport(),
+        mail_from="Orchard <orchard@crm.example.com>",
+        commit=session.commit,
+    )
+    assert sent == ["fine@example.com"]
+    assert [d.user.email for d, _error in outcome.failed] == ["broken@example.com"]
