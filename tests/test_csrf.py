@@ -137,6 +137,7 @@ def test_account_security_forms_need_the_token(setup):
     for poster, url, data in (
         (client, end_url, {}),
         (client, "/settings/security/sessions/end-others", {}),
+        (client, "/settings/security/email/cancel", {}),
         (
             client,
             "/settings/security/email",

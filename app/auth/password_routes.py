@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import smtplib
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -105,10 +105,15 @@ def _link_invalid(reason: str, again_url: str):
     )
 
 
-@bp.route("/email/confirm/<token>")
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_IP"])
 def confirm_email_change(token):
+    if request.method == "GET":  # opening the link (a mail scanner may) only asks
+        waiting = email_change.find_open(db.session, token, now_utc())
+        if waiting is None:
+            return _no_referrer(_link_invalid(email_change.LINK_NOT_VALID, url_for("settings.security")))
+        return _no_referrer(current_app.make_response(render_template("auth/confirm_email.html", change=waiting)))
     with unit_of_work() as uow:
         user, old_email = email_change.confirm_change(db.session, token, now_utc())
     if uow.error:
@@ -138,7 +143,8 @@ def send_email_change_mails(user, new_email: str, token: str) -> None:
         text=_(
             "Hello %(name)s,\n\nSomeone logged in to your Orchard account asked to change its email address to "
             "%(new)s. The change is made once that address confirms it.\n\nIf this was not you, log in, change "
-            "your password and log out everywhere else (Settings → Security).\n",
+            "your password (Settings → Profile), then cancel the change and log out everywhere else "
+            "(Settings → Security).\n",
             name=user.name,
             new=new_email,
         ),

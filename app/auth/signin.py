@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
 from app.models import User
-from app.services import sessions
+from app.services import email_change, sessions
 from app.web import now_utc, safe_next_url
 
 PENDING_LOGIN = "two_factor_login"  # the Flask session key of a login waiting for its second factor
@@ -104,7 +104,10 @@ def full_reload_after_rotation(response):
 def end_other_sessions(user: User) -> int:
     """End every session of `user` but this browser's: how many ended (committed)."""
     current = getattr(g, "user_session", None)
-    ended = sessions.end_all(db.session, user.id, now_utc(), keep_id=current.id if current else None)
+    now = now_utc()
+    ended = sessions.end_all(db.session, user.id, now, keep_id=current.id if current else None)
+    # an email change asked from one of those sessions would hand the account over: cancelled too
+    email_change.cancel_pending(db.session, user.id, now)
     db.session.commit()
     return ended
 

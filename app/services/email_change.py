@@ -66,12 +66,29 @@ def confirm_change(session: Session, token: str, now: datetime) -> tuple[User, s
             session.flush()
     except IntegrityError:
         raise ServiceError(EMAIL_TAKEN) from None
-    session.execute(
-        update(EmailChangeToken)
-        .where(EmailChangeToken.user_id == user.id, EmailChangeToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    cancel_pending(session, user.id, now)
     return user, old_email
+
+
+def find_open(session: Session, token: str, now: datetime) -> EmailChangeToken | None:
+    """The change a link names while it can still be confirmed (the confirmation page), else None."""
+    return session.scalar(
+        select(EmailChangeToken).where(
+            EmailChangeToken.token_hash == hash_token(token or ""),
+            EmailChangeToken.used_at.is_(None),
+            EmailChangeToken.expires_at > now,
+        )
+    )
+
+
+def cancel_pending(session: Session, user_id: int, now: datetime) -> int:
+    """Every change of the user still waiting for its confirmation stops working (the owner cancelled
+    it, or secured the account: a password change or reset, logging out everywhere else)."""
+    return session.execute(
+        update(EmailChangeToken)
+        .where(EmailChangeToken.user_id == user_id, EmailChangeToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
 
 
 def pending(session: Session, user_id: int, now: datetime) -> EmailChangeToken | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from app.models import PasswordResetToken, User
-from app.services import ServiceError, sessions
+from app.services import ServiceError, email_change, sessions
 from app.services.accounts import find_user_by_email
 from app.services.locking import lock
 from app.services.tokens import hash_token, new_token
@@ -66,4 +66,5 @@ def reset_password(session: Session, token: str, new_password: str, now: datetim
         .values(used_at=now)
     )
     sessions.end_all(session, user.id, now)
+    email_change.cancel_pending(session, user.id, now)  # one asked from a stolen session goes too
     return user

@@ -59,6 +59,17 @@ def end_other_sessions():
     return redirect(url_for("settings.security"))
 
 
+@bp.route("/security/email/cancel", methods=["POST"])
+def cancel_email_change():
+    with unit_of_work():
+        cancelled = email_change.cancel_pending(db.session, current_user.id, _now())
+    if cancelled:
+        flash(_("The email change was cancelled: its link no longer works."), "success")
+    else:
+        flash(_("There was no email change waiting."), "info")
+    return redirect(url_for("settings.security"))
+
+
 @bp.route("/security/email", methods=["POST"])
 def change_email():
     form = EmailChangeForm(prefix="email")

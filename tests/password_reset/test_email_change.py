@@ -42,7 +42,7 @@ def test_change_end_to_end(app, logged_in, user, smtp_server):
     assert "change its email address to olga@new.example" in notice and "/email/confirm/" not in notice
     db.session.refresh(user)
     assert user.email == "olga@example.com"  # not before the link is opened
-    done = logged_in.get(link_in(mails[NEW_EMAIL], "/email/confirm/"), follow_redirects=True)
+    done = logged_in.post(link_in(mails[NEW_EMAIL], "/email/confirm/"), follow_redirects=True)
     assert "Your email address is now olga@new.example." in done.get_data(as_text=True)
     db.session.refresh(user)
     assert user.email == NEW_EMAIL
@@ -52,7 +52,7 @@ def test_change_end_to_end(app, logged_in, user, smtp_server):
 
 def test_the_link_works_from_a_logged_out_browser(app, logged_in, user, smtp_server):
     link = _confirm_link(logged_in, smtp_server)
-    response = app.test_client().get(link)
+    response = app.test_client().post(link)
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     db.session.refresh(user)
     assert user.email == NEW_EMAIL
@@ -77,7 +77,7 @@ def test_an_email_another_account_uses_is_refused(logged_in, other, smtp_server)
 def test_an_email_taken_meanwhile_is_refused_at_confirmation(logged_in, user, smtp_server):
     link = _confirm_link(logged_in, smtp_server)
     make_user(name="Quick Taker", email=NEW_EMAIL)
-    response = logged_in.get(link)
+    response = logged_in.post(link)
     assert response.status_code == 404
     assert "That email address is already used by another account." in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -86,8 +86,8 @@ def test_an_email_taken_meanwhile_is_refused_at_confirmation(logged_in, user, sm
 
 def test_a_used_link_does_not_work_again(logged_in, user, smtp_server):
     link = _confirm_link(logged_in, smtp_server)
-    assert logged_in.get(link).status_code == 302
-    again = logged_in.get(link)
+    assert logged_in.post(link).status_code == 302
+    again = logged_in.post(link)
     assert again.status_code == 404 and "has expired or was already used" in again.get_data(as_text=True)
 
 
