@@ -21,15 +21,22 @@ from app.tenancy import require_owner
 from app.web import int_arg, render
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def _date(name: str, errors: dict) -> date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[name] = _("Give a date like 2026-03-31.")
         return None
+    if not EARLIEST <= day <= LATEST:  # a day at the calendar's ends has no midnight in every time zone
+        errors[name] = _("Give a date between %(first)s and %(last)s.", first=EARLIEST.year, last=LATEST.year)
+        return None
+    return day
 
 
 def _local_midnight(day: date) -> datetime:

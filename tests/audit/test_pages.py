@@ -205,3 +205,15 @@ def test_the_log_shows_only_this_workspace(logged_in, session, other):
     session.commit()
     assert "Secret Rename" not in logged_in.get("/settings/audit-log").get_data(as_text=True)
     assert logged_in.get(f"/partners/{other['partner'].id}/history").status_code == 404
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
+@pytest.mark.parametrize("args", ["to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_refused_next_to_the_field(logged_in, session, user, timezone, args):
+    user.timezone = timezone
+    session.commit()
+    for url in ("/settings/audit-log", "/settings/audit-log.csv"):
+        response = logged_in.get(f"{url}?{args}")
+        assert response.status_code in (200, 422), url
+        if url.endswith("log"):
+            assert "Give a date between" in response.get_data(as_text=True)
