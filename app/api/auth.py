@@ -65,6 +65,14 @@ def authenticate_request():
     audit.set_actor(db.session, audit.Actor.of_token(caller.token, caller.user))  # cleared at teardown
     g._login_user = g.user = caller.user
     g.workspace, g.membership = caller.workspace, caller.membership
+    if caller.workspace.require_two_factor and not caller.user.has_two_factor:  # as the pages send them to enrol
+        problem(
+            403,
+            detail=_(
+                "This workspace requires two-factor authentication: turn it on in Settings → Security, "
+                "then this token works again."
+            ),
+        )
     if request.method not in database.SAFE_METHODS and caller.token.scope != "write":
         problem(403, detail=_("This token may only read. Create a token with the write scope to change data."))
     clean_json_body()

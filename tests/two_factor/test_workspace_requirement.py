@@ -121,3 +121,17 @@ def test_another_workspace_is_not_affected(required, app):
     client = app.test_client()
     client.post("/login", data={"email": outsider.email, "password": PASSWORD})
     assert client.get("/partners/").status_code == 200
+
+
+def test_the_api_refuses_a_members_token_while_they_have_no_two_factor(app, required, member, workspace, now):
+    """A token made before the requirement (or by the CLI) must not be a way around it."""
+    from tests.api.conftest import make_token
+
+    token = make_token(member, workspace, scope="read")
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    refused = api.get("/api/v1/partners", headers=headers)
+    assert refused.status_code == 403
+    assert "two-factor" in refused.get_json()["detail"]
+    enrol(member, now)
+    assert api.get("/api/v1/partners", headers=headers).status_code == 200
