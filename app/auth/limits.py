@@ -8,9 +8,12 @@ uses `check("2fa", user id)`, `failed(...)` and `succeeded(...)` the same way.""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from limits import parse
 
 from app.extensions import limiter
@@ -84,3 +87,29 @@ def login_failed(email: str) -> None:
 
 def login_succeeded(email: str) -> None:
     succeeded("login", accounts.normalise_email(email))
+
+
+# --- pages that ask a signed-in user for their password (or a code) again ---------------------------
+
+SECRET_FIELDS = ("current_password", "password", "code")
+
+
+def guard_secret_check(view):
+    """For a POST that checks the signed-in user's password again (change password or email, turn
+    two-factor off...): wait as a login from this address would, so a stolen session cannot guess."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if request.method == "POST":
+            waiting = check_login(current_user.email)
+            if waiting is not None:
+                return waiting
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def count_secret_check(uow) -> None:
+    """After the unit of work of such a page: a wrong password or code counts as a failed login."""
+    if uow.error is not None and uow.error.field in SECRET_FIELDS:
+        login_failed(current_user.email)

@@ -20,7 +20,6 @@ from app.settings import bp
 from app.tenancy import require_owner
 from app.web import int_arg, render
 
-
 EARLIEST, LATEST = date(1900, 1, 1), date(9998, 12, 31)
 
 

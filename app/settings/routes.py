@@ -4,7 +4,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import signin
+from app.auth import limits, signin
 from app.extensions import db
 from app.models import Invite, Membership
 from app.services import accounts
@@ -115,6 +115,9 @@ def profile():
                 flash(_("Profile saved."), "success")
                 return redirect(url_for("settings.profile"))
     elif request.method == "POST" and request.form.get("form") == "password" and password_form.validate_on_submit():
+        waiting = limits.check_login(current_user.email)  # the password is checked again: login's limits
+        if waiting is not None:
+            return waiting
         with unit_of_work(password_form) as uow:
             accounts.change_password(
                 current_user,
@@ -122,6 +125,7 @@ def profile():
                 password_form.new_password.data,
                 current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
             )
+        limits.count_secret_check(uow)
         if uow.ok:
             # A new key for this session (and its remember cookie, if any); every other session ends.
             # begin_session needs the real User object: given the current_user proxy it would

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth import signin
+from app.auth import limits, signin
 from app.auth.password_forms import EmailChangeForm
 from app.auth.password_routes import MAIL_ERRORS, mail_down_message, send_email_change_mails
 from app.extensions import db
@@ -71,6 +71,7 @@ def cancel_email_change():
 
 
 @bp.route("/security/email", methods=["POST"])
+@limits.guard_secret_check
 def change_email():
     form = EmailChangeForm(prefix="email")
     if not form.validate_on_submit():
@@ -85,6 +86,7 @@ def change_email():
         except MAIL_ERRORS:
             current_app.logger.exception("email change mail not sent")
             raise ServiceError(mail_down_message()) from None
+    limits.count_secret_check(uow)
     if uow.error:
         return security_page(email_form=form, status=503 if uow.error.field is None else 422)
     flash(

@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, g, redirect, request, session, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import limits
 from app.extensions import db, htmx
 from app.services import two_factor
 from app.settings import bp
@@ -140,6 +141,7 @@ def two_factor_codes_txt():
 
 
 @bp.route("/two-factor/recovery-codes/regenerate", methods=["POST"])
+@limits.guard_secret_check
 def two_factor_regenerate():
     form = PasswordCodeForm(prefix="regenerate")
     if form.validate_on_submit():
@@ -147,6 +149,7 @@ def two_factor_regenerate():
             codes = two_factor.regenerate_recovery_codes(
                 db.session, current_user, form.password.data, form.code.data, now_utc()
             )
+        limits.count_secret_check(uow)
         if uow.ok:
             session[NEW_CODES] = codes
             flash(_("New recovery codes made; the old ones no longer work."), "success")
@@ -155,11 +158,13 @@ def two_factor_regenerate():
 
 
 @bp.route("/two-factor/disable", methods=["POST"])
+@limits.guard_secret_check
 def two_factor_disable():
     form = PasswordCodeForm(prefix="disable")
     if form.validate_on_submit():
         with unit_of_work(form) as uow:
             two_factor.disable(db.session, current_user, form.password.data, form.code.data, now_utc())
+        limits.count_secret_check(uow)
         if uow.ok:
             flash(_("Two-factor authentication is off."), "info")
             return redirect(url_for("settings.two_factor"))
