@@ -13,7 +13,8 @@ LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP
                        free login failures per account and address / per address, then a
                        doubling wait (app/services/login_throttle.py)
 TWO_FACTOR_LIMIT_PER_ACCOUNT
-                       wrong two-factor codes per account, from any address
+                       wrong two-factor codes per account from all addresses together (the
+                       login's fair limits apply to codes per address as well)
 REGISTER_LIMIT_PER_IP, RESET_LIMIT_PER_IP, TOKEN_LIMIT_PER_IP
                        new accounts, password reset requests, public token links per address
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
@@ -77,8 +78,9 @@ class Config:
     # new accounts, and password reset requests, from one address
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per hour")
-    # wrong two-factor codes per account, from any address (whoever types them already has the password)
-    TWO_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("TWO_FACTOR_LIMIT_PER_ACCOUNT", "5 per 5 minutes")
+    # Two-factor codes: the login's fair limits per address, and this cap on wrong codes per account from
+    # all addresses together (against guessing from many addresses; only someone with the password gets there)
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("TWO_FACTOR_LIMIT_PER_ACCOUNT", "50 per hour")
     # public token links (statements, invites): one address guessing tokens is slowed down
     TOKEN_LIMIT_PER_IP = os.environ.get("TOKEN_LIMIT_PER_IP", "60 per minute")
     # Trusted proxy hops per X-Forwarded-* header (werkzeug's ProxyFix; all 0: not applied). With

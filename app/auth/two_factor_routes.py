@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import bp, signin
+from app.auth import bp, limits, signin
 from app.extensions import db, limiter
 from app.models import User
 from app.services import two_factor
@@ -63,12 +63,18 @@ def login_code():
         return _start_again()
     form = LoginCodeForm()
     if form.validate_on_submit():
+        # the login's fair limits: a guesser's address waits, the owner's (no failures) does not
+        subject = str(user.id)  # read now: the commit below expires the user
+        waiting = limits.check("2fa", subject)
+        if waiting is not None:
+            return waiting
         kind = two_factor.use_code(db.session, user, form.code.data, now)
         if kind is not None:
             session.pop(signin.PENDING_LOGIN, None)
             signin.begin_session(user, remember=bool(pending.get("remember")))
         db.session.commit()  # the code used up, with the session begun
         if kind is not None:
+            limits.succeeded("2fa", subject)
             if kind == two_factor.KIND_RECOVERY:
                 left = two_factor.recovery_codes_left(db.session, user)
                 flash(
@@ -76,5 +82,6 @@ def login_code():
                     "error" if left < 3 else "info",
                 )
             return redirect(safe_next_url(pending.get("next")) or url_for("home"))
+        limits.failed("2fa", subject)
         form.code.errors.append(_("That code is not right, or it was used already."))
     return render_template("auth/login_code.html", form=form), 422 if form.errors else 200

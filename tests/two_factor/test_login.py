@@ -194,3 +194,31 @@ def test_a_password_change_meanwhile_ends_the_pending_login(client, auth, enroll
     db.session.commit()
     assert client.post("/login/code", data={"code": enrolled.code(now)}).location.endswith("/login")
     assert client.get("/partners/").status_code == 302
+
+
+@pytest.fixture
+def fair_app(tmp_path):
+    """The fair limits of the login (LOGIN_LIMIT_*), the flat per-account cap left at its default."""
+    with app_on_empty_database(
+        tmp_path, "fair-2fa", RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per hour"
+    ) as app:
+        yield app
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_wrong_codes_slow_the_guesser_but_not_the_owner_from_elsewhere(fair_app, now):
+    """Someone who has the password guesses codes from one address: they wait, the owner does not."""
+    owner = make_user(email="owner@example.com")
+    enrolled = enrol(owner, now)
+    attacker = fair_app.test_client()
+    at_attacker = {"REMOTE_ADDR": "10.6.6.6"}
+    attacker.post("/login", data={"email": owner.email, "password": PASSWORD}, environ_base=at_attacker)
+    wrong = _wrong(enrolled.code(now))
+    statuses = [
+        attacker.post("/login/code", data={"code": wrong}, environ_base=at_attacker).status_code for _ in range(5)
+    ]
+    assert statuses[:3] == [422, 422, 422] and statuses[-1] == 429
+    home = fair_app.test_client()
+    at_home = {"REMOTE_ADDR": "192.168.1.20"}
+    home.post("/login", data={"email": owner.email, "password": PASSWORD}, environ_base=at_home)
+    assert home.post("/login/code", data={"code": enrolled.code(now)}, environ_base=at_home).status_code == 302
