@@ -30,10 +30,13 @@ KIND_RECOVERY = "recovery"
 # --- enrolment ------------------------------------------------------------------------------------
 
 
-def start_enrolment(user: User) -> str:
-    """The secret waiting for its first code: made once, kept on the user until confirmed."""
+def start_enrolment(user: User, password: str) -> str:
+    """The secret waiting for its first code: made once, kept on the user until confirmed. Asks for
+    the password: a stolen session must not tie the account to someone else's phone."""
     if user.has_two_factor:
         raise ServiceError("Two-factor authentication is already on.")
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ServiceError("The password is not right.", field="password")
     if not user.totp_pending_secret:
         user.totp_pending_secret = pyotp.random_base32()
     return user.totp_pending_secret

@@ -24,6 +24,14 @@ class LoginCodeForm(FlaskForm):
     )
 
 
+class StartForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class PasswordCodeForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
     code = StringField(

@@ -12,7 +12,7 @@ from app.auth import limits
 from app.extensions import db, htmx
 from app.services import two_factor
 from app.settings import bp
-from app.settings.two_factor_forms import CodeForm, PasswordCodeForm, RequirementForm
+from app.settings.two_factor_forms import CodeForm, PasswordCodeForm, RequirementForm, StartForm
 from app.tenancy import require_owner
 from app.web import now_utc, render, unit_of_work
 
@@ -55,7 +55,7 @@ def send_members_without_two_factor_to_enrol():
     return redirect(target)
 
 
-def _page(*, confirm_form=None, regenerate_form=None, disable_form=None, status=200):
+def _page(*, start_form=None, confirm_form=None, regenerate_form=None, disable_form=None, status=200):
     user = current_user
     secret = uri = qr = None
     if not user.has_two_factor and user.totp_pending_secret:
@@ -70,6 +70,7 @@ def _page(*, confirm_form=None, regenerate_form=None, disable_form=None, status=
             "uri": uri,
             "qr_svg": qr,
             "codes_left": two_factor.recovery_codes_left(db.session, user) if user.has_two_factor else None,
+            "start_form": start_form or StartForm(formdata=None, prefix="start"),
             "confirm_form": confirm_form or CodeForm(formdata=None),
             "regenerate_form": regenerate_form or PasswordCodeForm(formdata=None, prefix="regenerate"),
             "disable_form": disable_form or PasswordCodeForm(formdata=None, prefix="disable"),
@@ -85,9 +86,16 @@ def two_factor_page():
 
 
 @bp.route("/two-factor/start", methods=["POST"])
+@limits.guard_secret_check
 def two_factor_start():
-    with unit_of_work() as uow:
-        two_factor.start_enrolment(current_user)
+    form = StartForm(prefix="start")
+    if not form.validate_on_submit():
+        return _page(start_form=form, status=422)
+    with unit_of_work(form) as uow:
+        two_factor.start_enrolment(current_user, form.password.data)
+    limits.count_secret_check(uow)
+    if uow.error and uow.error.field:
+        return _page(start_form=form, status=422)
     if uow.error:
         flash(uow.error.message, "info")
     return redirect(url_for("settings.two_factor"))

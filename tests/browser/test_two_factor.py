@@ -30,6 +30,7 @@ def test_enrol_then_log_in_with_a_code(page, live_server, register_and_login, no
         page.get_by_role("link", name="Security").click()  # two-factor is a part of Settings → Security
         page.get_by_role("link", name="Set up two-factor authentication").click()
         page.wait_for_url(re.compile(r"/settings/two-factor$"))
+        page.fill("input[name=start-password]", person.password)  # setting up asks for the password
         page.get_by_role("button", name="Set up two-factor authentication").click()
         expect(page.locator(".qr-code svg")).to_be_visible()
         secret = page.locator("#two-factor-secret").get_attribute("data-secret")

@@ -10,6 +10,7 @@ import pytest
 
 from app.extensions import db
 from app.services import two_factor
+from tests.conftest import PASSWORD
 
 STEP = timedelta(seconds=30)
 
@@ -30,7 +31,7 @@ class Enrolled:
 
 def enrol(user, now) -> Enrolled:
     """Turn 2FA on for `user` at `now - 2 steps` (so codes of `now` are fresh)."""
-    secret = two_factor.start_enrolment(user)
+    secret = two_factor.start_enrolment(user, PASSWORD)
     db.session.commit()
     earlier = now - 2 * STEP
     codes = two_factor.confirm_enrolment(db.session, user, code_at(secret, earlier), earlier)

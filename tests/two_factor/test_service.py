@@ -13,9 +13,9 @@ from tests.two_factor.conftest import STEP, code_at
 
 
 def test_enrolment_needs_a_right_code_for_the_pending_secret(session, user, now):
-    secret = two_factor.start_enrolment(user)
+    secret = two_factor.start_enrolment(user, PASSWORD)
     session.commit()
-    assert two_factor.start_enrolment(user) == secret  # the same until confirmed
+    assert two_factor.start_enrolment(user, PASSWORD) == secret  # the same until confirmed
     with pytest.raises(ServiceError) as wrong:
         two_factor.confirm_enrolment(session, user, "000000" if code_at(secret, now) != "000000" else "111111", now)
     assert wrong.value.field == "code"
@@ -31,7 +31,7 @@ def test_enrolment_needs_a_right_code_for_the_pending_secret(session, user, now)
 
 
 def test_the_code_used_to_enrol_cannot_log_in(session, user, now):
-    secret = two_factor.start_enrolment(user)
+    secret = two_factor.start_enrolment(user, PASSWORD)
     session.commit()
     code = code_at(secret, now)
     two_factor.confirm_enrolment(session, user, code, now)
@@ -106,7 +106,7 @@ def test_owner_must_have_two_factor_to_require_it(session, user, workspace, now)
     with pytest.raises(ServiceError):
         two_factor.set_workspace_requirement(workspace, user, True)
     assert not workspace.require_two_factor
-    secret = two_factor.start_enrolment(user)
+    secret = two_factor.start_enrolment(user, PASSWORD)
     session.commit()
     two_factor.confirm_enrolment(session, user, code_at(secret, now), now)
     two_factor.set_workspace_requirement(workspace, user, True)
@@ -115,7 +115,7 @@ def test_owner_must_have_two_factor_to_require_it(session, user, workspace, now)
 
 
 def test_the_qr_code_is_svg_and_the_uri_names_the_account(session, user):
-    secret = two_factor.start_enrolment(user)
+    secret = two_factor.start_enrolment(user, PASSWORD)
     session.commit()
     uri = two_factor.provisioning_uri(secret, user.email, issuer="Orchard")
     assert uri.startswith("otpauth://totp/Orchard:") and f"secret={secret}" in uri

@@ -19,6 +19,9 @@ def _secret(response) -> str:
     return parse(response.get_data(as_text=True)).one(id="two-factor-secret")["data-secret"]
 
 
+START = {"start-password": PASSWORD}  # setting up asks for the password: a stolen session cannot
+
+
 def _codes(response) -> list[str]:
     return [li.text.strip() for li in parse(response.get_data(as_text=True)).one(id="recovery-codes").find_all("li")]
 
@@ -26,7 +29,7 @@ def _codes(response) -> list[str]:
 def test_setting_up_from_the_page(logged_in, user, now):
     page = logged_in.get("/settings/two-factor")
     assert page.status_code == 200 and "Set up two-factor authentication" in page.get_data(as_text=True)
-    logged_in.post("/settings/two-factor/start")
+    logged_in.post("/settings/two-factor/start", data=START)
     page = logged_in.get("/settings/two-factor")
     secret = _secret(page)
     html = page.get_data(as_text=True)
@@ -51,7 +54,7 @@ def test_setting_up_from_the_page(logged_in, user, now):
 
 
 def test_a_wrong_code_shows_next_to_the_field(logged_in, user, now):
-    logged_in.post("/settings/two-factor/start")
+    logged_in.post("/settings/two-factor/start", data=START)
     secret = _secret(logged_in.get("/settings/two-factor"))
     right = code_at(secret, now)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
@@ -67,7 +70,7 @@ def test_a_wrong_code_shows_next_to_the_field(logged_in, user, now):
 
 
 def test_cancel_forgets_the_pending_secret(logged_in, user):
-    logged_in.post("/settings/two-factor/start")
+    logged_in.post("/settings/two-factor/start", data=START)
     logged_in.post("/settings/two-factor/cancel")
     db.session.refresh(user)
     assert user.totp_pending_secret is None
@@ -137,8 +140,19 @@ def test_the_settings_tab_is_there(logged_in):
 
 
 def test_confirming_after_a_cancel_elsewhere_says_so(logged_in, user):
-    logged_in.post("/settings/two-factor/start")
+    logged_in.post("/settings/two-factor/start", data=START)
     logged_in.post("/settings/two-factor/cancel")
     response = logged_in.post("/settings/two-factor/confirm", data={"code": "123456"})
     assert response.status_code == 302
     assert "Start again" in logged_in.get("/settings/two-factor").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("password", ["", "not the password"])
+def test_setting_up_needs_the_password(logged_in, user, password):
+    """Else someone holding a stolen session turns it on with their own phone and locks the owner out."""
+    response = logged_in.post("/settings/two-factor/start", data={"start-password": password})
+    assert response.status_code == 422
+    errors = parse(response.get_data(as_text=True)).find_all(class_="field-error")
+    assert any("password" in e.text.lower() for e in errors)
+    db.session.refresh(user)
+    assert user.totp_pending_secret is None and not user.has_two_factor

@@ -72,7 +72,7 @@ def test_a_member_without_two_factor_is_sent_to_enrol(required, member_client, m
     htmx = member_client.get("/partners/", headers=HX)
     assert htmx.headers["HX-Redirect"].endswith("/settings/two-factor")
     # enrolling stays reachable, and afterwards the workspace opens
-    member_client.post("/settings/two-factor/start")
+    member_client.post("/settings/two-factor/start", data={"start-password": PASSWORD})
     db.session.refresh(member)
     confirmed = member_client.post(
         "/settings/two-factor/confirm", data={"code": code_at(member.totp_pending_secret, now)}
