@@ -17,10 +17,13 @@ from app.web import render, unit_of_work
 
 
 def security_page(*, email_form=None, status=200):
+    this_session_id = signin.current_session_id()
+    rows = sessions.active(db.session, current_user.id, _now())
+    rows.sort(key=lambda row: row.id != this_session_id)  # this device first, then by last seen
     return render(
         "settings/security.html",
-        rows=sessions.active(db.session, current_user.id, _now()),
-        this_session_id=signin.current_session_id(),
+        rows=rows,
+        this_session_id=this_session_id,
         email_form=email_form or EmailChangeForm(formdata=None, prefix="email"),
         pending_email=email_change.pending(db.session, current_user.id, _now()),
         section="security",

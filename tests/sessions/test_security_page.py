@@ -97,3 +97,15 @@ def test_the_page_runs_the_same_queries_for_one_or_many_sessions(app, user, coun
 def test_the_security_tab_is_in_settings(logged_in):
     page = parse(logged_in.get("/settings/profile").get_data(as_text=True))
     assert page.find("a", href="/settings/security").text == "Security"
+
+
+def test_this_device_is_listed_first(app, frozen_clock, logged_in, user):
+    from datetime import timedelta
+
+    from tests.conftest import PASSWORD
+
+    frozen_clock.shift(timedelta(minutes=10))
+    later = app.test_client()
+    assert later.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    rows = parse(logged_in.get("/settings/security").get_data(as_text=True)).find_all("tr", data_session_id=True)
+    assert len(rows) == 2 and "This device" in rows[0].text
