@@ -217,3 +217,15 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_next_to_the_field(logged_
         assert response.status_code in (200, 422), url
         if url.endswith("log"):
             assert "Give a date between" in response.get_data(as_text=True)
+
+
+def test_every_recorded_field_has_a_label_in_words(app):
+    """The log never shows a column name such as "cadence_a_days" or "value_to_us_note"."""
+    from app.audit_display import FIELD_LABELS
+    from app.services.audit.registry import BY_TYPE, _fields
+
+    unlabelled = sorted(
+        {(kind, name) for kind, spec in BY_TYPE.items() for name in _fields(spec)}
+        - {(kind, name) for kind, spec in BY_TYPE.items() for name in _fields(spec) if name in FIELD_LABELS}
+    )
+    assert unlabelled == []
