@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
@@ -41,15 +41,16 @@ def request_change(
     return token, email
 
 
+def _open(now: datetime):
+    """The SQL condition of a change that can still be confirmed: not used or cancelled, not expired."""
+    return and_(EmailChangeToken.used_at.is_(None), EmailChangeToken.expires_at > now)
+
+
 def confirm_change(session: Session, token: str, now: datetime) -> tuple[User, str]:
     """Use the token once and change the address; returns the user and the old address."""
     used = session.execute(
         update(EmailChangeToken)
-        .where(
-            EmailChangeToken.token_hash == hash_token(token),
-            EmailChangeToken.used_at.is_(None),
-            EmailChangeToken.expires_at > now,
-        )
+        .where(EmailChangeToken.token_hash == hash_token(token or ""), _open(now))
         .values(used_at=now)
         .returning(EmailChangeToken.user_id, EmailChangeToken.new_email)
     ).first()
@@ -73,11 +74,7 @@ def confirm_change(session: Session, token: str, now: datetime) -> tuple[User, s
 def find_open(session: Session, token: str, now: datetime) -> EmailChangeToken | None:
     """The change a link names while it can still be confirmed (the confirmation page), else None."""
     return session.scalar(
-        select(EmailChangeToken).where(
-            EmailChangeToken.token_hash == hash_token(token or ""),
-            EmailChangeToken.used_at.is_(None),
-            EmailChangeToken.expires_at > now,
-        )
+        select(EmailChangeToken).where(EmailChangeToken.token_hash == hash_token(token or ""), _open(now))
     )
 
 
@@ -95,9 +92,7 @@ def pending(session: Session, user_id: int, now: datetime) -> EmailChangeToken |
     """The newest change still waiting for its confirmation."""
     return session.scalar(
         select(EmailChangeToken)
-        .where(
-            EmailChangeToken.user_id == user_id, EmailChangeToken.used_at.is_(None), EmailChangeToken.expires_at > now
-        )
+        .where(EmailChangeToken.user_id == user_id, _open(now))
         .order_by(EmailChangeToken.id.desc())
         .limit(1)
     )

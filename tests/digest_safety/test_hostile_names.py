@@ -60,6 +60,25 @@ def test_a_user_name_with_line_breaks_gets_one_clean_message(app, runner, smtp_s
     assert "Bcc" not in smtp_server.messages[0]
 
 
+def _send_at_seven(session, now, render):
+    """Run the digests at 07:00 with `render` through a transport that notes each recipient."""
+    sent = []
+
+    class Transport:
+        def send(self, msg):
+            sent.append(msg["To"].addresses[0].addr_spec)
+
+    outcome = digest_service.send_digests(
+        session,
+        now.replace(hour=7),
+        render=render,
+        transport=Transport(),
+        mail_from="Orchard <orchard@crm.example.com>",
+        commit=session.commit,
+    )
+    return outcome, sent
+
+
 def test_one_users_failure_is_logged_counted_and_the_run_goes_on(app, session, smtp_server, caplog, now):
     """Anything going wrong with one user's digest (here: rendering it) is isolated."""
     broken = _user_with_a_due_reminder("Broken", "broken@example.com")
@@ -70,21 +89,8 @@ def test_one_users_failure_is_logged_counted_and_the_run_goes_on(app, session, s
             raise RuntimeError("template exploded")
         return digest_service.Rendered(subject="Digest", text="text", html="<p>html</p>")
 
-    sent = []
-
-    class Transport:
-        def send(self, msg):
-            sent.append(msg["To"].addresses[0].addr_spec)
-
     with caplog.at_level(logging.ERROR, logger="app.services.digest"):
-        outcome = digest_service.send_digests(
-            session,
-            now.replace(hour=7),
-            render=render,
-            transport=Transport(),
-            mail_from="Orchard <orchard@crm.example.com>",
-            commit=session.commit,
-        )
+        outcome, sent = _send_at_seven(session, now, render)
     assert sent == ["fine@example.com"]
     assert [d.user.email for d in outcome.sent] == ["fine@example.com"]
     assert [(d.user.email, error) for d, error in outcome.failed] == [("broken@example.com", "template exploded")]
@@ -104,19 +110,6 @@ def test_a_database_error_in_one_digest_does_not_stop_the_others(app, session, n
         session.execute(text("SELECT count(*) FROM digest_log"))  # the session still works for the others
         return digest_service.Rendered(subject="Digest", text="text", html="<p>html</p>")
 
-    sent = []
-
-    class Transport:
-        def send(self, msg):
-            sent.append(msg["To"].addresses[0].addr_spec)
-
-    outcome = digest_service.send_digests(
-        session,
-        now.replace(hour=7),
-        render=render,
-        transport=Transport(),
-        mail_from="Orchard <orchard@crm.example.com>",
-        commit=session.commit,
-    )
+    outcome, sent = _send_at_seven(session, now, render)
     assert sent == ["fine@example.com"]
     assert [d.user.email for d, _error in outcome.failed] == ["broken@example.com"]
