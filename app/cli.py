@@ -57,6 +57,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(api_cli)
 
+    from app.mail_cli import mail_cli
+
+    app.cli.add_command(mail_cli)
+
     from app.audit_cli import audit_cli
 
     app.cli.add_command(audit_cli)

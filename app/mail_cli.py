@@ -1,0 +1,8 @@
+"""`flask mail …`: email that logs itself (history import, mailbox sync). Each command lives in a
+module of its own and is added to the group here."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+mail_cli = AppGroup("mail", help="Log partners' emails as interactions: import a mail export, sync mailboxes.")
