@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField, optional_int
 from app.models.partner import KINDS, SOURCES, STATUSES, TIERS
+from app.services.web_address import is_web_address, with_scheme
 
 KIND_LABELS = {"company": _l("Company"), "person": _l("Person")}
 STATUS_LABELS = {
@@ -27,6 +28,11 @@ TIER_LABELS = {"A": _l("A — key partner"), "B": _l("B — regular"), "C": _l("
 _coerce_owner = optional_int  # one coerce for every optional id select
 
 
+def _web_address(form, field):
+    if field.data and not is_web_address(field.data):
+        raise ValidationError(_l("Enter a web address, like example.com or https://example.com"))
+
+
 # Choices are given as callables: WTForms 3.3 deprecates tuple lists passed to the constructor.
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -35,13 +41,12 @@ class PartnerForm(FlaskForm):
     tier = SelectField(_l("Tier"), choices=lambda: [(t, TIER_LABELS[t]) for t in TIERS], default="B")
     owner_id = SelectField(_l("Owner"), coerce=_coerce_owner, validate_choice=True)
     source = SelectField(_l("Source"), choices=lambda: [(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
-    website = URLField(
+    # A text field (an <input type=url> would make the browser refuse "acme.com" itself)
+    website = StringField(
         _l("Website"),
-        validators=[
-            Optional(),
-            URL(require_tld=True, message=_l("Enter a full web address, like https://example.com")),
-            Length(max=300),
-        ],
+        filters=[with_scheme],
+        validators=[Optional(), _web_address, Length(max=300)],
+        render_kw={"inputmode": "url", "autocomplete": "url"},
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
     no_prospects = BooleanField(

@@ -26,7 +26,7 @@ def test_create_answers_with_the_forms_messages(api):
     assert response.status_code == 422 and response.content_type == PROBLEM
     errors = response.get_json()["errors"]
     assert errors["name"] == ["This field is required."]
-    assert errors["website"] == ["Enter a full web address, like https://example.com"]
+    assert errors["website"] == ["Enter a web address, like example.com or https://example.com"]
 
 
 def test_create_refuses_wrong_types_and_unknown_fields(api):
@@ -110,3 +110,9 @@ def test_another_workspaces_partner_is_a_plain_404(api, other):
             method, f"/api/v1/partners/{other['partner'].id}{suffix}", json={} if method == "PATCH" else None
         )
         assert response.status_code == 404, (method, suffix)
+
+
+def test_a_website_without_a_scheme_is_taken_as_https(api):
+    response = api.post("/api/v1/partners", json={"name": "Acme", "website": "acme.com"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["website"] == "https://acme.com"

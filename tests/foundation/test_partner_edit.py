@@ -107,8 +107,8 @@ def test_create_minimal_partner(logged_in, session, user):
     ("overrides", "field", "message"),
     [
         ({"name": ""}, "name", "This field is required."),
-        ({"website": "not a url"}, "website", "Enter a full web address, like https://example.com"),
-        ({"website": "example"}, "website", "Enter a full web address, like https://example.com"),
+        ({"website": "not a url"}, "website", "Enter a web address, like example.com or https://example.com"),
+        ({"website": "example"}, "website", "Enter a web address, like example.com or https://example.com"),
         ({"no_prospects_reason": ""}, "no_prospects_reason", "Say why this partner has no prospects"),
         ({"no_prospects_reason": "   "}, "no_prospects_reason", "Say why this partner has no prospects"),
         ({"tier": "Z"}, "tier", "Not a valid choice"),
@@ -186,7 +186,7 @@ def test_edit_validation_keeps_typed_values_and_saves_nothing(logged_in, session
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert 'value="Typed Name"' in text and 'value="nope"' in text
-    assert "Enter a full web address" in text
+    assert "Enter a web address" in text
     session.refresh(partner)
     assert partner.name == "Stable Name" and partner.website == "https://stable.example.com"
 
