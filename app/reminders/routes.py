@@ -178,10 +178,11 @@ def _selected_partner_id(source) -> int | None:
 
 
 def _form_page(reminder=None):
-    """New/edit form. A GET with `find` comes from the no-JavaScript "Find partner" button: it keeps
-    what was typed and lists the matching partners."""
+    """New/edit form. `find` comes from the no-JavaScript "Find partner" button (a POST, so the form
+    and its CSRF token stay out of the address bar; a GET from an older page works too): it keeps
+    what was typed, lists the matching partners and saves nothing."""
     members = workspace_members(db.session, g.workspace.id)
-    finding = request.method == "GET" and "find" in request.args
+    finding = "find" in request.values
     if request.method == "POST":
         form = ReminderForm()
     elif finding:
@@ -206,7 +207,7 @@ def _form_page(reminder=None):
     form.set_choices(members, partners)
     if finding and not selected and partners:
         form.partner_id.data = partners[0].id
-    if form.validate_on_submit():
+    if not finding and form.validate_on_submit():
         data = form.data_for_service()
         with unit_of_work(form) as uow:
             if reminder is None:
@@ -220,7 +221,7 @@ def _form_page(reminder=None):
         if uow.ok:
             flash(message, "success")
             return redirect(_next_url())
-    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    status = 422 if request.method == "POST" and not finding and (form.errors or form.form_errors) else 200
     return render(
         "reminders/form.html",
         form=form,

@@ -1,6 +1,16 @@
 // Small progressive enhancements; everything works without them.
 (function () {
   function onReady(root) {
+    // Enter in a search-as-you-type box searches now instead of submitting the form around it
+    root.querySelectorAll("input[data-enter-searches]").forEach(function (input) {
+      if (input.dataset.enterBound) return;
+      input.dataset.enterBound = "1";
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || event.isComposing) return;
+        event.preventDefault();
+        if (window.htmx) { window.htmx.trigger(input, "search"); }
+      });
+    });
     root.querySelectorAll("[data-copy]").forEach(function (button) {
       if (button.dataset.bound) return;
       button.dataset.bound = "1";

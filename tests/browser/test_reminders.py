@@ -86,3 +86,24 @@ def test_new_reminder_finds_a_partner_as_you_type(page, register_and_login):
     page.get_by_role("button", name="Add reminder").click()
     page.wait_for_url(re.compile(r"/reminders/$"))
     expect(page.locator("li.reminder", has_text="Ask for a referral")).to_contain_text("Silver Dental")
+
+
+def test_enter_in_the_reminder_form_saves_it(page, register_and_login):
+    register_and_login(page)
+    _partner(page, "Bright Bakery")
+    page.goto("/reminders/new")
+    page.fill("input[name=title]", "Call about the tasting menu")
+    page.press("input[name=title]", "Enter")
+    page.wait_for_url(re.compile(r"/reminders/$"))
+    assert "csrf_token" not in page.url
+    expect(page.locator("main")).to_contain_text("Reminder added.")
+    expect(page.locator("main")).to_contain_text("Call about the tasting menu")
+
+    # Enter in the partner search box searches; it does not save a half-filled reminder
+    page.goto("/reminders/new")
+    page.fill("input[name=title]", "Second one")
+    page.fill("#partner_q", "bright")
+    page.press("#partner_q", "Enter")
+    expect(page.locator("#partner_id")).to_contain_text("Bright Bakery")
+    assert page.url.endswith("/reminders/new")
+    expect(page.locator("input[name=title]")).to_have_value("Second one")

@@ -358,3 +358,26 @@ def test_big_counts_read_as_capped(logged_in, user, workspace, monkeypatch):
         make_reminder(workspace, user, title=f"Late {i}", due_on=_today(user) - timedelta(days=1))
     html = logged_in.get("/reminders/").get_data(as_text=True)
     assert "Overdue 2+" in html and "Late 3" in html  # counted to 3, shown as 2+, all listed
+
+
+def test_the_no_javascript_find_button_posts_and_saves_nothing(logged_in, user, workspace, factories):
+    """The "Find" fallback keeps what was typed and lists partners, without putting the form (and
+    its CSRF token) into the address bar, and without saving the reminder."""
+    factories.partner(workspace, name="Green Bakery")
+    form = parse(logged_in.get("/reminders/new").get_data(as_text=True)).one("form", id="reminder-form")
+    find = form.one("button", name="find")
+    assert find.get("formmethod", "post") == "post"
+    response = logged_in.post(
+        "/reminders/new", data={"find": "1", "title": "Keep me", "due_on": "2026-12-01", "partner_q": "bak"}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Green Bakery" in page and 'value="Keep me"' in page
+    assert _count() == 0
+
+
+def test_enter_in_the_form_submits_the_save_button(logged_in):
+    """A browser's Enter key presses the form's first submit button: it must be the one that saves."""
+    form = parse(logged_in.get("/reminders/new").get_data(as_text=True)).one("form", id="reminder-form")
+    first = [b for b in form.find_all("button") if b.get("type", "submit") == "submit"][0]
+    assert first.get("name") is None and first.get("formmethod") is None
