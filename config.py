@@ -114,8 +114,9 @@ class Config:
     BACKUP_MAX_FILE_BYTES = 512 * 1024 * 1024
     MAX_CONTENT_LENGTH = max(IMPORT_MAX_FILE_BYTES, BACKUP_MAX_FILE_BYTES) + 256 * 1024
     IMPORT_INLINE_ROWS = 500
-    # Absolute base URL for links in emails and feeds, e.g. https://crm.example.com
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Absolute base URL for links in emails and feeds, e.g. https://crm.example.com. Unset: feeds use
+    # the address the user is on, mails the local server on PORT (app/public_links.py).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
 
     # webhooks (docs/WEBHOOKS.md): loopback URLs only for tests and local development, https in production
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
 
+from app.public_links import public_host
 from app.services.mail import SMTPTransport, mail_address
 
 
@@ -24,7 +24,7 @@ def smtp_transport() -> SMTPTransport:
 
 
 def mail_domain() -> str | None:
-    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname
+    return public_host(from_request=False)
 
 
 def send_mail(*, to_name: str | None, to_email: str, subject: str, text: str, html: str | None = None) -> None:

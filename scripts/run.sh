@@ -12,7 +12,7 @@ if ! .venv/bin/flask has-users 2>/dev/null; then
     read -r -p "The database is empty. Load demo data (60 partners, referrals, deals, history)? [Y/n] " answer || true
   fi
   case "${answer:-y}" in
-    [nN]*) echo "Starting empty: register at http://127.0.0.1:5000/register" ;;
+    [nN]*) echo "Starting empty: register at http://127.0.0.1:${PORT:-5000}/register" ;;
     *) .venv/bin/flask demo ;;
   esac
 fi

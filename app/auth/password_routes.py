@@ -1,5 +1,5 @@
 """Password reset by email and the confirmation of a new email address: public pages reached from a
-link in a message. Links are built on PUBLIC_BASE_URL (never the request's Host header)."""
+link in a message. Links are built by app.public_links.mail_link (never from the request's Host header)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,11 @@ from app.auth import bp, signin
 from app.auth.password_forms import ForgotPasswordForm, ResetPasswordForm
 from app.extensions import db, limiter
 from app.mail import send_mail, smtp_transport
+from app.public_links import mail_link
 from app.services import email_change, password_reset
 from app.web import now_utc, public, unit_of_work
 
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
-
-
-def public_url(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def mail_down_message() -> str:
@@ -61,7 +58,7 @@ def forgot_password():
 
 
 def _send_reset_mail(user, token) -> None:
-    link = public_url("auth.reset_password", token=token)
+    link = mail_link("auth.reset_password", token=token)
     send_mail(
         to_name=user.name,
         to_email=user.email,
@@ -133,7 +130,7 @@ def send_email_change_mails(user, new_email: str, token: str) -> None:
             "Hello %(name)s,\n\nTo log in to Orchard with this address from now on, confirm it here:\n\n%(link)s\n\n"
             "The link works once, within 24 hours. If you did not ask for this, ignore this message.\n",
             name=user.name,
-            link=public_url("auth.confirm_email_change", token=token),
+            link=mail_link("auth.confirm_email_change", token=token),
         ),
     )
     send_mail(

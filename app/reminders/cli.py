@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask.cli import AppGroup
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
@@ -28,10 +28,7 @@ def _parse_now(value: str | None) -> datetime:
 
 
 def _renderer():
-    from app.reminders.settings_routes import public_url
-
-    def external(endpoint, **values):
-        return public_url(url_for(endpoint, **values))
+    from app.public_links import mail_link as external
 
     labels = {"daily": _("every day"), "weekly": _("every Monday")}
 
@@ -82,7 +79,7 @@ def digest_command(now_text, dry_run, user_ids):
     """Email each user their due and overdue reminders and neglected partners (once per day)."""
     now = _parse_now(now_text)
     config = current_app.config
-    # A request context for url_for and Babel; links are made absolute with PUBLIC_BASE_URL.
+    # A request context for url_for and Babel; links are made absolute by app.public_links.mail_link.
     with current_app.test_request_context("/"):
         render = _renderer()
         kwargs = {

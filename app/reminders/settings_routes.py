@@ -3,27 +3,18 @@ public feed URL itself."""
 
 from collections import OrderedDict
 from threading import Lock
-from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, has_request_context, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db, limiter
+from app.public_links import public_host, public_url
 from app.reminders import bp
 from app.reminders.forms import DigestForm
 from app.services import calendar_feed, digest
 from app.web import nav_section, public, render, unit_of_work
 from app.web import now_utc as _now
-
-
-def public_url(path: str) -> str:
-    """An absolute link for use outside the browser session (feeds, emails): PUBLIC_BASE_URL (which
-    includes any path prefix the app is served under) + the path url_for gave, without its prefix."""
-    root = request.script_root if has_request_context() else ""
-    if root and path.startswith(root + "/"):
-        path = path[len(root) :]
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def _page(digest_form=None, status=200):
@@ -123,10 +114,10 @@ def feed(token):
     headers = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex", "ETag": f'"{version}"'}
     if version in request.if_none_match:
         return make_response("", 304, headers)
-    body = _built_feeds().get((user.id, version))
+    body = _built_feeds().get((user.id, version, public_url("")))
     if body is None:
         rows = calendar_feed.feed_rows(db.session, user.id, today)
-        host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or request.host.split(":")[0]
+        host = public_host()
         body = calendar_feed.build_calendar(
             user,
             rows,
@@ -136,7 +127,7 @@ def feed(token):
                 url_for("reminders.edit", reminder_id=reminder.id, ws=reminder.workspace_id)
             ),
         )
-        _built_feeds().put((user.id, version), body)
+        _built_feeds().put((user.id, version, public_url("")), body)
     response = make_response(body, 200, headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="orchard-reminders.ics"'
