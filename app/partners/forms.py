@@ -40,7 +40,12 @@ class PartnerForm(FlaskForm):
     status = SelectField(_l("Status"), choices=lambda: [(s, STATUS_LABELS[s]) for s in STATUSES])
     tier = SelectField(_l("Tier"), choices=lambda: [(t, TIER_LABELS[t]) for t in TIERS], default="B")
     owner_id = SelectField(_l("Owner"), coerce=_coerce_owner, validate_choice=True)
-    source = SelectField(_l("Source"), choices=lambda: [(s, SOURCE_LABELS[s]) for s in SOURCES], default="direct")
+    source = SelectField(
+        _l("Source"),
+        choices=lambda: [(s, SOURCE_LABELS[s]) for s in SOURCES],
+        default="direct",
+        render_kw={"data-source-field": ""},  # static/js/app.js: a referrer picked → Referral
+    )
     # A text field (an <input type=url> would make the browser refuse "acme.com" itself)
     website = StringField(
         _l("Website"),

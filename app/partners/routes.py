@@ -79,14 +79,29 @@ def _set_referrer_from_form(form, partner):
         )
 
 
+def _data_with_source(form, *, referrer_added: bool) -> dict:
+    """The form's values, the source following a newly chosen referrer (the page marks a source the
+    user changed by hand in `source_chosen`)."""
+    data = form.data_for_service()
+    chosen = request.form.get("source_chosen") == "1"
+    data["source"] = partner_service.source_given_referrer(data["source"], referrer_added=referrer_added, chosen=chosen)
+    return data
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = _partner_form()
     if request.method == "GET":
         form.owner_id.data = g.membership.user_id
-    if form.validate_on_submit():
+    name_taken = []
+    valid = form.validate_on_submit()
+    if valid:
+        data = _data_with_source(form, referrer_added=bool(form.referred_by_id.data))
+        if not request.form.get("create_anyway"):
+            name_taken = partner_service.partners_named(db.session, g.workspace.id, data["name"])
+    if valid and not name_taken:
         with unit_of_work(form) as uow:
-            partner = partner_service.create_partner(db.session, g.workspace.id, form.data_for_service(), _now())
+            partner = partner_service.create_partner(db.session, g.workspace.id, data, _now())
             _set_referrer_from_form(form, partner)
         if uow.ok:
             flash(
@@ -97,7 +112,8 @@ def new():
                 "success",
             )
             return redirect(url_for("partners.show", partner_id=partner.id))
-    return render("partners/form.html", form=form, partner=None, status=422 if form.errors or form.form_errors else 200)
+    failed = form.errors or form.form_errors or name_taken
+    return render("partners/form.html", form=form, partner=None, name_taken=name_taken, status=422 if failed else 200)
 
 
 @bp.route("/<int:partner_id>")
@@ -115,8 +131,10 @@ def edit(partner_id):
         with unit_of_work(form) as uow:
             # the referrer first: it locks the workspace's genealogy before this partner's row is
             # written, the same order as the Referrals tab (no deadlock between the two)
+            referrer_added = partner.referred_by_id is None and "referred_by_id" in request.form
+            data = _data_with_source(form, referrer_added=referrer_added and bool(form.referred_by_id.data))
             _set_referrer_from_form(form, partner)
-            partner_service.update_partner(db.session, partner, form.data_for_service(), _now())
+            partner_service.update_partner(db.session, partner, data, _now())
         if uow.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("partners.show", partner_id=partner.id))

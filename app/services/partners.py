@@ -245,6 +245,32 @@ def _apply(partner: Partner, data: dict) -> None:
         raise ServiceError("Say why this partner has no prospects, so the team knows.", field="no_prospects_reason")
 
 
+DEFAULT_SOURCE = "direct"  # what the form starts with
+
+
+def source_given_referrer(source: str, *, referrer_added: bool, chosen: bool) -> str:
+    """A partner someone referred came by referral: a referrer chosen while the source is still the
+    form's default makes it "referral", unless the user picked that default on purpose."""
+    return "referral" if referrer_added and not chosen and source == DEFAULT_SOURCE else source
+
+
+def partners_named(session: Session, workspace_id: int, name: str, limit: int = 3) -> list[Partner]:
+    """Partners of the workspace with this name (case and surrounding spaces aside), archived ones
+    too (not those merged away): shown before a second one of the name is added."""
+    return list(
+        session.scalars(
+            select(Partner)
+            .where(
+                Partner.workspace_id == workspace_id,
+                Partner.name_key == name.strip().lower(),
+                Partner.merged_into_id.is_(None),
+            )
+            .order_by(Partner.archived_at.is_not(None), Partner.id)
+            .limit(limit)
+        )
+    )
+
+
 def create_partner(session: Session, workspace_id: int, data: dict, now: datetime) -> Partner:
     check_owner(session, workspace_id, data.get("owner_id"))
     partner = Partner(workspace_id=workspace_id, created_at=now, updated_at=now)

@@ -1,5 +1,19 @@
 // Small progressive enhancements; everything works without them.
 (function () {
+  // The partner form: a source changed by hand is marked; choosing a referrer while the source is
+  // still the default makes it Referral (the server applies the same rule without JavaScript).
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (!form) return;
+    var source = form.querySelector("select[data-source-field]");
+    var chosen = form.querySelector("input[name=source_chosen]");
+    if (!source || !chosen) return;
+    if (event.target === source) { chosen.value = "1"; return; }
+    if (event.target.name === "referred_by_id" && event.target.value && chosen.value !== "1" && source.value === "direct") {
+      source.value = "referral";
+    }
+  });
+
   function onReady(root) {
     // Enter in a search-as-you-type box searches now instead of submitting the form around it
     root.querySelectorAll("input[data-enter-searches]").forEach(function (input) {
