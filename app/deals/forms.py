@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms_base import Form as FlaskForm
 from app.ids import optional_int
 from app.models.deal import STAGES
+from app.number_fields import LocalDecimalField
 
 STAGE_LABELS = {
     "lead": _l("Lead"),
@@ -39,14 +40,12 @@ def _value_choices():
 class DealForm(FlaskForm):
     partner_id = SelectField(_l("Partner"), coerce=_optional_int, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the deal a title.")), Length(max=200)])
-    amount = DecimalField(
+    amount = LocalDecimalField(
         _l("Amount"),
-        places=None,
         validators=[
             InputRequired(message=_l("Enter the amount (0 if not known yet).")),
             NumberRange(min=0, message=_l("The amount cannot be negative.")),
         ],
-        render_kw={"inputmode": "decimal"},
     )
     currency = StringField(
         _l("Currency"),

@@ -1,20 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.forms_base import Form as FlaskForm
 from app.ids import DbIntegerField, optional_int
+from app.number_fields import LocalDecimalField
 
 _optional_int = optional_int  # one coerce for every optional id select
 
 
 class TermsForm(FlaskForm):
     version = HiddenField()
-    commission_rate = StringField(
+    commission_rate = LocalDecimalField(
         _l("Commission rate (%)"),
-        validators=[Optional(), Length(max=10)],
+        validators=[Optional()],
         description=_l("Paid to this partner on won deals of partners they refer."),
-        render_kw={"inputmode": "decimal"},
     )
     payment_terms_days = DbIntegerField(
         _l("Payment terms (days)"),

@@ -189,3 +189,13 @@ def test_list_runs_constant_queries(api, partner, now, count_queries):
     many, m = measure()
     assert (n, m) == (1, 13)
     assert few == many
+
+
+def test_the_api_reads_the_plain_form_only(api, partner):
+    deal = {"partner_id": partner.id, "title": "Brand book", "currency": "EUR"}
+    response = api.post("/api/v1/deals", json={**deal, "amount": "4800,50"})
+    assert response.status_code == 422
+    assert "4800.50" in response.get_json()["errors"]["amount"][0]  # how to write it
+    response = api.post("/api/v1/deals", json={**deal, "amount": "4800.50"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["amount"] == "4800.50"
