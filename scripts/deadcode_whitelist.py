@@ -55,6 +55,9 @@ READ_BY_FRAMEWORKS = (
     UTCDateTime.process_bind_param,
     # Flask calls it before every request (@bp.before_app_request, app/settings/two_factor_routes.py)
     send_members_without_two_factor_to_enrol,
+    # WTForms calls a field's hooks (app/number_fields.py LocalDecimalField)
+    _.process_data,
+    _.pre_validate,
     # http.server calls and reads these on the tests' webhook receiver (tests/webhooks/helpers.py)
     _.do_POST,
     _.log_message,
