@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
+from flask import Flask, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -222,31 +222,42 @@ def _register_security_headers(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
+    from flask_babel import gettext as _
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.orm.exc import ObjectDeletedError
 
+    from app.web import render
+
     def error_page(status, title, message):
-        return render_template("errors/error.html", status=status, title=title, message=message), status
+        # a piece for an htmx request (static/js/app.js shows it in place), else the page
+        return render("errors/error.html", "errors/_problem.html", status=status, title=title, message=message)
 
     @app.errorhandler(400)
     def bad_request(e):
-        return error_page(400, "Bad request", getattr(e, "description", "The request could not be understood."))
+        return error_page(400, _("Bad request"), _("The request could not be understood."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
+        from app.auth.session import login_required_for, to_login
+
+        if not current_user.is_authenticated and login_required_for(request.endpoint):
+            # logged out meanwhile (a logout renews the token): log in again, not "form expired"
+            return to_login()
         return error_page(
             400,
-            "Form expired",
-            "The form was missing its security token or it expired. Go back, reload the page and try again.",
+            _("Form expired"),
+            _("The form was missing its security token or it expired. Reload the page and try again."),
         )
 
     @app.errorhandler(403)
     def forbidden(e):
-        return error_page(403, "Not allowed", "Only a workspace owner can do that.")
+        return error_page(403, _("Not allowed"), _("Only a workspace owner can do that."))
 
     @app.errorhandler(404)
     def not_found(e):
-        return error_page(404, "Not found", "There is nothing here. It may have been removed, or the link is wrong.")
+        return error_page(
+            404, _("Not found"), _("There is nothing here. It may have been removed, or the link is wrong.")
+        )
 
     @app.errorhandler(ObjectDeletedError)
     def deleted_meanwhile(e):
@@ -257,17 +268,25 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(e):
-        return error_page(405, "Not allowed", "That action is not available here.")
+        return error_page(405, _("Not allowed"), _("That action is not available here."))
+
+    @app.errorhandler(409)
+    def conflict(e):
+        return error_page(
+            409, _("Changed meanwhile"), _("Someone changed this a moment ago. Reload the page and try again.")
+        )
 
     @app.errorhandler(413)
     def too_large(e):
-        return error_page(413, "Too large", "What you sent is larger than this server accepts (20 MB).")
+        return error_page(413, _("Too large"), _("What you sent is larger than this server accepts (20 MB)."))
 
     @app.errorhandler(429)
     def too_many(e):
-        return error_page(429, "Too many attempts", "Too many attempts. Wait a few minutes and try again.")
+        return error_page(429, _("Too many attempts"), _("Too many attempts. Wait a few minutes and try again."))
 
     @app.errorhandler(500)
     def server_error(e):
         db.session.rollback()
-        return error_page(500, "Something went wrong", "Something went wrong on our side. Nothing you saved was lost.")
+        return error_page(
+            500, _("Something went wrong"), _("Something went wrong on our side. Nothing you saved was lost.")
+        )

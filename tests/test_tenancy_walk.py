@@ -471,11 +471,14 @@ def test_every_non_public_route_requires_login(app, client, workspace, factories
     failures = []
     for endpoint, method, values in cases:
         url = app.url_map.bind("localhost").build(endpoint, values)
+        # to the login page, and back to the page asked for (an action returns to the page it was
+        # sent from: tests/never_silent/test_session_expiry.py)
         response = client.open(url, method=method, data={})
-        if response.status_code != 302 or not response.headers["Location"].startswith("/login?next="):
+        to_login = "/login?next=" if method == "GET" else "/login"
+        if response.status_code != 302 or not response.headers["Location"].startswith(to_login):
             failures.append(f"{method} {url}: {response.status_code} {response.headers.get('Location')}")
-        htmx = client.open(url, method=method, data={}, headers=HX)
-        if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith("/login?next="):
+        htmx = client.open(url, method=method, data={}, headers={**HX, "HX-Current-URL": "http://localhost/partners/"})
+        if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith("/login?next=/partners/"):
             failures.append(f"{method} {url} (htmx): {htmx.status_code}")
     assert not failures, "\n".join(failures)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, render_template, request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -18,7 +18,7 @@ from limits import parse
 
 from app.extensions import limiter
 from app.services import accounts, login_throttle
-from app.web import now_utc
+from app.web import now_utc, render
 
 
 def _enabled() -> bool:
@@ -55,8 +55,11 @@ def wait_message(seconds: int) -> str:
 def too_many(seconds: int):
     """The 429 answer: the error page saying how long to wait, and Retry-After."""
     message = _("Too many attempts from your address.") + " " + wait_message(seconds)
-    body = render_template("errors/error.html", status=429, title=_("Too many attempts"), message=message)
-    return body, 429, {"Retry-After": str(seconds)}
+    response = render(
+        "errors/error.html", "errors/_problem.html", status=429, title=_("Too many attempts"), message=message
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def check(kind: str, subject: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, select
@@ -10,7 +12,7 @@ from app.auth.signin import full_reload_after_rotation, parse_key
 from app.extensions import db, htmx, login_manager
 from app.models import Membership, User, UserSession, Workspace
 from app.services import sessions
-from app.web import now_utc
+from app.web import now_utc, safe_next_url
 
 # Views a logged-in user may reach without a current workspace
 WORKSPACE_OPTIONAL = {"auth.logout", "auth.no_workspace", "auth.create_workspace", "auth.accept_invite", "auth.switch"}
@@ -65,13 +67,10 @@ def init_login(app: Flask) -> None:
 
     @app.before_request
     def require_login_and_workspace():
-        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-        if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
-            return None
-        if (request.blueprint or "").startswith("api_"):  # the API authenticates by token (app/api/auth.py)
+        if not login_required_for(request.endpoint):
             return None
         if not current_user.is_authenticated:
-            return _to_login()
+            return to_login()
         if getattr(g, "workspace", None) is None and request.endpoint not in WORKSPACE_OPTIONAL:
             membership = db.session.scalar(
                 select(Membership).where(Membership.user_id == current_user.id).order_by(Membership.id).limit(1)
@@ -84,8 +83,30 @@ def init_login(app: Flask) -> None:
         return None
 
 
-def _to_login():
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+def _page_to_return_to() -> str | None:
+    """The page to come back to after logging in: the one asked for, or — for an action (a form
+    post, an htmx request for a piece of a page) — the page the user was on, never the action
+    itself (a POST-only address answers 405 when opened after login)."""
+    if request.method == "GET" and not htmx:
+        return request.full_path.rstrip("?")
+    on = request.headers.get("HX-Current-URL") if htmx else request.referrer
+    parts = urlsplit(on or "")
+    if parts.netloc != request.host:
+        return None
+    return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def login_required_for(endpoint: str | None) -> bool:
+    """Whether the view needs a logged-in browser (not a public page, not the API's token views)."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    if view is None or endpoint == "static" or getattr(view, "is_public", False):
+        return False
+    return not (request.blueprint or "").startswith("api_")  # the API authenticates by token (app/api/auth.py)
+
+
+def to_login():
+    """The answer to a request that needs a login: to the login page, then back to the page."""
+    target = url_for("auth.login", next=_page_to_return_to())
     if htmx:
         response = jsonify(error="login required")
         response.status_code = 401
