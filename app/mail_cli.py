@@ -6,3 +6,6 @@ from __future__ import annotations
 from flask.cli import AppGroup
 
 mail_cli = AppGroup("mail", help="Log partners' emails as interactions: import a mail export, sync mailboxes.")
+
+
+from app import mail_import_cli  # noqa: E402,F401  (flask mail import)

@@ -14,13 +14,6 @@ from app.services.mail_log import Outcome, RawMessage, ignore, record_messages, 
 from tests.mail_import.mail import message
 
 
-@pytest.fixture
-def acme(factories, workspace):
-    partner = factories.partner(workspace, name="Acme", website="https://www.acme.test/about")
-    contact = factories.contact(partner, name="Carla", email="Carla@Acme.test")
-    return partner, contact
-
-
 def record(user, workspace, now, *datas, **kw) -> Outcome:
     outcome = record_messages(
         db.session,
