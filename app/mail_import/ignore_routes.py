@@ -4,7 +4,7 @@ page can include it; it is also a page of its own."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -68,9 +68,9 @@ def remove_ignore(rule_id):
     if form.validate_on_submit():
         with unit_of_work():
             pattern = ignore.remove_rule(db.session, g.workspace.id, rule_id)
-        if pattern is None:
-            flash(_("That pattern was already removed."), "info")
-        elif not wants_fragment():
+        if pattern is None:  # removed meanwhile, or another workspace's: as a later try, not found
+            abort(404)
+        if not wants_fragment():
             flash(_("%(pattern)s removed from the ignore list.", pattern=pattern), "success")
     if wants_fragment():
         return _section()

@@ -48,7 +48,7 @@ KIND_LABELS[JOB_KIND] = _l("Importing email history")
 
 
 def _result_page(job):
-    return url_for("mail_import.result", job_id=job.id), _("See what was logged")
+    return url_for("mail_import.result", mail_job_id=job.id), _("See what was logged")
 
 
 RESULT_PAGES[JOB_KIND] = _result_page
@@ -184,9 +184,9 @@ def _job_or_404(job_id) -> Job:
     return job
 
 
-@bp.route("/import/<int:job_id>")
-def result(job_id):
-    job = _job_or_404(job_id)
+@bp.route("/import/<int:mail_job_id>")
+def result(mail_job_id):
+    job = _job_or_404(mail_job_id)
     if not job.finished:
         return redirect(url_for("jobs.show", job_id=job.id))
     return render(
