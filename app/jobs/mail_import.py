@@ -22,6 +22,8 @@ def upload_root() -> Path:
 def run(session, job, *, progress, now):
     from app.services.mail_log import importing
 
+    if job.user_id is None:
+        raise ServiceError("The member who uploaded this mail has left the workspace; nothing was logged.")
     folder = upload_root() / job.params["folder"]
     paths = [folder / name for name in job.params["files"]]
     if not all(path.is_file() for path in paths):

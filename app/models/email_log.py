@@ -17,7 +17,6 @@ from app.extensions import db
 from app.models.base import UTCDateTime, WorkspaceScoped
 from app.models.interaction import Interaction
 
-SUGGESTION_STATUSES = ("open", "added", "dismissed")
 
 
 class EmailMessage(WorkspaceScoped, db.Model):
@@ -79,7 +78,7 @@ class MailSuggestion(WorkspaceScoped, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str | None] = mapped_column(String(200))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | added | dismissed
     messages: Mapped[int] = mapped_column(Integer, default=1)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
