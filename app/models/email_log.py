@@ -18,7 +18,6 @@ from app.models.base import UTCDateTime, WorkspaceScoped
 from app.models.interaction import Interaction
 
 
-
 class EmailMessage(WorkspaceScoped, db.Model):
     """One logged message on one partner: the email interaction it became, its thread, and its
     text only when the user asked to keep it (else a short snippet)."""
