@@ -10,7 +10,6 @@ import click
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.mail_cli import mail_cli
 from app.models import Membership, User, Workspace
 from app.services.mail_log import importing
 from app.services.mail_log.mbox import SNIFF_BYTES, NotMail, check_eml, check_mbox
@@ -23,7 +22,7 @@ REASONS = {
 }
 
 
-@mail_cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "email", required=True, help="The member whose mail this is (their email).")
 @click.option("--workspace", "workspace_id", required=True, type=int, help="The workspace's id.")
