@@ -102,12 +102,16 @@ def measure(messages: int, book: int, workdir: Path, seed: int) -> dict:
         generate(db.session, workspace, seed=seed, partners=book, now=now)
         db.session.commit()
         contacts, domains = [], []
-        for index, partner in enumerate(db.session.scalars(select(Partner).where(Partner.workspace_id == workspace.id))):
+        for index, partner in enumerate(
+            db.session.scalars(select(Partner).where(Partner.workspace_id == workspace.id))
+        ):
             domain = f"p{index}.test"
             partner.website = f"https://www.{domain}/"
             domains.append(domain)
             email = f"contact@{domain}"
-            db.session.add(Contact(workspace_id=workspace.id, partner_id=partner.id, name=f"Contact {index}", email=email))
+            db.session.add(
+                Contact(workspace_id=workspace.id, partner_id=partner.id, name=f"Contact {index}", email=email)
+            )
             contacts.append(email)
         db.session.commit()
         path = workdir / "export.mbox"

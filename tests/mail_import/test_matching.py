@@ -206,3 +206,23 @@ def test_keep_body_only_when_asked(user, workspace, now, acme):
     rows = db.session.scalars(select(EmailMessage).order_by(EmailMessage.id)).all()
     assert [r.body for r in rows] == [None, "Kept text\n"]
     assert rows[0].snippet == "Secret plans here"
+
+
+def test_summaries_agree_with_a_rebuild_after_import_and_not_a_touch(user, workspace, now, acme, factories):
+    from app.summaries import registry
+
+    partner, _ = acme
+    second = factories.partner(workspace, name="Beta", website="beta.test")
+    factories.contact(second, name="Bo", email="bo@beta.test")
+    mails = [
+        message(sender="carla@acme.test", to=user.email, message_id="<s1@x.test>", when=now - timedelta(days=9)),
+        message(sender=user.email, to="carla@acme.test, bo@beta.test", when=now - timedelta(days=8)),
+        message(sender="bo@beta.test", to=user.email, in_reply_to="<s1@x.test>", when=now - timedelta(days=2)),
+    ] + [message(sender="carla@acme.test", to=user.email, when=now - timedelta(days=20 + n)) for n in range(150)]
+    outcome = record(user, workspace, now, *mails)
+    assert outcome.logged == 154  # the message to both partners is a touch of each
+    assert registry.check(db.session, workspace.id) == []
+    first = db.session.scalars(select(Interaction).where(Interaction.partner_id == second.id)).first()
+    threads.mark_not_a_touch(db.session, workspace.id, first.id, actor_id=user.id, now=now)
+    db.session.commit()
+    assert registry.check(db.session, workspace.id) == []

@@ -1,5 +1,5 @@
 """Importing a mail export: an mbox (streamed, one message in memory at a time) or .eml files,
-each message handed to `record_messages`. Progress is reported every PROGRESS_EVERY messages
+each message handed to `record_messages`. Progress is reported every hundred messages
 (the job commits there, so a retry after a crash continues: what was logged is a duplicate)."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from app.services.mail_log.recording import record_messages
 from app.services.mail_log.types import Outcome, RawMessage
 
 FORMATS = ("mbox", "eml")
-PROGRESS_EVERY = 100
 
 
 def count(paths: list[Path], file_format: str) -> int:
@@ -49,22 +48,14 @@ def import_files(
     progress: Callable[[Outcome], None] | None = None,
     keep_body: bool = False,
 ) -> Outcome:
-    """Log the messages of the files; `progress(outcome)` every PROGRESS_EVERY messages (it may
-    commit) and once at the end. The caller commits what comes after the last call."""
-
-    def every(outcome: Outcome) -> None:
-        if progress is not None and outcome.seen % PROGRESS_EVERY == 0:
-            progress(outcome)
-
-    outcome = record_messages(
+    """Log the messages of the files; `progress(outcome)` after every hundred messages (it may
+    commit) and at the end."""
+    return record_messages(
         session,
         workspace_id=workspace_id,
         user_id=user_id,
         messages=_messages(paths, file_format),
         now=now,
-        progress=every,
+        progress=progress,
         keep_body=keep_body,
     )
-    if progress is not None:
-        progress(outcome)
-    return outcome

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Partner
+from app.models import Interaction, Partner
 from app.models.email_log import EmailMessage, EmailThreadMute, MailSuggestion
 from app.services import Gone, ServiceError
 from app.services import interactions as interaction_service
@@ -25,6 +25,7 @@ from app.services.mail_log.store import insert_ignoring_conflict
 from app.services.mail_log.types import Outcome, RawMessage
 
 SUMMARY_CHARS = 500
+BATCH = 100  # messages per flush: the summaries' flush hooks then refresh each partner once a batch
 
 
 class _Recorder:
@@ -33,6 +34,7 @@ class _Recorder:
         self.context = context
         self.now = now
         self.keep_body = keep_body
+        self.pending: list[tuple[int, Interaction]] = []  # (claimed row id, its interaction not yet flushed)
         self.muted = set(
             session.scalars(
                 select(EmailThreadMute.thread_key).where(EmailThreadMute.workspace_id == context.workspace_id)
@@ -94,18 +96,27 @@ class _Recorder:
                 interaction = interaction_service.log_interaction(
                     self.session, partner, data, actor_id=self.context.user_id, now=self.now
                 )
-                self.session.flush()
             except (Gone, ServiceError):  # the partner or contact went meanwhile: nothing to log it on
                 self.session.execute(delete(EmailMessage).where(EmailMessage.id == claimed))
                 continue
-            self.session.execute(
-                update(EmailMessage).where(EmailMessage.id == claimed).values(interaction_id=interaction.id)
-            )
+            self.pending.append((claimed, interaction))
             logged += 1
         if logged:
             outcome.logged += logged
         else:
             outcome.duplicates += 1
+
+    def flush(self) -> None:
+        """Write the batch's interactions (one flush) and tie each claimed message to its own."""
+        if not self.pending:
+            return
+        self.session.flush()
+        table = EmailMessage.__table__
+        self.session.execute(
+            update(table).where(table.c.id == bindparam("claimed")).values(interaction_id=bindparam("interaction")),
+            [{"claimed": claimed, "interaction": interaction.id} for claimed, interaction in self.pending],
+        )
+        self.pending = []
 
     def _suggest(self, address: str, name: str, partner_id: int, outcome: Outcome) -> None:
         added = insert_ignoring_conflict(
@@ -138,21 +149,28 @@ def record_messages(
     progress: Callable[[Outcome], None] | None = None,
     keep_body: bool = False,
 ) -> Outcome:
-    """Log the messages that involve a contact; the caller commits (`progress`, called after each
-    message with the outcome so far, may commit). A None in `messages` is a message that could not
-    be read (too big); the text of a message is kept only with `keep_body`, else a short snippet."""
+    """Log the messages that involve a contact; the caller commits. `progress(outcome so far)` is
+    called after every BATCH messages (their interactions written) and at the end; it may commit.
+    A None in `messages` is a message that could not be read (too big); the text of a message is
+    kept only with `keep_body`, else a short snippet."""
     recorder = _Recorder(session, load_context(session, workspace_id, user_id), now=now, keep_body=keep_body)
     outcome = Outcome()
-    for raw in messages:
-        outcome.seen += 1
-        try:
-            if raw is None:
-                raise ValueError("unreadable")
-            parsed = parse(raw.data, internal_date=raw.internal_date, now=now)
-        except (ValueError, TypeError, LookupError, IndexError, AttributeError, AssertionError):
-            outcome.failed += 1
-        else:
-            recorder.record(parsed, outcome)
-        if progress is not None:
-            progress(outcome)
+    with session.no_autoflush:  # the batch's interactions are written together (Recorder.flush)
+        for raw in messages:
+            outcome.seen += 1
+            try:
+                if raw is None:
+                    raise ValueError("unreadable")
+                parsed = parse(raw.data, internal_date=raw.internal_date, now=now)
+            except (ValueError, TypeError, LookupError, IndexError, AttributeError, AssertionError):
+                outcome.failed += 1
+            else:
+                recorder.record(parsed, outcome)
+            if outcome.seen % BATCH == 0:
+                recorder.flush()
+                if progress is not None:
+                    progress(outcome)
+        recorder.flush()
+    if progress is not None and outcome.seen % BATCH:
+        progress(outcome)
     return outcome
