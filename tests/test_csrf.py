@@ -215,6 +215,7 @@ def test_mail_import_forms_need_the_token(setup, tmp_path):
         ("/mail/suggestions/1/add", {}),
         ("/mail/suggestions/1/dismiss", {}),
         ("/mail/interactions/1/not-a-touch", {}),
+        ("/mail/threads/1/count-again", {}),
     ):
         response = client.post(url, data=data, content_type="multipart/form-data")
         assert response.status_code == 400, url

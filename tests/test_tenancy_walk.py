@@ -294,6 +294,15 @@ def _mail_job(ctx: Ctx):
     return job
 
 
+def _mail_thread_mute(ctx: Ctx):
+    from app.models.email_log import EmailThreadMute
+
+    mute = EmailThreadMute(workspace_id=ctx.workspace.id, thread_key=f"walk{next(_walk_seq)}", created_at=NOW)
+    db.session.add(mute)
+    db.session.commit()
+    return mute
+
+
 def _mail_ignore_rule(ctx: Ctx):
     from sqlalchemy import select
 
@@ -350,6 +359,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "user_session_id": _user_session,  # a session of the ctx's owner: another user's answers 404
     "mail_job_id": _mail_job,
     "rule_id": _mail_ignore_rule,
+    "mute_id": _mail_thread_mute,
     "suggestion_id": _mail_suggestion,
 }
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
 from app.mail_import import bp
 from app.mail_import.forms import ConfirmForm, IgnoreForm
-from app.services.mail_log import ignore
+from app.services.mail_log import ignore, threads
 from app.web import nav_section, now_utc, render, safe_next_url, unit_of_work, wants_fragment
 
 
@@ -23,6 +24,7 @@ def mail_ignore_section(form=None) -> dict:
         "rules": ignore.workspace_rules(db.session, g.workspace.id),
         "form": form or IgnoreForm(formdata=None),
         "remove_form": ConfirmForm(formdata=None),
+        "muted": threads.muted_threads(db.session, g.workspace.id),
     }
 
 
@@ -72,6 +74,28 @@ def remove_ignore(rule_id):
             abort(404)
         if not wants_fragment():
             flash(_("%(pattern)s removed from the ignore list.", pattern=pattern), "success")
+    if wants_fragment():
+        return _section()
+    return _back()
+
+
+@bp.route("/threads/<int:mute_id>/count-again", methods=["POST"])
+@nav_section("settings")
+def count_thread_again(mute_id):
+    """Undo "not a touch" for a thread (its removed touches come back)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with unit_of_work():  # undone meanwhile, or another workspace's: 404
+            restored = threads.count_again(db.session, g.workspace.id, mute_id)
+        if not wants_fragment():
+            flash(
+                ngettext(
+                    "The thread counts again: %(num)s email is back on the timeline.",
+                    "The thread counts again: %(num)s emails are back on the timeline.",
+                    restored,
+                ),
+                "success",
+            )
     if wants_fragment():
         return _section()
     return _back()

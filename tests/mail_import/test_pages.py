@@ -170,6 +170,17 @@ def test_timeline_marks_mail_and_a_thread_is_not_a_touch(logged_in, user, worksp
         select(Interaction.summary).where(Interaction.partner_id == partner.id, Interaction.deleted_at.is_(None))
     ).all()
     assert "Lunch?" not in left and "Re: Lunch?" not in left
+    # the way back: the ignore list's section lists the thread, "Count it again" brings its touches back
+    section = parse(logged_in.get("/mail/ignore").get_data(as_text=True))
+    form = section.one("form", action=lambda a: a.endswith("/count-again"))
+    assert "Re: Lunch?" in form.parent.text
+    back = logged_in.post(form["action"], follow_redirects=True)
+    assert "2 emails are back on the timeline" in back.get_data(as_text=True)
+    summaries = db.session.scalars(
+        select(Interaction.summary).where(Interaction.partner_id == partner.id, Interaction.deleted_at.is_(None))
+    ).all()
+    assert {"Lunch?", "Re: Lunch?"} <= set(summaries)
+    assert logged_in.post(form["action"]).status_code == 404  # undone already
 
 
 def test_not_a_touch_on_a_typed_interaction_or_another_workspaces_is_a_404(logged_in, other, factories, workspace):

@@ -53,3 +53,41 @@ def mark_not_a_touch(
     for interaction in touches:
         interaction_service.delete_interaction(session, interaction, now=now)
     return len(touches)
+
+
+def muted_threads(session: Session, workspace_id: int, *, limit: int = 50) -> list[EmailThreadMute]:
+    return list(
+        session.scalars(
+            select(EmailThreadMute)
+            .where(EmailThreadMute.workspace_id == workspace_id)
+            .order_by(EmailThreadMute.created_at.desc(), EmailThreadMute.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_again(session: Session, workspace_id: int, mute_id: int) -> int:
+    """Undo "not a touch": the thread's touches it removed come back (as an undo of each delete)
+    and its later messages are logged again; how many came back. Gone when there is no such mark
+    (undone meanwhile, or another workspace's)."""
+    mute = session.scalar(
+        select(EmailThreadMute)
+        .where(EmailThreadMute.id == mute_id, EmailThreadMute.workspace_id == workspace_id)
+        .with_for_update()
+    )
+    if mute is None:
+        raise Gone()
+    removed = session.scalars(
+        select(Interaction)
+        .join(EmailMessage, EmailMessage.interaction_id == Interaction.id)
+        .where(
+            EmailMessage.workspace_id == workspace_id,
+            EmailMessage.thread_key == mute.thread_key,
+            Interaction.deleted_at == mute.created_at,
+        )
+        .order_by(Interaction.id)
+    ).all()
+    for interaction in removed:
+        interaction_service.restore_interaction(session, interaction)
+    session.delete(mute)
+    return len(removed)
