@@ -217,3 +217,17 @@ def test_upload_checks_accept_mail():
     check_mbox(mbox(message()))
     check_eml(message())
     check_eml(b"From someone Tue Nov 17 10:00:00 2026\n" + message())
+
+
+def test_headers_and_the_first_2_kb_read_like_the_whole_message():
+    """A mailbox sync fetches only the headers and the start of the text: the facts are the same."""
+    whole = message(text="Hello there", html="<p>Hello</p>", attachments=[("a.pdf", b"x" * 50_000)], when=NOW)
+    head, _blank, body = whole.partition(b"\n\n")
+    for cut in (head + b"\n\n" + body[:2048], head + b"\n\n"):
+        facts = parsed(cut)
+        assert (facts.message_key, facts.subject, facts.occurred_at) == (
+            parsed(whole).message_key,
+            "Hello",
+            NOW.replace(second=0, microsecond=0),
+        )
+    assert parsed(head + b"\n\n" + body[:2048]).snippet == "Hello there"
