@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.imports import bp as imports_bp
     from app.interactions import bp as interactions_bp
     from app.jobs.routes import bp as jobs_bp
+    from app.mail_import import bp as mail_import_bp
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         duplicates_bp,
         imports_bp,
         jobs_bp,
+        mail_import_bp,
     ):
         app.register_blueprint(bp)
 

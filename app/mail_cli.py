@@ -5,4 +5,7 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
+from app.mail_import_cli import import_command
+
 mail_cli = AppGroup("mail", help="Log partners' emails as interactions: import a mail export, sync mailboxes.")
+mail_cli.add_command(import_command)  # flask mail import

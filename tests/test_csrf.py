@@ -195,3 +195,41 @@ def test_the_login_code_step_needs_the_token(csrf_app, frozen_clock, now):
     response = client.post("/login/code", data={"code": code, "csrf_token": _token(code_page)})
     assert response.status_code == 302 and two_factor.recovery_codes_left(_db.session, user) == 10
     assert client.get("/partners/").status_code == 200
+
+
+def test_mail_import_forms_need_the_token(setup, tmp_path):
+    """Import email history, the suggestions, "not a touch" and the ignore list refuse a post
+    without the token and change nothing; with it they go through."""
+    from io import BytesIO
+
+    from app.models import Job
+    from app.models.email_log import MailIgnoreRule
+
+    client, _partner, _page = setup
+    client.application.config["MAIL_IMPORT_DIR"] = str(tmp_path / "mail")
+    export = b"From x Tue Nov 17 10:00:00 2026\nFrom: a@b.test\nTo: c@d.test\n\nHi\n"
+    for url, data in (
+        ("/mail/import", {"files": [(BytesIO(export), "export.mbox")]}),
+        ("/mail/ignore", {"pattern": "news@shop.test"}),
+        ("/mail/ignore/1/delete", {}),
+        ("/mail/suggestions/1/add", {}),
+        ("/mail/suggestions/1/dismiss", {}),
+        ("/mail/interactions/1/not-a-touch", {}),
+        ("/mail/threads/1/count-again", {}),
+    ):
+        response = client.post(url, data=data, content_type="multipart/form-data")
+        assert response.status_code == 400, url
+        assert "Form expired" in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count(Job.id))) == 0
+    assert _db.session.scalar(select(func.count(MailIgnoreRule.id))) == 0
+    page = client.get("/mail/ignore").get_data(as_text=True)
+    added = client.post("/mail/ignore", data={"pattern": "news@shop.test", "csrf_token": _token(page)})
+    assert added.status_code == 302
+    upload_page = client.get("/mail/import").get_data(as_text=True)
+    uploaded = client.post(
+        "/mail/import",
+        data={"files": [(BytesIO(export), "export.mbox")], "csrf_token": _token(upload_page)},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    assert _db.session.scalar(select(func.count(Job.id))) == 1

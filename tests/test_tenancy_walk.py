@@ -12,6 +12,7 @@ until you do. A public (token) route must be listed in PUBLIC_ROUTES with the re
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -281,6 +282,57 @@ def _user_session(ctx: Ctx):
     return row
 
 
+_walk_seq = itertools.count(1)
+
+
+def _mail_job(ctx: Ctx):
+    from app.services import jobs
+
+    job = jobs.start_job(db.session, ctx.workspace, ctx.owner, "mail.import", now=NOW, params={})
+    jobs.finish(db.session, job, {"seen": 0, "logged": 0}, now=NOW)
+    db.session.commit()
+    return job
+
+
+def _mail_thread_mute(ctx: Ctx):
+    from app.models.email_log import EmailThreadMute
+
+    mute = EmailThreadMute(workspace_id=ctx.workspace.id, thread_key=f"walk{next(_walk_seq)}", created_at=NOW)
+    db.session.add(mute)
+    db.session.commit()
+    return mute
+
+
+def _mail_ignore_rule(ctx: Ctx):
+    from sqlalchemy import select
+
+    from app.models.email_log import MailIgnoreRule
+    from app.services.mail_log import ignore
+
+    pattern = ignore.add_rule(
+        db.session, ctx.workspace.id, f"walk{next(_walk_seq)}@ignored.test", actor_id=ctx.owner.id, now=NOW
+    )
+    db.session.commit()
+    return db.session.scalars(
+        select(MailIgnoreRule).where(MailIgnoreRule.workspace_id == ctx.workspace.id, MailIgnoreRule.pattern == pattern)
+    ).one()
+
+
+def _mail_suggestion(ctx: Ctx):
+    from app.models.email_log import MailSuggestion
+
+    suggestion = MailSuggestion(
+        workspace_id=ctx.workspace.id,
+        email=f"walk{next(_walk_seq)}@walk.test",
+        partner_id=ctx.partner().id,
+        last_seen_at=NOW,
+        created_at=NOW,
+    )
+    db.session.add(suggestion)
+    db.session.commit()
+    return suggestion
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -305,6 +357,10 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "endpoint_id": _webhook_endpoint,
     "delivery_id": _webhook_delivery,
     "user_session_id": _user_session,  # a session of the ctx's owner: another user's answers 404
+    "mail_job_id": _mail_job,
+    "rule_id": _mail_ignore_rule,
+    "mute_id": _mail_thread_mute,
+    "suggestion_id": _mail_suggestion,
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

@@ -61,6 +61,7 @@ class Jobs:
 def init_jobs(app: Flask) -> None:
     from app.jobs import (
         imports,  # noqa: F401  (registers the import tasks)
+        mail_import,  # noqa: F401  (the mail history import)
         webhook_scan,
         webhooks,
     )

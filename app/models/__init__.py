@@ -4,6 +4,7 @@ from app.models.api_token import ApiToken  # noqa: F401
 from app.models.audit import AuditEvent  # noqa: F401
 from app.models.commission import Commission, CommissionTotal, StatementLink  # noqa: F401
 from app.models.deal import Deal, DealTotal  # noqa: F401
+from app.models.email_log import EmailMessage, EmailThreadMute, MailIgnoreRule, MailSuggestion  # noqa: F401
 from app.models.importing import ImportRow, ImportRun, SavedMapping  # noqa: F401
 from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # noqa: F401
 from app.models.job import Job  # noqa: F401

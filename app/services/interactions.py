@@ -126,7 +126,7 @@ def timeline(session: Session, partner_id: int, *, kind: str = "", page: int = 1
     items = session.scalars(
         select(Interaction)
         .where(*conditions)
-        .options(joinedload(Interaction.contact), joinedload(Interaction.created_by))
+        .options(joinedload(Interaction.contact), joinedload(Interaction.created_by), joinedload(Interaction.mail))
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(per_page + 1)
         .offset((page - 1) * per_page)

@@ -61,6 +61,8 @@ EXPECTED = {
     "settings.audit_log": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
+    "mail_import.upload": "partners",  # the email history import sits with the imports
+    "mail_import.ignore_list": "settings",
     "imports.saved": "partners",
     # pages that highlight no entry
     "api.reference": None,

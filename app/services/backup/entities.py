@@ -16,7 +16,11 @@ from app.models import (
     Contact,
     Deal,
     DuplicateDismissal,
+    EmailMessage,
+    EmailThreadMute,
     Interaction,
+    MailIgnoreRule,
+    MailSuggestion,
     Partner,
     Referral,
     ReferralChange,
@@ -91,6 +95,16 @@ ENTITIES: tuple[Entity, ...] = (
         {"low_id": "partners", "high_id": "partners", "dismissed_by_id": USERS},
     ),
     Entity("saved_mappings", SavedMapping, {}),  # the import settings saved for the next import
+    # email that logged itself: which messages are logged (so a sync after a restore logs none twice),
+    # muted threads, the ignore list, the "new contact?" suggestions
+    Entity(
+        "email_messages",
+        EmailMessage,
+        {"partner_id": "partners", "interaction_id": "interactions", "user_id": USERS},
+    ),
+    Entity("email_thread_mutes", EmailThreadMute, {"created_by_id": USERS}),
+    Entity("mail_ignore_rules", MailIgnoreRule, {"created_by_id": USERS}),
+    Entity("mail_suggestions", MailSuggestion, {"partner_id": "partners", "contact_id": "contacts"}),
 )
 # the entities other rows point at: a restore keeps their old id -> new id
 REFERENCED = frozenset(target for entity in ENTITIES for target in entity.refs.values() if target != USERS)
