@@ -152,3 +152,9 @@ KNOWN_UNUSED = (
 from app.services import mail_log, search  # noqa: E402
 
 READ_BY_FRAMEWORKS += (mail_log.record_messages, mail_log.Outcome.suggested, search.highlight, _.snippet)
+
+# Mailbox sync: when each folder was last synced (written by app/services/mail_sync/sync.py, for
+# whoever looks into a sync's progress by hand)
+from app.models import MailFolderState  # noqa: E402
+
+KNOWN_UNUSED += (MailFolderState.synced_at,)
