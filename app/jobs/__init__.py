@@ -61,6 +61,7 @@ class Jobs:
 def init_jobs(app: Flask) -> None:
     from app.jobs import (
         imports,  # noqa: F401  (registers the import tasks)
+        mail_sync,
         webhook_scan,
         webhooks,
     )
@@ -68,6 +69,7 @@ def init_jobs(app: Flask) -> None:
     app.extensions[EXTENSION] = jobs = Jobs(app)
     webhooks.register(jobs)
     webhook_scan.register(jobs.huey, app)
+    mail_sync.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

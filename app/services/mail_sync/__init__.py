@@ -18,12 +18,13 @@ from app.services.mail_sync.accounts import (
     disconnect,
     failing_accounts,
 )
-from app.services.mail_sync.crypto import derived_key, is_valid_key, key_from_config
+from app.services.mail_sync.crypto import KeyMissing, derived_key, is_valid_key, key_from_config
 from app.services.mail_sync.imap import ERROR_KINDS, MailError, Server, is_loopback
 from app.services.mail_sync.sync import AccountResult, SyncRun, folders_of, sync_account, sync_accounts
 
 __all__ = [
     "ERROR_KINDS",
+    "KeyMissing",
     "AccountResult",
     "AccountSettings",
     "MailError",

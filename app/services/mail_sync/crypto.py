@@ -21,9 +21,18 @@ def derived_key(secret_key: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
+class KeyMissing(RuntimeError):
+    """Production has no MAIL_SECRETS_KEY: no mailbox password is stored or read."""
+
+
 def key_from_config(config) -> str:
-    """MAIL_SECRETS_KEY when set, else the key derived from SECRET_KEY."""
-    return config.get("MAIL_SECRETS_KEY") or derived_key(config["SECRET_KEY"])
+    """MAIL_SECRETS_KEY when set; else, outside production, the key derived from SECRET_KEY."""
+    key = (config.get("MAIL_SECRETS_KEY") or "").strip()
+    if key:
+        return key
+    if config.get("MAIL_SECRETS_KEY_REQUIRED"):
+        raise KeyMissing("MAIL_SECRETS_KEY is not set: mailbox passwords can be neither stored nor read")
+    return derived_key(config["SECRET_KEY"])
 
 
 def is_valid_key(key: str) -> bool:

@@ -92,7 +92,7 @@ def _advance(session: Session, state: MailFolderState, *, validity: int, old_uid
     return bool(moved)
 
 
-def _sync_folder(session, account, connection: Connection, folder: str, result, *, now, commit, batch_size):
+def _sync_folder(session, account, connection: Connection, folder: str, result, *, now, commit, batch_size, progress):
     validity = connection.examine(folder)
     state = _state(session, account, folder)
     if state.uidvalidity != validity:
@@ -128,6 +128,8 @@ def _sync_folder(session, account, connection: Connection, folder: str, result, 
         account.total_logged = (account.total_logged or 0) + outcome.logged
         commit()
         last_uid = batch[-1]
+        if progress is not None:
+            progress(result.seen)
 
 
 def sync_account(
@@ -140,6 +142,7 @@ def sync_account(
     commit: Callable[[], None],
     batch_size: int = BATCH_SIZE,
     opener: Callable[..., Connection] = connect,
+    progress: Callable[[int], None] | None = None,
 ) -> AccountResult:
     """Sync one account's chosen folders; what each batch logged is committed as it goes. An error
     is recorded on the account (and committed), never raised."""
@@ -152,7 +155,15 @@ def sync_account(
         with opener(server, timeout=timeout) as connection:
             for folder in folders:
                 _sync_folder(
-                    session, account, connection, folder, result, now=now, commit=commit, batch_size=batch_size
+                    session,
+                    account,
+                    connection,
+                    folder,
+                    result,
+                    now=now,
+                    commit=commit,
+                    batch_size=batch_size,
+                    progress=progress,
                 )
     except MailError as error:
         result.error_kind, result.error = error.kind, error.detail
