@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from app.forms_base import Form as FlaskForm
 from app.models.mail_account import SECURITY_PLAIN, SECURITY_SSL, SECURITY_STARTTLS
@@ -43,7 +43,7 @@ class MailAccountForm(FlaskForm):
     )
     password = PasswordField(
         _l("App password"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Length(max=500)],
         description=_l("Create an app password at your mail provider. It is stored encrypted and never shown again."),
     )
 
