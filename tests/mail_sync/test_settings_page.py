@@ -21,7 +21,13 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _form(box, **overrides):
-    data = {"host": box.host, "port": str(box.port), "security": "plain", "username": box.user, "password": box.password}
+    data = {
+        "host": box.host,
+        "port": str(box.port),
+        "security": "plain",
+        "username": box.user,
+        "password": box.password,
+    }
     data.update(overrides)
     return data
 
@@ -141,7 +147,9 @@ def test_saving_again_keeps_the_stored_password(mia, owner, mailbox):
     response = mia.post("/settings/mail", data=_form(mailbox, password=""))
     assert response.status_code == 302
     account = db.session.scalars(select(MailAccount)).one()
-    assert crypto.decrypt(crypto.key_from_config(mia.application.config), account.password_encrypted) == mailbox.password
+    assert (
+        crypto.decrypt(crypto.key_from_config(mia.application.config), account.password_encrypted) == mailbox.password
+    )
 
 
 def test_a_failed_sync_is_on_the_page_and_in_the_digest(mia, runner, owner, mailbox, smtp_server):
