@@ -4,6 +4,8 @@ Exits 1 when an account failed (its error is on its Settings → Mail page and i
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -14,11 +16,12 @@ from flask.cli import with_appcontext
 @with_appcontext
 def sync_command(account_id):
     """Sync connected mailboxes: log new emails with contacts as interactions."""
-    from app.jobs.mail_sync import sync_now
+    from app.extensions import db
+    from app.jobs.mail_sync import sync_all
     from app.services.mail_sync import KeyMissing
 
     try:
-        run = sync_now(current_app._get_current_object(), account_id=account_id)
+        run = sync_all(db.session, current_app.config, account_id=account_id, now=datetime.now(UTC))
     except KeyMissing as error:
         raise click.ClickException(str(error)) from None
     if account_id is not None and not run.results:

@@ -54,16 +54,19 @@ def sync_job(session, job, *, progress, now):
     return {"account_id": result.account_id, "seen": result.seen, "logged": result.logged, "error": result.error_kind}
 
 
-def sync_now(app: Flask, *, account_id: int | None = None, clock: Callable[[], datetime] = _utcnow):
-    """Sync every account (or one) in an app context and session of its own; the SyncRun."""
+def sync_all(session, config, *, account_id: int | None = None, now: datetime):
+    """Sync every account (or one) with the app's key and timeout, committing as it goes; the SyncRun."""
     from app.services.mail_sync import sync_accounts
 
+    key, timeout = _settings(config)
+    return sync_accounts(session, key=key, now=now, timeout=timeout, commit=session.commit, account_id=account_id)
+
+
+def sync_now(app: Flask, *, clock: Callable[[], datetime] = _utcnow):
+    """The worker's run: every account, in an app context and session of its own."""
     with app.app_context():
-        key, timeout = _settings(app.config)
         try:
-            return sync_accounts(
-                db.session, key=key, now=clock(), timeout=timeout, commit=db.session.commit, account_id=account_id
-            )
+            return sync_all(db.session, app.config, now=clock())
         finally:
             db.session.remove()
 
