@@ -1,5 +1,6 @@
 """A real IMAP server for the mailbox sync tests: Debian's Dovecot with a private configuration in a
-temporary directory (passwd-file users, maildir, 127.0.0.1 on a free port, plain login allowed, its
+temporary directory (passwd-file users, maildir, 127.0.0.1 on a free port with STARTTLS and another
+with SSL, both with a self-signed certificate made here; plain login allowed, its
 run/state/log files in that directory, so two test runs side by side never meet).
 
 `imap_server` (one server per test session) and `mailbox` (a fresh user and mailbox per test):
@@ -38,7 +39,9 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -64,7 +67,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 service imap {{
@@ -103,6 +107,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _self_signed(cert_file: Path, key_file: Path) -> None:
+    """A certificate for 127.0.0.1 signed by itself: SSL and STARTTLS work, and a client that trusts
+    only the usual authorities refuses it."""
+    from datetime import timedelta
+    from ipaddress import IPv4Address
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365 * 30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_file.chmod(0o600)
+
+
 def _existing_user(name: str) -> str | None:
     try:
         return pwd.getpwnam(name).pw_name
@@ -130,6 +167,8 @@ class ImapServer:
     def __init__(self, root: Path):
         self.root = root
         self.port = free_port()
+        self.ssl_port = free_port()
+        self.cert = root / "cert.pem"
         self.config = root / "dovecot.conf"
         self.passwd = root / "passwd"
         self.log = root / "dovecot.log"
@@ -152,10 +191,11 @@ class ImapServer:
         os.chown(self.root / "mail", uid, gid)
         # the users are made up front (Dovecot reads the passwd file when it sees it changed, which
         # within the same second it may not): each test takes the next one, with an empty mailbox
+        _self_signed(self.root / "cert.pem", self.root / "key.pem")
         self.passwd.write_text("".join(f"{self._name(n)}:{PASSWORD}\n" for n in range(1, USERS + 1)))
         self.config.write_text(
             CONFIG.format(
-                root=self.root, port=self.port, uid=uid, gid=gid, user=user, group=group, login_user=login_user
+                root=self.root, port=self.port, ssl_port=self.ssl_port, uid=uid, gid=gid, user=user, group=group, login_user=login_user
             )
         )
         self.process = subprocess.Popen(
