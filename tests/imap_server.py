@@ -195,7 +195,14 @@ class ImapServer:
         self.passwd.write_text("".join(f"{self._name(n)}:{PASSWORD}\n" for n in range(1, USERS + 1)))
         self.config.write_text(
             CONFIG.format(
-                root=self.root, port=self.port, ssl_port=self.ssl_port, uid=uid, gid=gid, user=user, group=group, login_user=login_user
+                root=self.root,
+                port=self.port,
+                ssl_port=self.ssl_port,
+                uid=uid,
+                gid=gid,
+                user=user,
+                group=group,
+                login_user=login_user,
             )
         )
         self.process = subprocess.Popen(

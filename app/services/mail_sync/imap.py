@@ -239,7 +239,7 @@ def connect(server: Server, *, timeout: float, context: ssl.SSLContext | None = 
                 raise _classify(error, server.password) from None
             except imaplib.IMAP4.error as error:  # no STARTTLS offered, or refused
                 raise MailError("tls", _words(error, server.password)) from None
-            except Exception as error:  # noqa: BLE001 - the handshake or the certificate
+            except Exception as error:
                 raise _classify(error, server.password) from None
         elif server.security != SECURITY_PLAIN and server.security != SECURITY_SSL:
             raise MailError("tls", f"unknown security {server.security!r}")
