@@ -21,7 +21,7 @@ def _trusting(imap_server) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(imap_server.cert))
 
 
-@pytest.mark.parametrize("security,port", [("ssl", "ssl_port"), ("starttls", "port")])
+@pytest.mark.parametrize(("security", "port"), [("ssl", "ssl_port"), ("starttls", "port")])
 def test_an_untrusted_certificate_is_a_tls_error_next_to_security(
     client, auth, owner, mailbox, imap_server, security, port
 ):
@@ -41,7 +41,7 @@ def test_an_untrusted_certificate_is_a_tls_error_next_to_security(
     assert "secure connection failed" in error and "certificate" in error
 
 
-@pytest.mark.parametrize("security,port", [("ssl", "ssl_port"), ("starttls", "port")])
+@pytest.mark.parametrize(("security", "port"), [("ssl", "ssl_port"), ("starttls", "port")])
 def test_ssl_and_starttls_sync_with_a_trusted_certificate(app, owner, mailbox, imap_server, security, port):
     context = _trusting(imap_server)
     mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Over TLS", msgid="<t@g>"))
