@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, ValidationErro
 
 from app.forms_base import Form as FlaskForm
 from app.models.mail_account import SECURITY_PLAIN, SECURITY_SSL, SECURITY_STARTTLS
-from app.services.mail_sync import is_loopback
+from app.services.mail_sync import folder_label, is_loopback
 
 
 def _security_choices():
@@ -73,8 +73,9 @@ class MailFoldersForm(FlaskForm):
     )
 
     def set_folders(self, names: list[str]) -> None:
-        self.inbox_folder.choices = [(n, n) for n in names]
-        self.sent_folder.choices = [("", _l("— none —"))] + [(n, n) for n in names]
+        choices = [(n, folder_label(n)) for n in names]
+        self.inbox_folder.choices = choices
+        self.sent_folder.choices = [("", _l("— none —")), *choices]
 
     def validate_inbox_folder(self, field):
         if field.data not in dict(field.choices):

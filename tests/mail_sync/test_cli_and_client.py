@@ -131,3 +131,16 @@ def test_the_workers_periodic_run_syncs_in_a_session_of_its_own(app, owner, mail
     assert [(r.account_id, r.seen, r.logged) for r in run.results] == [(account_id, 1, 1)]
     periodic = {task.__name__ for task in queue(app).huey._registry._periodic_tasks}
     assert "orchard.mail_sync" in periodic
+
+
+def test_folders_with_non_ascii_names_are_listed_readable(mailbox):
+    from app.services.mail_sync import folder_label
+
+    sent = "Отправленные"
+    encoded = sent.encode("utf-7").decode("ascii").replace("+", "&").replace("/", ",")
+    mailbox.create(encoded)
+    server = imap.Server(mailbox.host, mailbox.port, "plain", mailbox.user, mailbox.password)
+    with imap.connect(server, timeout=5) as connection:
+        names = [name for name, _ in connection.folders()]
+    assert encoded in names and sent in [folder_label(n) for n in names]
+    assert folder_label("Tom & Jerry") == "Tom & Jerry" and folder_label("A&-B") == "A&B"

@@ -19,7 +19,7 @@ from app.services.mail_sync.accounts import (
     failing_accounts,
 )
 from app.services.mail_sync.crypto import KeyMissing, derived_key, is_valid_key, key_from_config
-from app.services.mail_sync.imap import ERROR_KINDS, MailError, Server, is_loopback
+from app.services.mail_sync.imap import ERROR_KINDS, MailError, Server, folder_label, is_loopback
 from app.services.mail_sync.sync import AccountResult, SyncRun, folders_of, sync_account, sync_accounts
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "derived_key",
     "disconnect",
     "failing_accounts",
+    "folder_label",
     "folders_of",
     "is_loopback",
     "is_valid_key",

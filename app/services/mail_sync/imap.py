@@ -5,6 +5,7 @@ of the text, or the whole message). Every failure is a MailError of one kind."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import imaplib
 import re
@@ -88,6 +89,31 @@ def _classify(error: BaseException, password: str, *, logging_in: bool = False) 
     if isinstance(error, imaplib.IMAP4.error):
         return MailError("auth" if logging_in else "protocol", detail)
     return MailError("protocol", detail)
+
+
+def folder_label(name: str) -> str:
+    """A folder's name as people read it: IMAP names are in modified UTF-7 (RFC 3501 5.1.3), e.g.
+    "&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-" for "Отправленные"; a name that does not decode stays as it is."""
+    out, i = [], 0
+    while i < len(name):
+        if name[i] != "&":
+            out.append(name[i])
+            i += 1
+            continue
+        end = name.find("-", i)
+        if end == -1:
+            return name
+        chunk = name[i + 1 : end]
+        if not chunk:
+            out.append("&")
+        else:
+            encoded = chunk.replace(",", "/")
+            try:
+                out.append(base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-16-be"))
+            except (ValueError, UnicodeDecodeError):
+                return name
+        i = end + 1
+    return "".join(out)
 
 
 def quote(name: str) -> str:

@@ -97,7 +97,8 @@ def _sync_folder(session, account, connection: Connection, folder: str, result, 
     state = _state(session, account, folder)
     if state.uidvalidity != validity:
         # the server renumbered the folder: start over (its messages come again; de-dup by Message-ID)
-        log.info("mail account %s: %s has a new UIDVALIDITY, syncing it again", account.id, folder)
+        if state.uidvalidity:
+            log.info("mail account %s: %s has a new UIDVALIDITY, syncing it again", account.id, folder)
         session.execute(
             update(MailFolderState)
             .where(MailFolderState.id == state.id)
