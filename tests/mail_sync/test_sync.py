@@ -92,21 +92,22 @@ def test_a_uidvalidity_change_starts_the_folder_over(app, owner, mailbox):
 def test_a_bad_password_is_recorded_and_the_other_accounts_still_sync(app, owner, mailbox, imap_server):
     from tests.conftest import make_user
 
-    connect(app, owner["user"], mailbox)
-    mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Hi", msgid="<1@g>"))
-    # the password was changed on the server since
-    broken = db.session.get(MailAccount, connect(app, owner["user"], mailbox).id)
     from app.services.mail_sync import crypto
 
+    mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Hi", msgid="<1@g>"))
+    broken = connect(app, owner["user"], mailbox)
+    # the password was changed on the server since
     broken.password_encrypted = crypto.encrypt(crypto.key_from_config(app.config), "not-the-password")
     db.session.commit()
     second = make_user(name="Sam Second", email="sam@orchard.test")
     other_box = imap_server.add_user()
+    other_box.append("INBOX", message("someone@else.example", "sam@orchard.test", "Hello", msgid="<s@e>"))
     connect(app, second, other_box)
 
     run = sync(app)
 
-    assert [r.error_kind for r in run.results] == ["auth", None]
+    assert [(r.error_kind, r.logged) for r in run.results] == [("auth", 0), (None, 0)]
+    assert [r.seen for r in run.results] == [0, 1]  # the second account was read all the same
     db.session.refresh(broken)
     assert broken.last_error_kind == "auth" and "not-the-password" not in (broken.last_error or "")
 
