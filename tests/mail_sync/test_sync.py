@@ -90,9 +90,8 @@ def test_a_uidvalidity_change_starts_the_folder_over(app, owner, mailbox):
 
 
 def test_a_bad_password_is_recorded_and_the_other_accounts_still_sync(app, owner, mailbox, imap_server):
-    from tests.conftest import make_user
-
     from app.services.mail_sync import crypto
+    from tests.conftest import make_user
 
     mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Hi", msgid="<1@g>"))
     broken = connect(app, owner["user"], mailbox)
