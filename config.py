@@ -17,6 +17,13 @@ TWO_FACTOR_LIMIT_PER_ACCOUNT
                        login's fair limits apply to codes per address as well)
 REGISTER_LIMIT_PER_IP, RESET_LIMIT_PER_IP, TOKEN_LIMIT_PER_IP
                        new accounts, password reset requests, public token links per address
+MAIL_SECRETS_KEY       the Fernet key the mailbox passwords (Settings → Mail) are encrypted with:
+                       required in production for the mailbox sync (make one with `python -c "from cryptography.fernet
+                       import Fernet; print(Fernet.generate_key().decode())"`); development and the
+                       tests derive one from SECRET_KEY. Changing it means users enter their app
+                       passwords again.
+MAIL_SYNC_EVERY_MINUTES how often `flask worker` syncs the mailboxes (default 15; 0: never, e.g. when
+                       cron runs `flask mail sync`); MAIL_SYNC_TIMEOUT_SECONDS each IMAP operation's limit
 PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO, PROXY_FIX_X_HOST, PROXY_FIX_X_PORT, PROXY_FIX_X_PREFIX
                        how many proxies in front set each X-Forwarded-* header (default 0: ignored)
 """
@@ -102,6 +109,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Orchard <orchard@localhost>")
+    # Mailbox sync (Settings → Mail, `flask mail sync`): the key of the stored passwords (None: derived
+    # from SECRET_KEY, development and testing only), the worker's period, each IMAP operation's limit
+    MAIL_SECRETS_KEY = os.environ.get("MAIL_SECRETS_KEY") or None
+    MAIL_SYNC_EVERY_MINUTES = _count(os.environ, "MAIL_SYNC_EVERY_MINUTES", 15)
+    MAIL_SYNC_TIMEOUT_SECONDS = float(os.environ.get("MAIL_SYNC_TIMEOUT_SECONDS", "20"))
     # Jobs (app/jobs): the queue between the web processes and `flask worker`
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "sqlite")
     JOBS_SQLITE_FILE = os.environ.get("JOBS_SQLITE_FILE", str(BASE_DIR / "instance" / "jobs.sqlite3"))
@@ -150,6 +162,9 @@ class ProductionConfig(Config):
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     WEBHOOKS_REQUIRE_HTTPS = True
     WEBHOOKS_ALLOW_LOOPBACK = False
+    # no key derived from SECRET_KEY: without MAIL_SECRETS_KEY, Settings → Mail and `flask mail sync`
+    # refuse to store or read mailbox passwords (and say why)
+    MAIL_SECRETS_KEY_REQUIRED = True
 
     @classmethod
     def validate(cls, environ=os.environ) -> None:
@@ -164,6 +179,15 @@ class ProductionConfig(Config):
                 "counted in each process's memory, so every worker would allow the full limit: set "
                 "RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379"
             )
+        mail_key = environ.get("MAIL_SECRETS_KEY", "").strip()
+        if mail_key:
+            from app.services.mail_sync.crypto import is_valid_key
+
+            if not is_valid_key(mail_key):
+                raise RuntimeError(
+                    "MAIL_SECRETS_KEY is not a Fernet key (32 url-safe base64-encoded bytes): "
+                    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+                )
 
 
 CONFIGS = {

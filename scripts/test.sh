@@ -2,7 +2,8 @@
 # Lint, then run the whole test suite on both engines: SQLite (embedded) and PostgreSQL 15 (a
 # throwaway cluster, scripts/pg-test.sh). Installs what it needs first: the venv from the lock, and
 # from Debian's packages when missing Chromium (browser tests), redis-server (tests/ops start a
-# private one for the shared rate-limit storage) and the PostgreSQL server (scripts/pg-test.sh).
+# private one for the shared rate-limit storage), Dovecot (tests/mail_sync start a private IMAP
+# server) and the PostgreSQL server (scripts/pg-test.sh).
 #   scripts/test.sh                      everything, both engines
 #   scripts/test.sh -k partners -x       options go to pytest (both engines)
 #   ENGINES=sqlite scripts/test.sh -x    one engine only (sqlite or postgresql)
@@ -15,6 +16,7 @@ SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} for the tests…"
   $SUDO apt-get update -qq

@@ -233,3 +233,44 @@ def test_mail_import_forms_need_the_token(setup, tmp_path):
     )
     assert uploaded.status_code == 302
     assert _db.session.scalar(select(func.count(Job.id))) == 1
+
+
+def test_mail_settings_forms_need_the_token(setup):
+    """Settings → Mail: connect, folders, sync now and disconnect are refused without the token."""
+    from app.models import MailAccount
+    from app.services.mail_sync import crypto
+
+    client, partner, _ = setup
+    account = MailAccount(
+        workspace_id=partner.workspace_id,
+        user_id=_owner_id(partner),
+        host="127.0.0.1",
+        port=9,
+        security="plain",
+        username="me",
+        password_encrypted=crypto.encrypt(crypto.derived_key(client.application.config["SECRET_KEY"]), "pw"),
+        folders='["INBOX", "Sent"]',
+        inbox_folder="INBOX",
+    )
+    _db.session.add(account)
+    _db.session.commit()
+    connect = {"host": "127.0.0.1", "port": "9", "security": "plain", "username": "me", "password": "pw"}
+    assert client.post("/settings/mail", data=connect).status_code == 400
+    folders = {"inbox_folder": "Sent", "sent_folder": ""}
+    for action, data in (("folders", folders), ("sync", {}), ("disconnect", {})):
+        assert client.post(f"/settings/mail/{account.id}/{action}", data=data).status_code == 400, action
+    _db.session.refresh(account)
+    assert account.inbox_folder == "INBOX" and account.last_sync_at is None
+    page = client.get("/settings/mail").get_data(as_text=True)
+    tokens = parse(page).find_all("input", name="csrf_token")
+    assert tokens and all(t["value"] for t in tokens)
+    response = client.post(f"/settings/mail/{account.id}/folders", data={**folders, "csrf_token": _token(page)})
+    assert response.status_code == 302
+    _db.session.refresh(account)
+    assert account.inbox_folder == "Sent"
+
+
+def _owner_id(partner) -> int:
+    from app.models import Membership
+
+    return _db.session.scalars(select(Membership.user_id).where(Membership.workspace_id == partner.workspace_id)).one()

@@ -333,6 +333,35 @@ def _mail_suggestion(ctx: Ctx):
     return suggestion
 
 
+def _mail_account(ctx: Ctx):
+    """The ctx owner's mail account (no server behind it: the walked routes answer before connecting)."""
+    from app.models import MailAccount
+    from app.services.mail_sync import crypto
+
+    db.session.rollback()  # see _webhook_delivery
+    from sqlalchemy import select
+
+    existing = db.session.scalars(
+        select(MailAccount).where(MailAccount.workspace_id == ctx.workspace.id, MailAccount.user_id == ctx.owner.id)
+    ).one_or_none()
+    if existing is not None:  # one account per user and workspace; a walked POST may have deleted it
+        return existing
+    account = MailAccount(
+        workspace_id=ctx.workspace.id,
+        user_id=ctx.owner.id,
+        host="127.0.0.1",
+        port=9,
+        security="plain",
+        username="walk",
+        password_encrypted=crypto.encrypt(crypto.derived_key("testing"), "walk-password"),
+        folders='["INBOX"]',
+        inbox_folder="INBOX",
+    )
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -361,6 +390,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "rule_id": _mail_ignore_rule,
     "mute_id": _mail_thread_mute,
     "suggestion_id": _mail_suggestion,
+    "account_id": _mail_account,  # a mail account of the ctx's owner: another user's answers 404
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

@@ -62,6 +62,7 @@ def init_jobs(app: Flask) -> None:
     from app.jobs import (
         imports,  # noqa: F401  (registers the import tasks)
         mail_import,  # noqa: F401  (the mail history import)
+        mail_sync,
         webhook_scan,
         webhooks,
     )
@@ -69,6 +70,7 @@ def init_jobs(app: Flask) -> None:
     app.extensions[EXTENSION] = jobs = Jobs(app)
     webhooks.register(jobs)
     webhook_scan.register(jobs.huey, app)
+    mail_sync.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

@@ -8,6 +8,7 @@ from app.models.email_log import EmailMessage, EmailThreadMute, MailIgnoreRule, 
 from app.models.importing import ImportRow, ImportRun, SavedMapping  # noqa: F401
 from app.models.interaction import Interaction, PartnerActivity, TouchWeek  # noqa: F401
 from app.models.job import Job  # noqa: F401
+from app.models.mail_account import MailAccount, MailFolderState  # noqa: F401
 from app.models.merge import ContactMerge, DuplicateDismissal, PartnerMerge  # noqa: F401
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
 from app.models.partner import Contact, Partner  # noqa: F401

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.mail import mail_domain, smtp_transport
 from app.services import digest as digest_service
+from app.settings.mail_messages import error_message as mail_error_message
 
 reminders_cli = AppGroup("reminders", help="Reminder digests.")
 
@@ -49,6 +50,8 @@ def _renderer():
             parts.append(
                 ngettext("%(num)s webhook endpoint disabled", "%(num)s webhook endpoints disabled", d.disabled_webhooks)
             )
+        if d.failing_mail:
+            parts.append(_("mailbox sync failing"))
         subject = _("Orchard · %(workspace)s: %(summary)s", workspace=d.workspace.name, summary=", ".join(parts))
         context = {
             "d": d,
@@ -61,6 +64,8 @@ def _renderer():
             ),
             "settings_link": external("reminders.settings"),
             "webhooks_link": external("settings.webhooks", ws=d.workspace.id),
+            "mail_link": external("settings.mail", ws=d.workspace.id),
+            "mail_error": mail_error_message,
         }
         return digest_service.Rendered(
             subject=subject,

@@ -59,6 +59,7 @@ class Digest:
     coming: list[Reminder] = field(default_factory=list)  # weekly only: the next six days
     neglected: list | None = None  # None: the neglect rules are not available
     disabled_webhooks: int = 0  # owners: webhook endpoints of the workspace disabled after failures
+    failing_mail: list = field(default_factory=list)  # the user's mail accounts whose last sync failed
 
     @property
     def reminder_count(self) -> int:
@@ -70,7 +71,12 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return self.reminder_count == 0 and self.partner_count == 0 and not self.disabled_webhooks
+        return (
+            self.reminder_count == 0
+            and self.partner_count == 0
+            and not self.disabled_webhooks
+            and not self.failing_mail
+        )
 
 
 @dataclass
@@ -151,9 +157,11 @@ def collect(
                 )
             )
         }
+    from app.services.mail_sync import failing_accounts
     from app.services.webhooks.endpoints import disabled_for_owners
 
     disabled = disabled_for_owners(session, user_ids=user_ids) if rows else {}
+    failing_mail = failing_accounts(session, user_ids=user_ids) if rows else {}
     digests = []
     for user, workspace, frequency in rows:
         local_now = now.astimezone(zone(user.timezone))
@@ -175,6 +183,7 @@ def collect(
                 digest.coming.append(reminder)
         digest.neglected = neglected_for(session, workspace.id, now, user.id, NEGLECTED_LIMIT)
         digest.disabled_webhooks = disabled.get((user.id, workspace.id), 0)
+        digest.failing_mail = failing_mail.get((user.id, workspace.id), [])
         if digest.is_empty:
             outcome.skipped_empty += 1
             continue

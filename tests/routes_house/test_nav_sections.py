@@ -54,6 +54,7 @@ EXPECTED = {
     "reminders.settings": "settings",
     "settings.data": "settings",
     "settings.api_tokens": "settings",
+    "settings.mail": "settings",
     "settings.webhooks": "settings",
     "settings.new_webhook": "settings",
     "settings.security": "settings",

@@ -132,6 +132,8 @@ NOT_BACKED_UP = {
     "webhook_attempt": "the delivery log of the original workspace's endpoints",
     "webhook_flag_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
     "webhook_reminder_state": "what the webhook scan already sent for the original rows; a restored workspace starts its own",
+    "mail_account": "a user's mailbox and its password; connect it again in the restored workspace",
+    "mail_folder_state": "how far the original workspace's mailbox sync got",
 }
 # Kept per user, not per workspace (and token-bearing): never in a workspace backup.
 PER_USER_NOT_BACKED_UP = {
