@@ -103,17 +103,16 @@ def general_actions() -> list[Action]:
 LOG_ACTIONS = 3
 
 
-def palette_actions(query: str, partner_hits: list[Hit], links: HitLinks) -> list[Action]:
-    """The actions whose words match what was typed, then "Log interaction with <partner>" for the
-    first live partner hits (a partner found is the one the user means to log with)."""
-    chosen = [action for action in general_actions() if matches(action.label, query)]
+def palette_actions(query: str) -> list[Action]:
+    """The actions whose words match what was typed (all of them when nothing is)."""
+    return [action for action in general_actions() if matches(action.label, query)]
+
+
+def log_actions(partner_hits: list[Hit], links: HitLinks) -> list[Action]:
+    """"Log interaction with <partner>" for the first live partner hits (shown after the hits: a
+    partner found is often the one the user means to log with)."""
     live = [hit for hit in partner_hits if not hit.archived][:LOG_ACTIONS]
-    for hit in live:
-        chosen.append(
-            Action(
-                f"log-{int(hit.id)}",
-                _("Log interaction with %(name)s", name=hit.title),
-                links.log_with(hit.id),
-            )
-        )
-    return chosen
+    return [
+        Action(f"log-{int(hit.id)}", _("Log interaction with %(name)s", name=hit.title), links.log_with(hit.id))
+        for hit in live
+    ]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.search import bp
-from app.search.links import KIND_HEADINGS, KIND_MORE, HitLinks, palette_actions
+from app.search.links import KIND_HEADINGS, KIND_MORE, HitLinks, log_actions, palette_actions
 from app.services.search import KINDS, Results, highlight, search
 from app.web import nav_section, page_arg, per_page, url_template
 
@@ -89,7 +89,8 @@ def palette():
             headings=KIND_HEADINGS,
             link=links,
             highlight=highlight,
-            actions=palette_actions(query, found.groups.get("partner", []), links),
+            actions=palette_actions(query),
+            log_actions=log_actions(found.groups.get("partner", []), links),
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -92,6 +92,8 @@
   });
 
   // --- the palette -------------------------------------------------------------------------------
+  var openWhenShown = false; // Enter was pressed before the results of what was typed arrived
+
   function parts() {
     return {
       dialog: document.getElementById("palette"),
@@ -132,6 +134,7 @@
     if (!p.dialog || !p.input) return;
     if (!p.dialog.open) Orchard.openDialog(p.dialog);
     p.input.value = text || "";
+    openWhenShown = false;
     showError("");
     p.input.focus();
     htmx.trigger(p.input, "palette:open");
@@ -151,11 +154,16 @@
     var list = document.getElementById("palette-listbox");
     var p = parts();
     if (list && p.status) p.status.textContent = list.dataset.summary || "";
+    if (openWhenShown && p.input && shownFor(p.input.value)) {
+      openWhenShown = false;
+      openActive();
+    }
   });
 
   function failed(event) {
     var elt = event.detail && event.detail.elt;
     if (!elt || elt.id !== "palette-input") return;
+    openWhenShown = false;
     var xhr = event.detail.xhr;
     var status = xhr ? xhr.status : 0;
     if (event.type === "htmx:sendError" || event.type === "htmx:timeout" || !status) {
@@ -170,6 +178,16 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:timeout", failed);
 
+  function shownFor(text) {
+    var list = document.getElementById("palette-listbox");
+    return Boolean(list) && list.dataset.query === text.trim().split(/\s+/).join(" ");
+  }
+
+  function openActive() {
+    var chosen = document.querySelector("#palette-results [aria-selected=true]");
+    if (chosen && chosen.href) window.location.assign(chosen.href);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (!(event.target instanceof Element) || event.target.id !== "palette-input") return;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -177,8 +195,13 @@
       move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter") {
       event.preventDefault();
-      var chosen = document.querySelector("#palette-results [aria-selected=true]");
-      if (chosen && chosen.href) window.location.assign(chosen.href);
+      if (!shownFor(event.target.value)) {
+        // the results on screen are for what was typed before: open the best of the new ones
+        openWhenShown = true;
+        htmx.trigger(event.target, "palette:open");
+        return;
+      }
+      openActive();
     }
   });
 

@@ -50,7 +50,7 @@ def test_hits_are_grouped_and_a_partner_offers_logging_with_it(logged_in, worksp
     make_contact(other, name="Gardenia Smith", email="gs@harbour.example")
     listbox = _listbox(logged_in.get("/search/palette?q=gard", headers=HX))
     groups = [g.one("div", class_="palette-group").text for g in listbox.find_all(role="group")]
-    assert groups == ["Actions", "Partners", "Contacts", "Full search"]
+    assert groups == ["Partners", "Contacts", "Log an interaction", "Full search"]
     log = listbox.one("a", id=f"palette-action-log-{garden.id}")
     assert log.text == "Log interaction with Garden Consulting"
     assert log["href"] == f"/partners/{garden.id}#quick-log-{garden.id}"

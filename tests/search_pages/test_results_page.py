@@ -37,7 +37,7 @@ def _main(response):
 
 def test_without_a_query_the_page_says_what_to_type(logged_in):
     main = _main(logged_in.get("/search"))
-    form = main.one("form", role="search")
+    form = main.one("form", class_="search-page-form")
     assert form["method"] == "get" and form["action"] == "/search"
     assert main.one("input", name="q")["value"] == ""
     assert "Search your whole book" in main.text
