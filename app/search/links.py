@@ -109,7 +109,7 @@ def palette_actions(query: str) -> list[Action]:
 
 
 def log_actions(partner_hits: list[Hit], links: HitLinks) -> list[Action]:
-    """"Log interaction with <partner>" for the first live partner hits (shown after the hits: a
+    """ "Log interaction with <partner>" for the first live partner hits (shown after the hits: a
     partner found is often the one the user means to log with)."""
     live = [hit for hit in partner_hits if not hit.archived][:LOG_ACTIONS]
     return [

@@ -24,10 +24,6 @@ def _partner(page, name):
     return page.url.rsplit("/", 1)[1]
 
 
-def _focused_id(page):
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
 def test_ctrl_k_finds_a_misspelt_partner_opens_it_and_l_logs_an_interaction(page, register_and_login):
     register_and_login(page)
     partner_id = _partner(page, "Garden Consulting")
@@ -50,7 +46,9 @@ def test_ctrl_k_finds_a_misspelt_partner_opens_it_and_l_logs_an_interaction(page
     # the best hit is active; the arrow keys move through the listbox (and round)
     expect(option).to_have_attribute("aria-selected", "true")
     page.keyboard.press("ArrowDown")
-    expect(page.locator("#palette-input")).to_have_attribute("aria-activedescendant", f"palette-action-log-{partner_id}")
+    expect(page.locator("#palette-input")).to_have_attribute(
+        "aria-activedescendant", f"palette-action-log-{partner_id}"
+    )
     expect(option).to_have_attribute("aria-selected", "false")
     page.keyboard.press("ArrowUp")
     expect(page.locator("#palette-input")).to_have_attribute("aria-activedescendant", f"palette-partner-{partner_id}")
@@ -90,7 +88,10 @@ def test_question_mark_lists_the_shortcuts_and_escape_gives_focus_back(page, reg
     # Tab stays inside the dialog
     for _ in range(4):
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.closest('dialog') && document.activeElement.closest('dialog').id") == "shortcuts"
+        assert (
+            page.evaluate("document.activeElement.closest('dialog') && document.activeElement.closest('dialog').id")
+            == "shortcuts"
+        )
     # shortcuts do not fire behind an open dialog
     page.keyboard.press("n")
     assert page.url.endswith("/dashboard")
@@ -104,7 +105,10 @@ def test_question_mark_lists_the_shortcuts_and_escape_gives_focus_back(page, reg
     expect(page.locator("#palette")).to_be_visible()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('dialog') && document.activeElement.closest('dialog').id") == "palette"
+    assert (
+        page.evaluate("document.activeElement.closest('dialog') && document.activeElement.closest('dialog').id")
+        == "palette"
+    )
     page.keyboard.press("Escape")
     expect(page.locator("#palette")).to_be_hidden()
     expect(link).to_be_focused()
