@@ -212,7 +212,9 @@
 
   // The navigation's search box: with JavaScript, typing or clicking there opens the palette.
   document.addEventListener("input", function (event) {
-    if (!(event.target instanceof Element) || event.target.id !== "nav-search-q") return;
+    if (!(event.target instanceof Element)) return;
+    if (event.target.id === "palette-input") openWhenShown = false; // typed on after Enter: wait for the next Enter
+    if (event.target.id !== "nav-search-q") return;
     var text = event.target.value;
     event.target.value = "";
     Orchard.openPalette(text);

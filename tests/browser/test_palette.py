@@ -163,6 +163,7 @@ def test_slash_and_the_nav_box_open_the_palette_and_actions_run(page, register_a
     page.wait_for_url(re.compile(r"/reminders/$"))
     # Enter pressed before the results of what was typed arrive opens the best of those results
     harbour = _partner(page, "Harbour Films")
+    page.goto("/dashboard")
     page.keyboard.press("Control+k")
     page.locator("#palette-input").press_sequentially("harbour", delay=0)
     page.keyboard.press("Enter")
