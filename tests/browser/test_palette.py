@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 # One letter missing: found by the search index's one-edit typo tolerance (app/services/search).
-MISSPELT = "gard"
+MISSPELT = "gardn"
 
 
 def _partner(page, name):
