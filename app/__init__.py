@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
+    from app.search import bp as search_bp
     from app.settings import bp as settings_bp
     from app.terms import bp as terms_bp
 
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         jobs_bp,
         mail_import_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
 

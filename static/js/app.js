@@ -54,6 +54,7 @@
   }
 
   function show(elt, problem) {
+    if (elt && elt.closest && elt.closest("[data-own-failures]")) return;  // e.g. the palette says it itself
     var place = placeOf(elt);
     var flashes = document.getElementById("flashes");
     problem.classList.add("request-problem");

@@ -72,15 +72,15 @@ def test_partner_book_flow(page, live_server, register_and_login):
     _assert_no_full_load(page)  # boosted navigation
 
     # live search: results update while typing, no reload, URL follows
-    page.locator("input[name=q]").press_sequentially("quince", delay=30)
+    page.locator("main input[name=q]").press_sequentially("quince", delay=30)
     expect(page.locator("#partner-results tbody tr")).to_have_count(1)
     expect(page.locator("#partner-results")).to_contain_text("Quince Studio")
     expect(page).to_have_url(re.compile(r"q=quince"))
     # by contact email too
-    page.locator("input[name=q]").fill("quentin@")
+    page.locator("main input[name=q]").fill("quentin@")
     expect(page.locator("#partner-results tbody tr")).to_have_count(1)
     expect(page.locator("#partner-results")).to_contain_text("Quince Studio")
-    page.locator("input[name=q]").fill("no such partner")
+    page.locator("main input[name=q]").fill("no such partner")
     expect(page.locator("#partner-results")).to_contain_text("No partners match")
     _assert_no_full_load(page)
 
