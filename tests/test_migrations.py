@@ -6,11 +6,19 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from app.services.search.engine import is_engine_table
+
+
+def _not_the_search_engines(obj, name, type_, reflected, compare_to):
+    """SQLite's FTS5 table of the search index and its shadow tables are the engine's, not models."""
+    return not (type_ == "table" and reflected and compare_to is None and is_engine_table(name))
 
 
 def _diff():
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _not_the_search_engines}
+        )
         return compare_metadata(context, db.metadata)
 
 
