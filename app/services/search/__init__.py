@@ -118,17 +118,27 @@ def _hit(row, terms) -> Hit:
     return Hit(row.kind, row.item_id, row.partner_id, title, context, snippet, bool(row.archived or row.partner_archived))
 
 
-def matching_ids(session: Session | None, workspace_id: int, text: str, kinds: tuple[str, ...], *, column: str = "item_id"):
-    """A SELECT of the `column` (item_id or partner_id) of the current (not removed) items of `kinds`
-    the index finds for `text`, whether their partner is archived or not (the lists filter that). The
-    typo candidates are looked up now when a session is given (one query)."""
+def finder(session: Session | None, workspace_id: int, text: str):
+    """`find(kinds, column="item_id")` → a SELECT of the `column` (item_id or partner_id) of the
+    current (not removed) items of `kinds` the index finds for `text`, whether their partner is
+    archived or not (the lists filter that). The typo candidates are looked up once, now, when a
+    session is given (one query); without one the words typed match as prefixes only."""
     parsed = q.parse(session, workspace_id, text)
-    return select(getattr(SearchItem, column)).where(
-        SearchItem.workspace_id == workspace_id,
-        SearchItem.kind.in_(kinds),
-        SearchItem.archived.is_(False),
-        q.condition(parsed),
-    )
+
+    def find(kinds: tuple[str, ...], column: str = "item_id"):
+        return select(getattr(SearchItem, column)).where(
+            SearchItem.workspace_id == workspace_id,
+            SearchItem.kind.in_(kinds),
+            SearchItem.archived.is_(False),
+            q.condition(parsed),
+        )
+
+    return find
+
+
+def matching_ids(session: Session | None, workspace_id: int, text: str, kinds: tuple[str, ...], *, column: str = "item_id"):
+    """A SELECT of the ids the index finds (see `finder`)."""
+    return finder(session, workspace_id, text)(kinds, column)
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -189,4 +199,4 @@ def _phone_match(found, text: str, terms: tuple[str, ...]) -> bool:
     return any(t.isdigit() and (digits.startswith(t) or digits.lstrip("0").startswith(t)) for t in terms)
 
 
-__all__ = ["KINDS", "Hit", "Results", "highlight", "matching_ids", "search", "snippet_of"]
+__all__ = ["KINDS", "Hit", "Results", "finder", "highlight", "matching_ids", "search", "snippet_of"]
