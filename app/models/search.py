@@ -30,7 +30,7 @@ class SearchItem(WorkspaceScoped, db.Model):
     words: Mapped[str] = mapped_column(Text)  # everything findable, folded (what the full-text index holds)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)  # removed contact, completed reminder...
     partner_archived: Mapped[bool] = mapped_column(Boolean, default=False)  # its partner (or itself) archived
-    activity_s: Mapped[int] = mapped_column(BigInteger, default=0)  # last change (ranking tie-breaker)
+    activity_s: Mapped[int] = mapped_column(BigInteger, default=0)  # added / occurred (a tie-breaker)
 
 
 class SearchVariant(db.Model):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Partner
+from app.models import Partner, PartnerActivity
 from app.models.search import SearchItem
 from app.services.search import query as q
 from app.services.search.folding import fold_word
@@ -72,7 +72,10 @@ def search(
         conditions += [SearchItem.archived.is_(False), SearchItem.partner_archived.is_(False)]
     number = (
         func.row_number()
-        .over(partition_by=SearchItem.kind, order_by=(rank, SearchItem.activity_s.desc(), SearchItem.id.desc()))
+        .over(
+            partition_by=SearchItem.kind,
+            order_by=(rank, func.coalesce(PartnerActivity.last_touch_s, 0).desc(), SearchItem.activity_s.desc(), SearchItem.id.desc()),
+        )
         .label("n")
     )
     ranked = select(
@@ -85,8 +88,8 @@ def search(
         SearchItem.partner_archived,
         rank.label("rank"),
         number,
-    ).where(*conditions)
-    ranked = ranked.subquery()
+    ).outerjoin(PartnerActivity, PartnerActivity.partner_id == SearchItem.partner_id)
+    ranked = ranked.where(*conditions).subquery()
     rows = session.execute(
         select(ranked, Partner.name.label("partner_name"))
         .outerjoin(Partner, Partner.id == ranked.c.partner_id)

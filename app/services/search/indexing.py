@@ -41,7 +41,7 @@ def _source(kind: str):
             literal(None).label("phone"),
             false().label("archived"),
             _ARCHIVED.label("partner_archived"),
-            Partner.updated_at.label("at"),
+            Partner.created_at.label("at"),
         )
         return stmt, Partner.id
     if kind == "contact":
@@ -56,7 +56,7 @@ def _source(kind: str):
             Contact.phone.label("phone"),
             Contact.removed_at.is_not(None).label("archived"),
             _ARCHIVED.label("partner_archived"),
-            Contact.updated_at.label("at"),
+            Contact.created_at.label("at"),
         ).join(Partner, Partner.id == Contact.partner_id)
         return stmt, Contact.id
     if kind == "deal":
@@ -71,7 +71,7 @@ def _source(kind: str):
             null().label("phone"),
             false().label("archived"),
             _ARCHIVED.label("partner_archived"),
-            Deal.updated_at.label("at"),
+            Deal.created_at.label("at"),
         ).join(Partner, Partner.id == Deal.partner_id)
         return stmt, Deal.id
     if kind == "interaction":
@@ -105,7 +105,7 @@ def _source(kind: str):
             null().label("phone"),
             Reminder.completed_at.is_not(None).label("archived"),
             and_(Partner.id.is_not(None), _ARCHIVED).label("partner_archived"),
-            Reminder.updated_at.label("at"),
+            Reminder.created_at.label("at"),
         ).outerjoin(Partner, Partner.id == Reminder.partner_id)
         return stmt, Reminder.id
     if kind == "terms":

@@ -7,7 +7,7 @@ Every group must match a word of the item (in any of its fields).
 
 Rank (lower first): 0 the name is the query, 1 the name starts with it, 2 every word typed starts a
 word of the name, 3 the same with typo candidates, 4 found in the other fields (notes, email...);
-then recent activity, then the newest item.
+then the partner's most recent touch (recent activity), then the newest item.
 """
 
 from __future__ import annotations
