@@ -19,6 +19,7 @@ class SearchItem(WorkspaceScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "item_id", name="uq_search_item_kind_item"),
         Index("ix_search_item_partner", "partner_id"),
+        {"sqlite_autoincrement": True},  # ids never reused: the FTS5 table is keyed by them
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))  # partner, contact, deal, interaction, reminder, terms

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Deal, Interaction, Partner, Reminder, Terms, TermsVersion
 from app.models.search import SearchItem, SearchVariant
-from app.services.search import indexing
+from app.services.search import engine, indexing
 from app.summaries.registry import Summary
 
 ITEMS = SearchItem.__table__
@@ -98,22 +98,26 @@ def _after_bulk_insert(orm_execute_state) -> None:
     return result
 
 
+def before_flush(session: Session) -> None:
+    """Partners about to be deleted: their items leave the index first (the cascade would bypass it)."""
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Partner) and obj.id is not None]
+    if gone:
+        engine.delete_partners_items(session.connection(), gone)
+
+
 def rebuild(session: Session, workspace_id: int) -> int:
     connection = session.connection()
-    connection.execute(delete(ITEMS).where(ITEMS.c.workspace_id == workspace_id))
+    engine.delete_workspace(connection, workspace_id)
     connection.execute(delete(SearchVariant.__table__).where(SearchVariant.workspace_id == workspace_id))
-    written, vocabulary = 0, set()
-    for kind in indexing.KINDS:
-        batch = []
-        for row in indexing.sources(session, kind, workspace_id=workspace_id):
-            batch.append(row)
-            vocabulary.update(row["words"].split())
-            if len(batch) >= 5000:
-                connection.execute(ITEMS.insert(), batch)
-                written, batch = written + len(batch), []
-        if batch:
-            connection.execute(ITEMS.insert(), batch)
-            written += len(batch)
+    vocabulary: set[str] = set()
+
+    def rows():
+        for kind in indexing.KINDS:
+            for row in indexing.sources(session, kind, workspace_id=workspace_id):
+                vocabulary.update(row["words"].split())
+                yield row
+
+    written = engine.load_workspace(connection, workspace_id, rows())
     indexing.add_words(connection, {workspace_id: vocabulary}, known_checked=True)
     return written
 
@@ -144,5 +148,6 @@ SUMMARY = Summary(
     rebuild=rebuild,
     stored=stored,
     expected=expected,
+    before_flush=before_flush,
     after_flush=after_flush,
 )

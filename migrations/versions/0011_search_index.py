@@ -38,6 +38,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("kind", "item_id", name="uq_search_item_kind_item"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("search_item", schema=None) as batch_op:
         batch_op.create_index("ix_search_item_partner", ["partner_id"], unique=False)

@@ -29,29 +29,29 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s()./-]+$")
 _SPECIAL = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
 
 
-@lru_cache(maxsize=65536)
-def fold_word(word: str) -> str:
-    """One word, folded (may become empty)."""
-    lowered = word.lower().translate(_SPECIAL)
+def _folded(text: str) -> str:
+    lowered = text.lower().translate(_SPECIAL)
     stripped = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
     return _DIGRAPHS.sub(lambda m: m.group(1)[0], stripped)
 
 
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """One word, folded (may become empty)."""
+    return _folded(word)
+
+
+@lru_cache(maxsize=262144)
+def fold(text: str | None) -> str:
+    """`text` folded: its words, lower-case, accents stripped, joined by single spaces."""
+    if not text:
+        return ""
+    return " ".join(w for w in _NOT_WORD.split(_folded(text)) if w)
+
+
 def words(text: str | None) -> list[str]:
     """The folded words of `text`, in order."""
-    if not text:
-        return []
-    out = []
-    for raw in _NOT_WORD.split(text):
-        if raw:
-            folded = fold_word(raw)
-            if folded:
-                out.extend(_NOT_WORD.split(folded) if not folded.isalnum() else (folded,))
-    return [w for w in out if w]
-
-
-def fold(text: str | None) -> str:
-    return " ".join(words(text))
+    return fold(text).split()
 
 
 def is_phone_query(text: str) -> bool:

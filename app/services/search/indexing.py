@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import and_, delete, exists, false, literal, null, select
+from sqlalchemy import and_, exists, false, literal, null, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Contact, Deal, Interaction, Partner, Reminder, Terms, TermsVersion
 from app.models.search import SearchItem, SearchVariant
-from app.services.search.folding import MIN_VOCABULARY_LENGTH, fold, phone_forms, variants, words
-from app.summaries.sql import upsert
+from app.services.search import engine
+from app.services.search.folding import MIN_VOCABULARY_LENGTH, fold, phone_forms, variants
 
 ITEMS = SearchItem.__table__
 VARIANTS = SearchVariant.__table__
@@ -140,8 +140,8 @@ def _row(kind: str, src) -> dict | None:
     body = "\n".join(parts) if parts else None
     if kind == "interaction" and len(title) > TITLE_LENGTH:
         body = src.title  # the whole summary, for the snippet
-    indexed = [src.title or "", *parts, *phone_forms(src.phone)]
-    found = " ".join(w for text in indexed for w in words(text))
+    title_words = fold(title)
+    found = " ".join(f for f in (title_words, *(fold(p) for p in parts), *phone_forms(src.phone)) if f)
     if not found:
         return None
     return {
@@ -151,7 +151,7 @@ def _row(kind: str, src) -> dict | None:
         "partner_id": src.partner_id,
         "title": title[:TITLE_LENGTH],
         "body": body,
-        "title_words": fold(title),
+        "title_words": title_words,
         "words": found,
         "archived": bool(src.archived),
         "partner_archived": bool(src.partner_archived),
@@ -214,25 +214,16 @@ def add_words(connection, by_workspace: dict[int, set[str]], *, known_checked: b
 
 
 def write(connection, rows: list[dict]) -> None:
-    """Upsert index rows by (kind, item id) and add their words to the vocabulary."""
+    """File index rows (replacing those of the same items) and add their words to the vocabulary."""
     by_workspace: dict[int, set[str]] = {}
     for i in range(0, len(rows), CHUNK):
-        upsert(
-            connection,
-            ITEMS,
-            rows[i : i + CHUNK],
-            ["kind", "item_id"],
-            update=[c for c in rows[0] if c not in ("kind", "item_id")],
-        )
+        engine.write_items(connection, rows[i : i + CHUNK])
     for row in rows:
         by_workspace.setdefault(row["workspace_id"], set()).update(row["words"].split())
     add_words(connection, by_workspace)
 
 
 def remove(connection, keys: Iterable[tuple[str, int]]) -> None:
-    by_kind: dict[str, list[int]] = {}
-    for kind, item_id in sorted(set(keys)):
-        by_kind.setdefault(kind, []).append(item_id)
-    for kind, ids in by_kind.items():
-        for i in range(0, len(ids), CHUNK):
-            connection.execute(delete(ITEMS).where(ITEMS.c.kind == kind, ITEMS.c.item_id.in_(ids[i : i + CHUNK])))
+    keys = sorted(set(keys))
+    for i in range(0, len(keys), CHUNK):
+        engine.delete_items(connection, keys[i : i + CHUNK])
