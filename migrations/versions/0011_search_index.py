@@ -37,12 +37,11 @@ def upgrade():
         sa.ForeignKeyConstraint(["partner_id"], ["partner.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("kind", "item_id", name="uq_search_item_kind_item"),
+        sa.UniqueConstraint("item_id", "kind", name="uq_search_item_item_kind"),
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("search_item", schema=None) as batch_op:
         batch_op.create_index("ix_search_item_partner", ["partner_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_search_item_workspace_id"), ["workspace_id"], unique=False)
     op.create_table(
         "search_variant",
         sa.Column("workspace_id", sa.Integer(), nullable=False),
@@ -60,6 +59,5 @@ def downgrade():
         op.execute(statement)
     op.drop_table("search_variant")
     with op.batch_alter_table("search_item", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_search_item_workspace_id"))
         batch_op.drop_index("ix_search_item_partner")
     op.drop_table("search_item")

@@ -153,6 +153,7 @@ class Matches(ColumnElement):
 
     type = Boolean()
     inherit_cache = False
+    _is_implicitly_boolean = True  # a condition as it is (not "= 1" on engines without booleans)
 
     def __init__(self, groups):
         self.groups = tuple((tuple(p), tuple(e)) for p, e in groups)
