@@ -48,10 +48,10 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out the tables the search engine keeps for itself (SQLite's FTS5 table and its shadows)."""
-    from app.services.search.engine import is_engine_table
+    """Leave out what the search engine keeps for itself (SQLite's FTS5 tables, PostgreSQL's GIN index)."""
+    from app.services.search.engine import is_engine_object
 
-    return not (type_ == "table" and reflected and compare_to is None and is_engine_table(name))
+    return not (reflected and compare_to is None and is_engine_object(type_, name))
 
 
 def get_metadata():

@@ -6,12 +6,12 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from app.services.search.engine import is_engine_table
+from app.services.search.engine import is_engine_object
 
 
 def _not_the_search_engines(obj, name, type_, reflected, compare_to):
-    """SQLite's FTS5 table of the search index and its shadow tables are the engine's, not models."""
-    return not (type_ == "table" and reflected and compare_to is None and is_engine_table(name))
+    """The search engine's own parts (SQLite's FTS5 tables, PostgreSQL's GIN index) are not models."""
+    return not (reflected and compare_to is None and is_engine_object(type_, name))
 
 
 def _diff():

@@ -51,9 +51,12 @@ def drop_ddl(dialect_name: str) -> tuple[str, ...]:
     return _POSTGRES_DROP if dialect_name == "postgresql" else _SQLITE_DROP
 
 
-def is_engine_table(name: str) -> bool:
-    """A table the engine keeps for the index (FTS5 and its shadow tables): not in the models."""
-    return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+def is_engine_object(type_: str, name: str) -> bool:
+    """What the engine keeps for the index and the models do not describe: SQLite's FTS5 table and
+    its shadow tables, PostgreSQL's GIN expression index (for the models-vs-migrations comparison)."""
+    if type_ == "table":
+        return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+    return type_ == "index" and name == GIN_INDEX
 
 
 def _after_create(target, connection, **kw) -> None:
