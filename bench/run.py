@@ -117,7 +117,9 @@ def _rebuild_summaries(demo) -> None:
     from app import summaries
     from app.summaries import registry
 
-    summaries.rebuild(demo.session, demo.workspace.id, [s for s in registry.all_summaries() if s.name != "search_index"])
+    summaries.rebuild(
+        demo.session, demo.workspace.id, [s for s in registry.all_summaries() if s.name != "search_index"]
+    )
 
 
 def _rebuild_search_index(demo) -> None:

@@ -10,12 +10,11 @@ from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Commission, Deal, Partner, User
-from app.services import Gone, ServiceError
+from app.services import Gone, ServiceError, search
 from app.services.accounts import check_owner
 from app.services.locking import locked
 from app.services.money import as_money
 from app.services.pagination import Page
-from app.services import search
 
 PARTNER_FIELDS = (
     "name",
@@ -60,7 +59,9 @@ class PartnerFilters:
 COUNT_CAP = 1000
 
 
-def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite", session: Session | None = None):
+def filtered_partners(
+    workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite", session: Session | None = None
+):
     """The WHERE part of the partner list (with the session, a search also tolerates typos)."""
     conditions = [Partner.workspace_id == workspace_id]
     if filters.archived == "no":

@@ -62,9 +62,7 @@ def after_flush(session: Session) -> None:
     if gone:
         indexing.remove(connection, gone)
     for partner_id, archived in sorted(flags.items()):
-        connection.execute(
-            update(ITEMS).where(ITEMS.c.partner_id == partner_id).values(partner_archived=archived)
-        )
+        connection.execute(update(ITEMS).where(ITEMS.c.partner_id == partner_id).values(partner_archived=archived))
     rows, unfindable = [], set()
     for kind, ids in touched.items():
         ids -= {i for k, i in gone if k == kind}

@@ -98,7 +98,9 @@ def test_kept_right_over_an_import_and_bulk_inserts(session, workspace, user, no
     session.commit()
     assert search(session, workspace.id, "wurth").groups["contact"][0].context == "Kestrel Works"
     assert search(session, workspace.id, "+49 30 555").groups["contact"]
-    session.execute(insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk Kite {i}", "name_key": ""} for i in range(3)])
+    session.execute(
+        insert(Partner), [{"workspace_id": workspace.id, "name": f"Bulk Kite {i}", "name_key": ""} for i in range(3)]
+    )
     session.commit()
     assert len(_ids(workspace.id, "kite")) == 3
     _right(workspace.id)
@@ -132,18 +134,29 @@ def _fill(session, workspace, n):
     session.execute(
         insert(Deal),
         [
-            {"workspace_id": workspace.id, "partner_id": pid, "title": f"Bulk job {pid}", "amount": 1, "currency": "EUR"}
+            {
+                "workspace_id": workspace.id,
+                "partner_id": pid,
+                "title": f"Bulk job {pid}",
+                "amount": 1,
+                "currency": "EUR",
+            }
             for pid in ids
         ],
     )
     session.execute(
         insert(Contact),
-        [{"workspace_id": workspace.id, "partner_id": pid, "name": f"Person {pid}", "email": f"p{pid}@x.test"} for pid in ids],
+        [
+            {"workspace_id": workspace.id, "partner_id": pid, "name": f"Person {pid}", "email": f"p{pid}@x.test"}
+            for pid in ids
+        ],
     )
     session.commit()
 
 
-@pytest.mark.parametrize("url", ["/partners/?q=firm", "/partners/?q=fimr+bulk", "/deals/list?q=bulk+job", "/deals/list?q=jbo"])
+@pytest.mark.parametrize(
+    "url", ["/partners/?q=firm", "/partners/?q=fimr+bulk", "/deals/list?q=bulk+job", "/deals/list?q=jbo"]
+)
 def test_list_searches_run_a_constant_number_of_queries(session, workspace, logged_in, count_queries, url):
     _fill(session, workspace, 5)
     logged_in.get(url, headers=HX)

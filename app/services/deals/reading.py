@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.models import Deal, DealTotal, Partner, User
 from app.models.deal import CLOSED_STAGES, STAGES
+from app.services import search
 from app.services.deals.assessment import QUADRANTS, quadrant
 from app.services.money import as_money
 from app.services.pagination import Page
-from app.services import search
 from app.services.text_search import like_pattern
 
 

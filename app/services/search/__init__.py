@@ -74,7 +74,12 @@ def search(
         func.row_number()
         .over(
             partition_by=SearchItem.kind,
-            order_by=(rank, func.coalesce(PartnerActivity.last_touch_s, 0).desc(), SearchItem.activity_s.desc(), SearchItem.id.desc()),
+            order_by=(
+                rank,
+                func.coalesce(PartnerActivity.last_touch_s, 0).desc(),
+                SearchItem.activity_s.desc(),
+                SearchItem.id.desc(),
+            ),
         )
         .label("n")
     )
@@ -118,7 +123,9 @@ def _hit(row, terms) -> Hit:
         title, context = row.title, row.partner_name
     in_title = row.kind != "terms" and any(matched for _, matched in highlight(row.title, terms))
     snippet = None if in_title else snippet_of(row.body or "", terms)
-    return Hit(row.kind, row.item_id, row.partner_id, title, context, snippet, bool(row.archived or row.partner_archived))
+    return Hit(
+        row.kind, row.item_id, row.partner_id, title, context, snippet, bool(row.archived or row.partner_archived)
+    )
 
 
 def finder(session: Session | None, workspace_id: int, text: str):
@@ -139,7 +146,9 @@ def finder(session: Session | None, workspace_id: int, text: str):
     return find
 
 
-def matching_ids(session: Session | None, workspace_id: int, text: str, kinds: tuple[str, ...], *, column: str = "item_id"):
+def matching_ids(
+    session: Session | None, workspace_id: int, text: str, kinds: tuple[str, ...], *, column: str = "item_id"
+):
     """A SELECT of the ids the index finds (see `finder`)."""
     return finder(session, workspace_id, text)(kinds, column)
 

@@ -77,7 +77,9 @@ if not event.contains(SearchItem.__table__, "after_create", _after_create):
 def write_items(connection, rows: list[dict]) -> None:
     """Insert or replace index rows (by kind and item id), and the engine's index with them."""
     if connection.dialect.name == "postgresql":
-        upsert(connection, ITEMS, rows, ["kind", "item_id"], update=[c for c in rows[0] if c not in ("kind", "item_id")])
+        upsert(
+            connection, ITEMS, rows, ["kind", "item_id"], update=[c for c in rows[0] if c not in ("kind", "item_id")]
+        )
         return
     keys = [(r["kind"], r["item_id"]) for r in rows]
     delete_items(connection, keys)  # writers are serialised on SQLite: nobody files the same item meanwhile

@@ -54,9 +54,7 @@ def parse(session: Session | None, workspace_id: int, text: str) -> Parsed:
         ).all()
         for word, candidates in typos.items():
             mine = variants(word)
-            candidates.update(
-                w for v, w in rows if v in mine and not w.startswith(word) and OSA.distance(word, w) <= 1
-            )
+            candidates.update(w for v, w in rows if v in mine and not w.startswith(word) and OSA.distance(word, w) <= 1)
     groups = tuple(((w,), tuple(sorted(typos.get(w, ()))[:MAX_CANDIDATES])) for w in typed)
     return Parsed(words=typed, groups=groups)
 
