@@ -235,3 +235,45 @@ PAGES += [
     ("api: list deals", lambda ctx: ("/api/v1/deals", _api_headers(ctx))),
     ("api: dashboard flags", lambda ctx: ("/api/v1/dashboard/flags", _api_headers(ctx))),
 ]
+
+
+# Search (the index): a word a fixed number of partners and deals carry at every size, so its matches
+# do not grow with the book; the global search page and the palette's fragment (the search blueprint)
+FIXED_MATCHES = 12
+
+
+def _fixed_word(ctx) -> str:
+    """Twelve partners named "Quillon Works n", each with a deal "Quillon rollout n" (added once,
+    through the ORM, so the index's flush hook files them)."""
+    if "fixed_word" not in ctx._cache:
+        from datetime import datetime
+        from decimal import Decimal
+
+        from app.models import Deal, Partner
+
+        for n in range(FIXED_MATCHES):
+            partner = Partner(workspace_id=ctx.workspace_id, name=f"Quillon Works {n}", status="active")
+            ctx.session.add(partner)
+            ctx.session.flush()
+            ctx.session.add(
+                Deal(
+                    workspace_id=ctx.workspace_id,
+                    partner_id=partner.id,
+                    title=f"Quillon rollout {n}",
+                    amount=Decimal("100"),
+                    currency="EUR",
+                    created_at=datetime.now(UTC),
+                )
+            )
+        ctx.session.commit()
+        ctx._cache["fixed_word"] = "quillon"
+    return ctx._cache["fixed_word"]
+
+
+PAGES += [
+    ("partners search, fixed matches", lambda ctx: _q("/partners/", q=_fixed_word(ctx))),
+    ("partners search, typo", lambda ctx: _q("/partners/", q="quilon")),
+    ("deals search, fixed matches", lambda ctx: _q("/deals/list", q=_fixed_word(ctx))),
+    ("global search", lambda ctx: _q("/search", q=_fixed_word(ctx))),
+    ("palette fragment", lambda ctx: (_q("/search/palette", q=_fixed_word(ctx)), {"HX-Request": "true"})),
+]

@@ -115,8 +115,17 @@ class Counter:
 
 def _rebuild_summaries(demo) -> None:
     from app import summaries
+    from app.summaries import registry
 
-    summaries.rebuild(demo.session, demo.workspace.id)
+    summaries.rebuild(
+        demo.session, demo.workspace.id, [s for s in registry.all_summaries() if s.name != "search_index"]
+    )
+
+
+def _rebuild_search_index(demo) -> None:
+    from app.summaries import registry
+
+    registry.rebuild(demo.session, demo.workspace.id, [registry.by_name("search_index")])
 
 
 def build(size: int, workdir: Path, seed: int, schema: str = "migrations", database_url: str | None = None):
@@ -165,11 +174,9 @@ def build(size: int, workdir: Path, seed: int, schema: str = "migrations", datab
     step_times, failed = {}, {}
     # as generate() does: the steps bulk-insert past the flush hooks, so the summaries are derived once
     # at the end (without it the dashboard, the pipeline's and the ledger's totals would read empty tables)
-    for step in [*steps(), _rebuild_summaries]:
-        name = (
-            "summaries.rebuild"
-            if step is _rebuild_summaries
-            else f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+    for step in [*steps(), _rebuild_summaries, _rebuild_search_index]:
+        name = {_rebuild_summaries: "summaries.rebuild", _rebuild_search_index: "search_index.rebuild"}.get(
+            step, f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
         )
         t0 = time.perf_counter()
         savepoint = db.session.begin_nested()

@@ -6,11 +6,19 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from app.services.search.engine import is_engine_object
+
+
+def _not_the_search_engines(obj, name, type_, reflected, compare_to):
+    """The search engine's own parts (SQLite's FTS5 tables, PostgreSQL's GIN index) are not models."""
+    return not (reflected and compare_to is None and is_engine_object(type_, name))
 
 
 def _diff():
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _not_the_search_engines}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -9,13 +9,12 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Commission, Contact, Deal, Partner, User
-from app.services import Gone, ServiceError
+from app.models import Commission, Deal, Partner, User
+from app.services import Gone, ServiceError, search
 from app.services.accounts import check_owner
 from app.services.locking import locked
 from app.services.money import as_money
 from app.services.pagination import Page
-from app.services.text_search import contains, like_pattern
 
 PARTNER_FIELDS = (
     "name",
@@ -60,8 +59,10 @@ class PartnerFilters:
 COUNT_CAP = 1000
 
 
-def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite"):
-    """The WHERE part of the partner list."""
+def filtered_partners(
+    workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite", session: Session | None = None
+):
+    """The WHERE part of the partner list (with the session, a search also tolerates typos)."""
     conditions = [Partner.workspace_id == workspace_id]
     if filters.archived == "no":
         conditions.append(Partner.archived_at.is_(None))
@@ -77,15 +78,12 @@ def filtered_partners(workspace_id: int, filters: PartnerFilters, dialect: str =
     if filters.owner_id:
         conditions.append(Partner.owner_id == filters.owner_id)
     if filters.q.strip():
-        pattern = like_pattern(filters.q)
-        # One pass over the workspace's contacts (a covering index), not one lookup per partner.
-        # Emails are stored lower-cased by the contacts service.
-        matching_contacts = select(Contact.partner_id).where(
-            Contact.workspace_id == workspace_id,
-            Contact.removed_at.is_(None),
-            or_(contains(Contact.name, pattern, dialect), Contact.email.like(pattern, escape="\\")),
+        # The search index: partners found by their own fields or by a current contact's.
+        conditions.append(
+            Partner.id.in_(
+                search.matching_ids(session, workspace_id, filters.q, ("partner", "contact"), column="partner_id")
+            )
         )
-        conditions.append(or_(Partner.name_key.like(pattern, escape="\\"), Partner.id.in_(matching_contacts)))
     return and_(*conditions)
 
 
@@ -191,7 +189,7 @@ def list_partners(session: Session, workspace_id: int, filters: PartnerFilters, 
     then the page's rows, picked from an index in sort order. Searching has to read every name, so
     one pass collects the ids of the first COUNT_CAP + 1 matches in order (their number is the
     total, the page a slice of them), then the page's rows are loaded by id."""
-    where = filtered_partners(workspace_id, filters, session.get_bind().dialect.name)
+    where = filtered_partners(workspace_id, filters, session.get_bind().dialect.name, session)
     descending = filters.direction == "desc"
     prefix = _archived_prefix(filters, descending)
     page = max(1, filters.page)

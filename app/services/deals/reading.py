@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Deal, DealTotal, Partner, User
 from app.models.deal import CLOSED_STAGES, STAGES
+from app.services import search
 from app.services.deals.assessment import QUADRANTS, quadrant
 from app.services.money import as_money
 from app.services.pagination import Page
@@ -161,7 +162,8 @@ class DealFilters:
     page: int = 1
 
 
-def deal_where(workspace_id: int, filters: DealFilters):
+def deal_where(workspace_id: int, filters: DealFilters, session: Session | None = None):
+    """The WHERE of the deals list (with the session, a search also tolerates typos)."""
     conditions = [Deal.workspace_id == workspace_id]
     if filters.stage:
         conditions.append(Deal.stage == filters.stage)
@@ -178,14 +180,9 @@ def deal_where(workspace_id: int, filters: DealFilters):
         conditions.append(Deal.value_to_us > 0 if us == "win" else Deal.value_to_us <= 0)
         conditions.append(Deal.value_to_partner > 0 if them == "win" else Deal.value_to_partner <= 0)
     if filters.q.strip():
-        pattern = like_pattern(filters.q)
-        # partners whose name matches, found once (not joined per deal)
-        matching_partners = select(Partner.id).where(
-            Partner.workspace_id == workspace_id, Partner.name_key.like(pattern, escape="\\")
-        )
-        conditions.append(
-            or_(func.lower(Deal.title).like(pattern, escape="\\"), Deal.partner_id.in_(matching_partners))
-        )
+        # The search index: deals found by their own fields, or by their partner's
+        find = search.finder(session, workspace_id, filters.q)
+        conditions.append(or_(Deal.id.in_(find(("deal",))), Deal.partner_id.in_(find(("partner",)))))
     return and_(*conditions)
 
 
@@ -200,7 +197,7 @@ def list_deals(session: Session, workspace_id: int, filters: DealFilters, per_pa
     Filters by stage, owner and currency read the totals and the count from the running totals (two
     queries whatever the number of deals); a search, an assessment or a period filter counts and
     sums the matching deals in one grouped query."""
-    where = deal_where(workspace_id, filters)
+    where = deal_where(workspace_id, filters, session)
     searching = bool(filters.q.strip())
     if searching or filters.quadrant or filters.closed_from or filters.closed_to:
         stage_totals = totals_by_stage(session, where)
