@@ -151,10 +151,6 @@ KNOWN_UNUSED = (
     StatementLink.last_opened_at,  # column nothing writes (only the demo data sets it to None)
 )
 
-# Interfaces whose callers are being written on other branches this session (removed at merge)
-from app.services import search  # noqa: E402
-
-READ_BY_FRAMEWORKS += (search.highlight, _.snippet)
 
 # Mailbox sync: when each folder was last synced (written by app/services/mail_sync/sync.py, for
 # whoever looks into a sync's progress by hand); the "mail.sync" job's task, registered by @task
