@@ -50,7 +50,7 @@ def test_upload_runs_the_job_and_shows_the_result(logged_in, user, workspace, no
     assert link.text == "See what was logged"
     result = logged_in.get(f"/mail/import/{job.id}")
     doc = parse(result.get_data(as_text=True))
-    counts = {dd["data-count"]: dd.text for dd in doc.find_all("dd")}
+    counts = {dd["data-count"]: dd.text for dd in doc.find_all("dd", data_count=True)}
     assert counts == {"seen": "4", "logged": "2", "duplicates": "0", "skipped": "2", "failed": "0"}
     suggestion = doc.one("li", id=lambda v: v.startswith("suggestion-"))
     assert "dan@acme.test" in suggestion.text and "Acme" in suggestion.text
