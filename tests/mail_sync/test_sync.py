@@ -144,3 +144,19 @@ def test_the_password_is_encrypted_at_rest(app, owner, mailbox):
     account = connect(app, owner["user"], mailbox)
     stored = db.session.execute(select(MailAccount.password_encrypted).where(MailAccount.id == account.id)).scalar()
     assert mailbox.password not in stored and stored.startswith("gAAAA")
+
+
+def test_mail_from_the_mailbox_s_own_address_is_ours(app, owner, mailbox):
+    """The connected mailbox's address need not be the Orchard login: what it sent (in the Sent
+    folder, or copied to the inbox) is "we reached out", never "they reached out"."""
+    assert "@" in mailbox.user and mailbox.user != owner["user"].email
+    mailbox.create("Sent")
+    mailbox.append("Sent", message(mailbox.user, "gina@garden.example", "IMAP: sent to Gina", msgid="<s1@o>"))
+    mailbox.append("INBOX", message(mailbox.user.upper(), "gina@garden.example", "A copy to myself", msgid="<s2@o>"))
+    mailbox.append(
+        "Sent", message("Me <other-alias@mine.example>", "gina@garden.example", "From an alias", msgid="<s3@o>")
+    )
+    connect(app, owner["user"], mailbox)
+    sync(app)
+    rows = db.session.execute(select(Interaction.summary, Interaction.direction).order_by(Interaction.id)).all()
+    assert sorted(rows) == [("A copy to myself", "ours"), ("From an alias", "ours"), ("IMAP: sent to Gina", "ours")]

@@ -76,7 +76,7 @@ class Context:
     known_suggestions: set[str] = field(default_factory=set)  # addresses suggested before (any status)
 
 
-def load_context(session: Session, workspace_id: int, user_id: int) -> Context:
+def load_context(session: Session, workspace_id: int, user_id: int, own_addresses=()) -> Context:
     contacts: dict[str, tuple[int, int]] = {}
     rows = session.execute(
         select(Contact.email, Contact.id, Contact.partner_id)
@@ -101,6 +101,7 @@ def load_context(session: Session, workspace_id: int, user_id: int) -> Context:
         )
     }
     people.add(fold(session.get(User, user_id).email))
+    people.update(fold(address) for address in own_addresses if "@" in address)
     own_domains = {address.rpartition("@")[2] for address in people}
     domains: dict[str, int] = {}
     for partner_id, website in session.execute(
@@ -146,21 +147,23 @@ def _partner_of_domain(context: Context, address: str) -> int | None:
     return None
 
 
-def match(context: Context, message: Parsed) -> Match:
-    """What a message means for the workspace (see the module's docstring)."""
+def match(context: Context, message: Parsed, *, sent_by_us: bool = False) -> Match:
+    """What a message means for the workspace (see the module's docstring). `sent_by_us`: the
+    user's own sent mail, whatever address it came from (an alias)."""
     senders = [(name, fold(a)) for name, a in message.sender]
     everyone = senders + [(name, fold(a)) for name, a in message.recipients]
-    if everyone and all(a in context.people for _n, a in everyone):
+    people = context.people | {a for _n, a in senders} if sent_by_us else context.people
+    if everyone and all(a in people for _n, a in everyone):
         return Match([], [], "internal")
     if any(ignore.matches(a, context.patterns) for _n, a in senders):
         return Match([], [], "ignored")
     if message.bulk:
         return Match([], [], "bulk")
-    from_us = any(a in context.people for _n, a in senders)
+    from_us = any(a in people for _n, a in senders)
     touches: dict[int, Touch] = {}
     suggestions: dict[str, tuple[str, str, int]] = {}
     for position, (name, address) in enumerate(everyone):
-        if address in context.people or ignore.matches(address, context.patterns):
+        if address in people or ignore.matches(address, context.patterns):
             continue
         found = context.contacts.get(address)
         if found is not None:

@@ -29,11 +29,12 @@ BATCH = 100  # messages per flush: the summaries' flush hooks then refresh each 
 
 
 class _Recorder:
-    def __init__(self, session: Session, context: Context, *, now: datetime, keep_body: bool):
+    def __init__(self, session: Session, context: Context, *, now: datetime, keep_body: bool, sent_by_us: bool):
         self.session = session
         self.context = context
         self.now = now
         self.keep_body = keep_body
+        self.sent_by_us = sent_by_us
         self.pending: list[tuple[int, Interaction]] = []  # (claimed row id, its interaction not yet flushed)
         self.muted = set(
             session.scalars(
@@ -55,7 +56,7 @@ class _Recorder:
         return known or related[0]
 
     def record(self, parsed: Parsed, outcome: Outcome) -> None:
-        found: Match = match(self.context, parsed)
+        found: Match = match(self.context, parsed, sent_by_us=self.sent_by_us)
         thread_key = self.thread_of(parsed) if found.touches else parsed.message_key
         if found.touches and (thread_key in self.muted or any(k in self.muted for k in parsed.thread_keys)):
             outcome.skipped += 1
@@ -148,12 +149,17 @@ def record_messages(
     now: datetime,
     progress: Callable[[Outcome], None] | None = None,
     keep_body: bool = False,
+    own_addresses: Iterable[str] = (),
+    sent_by_us: bool = False,
 ) -> Outcome:
     """Log the messages that involve a contact; the caller commits. `progress(outcome so far)` is
     called after every BATCH messages (their interactions written) and at the end; it may commit.
     A None in `messages` is a message that could not be read (too big); the text of a message is
-    kept only with `keep_body`, else a short snippet."""
-    recorder = _Recorder(session, load_context(session, workspace_id, user_id), now=now, keep_body=keep_body)
+    kept only with `keep_body`, else a short snippet. `own_addresses` are the user's too (a synced
+    mailbox's address need not be the login's); `sent_by_us`: the messages are the user's own sent
+    mail (a Sent folder), whatever address they came from."""
+    context = load_context(session, workspace_id, user_id, own_addresses)
+    recorder = _Recorder(session, context, now=now, keep_body=keep_body, sent_by_us=sent_by_us)
     outcome = Outcome()
     with session.no_autoflush:  # the batch's interactions are written together (Recorder.flush)
         for raw in messages:

@@ -122,6 +122,8 @@ def _sync_folder(session, account, connection: Connection, folder: str, result, 
             messages=[mail_log.RawMessage(m.data, m.internal_date) for m in fetched],
             now=now,
             keep_body=account.keep_body,
+            own_addresses=(account.username,),
+            sent_by_us=folder == account.sent_folder,
         )
         result.seen += outcome.seen
         result.logged += outcome.logged
