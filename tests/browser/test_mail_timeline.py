@@ -28,9 +28,9 @@ def _partner_with_mail(app, email):
         )
         db.session.flush()
         message = (
-            "From: Bea <bea@blue.example>\r\nTo: me@example.com\r\nSubject: Offer attached\r\n"
-            "Message-ID: <offer-1@blue.example>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHere it is."
-        ).encode()
+            b"From: Bea <bea@blue.example>\r\nTo: me@example.com\r\nSubject: Offer attached\r\n"
+            b"Message-ID: <offer-1@blue.example>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHere it is."
+        )
         record_messages(
             db.session,
             workspace_id=partner.workspace_id,
