@@ -36,3 +36,23 @@ def test_migrations_downgrade_to_empty_and_back():
     downgrade(revision="base")
     upgrade(revision="heads")
     assert _diff() == []
+
+
+@pytest.mark.usefixtures("migration_app")
+def test_a_book_that_existed_before_the_search_index_is_findable_after_the_upgrade():
+    from app.models import Partner, Workspace
+    from app.services.search import search
+
+    db.drop_all()
+    upgrade(revision="0010")
+    with db.engine.begin() as connection:  # as the book stood before: no flush hooks
+        workspace_id = connection.execute(Workspace.__table__.insert().values(name="Old book")).inserted_primary_key[0]
+        connection.execute(
+            Partner.__table__.insert().values(
+                workspace_id=workspace_id, name="Garden Consulting", name_key="garden consulting", no_prospects=False
+            )
+        )
+    upgrade(revision="heads")
+    found = search(db.session, workspace_id, "gardn")
+    assert [hit.title for hit in found.hits] == ["Garden Consulting"]
+    db.session.rollback()

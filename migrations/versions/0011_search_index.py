@@ -1,5 +1,6 @@
 """The search index: one row per findable item (folded words, full-text indexed per engine) and the
-vocabulary of its typo tolerance. Fill it with `flask summaries rebuild` after upgrading.
+vocabulary of its typo tolerance. The books already there are indexed by the upgrade itself
+(the same rebuild as `flask summaries rebuild --only search_index`).
 
 Revision ID: 0011
 Revises: 0010
@@ -52,6 +53,21 @@ def upgrade():
     )
     for statement in create_ddl(op.get_bind().dialect.name):
         op.execute(statement)
+
+    _index_the_books_already_there()
+
+
+def _index_the_books_already_there():
+    """Existing workspaces become findable at once, not after someone thinks of a rebuild."""
+    from sqlalchemy.orm import Session
+
+    from app.summaries import search_index
+
+    bind = op.get_bind()
+    session = Session(bind=bind)
+    for (workspace_id,) in bind.execute(sa.text("SELECT id FROM workspace ORDER BY id")).all():
+        search_index.rebuild(session, workspace_id)
+    session.flush()
 
 
 def downgrade():
