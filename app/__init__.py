@@ -238,7 +238,12 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(e):
-        return error_page(400, _("Bad request"), _("The request could not be understood."))
+        from werkzeug.exceptions import BadRequest
+
+        # a view's own reason (abort(400, "…")), else the generic words in the user's language
+        said = getattr(e, "description", None)
+        reason = said if said and said != BadRequest.description else _("The request could not be understood.")
+        return error_page(400, _("Bad request"), reason)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
