@@ -160,3 +160,26 @@ def test_mail_from_the_mailbox_s_own_address_is_ours(app, owner, mailbox):
     sync(app)
     rows = db.session.execute(select(Interaction.summary, Interaction.direction).order_by(Interaction.id)).all()
     assert sorted(rows) == [("A copy to myself", "ours"), ("From an alias", "ours"), ("IMAP: sent to Gina", "ours")]
+
+
+def test_what_an_import_logged_the_sync_does_not_log_again(app, owner, mailbox):
+    """The same message imported from a mail export, then fetched from the mailbox: one touch."""
+    from app.services.mail_log import RawMessage, record_messages
+    from tests.mail_sync.conftest import NOW
+
+    plans = message("Gina Garden <gina@garden.example>", "mia@orchard.test", "Plans", msgid="<plans@g>")
+    imported = record_messages(
+        db.session,
+        workspace_id=owner["partner"].workspace_id,
+        user_id=owner["user"].id,
+        messages=[RawMessage(plans)],
+        now=NOW,
+    )
+    db.session.commit()
+    assert imported.logged == 1
+    mailbox.append("INBOX", plans)
+    mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Later", msgid="<later@g>"))
+    connect(app, owner["user"], mailbox)
+    run = sync(app)
+    assert [(r.seen, r.logged) for r in run.results] == [(2, 1)]
+    assert _emails(owner["partner"].id) == 2
