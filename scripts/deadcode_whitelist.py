@@ -152,11 +152,7 @@ KNOWN_UNUSED = (
 )
 
 
-# Mailbox sync: when each folder was last synced (written by app/services/mail_sync/sync.py, for
-# whoever looks into a sync's progress by hand); the "mail.sync" job's task, registered by @task
-# and called by app/jobs/runner.py from the Job's kind
+# The "mail.sync" job's task, registered by @task and called by app/jobs/runner.py from the Job's kind
 from app.jobs.mail_sync import sync_job  # noqa: E402
-from app.models import MailFolderState  # noqa: E402
 
-KNOWN_UNUSED += (MailFolderState.synced_at,)
 READ_BY_FRAMEWORKS += (sync_job,)

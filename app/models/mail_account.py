@@ -54,4 +54,3 @@ class MailFolderState(WorkspaceScoped, db.Model):
     folder: Mapped[str] = mapped_column(String(255))
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
-    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -61,7 +61,6 @@ def upgrade():
         sa.Column("folder", sa.String(length=255), nullable=False),
         sa.Column("uidvalidity", sa.BigInteger(), nullable=False),
         sa.Column("last_uid", sa.BigInteger(), nullable=False),
-        sa.Column("synced_at", sa.DateTime(), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],

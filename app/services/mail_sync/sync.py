@@ -76,7 +76,7 @@ def _state(session: Session, account: MailAccount, folder: str) -> MailFolderSta
     return state
 
 
-def _advance(session: Session, state: MailFolderState, *, validity: int, old_uid: int, new_uid: int, now) -> bool:
+def _advance(session: Session, state: MailFolderState, *, validity: int, old_uid: int, new_uid: int) -> bool:
     """Move the folder's high-water mark from old_uid to new_uid, only if no other sync moved it
     meanwhile (a conditional UPDATE: it also locks the row until this batch commits)."""
     moved = session.execute(
@@ -86,7 +86,7 @@ def _advance(session: Session, state: MailFolderState, *, validity: int, old_uid
             MailFolderState.last_uid == old_uid,
             MailFolderState.uidvalidity == validity,
         )
-        .values(last_uid=new_uid, synced_at=now)
+        .values(last_uid=new_uid)
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(moved)
@@ -102,7 +102,7 @@ def _sync_folder(session, account, connection: Connection, folder: str, result, 
         session.execute(
             update(MailFolderState)
             .where(MailFolderState.id == state.id)
-            .values(uidvalidity=validity, last_uid=0, synced_at=now)
+            .values(uidvalidity=validity, last_uid=0)
             .execution_options(synchronize_session=False)
         )
         commit()
@@ -111,7 +111,7 @@ def _sync_folder(session, account, connection: Connection, folder: str, result, 
     uids = connection.uids_after(last_uid)
     for start in range(0, len(uids), batch_size):
         batch = uids[start : start + batch_size]
-        if not _advance(session, state, validity=validity, old_uid=last_uid, new_uid=batch[-1], now=now):
+        if not _advance(session, state, validity=validity, old_uid=last_uid, new_uid=batch[-1]):
             session.rollback()  # another sync of this folder is ahead of this one: leave it to that
             return
         fetched = connection.fetch(batch, whole=account.keep_body)
