@@ -34,15 +34,16 @@ def after_flush(session: Session) -> None:
     touched: dict[str, set[int]] = {kind: set() for kind in indexing.KINDS}
     gone: set[tuple[str, int]] = set()
     flags: dict[int, bool] = {}
-    for obj in session.new | session.dirty:
+    dirty = session.dirty  # computed from the whole identity map at each read: read once
+    for obj in session.new | dirty:
         kind = MODELS.get(type(obj))
         if kind is not None:
-            if obj in session.dirty and not session.is_modified(obj):
+            if obj in dirty and not session.is_modified(obj):
                 continue
             touched[kind].add(obj.id)
             if kind == "partner":
                 touched["terms"].add(obj.id)
-                if obj in session.dirty and _archived_changed(obj):
+                if obj in dirty and _archived_changed(obj):
                     flags[obj.id] = obj.archived_at is not None
         elif isinstance(obj, (Terms, TermsVersion)):
             touched["terms"].add(obj.partner_id)
