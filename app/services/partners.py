@@ -63,11 +63,15 @@ def filtered_partners(
     workspace_id: int, filters: PartnerFilters, dialect: str = "sqlite", session: Session | None = None
 ):
     """The WHERE part of the partner list (with the session, a search also tolerates typos)."""
-    conditions = [Partner.workspace_id == workspace_id]
+    searching = bool(filters.q.strip())
+    # searching, the partners are read from the index's matches by id (see engine.not_by_index)
+    workspace_column = search.not_by_index(Partner.workspace_id) if searching else Partner.workspace_id
+    archived_column = search.not_by_index(Partner.archived_at) if searching else Partner.archived_at
+    conditions = [workspace_column == workspace_id]
     if filters.archived == "no":
-        conditions.append(Partner.archived_at.is_(None))
+        conditions.append(archived_column.is_(None))
     elif filters.archived == "only":
-        conditions.append(Partner.archived_at.is_not(None))
+        conditions.append(archived_column.is_not(None))
     for column, value in (
         (Partner.status, filters.status),
         (Partner.tier, filters.tier),
@@ -77,7 +81,7 @@ def filtered_partners(
             conditions.append(column == value)
     if filters.owner_id:
         conditions.append(Partner.owner_id == filters.owner_id)
-    if filters.q.strip():
+    if searching:
         # The search index: partners found by their own fields or by a current contact's.
         conditions.append(
             Partner.id.in_(

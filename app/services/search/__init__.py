@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.models import Partner, PartnerActivity
 from app.models.search import SearchItem
 from app.services.search import query as q
+from app.services.search.engine import not_by_index
 from app.services.search.folding import fold_word
 
 # In the order the groups are shown
@@ -211,4 +212,4 @@ def _phone_match(found, text: str, terms: tuple[str, ...]) -> bool:
     return any(t.isdigit() and (digits.startswith(t) or digits.lstrip("0").startswith(t)) for t in terms)
 
 
-__all__ = ["KINDS", "Hit", "Results", "finder", "highlight", "matching_ids", "search", "snippet_of"]
+__all__ = ["KINDS", "Hit", "Results", "finder", "highlight", "matching_ids", "not_by_index", "search", "snippet_of"]
