@@ -18,9 +18,7 @@ def error_message(kind: str | None, port: int | None = None) -> str:
             port=port,
         )
         if port
-        else _(
-            "The server refused the connection: check the port (IMAP is usually 993 with SSL, 143 with STARTTLS)."
-        ),
+        else _("The server refused the connection: check the port (IMAP is usually 993 with SSL, 143 with STARTTLS)."),
         "timeout": _("The server did not answer in time: check the host name and the port, or try again later."),
         "tls": _(
             "The secure connection failed: check the security setting (SSL usually on port 993, STARTTLS on 143) and the server's certificate."

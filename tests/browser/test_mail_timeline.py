@@ -53,7 +53,9 @@ def _partner_with_mail(app, email, now):
                     internal_date=when,
                 )
             )
-        outcome = record_messages(db.session, workspace_id=user.current_workspace_id, user_id=user.id, messages=messages, now=now)
+        outcome = record_messages(
+            db.session, workspace_id=user.current_workspace_id, user_id=user.id, messages=messages, now=now
+        )
         assert outcome.logged == 3
         db.session.commit()
         partner_id = partner.id
@@ -88,4 +90,3 @@ def test_from_mail_badge_stays_on_the_first_line_on_a_desktop(page, live_server,
     kind = item.locator(".badge.kind").bounding_box()
     mark = item.locator(".badge.from-mail").bounding_box()
     assert abs(mark["y"] - kind["y"]) < 4, "the from-mail badge wrapped to a second line"
-
