@@ -210,3 +210,27 @@ def test_import_pages_link_to_each_other(logged_in):
     assert imports.one("a", href="/mail/import")
     upload_page = parse(logged_in.get("/mail/import").get_data(as_text=True))
     assert upload_page.one("a", href="/mail/ignore")
+
+
+def test_the_upload_page_lists_its_imports_by_file_and_says_what_is_not_listed(logged_in, user, workspace, now, acme):
+    upload(logged_in, ("2024-inbox.mbox", sample(user, now)))
+    page = logged_in.get("/mail/import")
+    doc = parse(page.get_data(as_text=True))
+    assert not doc.find_all("a", href="/imports/"), "“All imports” leads to a list without the email imports"
+    listed = doc.one("ul", class_="mail-imports")
+    assert "2024-inbox.mbox" in listed.text
+    assert "flask mail import" in doc.one(id="mail-imports").parent.text
+
+
+def test_the_result_page_highlights_activity_and_styles_its_counts(logged_in, user, workspace, now, acme):
+    from tests.routes_house.html_probe import probe
+
+    activity = ["/activity"]
+    upload(logged_in, ("export.mbox", sample(user, now)))
+    job = db.session.scalars(select(Job)).one()
+    html = logged_in.get(f"/mail/import/{job.id}").get_data(as_text=True)
+    assert probe(html).nav_current == activity
+    assert probe(logged_in.get("/mail/import").get_data(as_text=True)).nav_current == activity
+    doc = parse(html)
+    suggestion = doc.one("li", id=lambda v: v.startswith("suggestion-"))
+    assert suggestion.find("div", class_="suggestion-actions") is not None  # sized buttons, not full-width bars
