@@ -234,3 +234,30 @@ def test_the_result_page_highlights_activity_and_styles_its_counts(logged_in, us
     doc = parse(html)
     suggestion = doc.one("li", id=lambda v: v.startswith("suggestion-"))
     assert suggestion.find("div", class_="suggestion-actions") is not None  # sized buttons, not full-width bars
+
+
+def test_a_rule_matching_contacts_asks_before_it_is_saved(logged_in, workspace, factories, acme, hx):
+    partner, _ = acme
+    factories.contact(partner, name="Dora", email="dora@acme.test")
+    response = logged_in.post("/mail/ignore", data={"pattern": "@acme.test"}, headers=hx)
+    assert response.status_code == 422
+    doc = parse(response.get_data(as_text=True))
+    warning = doc.one(id="ignore-pattern-warning").text
+    assert "This matches 2 of your contacts' addresses: their emails will no longer be logged." in warning
+    assert doc.one("input", id="ignore-pattern")["value"] == "@acme.test"  # what was typed is kept
+    assert doc.one("input", name="confirm")["value"] == "@acme.test"
+    assert db.session.scalars(select(MailIgnoreRule)).all() == []
+    confirmed = logged_in.post("/mail/ignore", data={"pattern": "@acme.test", "confirm": "@acme.test"}, headers=hx)
+    assert confirmed.status_code == 200
+    assert [r.pattern for r in db.session.scalars(select(MailIgnoreRule))] == ["@acme.test"]
+
+
+def test_a_contacts_own_address_asks_too_and_a_changed_pattern_asks_again(logged_in, workspace, acme):
+    response = logged_in.post("/mail/ignore", data={"pattern": "carla@acme.test"})
+    assert response.status_code == 422
+    assert "This matches 1 of your contacts' addresses" in parse(response.get_data(as_text=True)).text
+    changed = logged_in.post("/mail/ignore", data={"pattern": "@acme.test", "confirm": "carla@acme.test"})
+    assert changed.status_code == 422  # the confirmation was for another pattern
+    assert db.session.scalars(select(MailIgnoreRule)).all() == []
+    unrelated = logged_in.post("/mail/ignore", data={"pattern": "news@shop.test"}, follow_redirects=True)
+    assert "Mail from news@shop.test is not logged any more." in unrelated.get_data(as_text=True)
