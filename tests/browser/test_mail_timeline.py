@@ -1,4 +1,4 @@
-"""In Chromium: a partner timeline with emails logged from mail fits a phone's width."""
+"""In Chromium: the email log's pages at a phone's and a desktop's width: a partner timeline with emails, an import's result page."""
 
 from datetime import timedelta
 
@@ -90,3 +90,53 @@ def test_from_mail_badge_stays_on_the_first_line_on_a_desktop(page, live_server,
     kind = item.locator(".badge.kind").bounding_box()
     mark = item.locator(".badge.from-mail").bounding_box()
     assert abs(mark["y"] - kind["y"]) < 4, "the from-mail badge wrapped to a second line"
+
+
+def _finished_import_with_a_suggestion(app, email, now):
+    """A done email import, and a "new contact?" suggestion at a partner's website domain."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Partner, User, Workspace
+    from app.services import jobs as job_service
+    from app.services.mail_log import RawMessage, record_messages
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        workspace = db.session.get(Workspace, user.current_workspace_id)
+        partner = Partner(
+            workspace_id=workspace.id,
+            name="Quince Press",
+            status="active",
+            tier="B",
+            owner_id=user.id,
+            website="https://quince-press.example",
+            created_at=now - timedelta(days=10),
+        )
+        db.session.add(partner)
+        db.session.flush()
+        raw = (
+            f"From: Nora Quince <nora@quince-press.example>\r\nTo: {email}\r\nSubject: Hello\r\n"
+            f"Date: {now.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\nMessage-ID: <s-{partner.id}@quince-press.example>\r\n\r\nHi\r\n"
+        ).encode()
+        outcome = record_messages(
+            db.session, workspace_id=workspace.id, user_id=user.id, messages=[RawMessage(data=raw)], now=now
+        )
+        assert outcome.suggested == 1
+        job = job_service.start_job(db.session, workspace, user, "mail.import", now=now, params={"names": ["a.mbox"]})
+        job.status, job.result, job.finished_at = "done", {"seen": 1, "skipped": 1}, now
+        db.session.commit()
+        job_id = job.id
+        db.session.remove()
+    return job_id
+
+
+def test_the_result_pages_buttons_are_sized_to_their_labels(page, live_server, register_and_login, server_clock):
+    person = register_and_login(page)
+    job_id = _finished_import_with_a_suggestion(live_server.app, person.email, server_clock)
+    page.goto(f"/mail/import/{job_id}")
+    for name in ("Add as contact", "Dismiss"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["width"] < 250, f"“{name}” is {box['width']} px wide"
+    counts = page.locator("#mail-outcome > div").all()
+    assert counts[0].bounding_box()["y"] == counts[1].bounding_box()["y"]  # a row of figures, not a list
