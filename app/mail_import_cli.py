@@ -48,9 +48,13 @@ def import_command(file: Path, email: str, workspace_id: int, keep_body: bool) -
         raise click.ClickException(f"{file.name}: {REASONS[refusal.reason]}.") from None
     user_id = user.id
 
+    said = []  # a batch's progress is said once the next one is done: the last one is the summary's
+
     def committed(outcome) -> None:
         session.commit()
-        click.echo(f"  {outcome.seen} read, {outcome.logged} logged", err=True)
+        if said:
+            click.echo(said.pop(), err=True)
+        said.append(f"  {outcome.seen} read, {outcome.logged} logged")
 
     outcome = importing.import_files(
         session,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 
 
 @click.command("sync")
@@ -31,6 +32,13 @@ def sync_command(account_id):
             click.echo(f"account {result.account_id}: {result.seen} read, {result.logged} logged")
         else:
             click.echo(f"account {result.account_id}: failed ({result.error_kind}): {result.error}", err=True)
-    click.echo(f"{len(run.results)} accounts synced, {len(run.failed)} failed.")
+    with current_app.test_request_context("/"):  # Babel's ngettext wants a request: the default locale
+        summary = ngettext(
+            "%(num)s account synced, %(failed)s failed.",
+            "%(num)s accounts synced, %(failed)s failed.",
+            len(run.results),
+            failed=len(run.failed),
+        )
+    click.echo(summary)
     if run.failed:
         raise SystemExit(1)

@@ -8,18 +8,24 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.extensions import db
 from app.mail_import import bp
 from app.mail_import.forms import ConfirmForm, IgnoreForm
+from app.models import Contact
+from app.services import ServiceError
 from app.services.mail_log import ignore, threads
 from app.web import nav_section, now_utc, render, safe_next_url, unit_of_work, wants_fragment
 
 
 @bp.app_template_global()
-def mail_ignore_section(form=None) -> dict:
-    """What the ignore-list section shows: the defaults, the workspace's own patterns, the form."""
+def mail_ignore_section(form=None, warning=None, confirm=None) -> dict:
+    """What the ignore-list section shows: the defaults, the workspace's own patterns, the form;
+    `warning` and `confirm` when a new pattern matches contacts and waits for a second submit."""
     return {
+        "warning": warning,
+        "confirm": confirm,
         "defaults": ignore.DEFAULT_PATTERNS,
         "rules": ignore.workspace_rules(db.session, g.workspace.id),
         "form": form or IgnoreForm(formdata=None),
@@ -28,9 +34,9 @@ def mail_ignore_section(form=None) -> dict:
     }
 
 
-def _section(form=None, status=200):
+def _section(form=None, status=200, **ask):
     """The section alone for htmx, else the page holding it."""
-    section = mail_ignore_section(form)
+    section = mail_ignore_section(form, **ask)
     if wants_fragment():
         return render("settings/_mail_ignore.html", mail_ignore=section, status=status)
     return render("mail_import/ignore.html", mail_ignore=section, status=status)
@@ -38,6 +44,26 @@ def _section(form=None, status=200):
 
 def _back():
     return redirect(safe_next_url(request.form.get("next")) or url_for("mail_import.ignore_list"))
+
+
+def _normalised(pattern: str | None) -> str | None:
+    try:
+        return ignore.normalise(pattern or "")
+    except ServiceError:
+        return None  # add_rule says what is wrong with it
+
+
+def _contacts_matched(pattern: str | None) -> int:
+    """How many of the workspace's current contacts have an address the pattern matches."""
+    text = _normalised(pattern)
+    if text is None:
+        return 0
+    addresses = db.session.scalars(
+        select(Contact.email).where(
+            Contact.workspace_id == g.workspace.id, Contact.email.is_not(None), Contact.removed_at.is_(None)
+        )
+    )
+    return sum(1 for address in addresses if ignore.matches(address.strip().lower(), [text]))
 
 
 @bp.route("/ignore")
@@ -51,6 +77,14 @@ def ignore_list():
 def add_ignore():
     form = IgnoreForm()
     if form.validate_on_submit():
+        matched = _contacts_matched(form.pattern.data)
+        if matched and request.form.get("confirm") != _normalised(form.pattern.data):
+            warning = ngettext(
+                "This matches %(num)s of your contacts' addresses: their emails will no longer be logged.",
+                "This matches %(num)s of your contacts' addresses: their emails will no longer be logged.",
+                matched,
+            )
+            return _section(form, status=422, warning=warning, confirm=_normalised(form.pattern.data))
         with unit_of_work(form) as uow:
             pattern = ignore.add_rule(
                 db.session, g.workspace.id, form.pattern.data, actor_id=current_user.id, now=now_utc()

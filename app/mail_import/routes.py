@@ -30,7 +30,7 @@ from app.services.mail_log.mbox import SNIFF_BYTES, NotMail, check_eml, check_mb
 from app.tenancy import get_or_404_in_workspace
 from app.web import blueprint_nav_section, now_utc, render, safe_next_url, unit_of_work
 
-blueprint_nav_section(bp, "partners")
+blueprint_nav_section(bp, "activity")  # the emails it logs are activity (the ignore list: settings)
 JOB_KIND = "mail.import"
 DEFAULT_LIMIT = 512 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -78,11 +78,12 @@ def _too_big() -> str:
     )
 
 
-def _save(uploads, folder: Path, file_format: str) -> list[str]:
+def _save(uploads, folder: Path, file_format: str) -> tuple[list[str], list[str]]:
     """Copy the uploads into `folder` in chunks (never whole in memory), checking each one's first
-    bytes and the total size; Refused with the message for the field."""
+    bytes and the total size; (the stored names, the uploaded names); Refused with the message for
+    the field."""
     folder.mkdir(parents=True, exist_ok=False)
-    names, total = [], 0
+    names, uploaded, total = [], [], 0
     for index, upload in enumerate(uploads):
         name = os.path.basename(upload.filename or "upload")[:120]
         head = upload.stream.read(SNIFF_BYTES)
@@ -100,7 +101,8 @@ def _save(uploads, folder: Path, file_format: str) -> list[str]:
                 out.write(chunk)
                 chunk = upload.stream.read(CHUNK)
         names.append(target)
-    return names
+        uploaded.append(name)
+    return names, uploaded
 
 
 def _format_of(uploads) -> tuple[str | None, str | None]:
@@ -128,6 +130,7 @@ def _upload_page(form, status=200):
         accept=ACCEPT,
         limit=limit_text(),
         recent=recent,
+        recent_limit=RECENT,
         status=status,
     )
 
@@ -151,7 +154,7 @@ def upload():
         folder_name = secrets.token_hex(16)
         folder = upload_root() / folder_name
         try:
-            names = _save(uploads, folder, file_format)
+            names, uploaded = _save(uploads, folder, file_format)
         except Refused as refusal:
             shutil.rmtree(folder, ignore_errors=True)
             error = refusal.message
@@ -167,7 +170,13 @@ def upload():
         current_user,
         JOB_KIND,
         now=now_utc(),
-        params={"folder": folder_name, "files": names, "format": file_format, "keep_body": bool(form.keep_body.data)},
+        params={
+            "folder": folder_name,
+            "files": names,
+            "names": uploaded,
+            "format": file_format,
+            "keep_body": bool(form.keep_body.data),
+        },
     )
     ident = job.id
     db.session.commit()

@@ -126,7 +126,7 @@ def connect_mail():
     if failure is not None:
         log.info("mail account of user %s: connection refused (%s): %s", current_user.id, failure.kind, failure.detail)
         target = form._fields.get(failure.field or "", form.host)
-        target.errors = [*target.errors, error_message(failure.kind)]
+        target.errors = [*target.errors, error_message("refused" if failure.refused else failure.kind, form.port.data)]
         return _page(mail_sync.account_of(db.session, g.workspace.id, current_user.id), form=form, status=422)
     if not uow.ok:
         return _page(mail_sync.account_of(db.session, g.workspace.id, current_user.id), form=form, status=422)

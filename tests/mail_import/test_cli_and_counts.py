@@ -114,3 +114,12 @@ def test_recording_reads_the_workspace_once_not_per_message(user, workspace, now
         _log(user, workspace, now, 20, start=200)
     per_message = (twenty.count - ten.count) / 10
     assert per_message <= 12  # claim, lock the partner, the interaction and its summaries: no scans
+
+
+def test_cli_prints_its_summary_once(runner, user, workspace, acme, tmp_path):
+    path = tmp_path / "export.mbox"
+    path.write_bytes(mbox(message(sender="carla@acme.test", to=user.email, subject="Hi")))
+    result = runner.invoke(args=["mail", "import", str(path), "--user", user.email, "--workspace", str(workspace.id)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("1 logged") == 1
+    assert "logged" not in result.stderr  # the progress of a small file is its summary: said once

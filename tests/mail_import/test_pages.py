@@ -210,3 +210,73 @@ def test_import_pages_link_to_each_other(logged_in):
     assert imports.one("a", href="/mail/import")
     upload_page = parse(logged_in.get("/mail/import").get_data(as_text=True))
     assert upload_page.one("a", href="/mail/ignore")
+
+
+def test_the_upload_page_lists_its_imports_by_file_and_says_what_is_not_listed(logged_in, user, workspace, now, acme):
+    upload(logged_in, ("2024-inbox.mbox", sample(user, now)))
+    page = logged_in.get("/mail/import")
+    doc = parse(page.get_data(as_text=True))
+    assert not doc.find_all("a", href="/imports/"), "“All imports” leads to a list without the email imports"
+    listed = doc.one("ul", class_="mail-imports")
+    assert "2024-inbox.mbox" in listed.text
+    assert "flask mail import" in doc.one(id="mail-imports").parent.text
+
+
+def test_the_result_page_highlights_activity_and_styles_its_counts(logged_in, user, workspace, now, acme):
+    from tests.routes_house.html_probe import probe
+
+    activity = ["/activity"]
+    upload(logged_in, ("export.mbox", sample(user, now)))
+    job = db.session.scalars(select(Job)).one()
+    html = logged_in.get(f"/mail/import/{job.id}").get_data(as_text=True)
+    assert probe(html).nav_current == activity
+    assert probe(logged_in.get("/mail/import").get_data(as_text=True)).nav_current == activity
+    doc = parse(html)
+    suggestion = doc.one("li", id=lambda v: v.startswith("suggestion-"))
+    assert suggestion.find("div", class_="suggestion-actions") is not None  # sized buttons, not full-width bars
+
+
+def test_a_rule_matching_contacts_asks_before_it_is_saved(logged_in, workspace, factories, acme, hx):
+    partner, _ = acme
+    factories.contact(partner, name="Dora", email="dora@acme.test")
+    response = logged_in.post("/mail/ignore", data={"pattern": "@acme.test"}, headers=hx)
+    assert response.status_code == 422
+    doc = parse(response.get_data(as_text=True))
+    warning = doc.one(id="ignore-pattern-warning").text
+    assert "This matches 2 of your contacts' addresses: their emails will no longer be logged." in warning
+    assert doc.one("input", id="ignore-pattern")["value"] == "@acme.test"  # what was typed is kept
+    assert doc.one("input", name="confirm")["value"] == "@acme.test"
+    assert db.session.scalars(select(MailIgnoreRule)).all() == []
+    confirmed = logged_in.post("/mail/ignore", data={"pattern": "@acme.test", "confirm": "@acme.test"}, headers=hx)
+    assert confirmed.status_code == 200
+    assert [r.pattern for r in db.session.scalars(select(MailIgnoreRule))] == ["@acme.test"]
+
+
+def test_a_contacts_own_address_asks_too_and_a_changed_pattern_asks_again(logged_in, workspace, acme):
+    response = logged_in.post("/mail/ignore", data={"pattern": "carla@acme.test"})
+    assert response.status_code == 422
+    assert "This matches 1 of your contacts' addresses" in parse(response.get_data(as_text=True)).text
+    changed = logged_in.post("/mail/ignore", data={"pattern": "@acme.test", "confirm": "carla@acme.test"})
+    assert changed.status_code == 422  # the confirmation was for another pattern
+    assert db.session.scalars(select(MailIgnoreRule)).all() == []
+    unrelated = logged_in.post("/mail/ignore", data={"pattern": "news@shop.test"}, follow_redirects=True)
+    assert "Mail from news@shop.test is not logged any more." in unrelated.get_data(as_text=True)
+
+
+def test_a_suggestion_without_a_display_name_becomes_a_contact_named_by_its_address(
+    logged_in, user, workspace, now, acme
+):
+    upload(logged_in, ("export.mbox", mbox(message(sender="newguy@acme.test", to=user.email, subject="Hello"))))
+    suggestion = db.session.scalars(select(MailSuggestion)).one()
+    assert not suggestion.name
+    logged_in.post(f"/mail/suggestions/{suggestion.id}/add", follow_redirects=True)
+    contact = db.session.scalars(select(Contact).where(Contact.email == "newguy@acme.test")).one()
+    assert contact.name == "newguy@acme.test"  # not "newguy", a name nobody wrote
+
+
+def test_a_suggestions_display_name_is_kept_as_written(logged_in, user, workspace, now, acme):
+    upload(logged_in, ("export.mbox", mbox(message(sender="Newguy <newguy@acme.test>", to=user.email))))
+    suggestion = db.session.scalars(select(MailSuggestion)).one()
+    logged_in.post(f"/mail/suggestions/{suggestion.id}/add", follow_redirects=True)
+    contact = db.session.scalars(select(Contact).where(Contact.email == "newguy@acme.test")).one()
+    assert contact.name == "Newguy"

@@ -144,3 +144,11 @@ def test_folders_with_non_ascii_names_are_listed_readable(mailbox):
         names = [name for name, _ in connection.folders()]
     assert encoded in names and sent in [folder_label(n) for n in names]
     assert folder_label("Tom & Jerry") == "Tom & Jerry" and folder_label("A&-B") == "A&B"
+
+
+def test_the_command_says_one_account_in_the_singular(app, runner, owner, mailbox):
+    connect(app, owner["user"], mailbox)
+    db.session.commit()
+    result = runner.invoke(args=["mail", "sync"])
+    assert result.exit_code == 0, result.output
+    assert "1 account synced, 0 failed." in result.output

@@ -106,10 +106,21 @@ def test_a_bad_password_is_shown_next_to_the_password_never_echoed(mia, mailbox)
     assert db.session.scalar(select(func.count(MailAccount.id))) == 0
 
 
-def test_an_unreachable_server_is_shown_next_to_the_host(mia, mailbox):
+def test_a_refused_connection_is_shown_next_to_the_port(mia, mailbox):
+    """The host answers but nothing listens on the port: the port is what to fix."""
     response = mia.post("/settings/mail", data=_form(mailbox, port=str(free_port())))
     assert response.status_code == 422
-    assert "Could not reach the server" in _error(response.get_data(as_text=True), "host")
+    html = response.get_data(as_text=True)
+    assert "refused the connection on port" in _error(html, "port")
+    assert _error(html, "host") == ""
+
+
+def test_an_unknown_host_is_shown_next_to_the_host(mia, mailbox):
+    response = mia.post("/settings/mail", data=_form(mailbox, host="no-such-host.invalid", security="ssl"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Could not reach the server" in _error(html, "host")
+    assert _error(html, "port") == ""
 
 
 def test_tls_to_a_server_without_it_is_shown_next_to_security(mia, mailbox):

@@ -62,7 +62,7 @@ EXPECTED = {
     "settings.audit_log": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
-    "mail_import.upload": "partners",  # the email history import sits with the imports
+    "mail_import.upload": "activity",  # the email history import (and its result) logs activity
     "mail_import.ignore_list": "settings",
     "imports.saved": "partners",
     # pages that highlight no entry

@@ -48,7 +48,8 @@ def _take(session: Session, workspace_id: int, suggestion_id: int, status: str) 
 def add_as_contact(session: Session, workspace_id: int, suggestion_id: int, *, now: datetime):
     """The address becomes a contact of its partner; the contact."""
     suggestion = _take(session, workspace_id, suggestion_id, "added")
-    name = suggestion.name or suggestion.email.split("@", 1)[0]
+    # no real name in the mail: the whole address says who it is ("newguy" alone says less)
+    name = suggestion.name or suggestion.email
     contact = contact_service.add_contact(session, suggestion.partner, {"name": name, "email": suggestion.email}, now)
     suggestion.contact_id = contact.id
     return contact

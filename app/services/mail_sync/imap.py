@@ -20,7 +20,7 @@ from app.models.mail_account import SECURITY_PLAIN, SECURITY_SSL, SECURITY_START
 # what went wrong, and the form field it belongs to
 ERROR_FIELDS = {
     "auth": "password",  # the server refused the user name / password
-    "unreachable": "host",  # no such host, connection refused, dropped
+    "unreachable": "host",  # no such host, connection refused (then the port: see MailError.field), dropped
     "timeout": "host",  # the server did not answer in time
     "tls": "security",  # TLS handshake, certificate or STARTTLS failed
     "protocol": "host",  # the server answered something unexpected
@@ -37,14 +37,15 @@ class MailError(Exception):
     """`kind` is one of ERROR_KINDS; `detail` is the server's or the library's words (never the
     password), for the log and the settings page."""
 
-    def __init__(self, kind: str, detail: str = ""):
+    def __init__(self, kind: str, detail: str = "", *, refused: bool = False):
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail[:300]
+        self.refused = refused  # the host answered and refused the connection: the port is wrong
 
     @property
     def field(self) -> str | None:
-        return ERROR_FIELDS.get(self.kind)
+        return "port" if self.refused else ERROR_FIELDS.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _classify(error: BaseException, password: str, *, logging_in: bool = False) 
         return MailError("timeout", detail)
     if isinstance(error, ssl.SSLError | ssl.CertificateError):
         return MailError("tls", detail)
+    if isinstance(error, ConnectionRefusedError):
+        return MailError("unreachable", detail, refused=True)
     if isinstance(error, imaplib.IMAP4.abort | EOFError | OSError):
         return MailError("unreachable", detail)
     if isinstance(error, imaplib.IMAP4.error):
