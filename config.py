@@ -68,6 +68,7 @@ class Config:
     BROWSER_SESSION_DAYS = int(os.environ.get("BROWSER_SESSION_DAYS", "90"))  # a session without remember-me
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     BABEL_DEFAULT_TIMEZONE = "UTC"
     # Said explicitly: the one Limiter object otherwise keeps the setting of the last app built
     RATELIMIT_ENABLED = True

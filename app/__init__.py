@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import i18n
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.ids import DbIntConverter
 from app.input_cleaning import CleanRequest
@@ -42,7 +43,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
 
     from app import (
         models,  # noqa: F401  (register every table)
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners import bp as partners_bp
     from app.referrals import bp as referrals_bp
     from app.reminders import bp as reminders_bp
+    from app.reports import bp as reports_bp
     from app.search import bp as search_bp
     from app.settings import bp as settings_bp
     from app.terms import bp as terms_bp
@@ -123,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs_bp,
         mail_import_bp,
         search_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
 
@@ -144,12 +147,6 @@ def _register_transaction_mode(app: Flask) -> None:
         token = g.pop("transaction_mode", None)
         if token is not None:
             database.end_request(token)
-
-
-def _select_locale():
-    if current_user and current_user.is_authenticated:
-        return current_user.locale
-    return request.accept_languages.best_match(["en"]) or "en"
 
 
 def _select_timezone():

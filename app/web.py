@@ -169,7 +169,17 @@ def url_template(endpoint: str, param: str, **values) -> UrlTemplate:
 
 # --- which main-navigation entry a page belongs to ------------------------------------------------
 
-NAV_SECTIONS = ("dashboard", "partners", "reminders", "referrals", "deals", "activity", "ledger", "settings")
+NAV_SECTIONS = (
+    "dashboard",
+    "partners",
+    "reminders",
+    "referrals",
+    "deals",
+    "activity",
+    "ledger",
+    "reports",
+    "settings",
+)
 
 
 def _checked_section(name: str | None) -> str | None:

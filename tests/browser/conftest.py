@@ -63,6 +63,7 @@ def live_server(tmp_path_factory):
     from app import create_app
     from app.extensions import db
     from config import TestingConfig
+    from tests.browser.closing import close_when_sent
     from tests.conftest import TestDatabase
 
     # a database of its own: the server lives while other tests empty theirs
@@ -72,7 +73,7 @@ def live_server(tmp_path_factory):
         database.create()
         db.session.remove()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, close_when_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

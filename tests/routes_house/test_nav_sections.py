@@ -16,11 +16,13 @@ NAV = {
     "deals": "deals.board",
     "activity": "interactions.feed",
     "ledger": "commissions.ledger",
+    "reports": "reports.index",
     "settings": "settings.workspace",
 }
 
 EXPECTED = {
     "dashboard.index": "dashboard",
+    "reports.index": "reports",
     "partners.index": "partners",
     "partners.new": "partners",
     "partners.show": "partners",
