@@ -164,7 +164,9 @@ class DealFilters:
 
 def deal_where(workspace_id: int, filters: DealFilters, session: Session | None = None):
     """The WHERE of the deals list (with the session, a search also tolerates typos)."""
-    conditions = [Deal.workspace_id == workspace_id]
+    searching = bool(filters.q.strip())
+    # searching, the deals are read by id from the index's matches (see search.not_by_index)
+    conditions = [(search.not_by_index(Deal.workspace_id) if searching else Deal.workspace_id) == workspace_id]
     if filters.stage:
         conditions.append(Deal.stage == filters.stage)
     if filters.owner_id:
@@ -179,10 +181,12 @@ def deal_where(workspace_id: int, filters: DealFilters, session: Session | None 
         us, them = filters.quadrant.split("-")
         conditions.append(Deal.value_to_us > 0 if us == "win" else Deal.value_to_us <= 0)
         conditions.append(Deal.value_to_partner > 0 if them == "win" else Deal.value_to_partner <= 0)
-    if filters.q.strip():
-        # The search index: deals found by their own fields, or by their partner's
+    if searching:
+        # The search index: deals found by their own fields, or by their partner's — one list of
+        # ids (an OR of the two would test every deal of the workspace)
         find = search.finder(session, workspace_id, filters.q)
-        conditions.append(or_(Deal.id.in_(find(("deal",))), Deal.partner_id.in_(find(("partner",)))))
+        by_partner = select(Deal.id).where(Deal.partner_id.in_(find(("partner",))))
+        conditions.append(Deal.id.in_(union_all(find(("deal",)), by_partner)))
     return and_(*conditions)
 
 
