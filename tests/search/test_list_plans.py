@@ -64,10 +64,18 @@ def test_the_deals_search_reads_deals_by_id_from_the_matches(app, workspace):
         partner = make_partner(workspace, name=f"Partner {n}")
         db.session.add(Deal(workspace_id=workspace.id, partner_id=partner.id, title=f"Rollout {n}", currency="EUR"))
     quillon = make_partner(workspace, name="Quillon Works")
-    db.session.add(Deal(workspace_id=workspace.id, partner_id=quillon.id, title="Website", amount=Decimal("100"), currency="EUR"))
-    db.session.add(Deal(workspace_id=workspace.id, partner_id=quillon.id, title="Logo", amount=Decimal("50"), currency="EUR"))
+    db.session.add(
+        Deal(workspace_id=workspace.id, partner_id=quillon.id, title="Website", amount=Decimal("100"), currency="EUR")
+    )
+    db.session.add(
+        Deal(workspace_id=workspace.id, partner_id=quillon.id, title="Logo", amount=Decimal("50"), currency="EUR")
+    )
     other = make_partner(workspace, name="Brightside")
-    db.session.add(Deal(workspace_id=workspace.id, partner_id=other.id, title="Quillon rebrand", amount=Decimal("7"), currency="EUR"))
+    db.session.add(
+        Deal(
+            workspace_id=workspace.id, partner_id=other.id, title="Quillon rebrand", amount=Decimal("7"), currency="EUR"
+        )
+    )
     db.session.commit()
 
     (page, totals), seen = _statements_of(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 
-
 @dataclass(frozen=True)
 class Period:
     preset: str

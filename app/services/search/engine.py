@@ -183,9 +183,7 @@ def _matches_postgresql(element, compiler, **kw):
 
 @compiles(Matches)
 def _matches_sqlite(element, compiler, **kw):
-    condition = SearchItem.id.in_(
-        select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(element.fts5_query))
-    )
+    condition = SearchItem.id.in_(select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(element.fts5_query)))
     return compiler.process(condition, **kw)
 
 
