@@ -107,7 +107,7 @@ def test_the_same_url_downloads_the_table_with_the_filters_kept(sample_client):
 
 
 @pytest.mark.parametrize(
-    "query, ignored",
+    ("query", "ignored"),
     [
         ("owner=999999", "owner"),
         ("owner=abc", "owner"),
