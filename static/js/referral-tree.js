@@ -204,14 +204,16 @@
     var rect = this.canvas.getBoundingClientRect();
     var b = this.bounds;
     var width = b.maxY + COL, height = b.maxX - b.minX + 2 * ROW + 40;
-    var k = Math.min(rect.width / width, rect.height / height);
-    k = Math.max(this.minScale(), Math.min(1.1, k));
+    var fits = Math.min(rect.width / width, rect.height / height);
+    var k = Math.max(this.minScale(), Math.min(1.1, fits));
     this.view.k = k;
     this.view.x = 30;
     var contentHeight = height * k;
     this.view.y = contentHeight < rect.height ? (rect.height - contentHeight) / 2 - (b.minX - ROW - 40) * k
                                               : 50 - (b.minX - ROW) * k;
     this.apply();
+    // too big to fit with readable names: keep the partner last found in view
+    if (k > fits && this.hit && this.positions.has(this.hit)) this.centerOn(this.hit);
   };
 
   Tree.prototype.zoom = function (factor, cx, cy) {

@@ -215,3 +215,87 @@ def test_page_fits_a_phone(name, phone_page, live_server, demo_workspace, server
     if found["small"]:
         problems.append(f"text under {MIN_TEXT_PX} px: {found['small']}")
     assert not problems, f"{name} at 390 px: " + "; ".join(problems)
+
+
+# the rendered size of the tree picture's names (font size times the zoom)
+LABEL_SIZES = """
+() => [...document.querySelectorAll("#tree-canvas .tnode .label")].map((t) => {
+  const m = t.getScreenCTM();
+  return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+})
+"""
+
+
+def test_dashboard_rows_are_cards_and_the_log_box_logs_from_a_phone(
+    phone_page, live_server, demo_workspace, server_clock
+):
+    page = phone_page
+    _log_in(page, live_server, demo_workspace["email"])
+    page.goto(live_server("/dashboard"))
+    panel = page.locator("#flag-neglected")
+    row = panel.locator("tbody tr").first
+    row_id = row.get_attribute("id")
+    # the row is a card as wide as its panel; each value is named (the column headers are hidden)
+    card, table = row.bounding_box(), panel.locator(".table-wrap").bounding_box()
+    assert card["x"] >= table["x"] and card["x"] + card["width"] <= table["x"] + table["width"] + 1
+    assert panel.locator("thead").bounding_box()["width"] <= 1  # left for screen readers only
+    labels = row.evaluate("""r => [...r.cells].map((c) => getComputedStyle(c, "::before").content)""")
+    assert labels[1:4] == ['"Last touch"', '"Cadence"', '"Owner"']
+
+    row.locator("summary", has_text="Log…").tap()
+    log = row.locator("button", has_text="Log")
+    log.wait_for()
+    button = log.bounding_box()
+    assert button["height"] >= 30 and button["x"] + button["width"] <= card["x"] + card["width"]
+    log.tap()
+    page.locator(f"#{row_id}").wait_for(state="detached")  # logged with a follow-up: off the list
+
+
+def test_the_tree_opens_as_a_list_on_a_phone_and_remembers_the_picture(
+    phone_page, live_server, demo_workspace, server_clock
+):
+    page = phone_page
+    _log_in(page, live_server, demo_workspace["email"])
+    page.goto(live_server(f"/referrals/tree/{demo_workspace['root']}"))
+    picture, listing = page.get_by_role("button", name="Picture"), page.get_by_role("button", name="List")
+    listing.wait_for()
+    assert page.locator("#tree-list").is_visible() and not page.locator("#tree-canvas").is_visible()
+    assert listing.get_attribute("aria-pressed") == "true"
+
+    picture.tap()
+    page.locator("#tree-canvas .tnode").first.wait_for()
+    assert not page.locator("#tree-list").is_visible()
+    assert picture.get_attribute("aria-pressed") == "true"
+    sizes = page.evaluate(LABEL_SIZES)
+    assert sizes and min(sizes) >= 11  # "Fit" keeps the names readable
+
+    page.reload()  # the choice is remembered
+    page.locator("#tree-canvas .tnode").first.wait_for()
+    assert not page.locator("#tree-list").is_visible()
+    page.get_by_role("button", name="List").tap()
+    page.reload()
+    page.locator("#tree-list").wait_for()
+    assert not page.locator("#tree-canvas").is_visible()
+
+
+def test_partner_tabs_scroll_sideways_with_the_current_tab_in_view(
+    phone_page, live_server, demo_workspace, server_clock
+):
+    page = phone_page
+    _log_in(page, live_server, demo_workspace["email"])
+    strip = page.locator("nav.tabs")
+
+    page.goto(live_server(f"/partners/{demo_workspace['partner']}"))
+    assert "scroll-more-end" in strip.get_attribute("class")  # more tabs to the right
+    assert "scroll-more-start" not in strip.get_attribute("class")
+
+    page.goto(live_server(f"/partners/{demo_workspace['partner']}/history"))  # the last tab
+    current = strip.locator("[aria-current=page]")
+    box, tab = strip.bounding_box(), current.bounding_box()
+    assert tab["x"] >= box["x"] and tab["x"] + tab["width"] <= box["x"] + box["width"] + 1
+    assert "scroll-more-start" in strip.get_attribute("class")
+    assert "scroll-more-end" not in strip.get_attribute("class")
+
+    strip.evaluate("s => s.scrollTo({ left: 0 })")  # swiped back to the start: the hint follows
+    page.wait_for_function("() => !document.querySelector('nav.tabs').classList.contains('scroll-more-start')")
+    assert "scroll-more-end" in strip.get_attribute("class")
