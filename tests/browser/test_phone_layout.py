@@ -129,9 +129,10 @@ def demo_workspace(live_server):
         with_deals = set(db.session.scalars(select(Deal.partner_id).where(Deal.workspace_id == ws)))
         rich = sorted(referrers & with_terms & with_deals) or sorted(referrers & with_terms) or sorted(referrers)
         name = db.session.get(Partner, rich[0]).name
+        deal = db.session.scalar(select(Commission.deal_id).where(Commission.workspace_id == ws).limit(1))
         db.session.remove()
     assert depth(deepest) >= 3, "the demo data has a referral chain of 3+ generations"
-    return {"email": email, "partner": rich[0], "root": root, "query": name.split()[0]}
+    return {"email": email, "partner": rich[0], "root": root, "deal": deal, "query": name.split()[0]}
 
 
 PAGES = {
@@ -150,7 +151,10 @@ PAGES = {
     "deals-list": "/deals/list",
     "deals-pipeline": "/deals/",
     "deal-new": "/deals/new",
+    "deal": "/deals/{deal}",
+    "deal-edit": "/deals/{deal}/edit",
     "reminders": "/reminders/",
+    "reminder-new": "/reminders/new",
     "activity": "/activity",
     "referral-forest": "/referrals/",
     "referral-tree-list": "/referrals/tree/{root}",
