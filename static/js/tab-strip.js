@@ -8,8 +8,10 @@
   var SELECTOR = "nav.tabs, .table-wrap, .pipeline, main table, [data-scroll-hint]";
 
   function hint(box) {
-    var more = box.scrollWidth - box.clientWidth;
-    var rtl = getComputedStyle(box).direction === "rtl";
+    var style = getComputedStyle(box);
+    var scrolls = style.overflowX === "auto" || style.overflowX === "scroll";
+    var more = scrolls ? box.scrollWidth - box.clientWidth : 0;
+    var rtl = style.direction === "rtl";
     var start = Math.abs(box.scrollLeft);
     var before = more > 1 && start > 1, after = more > 1 && start < more - 1;
     box.classList.toggle(rtl ? "scroll-more-end" : "scroll-more-start", before);
