@@ -135,7 +135,9 @@ def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[s
         ).all():
             nodes[row[0]] = to_node(row, 0)
     return {
-        currency: [(nodes[root], amount) for root, amount in sorted(items, key=lambda i: (-i[1], i[0])) if root in nodes]
+        currency: [
+            (nodes[root], amount) for root, amount in sorted(items, key=lambda i: (-i[1], i[0])) if root in nodes
+        ]
         for currency, items in sorted(per_currency.items())
     }
 
