@@ -12,7 +12,7 @@ from app.formatting import fmt_money, fmt_number, fmt_percent
 from app.reports import bp, kit
 from app.services.clock import local_today
 from app.services.exporting.columns import Column
-from app.services.reports.referral_economics import economics, generations_in
+from app.services.reports.referral_economics import economics
 from app.web import now_utc, url_template
 
 CHARTED_CURRENCIES = 3  # pictures for the biggest currencies; the table has them all
@@ -116,10 +116,10 @@ def _reading(reading) -> str | None:
     return None
 
 
-def _charts(data, before):
+def _charts(data):
     """Per currency: won revenue per generation and won per partner (bars), the period before under each."""
     charts = []
-    earlier = {row.generation: row for row in before} if before is not None else {}
+    earlier, compared = data.before or {}, data.before is not None
     for currency in data.currencies[:CHARTED_CURRENCIES]:
         won, each = [], []
         for row in data.generations:
@@ -128,7 +128,6 @@ def _charts(data, before):
             old_value = old.revenue.get(currency) if old else None
             old_per = old.per_partner(currency) if old else None
             label = _generation_label(row.generation)
-            compared = before is not None
             won.append(_item(label, value, currency, (old_value or 0) if compared else None))
             each.append(_item(label, per, currency, (old_per or 0) if compared else None))
         charts.append((_("Won, %(currency)s", currency=currency), won))
@@ -151,8 +150,7 @@ def _item(label, value, currency, before=None, href=None):
 def referral_economics():
     asked = kit.ask()
     today = local_today(current_user.timezone, now_utc())
-    data = economics(db.session, g.workspace.id, asked.period, today)
-    before = generations_in(db.session, g.workspace.id, asked.before) if asked.before else None
+    data = economics(db.session, g.workspace.id, asked.period, today, before=asked.before)
     tables = _tables(data)
     chosen = tables.get(request.args.get("table"), tables["referral-generations"])
     tree = url_template("referrals.tree", "partner_id")
@@ -178,7 +176,7 @@ def referral_economics():
         data=data,
         tables=tables,
         reading=_reading(data.reading),
-        charts=_charts(data, before),
+        charts=_charts(data),
         referrer_bars=referrer_bars,
         referrer_currency=main,
         growing_bars=growing_bars,

@@ -73,7 +73,8 @@ def test_growing_branches_and_dead_ends(workspace):
 
 def test_the_period_filters_revenue_by_month_won_and_referrals_by_date(workspace):
     build(workspace)
-    data = _report(workspace, Period("custom", date(2026, 6, 10), date(2026, 8, 31)))
+    period = Period("custom", date(2026, 6, 10), date(2026, 8, 31))
+    data = economics(db.session, workspace.id, period, TODAY, before=period.previous())
     # June counts whole (C 200 EUR, 300 USD); D's August 600; E's September is outside
     assert [(g.generation, g.revenue) for g in data.generations] == [
         (0, {}),
@@ -81,6 +82,9 @@ def test_the_period_filters_revenue_by_month_won_and_referrals_by_date(workspace
         (2, {}),
     ]
     assert (data.reading.key, data.reading.numbers) == ("only_referred", {"currency": "EUR"})
+    # the period before (2026-03-19 .. 06-09, so March to June): B's April 400, C's June 200 and 300 USD
+    assert {g: row.revenue for g, row in data.before.items()} == {1: {"EUR": Decimal("600"), "USD": Decimal("300")}}
+    assert data.before[1].per_partner("EUR") == Decimal("150.00")  # 4 partners in generation 1
     # E (2026-07-01) in the period; before it (2026-03-19 .. 06-09): C and D (B's is 03-01)
     assert [(r.name, r.new, r.before) for r in data.growing] == [("A", 1, 2)]
 

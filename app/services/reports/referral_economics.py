@@ -95,26 +95,31 @@ class Economics:
     growing: list[Growing]
     dead_ends: list[DeadEnd]
     reading: Reading
+    before: dict[int, Generation] | None = None  # generation -> the period before's revenue, when comparing
 
 
 def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _generations(session: Session, workspace_id: int, period: Period):
-    """Partners per generation and the period's won revenue per generation: one statement."""
+def _generations(session: Session, workspace_id: int, period: Period, before: Period | None):
+    """Partners per generation and the won revenue per generation of the period (and of the period
+    before, when comparing): one statement."""
     month = ReferralRevenueMonth
-    revenue = (
-        select(
-            literal("won").label("kind"),
-            month.generation,
-            month.currency,
-            func.sum(month.deal_count).label("count"),
-            func.sum(month.amount).label("amount"),
+
+    def won(kind: str, within: Period):
+        return (
+            select(
+                literal(kind).label("kind"),
+                month.generation,
+                month.currency,
+                func.sum(month.deal_count).label("count"),
+                func.sum(month.amount).label("amount"),
+            )
+            .where(month.workspace_id == workspace_id, month.month.between(_month(within.start), within.end))
+            .group_by(month.generation, month.currency)
         )
-        .where(month.workspace_id == workspace_id, month.month.between(_month(period.start), period.end))
-        .group_by(month.generation, month.currency)
-    )
+
     size = ReferralGenerationSize
     sizes = (
         select(literal("size"), size.generation, null(), func.sum(size.partner_count), literal(0))
@@ -126,13 +131,21 @@ def _generations(session: Session, workspace_id: int, period: Period):
         .where(month.workspace_id == workspace_id)
         .group_by(month.currency)
     )
-    rows = session.execute(revenue.union_all(sizes, ever)).all()
+    parts = [sizes, ever] + ([won("before", before)] if before else [])
+    rows = session.execute(won("won", period).union_all(*parts)).all()
     generations: dict[int, Generation] = {}
+    earlier: dict[int, Generation] = {}
     totals, ever_won = defaultdict(lambda: ZERO), set()
     for kind, generation, currency, count, amount in rows:
         if kind == "ever":
             if count:
                 ever_won.add(currency)
+            continue
+        if kind == "before":
+            if not count:
+                continue
+            row = earlier.setdefault(generation, Generation(generation, 0))
+            row.revenue[currency], row.deals[currency] = as_money(amount), int(count or 0)
             continue
         row = generations.setdefault(generation, Generation(generation, 0))
         if kind == "size":
@@ -143,7 +156,9 @@ def _generations(session: Session, workspace_id: int, period: Period):
             totals[currency] += as_money(amount)
     listed = sorted((g for g in generations.values() if g.partners or g.deals), key=lambda g: g.generation)
     currencies = sorted(totals, key=lambda c: (-totals[c], c))
-    return listed, currencies, currencies + sorted(ever_won - set(currencies))
+    for generation, row in earlier.items():  # per partner: the generation's partners now
+        row.partners = generations[generation].partners if generation in generations else 0
+    return listed, currencies, currencies + sorted(ever_won - set(currencies)), earlier
 
 
 def _reading(generations: list[Generation], currencies: list[str], has_referrals: bool) -> Reading:
@@ -296,14 +311,12 @@ def _growing_and_dead(session: Session, workspace_id: int, period: Period, today
     return growing, dead_ends
 
 
-def generations_in(session: Session, workspace_id: int, period: Period) -> list[Generation]:
-    """The revenue per generation alone (the period before, to compare with): one statement."""
-    return _generations(session, workspace_id, period)[0]
-
-
-def economics(session: Session, workspace_id: int, period: Period, today: date, top: int = TOP) -> Economics:
-    """Every number of the Referral economics report, in six statements."""
-    generations, currencies, ever = _generations(session, workspace_id, period)
+def economics(
+    session: Session, workspace_id: int, period: Period, today: date, before: Period | None = None, top: int = TOP
+) -> Economics:
+    """Every number of the Referral economics report, in six statements (`before`: the period to
+    compare the revenue per generation with)."""
+    generations, currencies, ever, earlier = _generations(session, workspace_id, period, before)
     has_referrals = any(g.generation > 0 and g.partners for g in generations)
     referrers = _referrers(session, workspace_id, ever, top)
     growing, dead_ends = _growing_and_dead(session, workspace_id, period, today, top)
@@ -315,4 +328,5 @@ def economics(session: Session, workspace_id: int, period: Period, today: date, 
         growing=growing,
         dead_ends=dead_ends,
         reading=_reading(generations, currencies, has_referrals),
+        before=earlier if before else None,
     )
