@@ -14,8 +14,8 @@ from app.extensions import db
 def test_an_existing_book_has_its_branch_revenue_after_the_upgrade():
     from app.models import Deal, Partner, Referral, Workspace
     from app.services import referral_tree as rt
-    from app.services.reports.referral_economics import economics
     from app.services.reports.period import Period
+    from app.services.reports.referral_economics import economics
 
     db.drop_all()
     upgrade(revision="0013")
