@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Date, and_, cast, exists, func, literal, null, or_, select, true
+from sqlalchemy import Date, Integer, and_, cast, exists, func, literal, null, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Commission, Partner
@@ -288,7 +288,7 @@ def _growing_and_dead(session: Session, workspace_id: int, period: Period, today
         .correlate(Partner)
     )
     dead = (
-        select(literal("dead"), Partner.id, Partner.name, Referral.direct_count, null(), last_on)
+        select(literal("dead"), Partner.id, Partner.name, Referral.direct_count, cast(null(), Integer), last_on)
         .join(Referral, Referral.partner_id == Partner.id)
         .where(
             Referral.workspace_id == workspace_id,
