@@ -24,7 +24,10 @@ def register_cli(app: Flask) -> None:
     @click.option("--email", default=DEMO_EMAIL, show_default=True, help="Owner account to log in with.")
     @click.option("--password", default=DEMO_PASSWORD, show_default=True)
     @click.option(
-        "--workspace", "workspace_name", default=None, help="Workspace name  [default: Demo Studio, in its language]"
+        "--workspace",
+        "workspace_name",
+        default=None,
+        help="Workspace name  [default: Demo Studio; with --locale ru: Демо-студия]",
     )
     @click.option(
         "--locale",

@@ -57,8 +57,8 @@ def generate(
     session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime, locale: str = "en"
 ) -> DemoContext:
     """Run every step, then derive the workspace's summaries once (the steps bulk-insert, which
-    bypasses the flush hooks that keep them). `locale` is one of WORDS: the language of the names
-    and notes (the random draws are the same whatever the language)."""
+    bypasses the flush hooks that keep them). `locale` (one of WORDS) is the language of the
+    names, companies and notes; the English words are the default."""
     from app import summaries
 
     ctx = DemoContext(
