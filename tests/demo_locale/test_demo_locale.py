@@ -163,3 +163,11 @@ def test_an_unknown_locale_is_refused(runner):
     assert result.exit_code != 0
     assert "--locale" in result.output and "'de' is not one of" in result.output
     assert db.session.scalar(select(Workspace).where(Workspace.name.in_(["Demo Studio", "Демо-студия"]))) is None
+
+
+def test_the_russian_demo_owner_logs_in_to_russian_partners(russian, client):
+    response = client.post("/login", data={"email": "demo@orchard.test", "password": "orchard-demo"})
+    assert response.status_code == 302
+    page = client.get("/partners/").get_data(as_text=True)
+    shown = [name for name in _column(Partner.name, russian.id) if name in page]
+    assert len(shown) >= 10  # the list shows the Russian partners
