@@ -42,6 +42,8 @@ def _amount(rng, currency: str) -> Decimal:
         return Decimal(int(base * 150))
     if currency == "RUB":  # roubles in round hundreds
         return Decimal(int(base * 90) // 100 * 100)
+    if currency == "CNY":
+        return Decimal(int(base * 8))
     return Decimal(f"{base:.2f}")
 
 
