@@ -10,6 +10,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.i18n import DEFAULT as DEFAULT_LOCALE
+from app.i18n import LANGUAGES
 
 DEMO_EMAIL = "demo@orchard.test"
 DEMO_PASSWORD = "orchard-demo"
@@ -21,23 +23,40 @@ def register_cli(app: Flask) -> None:
     @click.option("--partners", default=60, show_default=True, help="How many partners to create.")
     @click.option("--email", default=DEMO_EMAIL, show_default=True, help="Owner account to log in with.")
     @click.option("--password", default=DEMO_PASSWORD, show_default=True)
-    @click.option("--workspace", "workspace_name", default="Demo Studio", show_default=True)
-    def demo(seed, partners, email, password, workspace_name):
+    @click.option(
+        "--workspace",
+        "workspace_name",
+        default=None,
+        help="Workspace name  [default: Demo Studio; with --locale ru: Демо-студия]",
+    )
+    @click.option(
+        "--locale",
+        type=click.Choice(sorted(LANGUAGES)),
+        default=DEFAULT_LOCALE,
+        show_default=True,
+        help="Language of the names, companies and notes (and of the owner's profile).",
+    )
+    def demo(seed, partners, email, password, workspace_name, locale):
         """Fill a new workspace with realistic, deterministic demo data."""
         from app.services import accounts
-        from app.services.demo import generate
+        from app.services.demo import WORDS, generate
 
         if partners < 1:
             raise click.BadParameter("must be at least 1", param_hint="--partners")
+        words = WORDS[locale]
         started = time.perf_counter()
         user = accounts.find_user_by_email(db.session, email)
         if user is None:
             user = accounts.register_user(
-                db.session, name="Demo Owner", email=email, password=password, create_workspace=False
+                db.session, name=words.OWNER_NAME, email=email, password=password, create_workspace=False
             )
-        workspace = accounts.create_workspace_for(db.session, user, workspace_name)
+        if locale != DEFAULT_LOCALE:
+            user.locale = locale  # the demo is seen in its own language
+        workspace = accounts.create_workspace_for(
+            db.session, user, workspace_name or words.WORKSPACE, currency=words.CURRENCY
+        )
         user.current_workspace_id = workspace.id
-        ctx = generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC))
+        ctx = generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC), locale=locale)
         db.session.commit()
         summary = ", ".join(f"{count} {name}" for name, count in ctx.stats.items())
         click.echo(f"Workspace '{workspace.name}' filled in {time.perf_counter() - started:.1f}s: {summary}.")

@@ -9,10 +9,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 
 from sqlalchemy.orm import Session
 
 from app.models import Workspace
+from app.services.demo import words_en, words_ru
+
+# locale -> the words its demo is written in (every module has the same names, see words_en)
+WORDS = {"en": words_en, "ru": words_ru}
 
 
 @dataclass
@@ -22,6 +27,7 @@ class DemoContext:
     rng: random.Random
     now: datetime
     partners: int
+    words: ModuleType = words_en  # the locale's names, companies and notes (WORDS)
     member_ids: list[int] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
     # partner id -> its contact ids, filled by the partners step
@@ -47,12 +53,22 @@ def steps():
     ]
 
 
-def generate(session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime) -> DemoContext:
+def generate(
+    session: Session, workspace: Workspace, *, seed: int, partners: int, now: datetime, locale: str = "en"
+) -> DemoContext:
     """Run every step, then derive the workspace's summaries once (the steps bulk-insert, which
-    bypasses the flush hooks that keep them)."""
+    bypasses the flush hooks that keep them). `locale` (one of WORDS) is the language of the
+    names, companies and notes; the English words are the default."""
     from app import summaries
 
-    ctx = DemoContext(session=session, workspace=workspace, rng=random.Random(seed), now=now, partners=partners)
+    ctx = DemoContext(
+        session=session,
+        workspace=workspace,
+        rng=random.Random(seed),
+        now=now,
+        partners=partners,
+        words=WORDS[locale],
+    )
     for step in steps():
         step(ctx)
         session.flush()

@@ -20,68 +20,30 @@ from app.models import Commission, Deal, Partner, StatementLink, Terms, TermsVer
 from app.services.commissions import commission_amount
 from app.services.money import minor_unit
 
-TITLES = [
-    "Website redesign",
-    "Brand identity",
-    "Online shop",
-    "SEO audit",
-    "Monthly retainer",
-    "Photo shoot",
-    "Mobile app",
-    "Newsletter set-up",
-    "Packaging design",
-    "Copywriting",
-    "Trade-show booth",
-    "Logo refresh",
-    "Social media plan",
-    "Annual report",
-    "Training day",
-    "Booking system",
-    "Product catalogue",
-]
-LOST_REASONS = [
-    "Budget went to another project.",
-    "Chose a cheaper offer.",
-    "Timing: postponed to next year.",
-    "We turned it down: it would not have worked for them.",
-    "No answer after the proposal.",
-]
-US_NOTES = [
-    "Good margin, reusable work.",
-    "Break-even, but a door opener.",
-    "Below our usual rate.",
-    "Steady monthly income.",
-]
-THEM_NOTES = [
-    "Instalments fit their budget.",
-    "Solves their booking backlog.",
-    "They pay for more than they need.",
-    "Rent-to-own: they own it after a year.",
-]
-CLAUSES = [
-    "Invoices monthly; commission paid within 30 days of our payment.",
-    "Commission on the first year of every referred client's work.",
-    "Referrals introduced by email with both sides in copy.",
-]
 RATES = [Decimal("5"), Decimal("7.5"), Decimal("10"), Decimal("10"), Decimal("12"), Decimal("15")]
 VALUE_WEIGHTS = [(-2, 3), (-1, 7), (0, 15), (1, 40), (2, 35)]
 
 
-def _currency(rng, default: str) -> str:
+def _currency(rng, default: str, words) -> str:
     roll = rng.random()
     if roll < 0.82:
         return default
+    second, third, fourth = words.foreign_currencies(default)
     if roll < 0.92:
-        return "USD" if default != "USD" else "EUR"
+        return second
     if roll < 0.97:
-        return "GBP" if default != "GBP" else "EUR"
-    return "JPY"
+        return third
+    return fourth
 
 
 def _amount(rng, currency: str) -> Decimal:
     base = rng.choice([300, 800, 1500, 2500, 4000, 7500, 12000]) * (0.6 + rng.random())
     if currency == "JPY":
         return Decimal(int(base * 150))
+    if currency == "RUB":  # roubles in round hundreds
+        return Decimal(int(base * 90) // 100 * 100)
+    if currency == "CNY":
+        return Decimal(int(base * 8))
     return Decimal(f"{base:.2f}")
 
 
@@ -120,7 +82,7 @@ def _insert_ids(session, model, rows) -> list[int]:
 
 
 def step(ctx) -> None:
-    rng, session, ws, now = ctx.rng, ctx.session, ctx.workspace, ctx.now
+    rng, session, ws, now, words = ctx.rng, ctx.session, ctx.workspace, ctx.now, ctx.words
     if not ctx.partner_ids:
         return
     today = now.date()
@@ -171,7 +133,7 @@ def step(ctx) -> None:
                     "review_on": review,
                     "agreed_by_contact_id": agreed_by,
                     "agreed_on": when,
-                    "clauses": rng.choice(CLAUSES) if rng.random() < 0.5 else None,
+                    "clauses": rng.choice(words.CLAUSES) if rng.random() < 0.5 else None,
                     "changed_by_id": rng.choice(members),
                     "changed_at": _at(when),
                 }
@@ -213,7 +175,7 @@ def step(ctx) -> None:
     deal_rows = []
     for p in partners:
         for stage in _stages_for(rng, p.status):
-            currency = _currency(rng, ws.default_currency)
+            currency = _currency(rng, ws.default_currency, words)
             start = created_on[p.id]
             span = max(1, (today - start).days)
             closed = None
@@ -228,7 +190,7 @@ def step(ctx) -> None:
                 {
                     "workspace_id": ws.id,
                     "partner_id": p.id,
-                    "title": rng.choice(TITLES),
+                    "title": rng.choice(words.TITLES),
                     "amount": _amount(rng, currency),
                     "currency": currency,
                     "stage": stage,
@@ -236,11 +198,11 @@ def step(ctx) -> None:
                     "closed_on": closed,
                     "owner_id": p.owner_id or rng.choice(members),
                     "notes": None,
-                    "lost_reason": rng.choice(LOST_REASONS) if stage == "lost" else None,
+                    "lost_reason": rng.choice(words.LOST_REASONS) if stage == "lost" else None,
                     "value_to_us": us,
                     "value_to_partner": them,
-                    "value_to_us_note": rng.choice(US_NOTES) if assessed and rng.random() < 0.3 else None,
-                    "value_to_partner_note": rng.choice(THEM_NOTES) if assessed and rng.random() < 0.3 else None,
+                    "value_to_us_note": rng.choice(words.US_NOTES) if assessed and rng.random() < 0.3 else None,
+                    "value_to_partner_note": rng.choice(words.THEM_NOTES) if assessed and rng.random() < 0.3 else None,
                     "created_at": _at(opened),
                     "updated_at": _at(closed or opened),
                 }
@@ -336,7 +298,7 @@ def step(ctx) -> None:
                     "workspace_id": ws.id,
                     "referrer_id": busiest,
                     "token_hash": token_hash,
-                    "label": "Demo link",
+                    "label": words.STATEMENT_LABEL,
                     "created_by_id": members[0],
                     "created_at": now,
                     "revoked_at": None,

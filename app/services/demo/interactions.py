@@ -21,40 +21,6 @@ SCENARIOS = [
     ("never", 5),
 ]
 KIND_WEIGHTS = [("email", 34), ("call", 28), ("meeting", 14), ("message", 16), ("note", 8)]
-SUMMARIES = {
-    "call": [
-        "Catch-up call about next quarter",
-        "Quick call: they liked the draft",
-        "Called about the invoice",
-        "Talked through the new brief",
-        "Call: introduced us to their marketing lead",
-    ],
-    "meeting": [
-        "Coffee meeting, discussed a referral",
-        "Workshop at their office",
-        "Lunch: they plan a rebrand",
-        "Review meeting for the launch",
-    ],
-    "email": [
-        "Sent the proposal",
-        "They asked for a quote",
-        "Shared the case study",
-        "Followed up on the offer",
-        "Sent the monthly report",
-    ],
-    "message": [
-        "Quick message about the deadline",
-        "Congratulated them on the award",
-        "Asked how the launch went",
-        "They sent a referral's contact",
-    ],
-    "note": [
-        "Prefers calls in the morning",
-        "Budget decided in March",
-        "Decision maker is the CFO",
-        "Sensitive about price changes",
-    ],
-}
 MAX_AGE_DAYS = 4 * 365
 
 
@@ -184,6 +150,7 @@ def _db_time(session):
 
 def step(ctx) -> None:
     rng, ws, now, session = ctx.rng, ctx.workspace, ctx.now, ctx.session
+    summaries = ctx.words.SUMMARIES
     if not ctx.partner_ids:
         return
     session.flush()
@@ -230,7 +197,7 @@ def step(ctx) -> None:
                     kind,
                     direction,
                     stamp,
-                    choice(SUMMARIES[kind]),
+                    choice(summaries[kind]),
                     author,
                     None,
                     stamp,

@@ -10,120 +10,9 @@ from werkzeug.security import generate_password_hash
 from app.models import Contact, Membership, Partner, User
 from app.models.workspace import ROLE_MEMBER
 
-FIRST = [
-    "Anna",
-    "Boris",
-    "Clara",
-    "Dmitri",
-    "Elena",
-    "Felix",
-    "Galina",
-    "Hugo",
-    "Irina",
-    "Jonas",
-    "Katya",
-    "Leo",
-    "Maria",
-    "Nikolai",
-    "Olga",
-    "Pavel",
-    "Quinn",
-    "Rosa",
-    "Sergei",
-    "Tanya",
-    "Ulrich",
-    "Vera",
-    "Wanda",
-    "Xenia",
-    "Yuri",
-    "Zoe",
-    "Amir",
-    "Bea",
-    "Chen",
-    "Dara",
-]
-LAST = [
-    "Ivanova",
-    "Schmidt",
-    "Novak",
-    "Petrov",
-    "Garcia",
-    "Müller",
-    "Kowalski",
-    "Rossi",
-    "Smirnov",
-    "Berg",
-    "Larsen",
-    "Dubois",
-    "Costa",
-    "Horvat",
-    "Nielsen",
-    "Popescu",
-    "Weber",
-    "Fischer",
-    "Sokolov",
-    "Moreau",
-]
-COMPANY_A = [
-    "Green",
-    "North",
-    "Bright",
-    "Silver",
-    "Blue",
-    "Amber",
-    "Oak",
-    "River",
-    "Stone",
-    "Cedar",
-    "Maple",
-    "Pine",
-    "Iron",
-    "Golden",
-    "Swift",
-    "Clear",
-    "Urban",
-    "Coastal",
-    "Summit",
-    "Harbor",
-]
-COMPANY_B = [
-    "Studio",
-    "Labs",
-    "Works",
-    "Bakery",
-    "Dental",
-    "Logistics",
-    "Architects",
-    "Coffee",
-    "Consulting",
-    "Fitness",
-    "Legal",
-    "Media",
-    "Foods",
-    "Print",
-    "Travel",
-    "Clinic",
-    "Garden",
-    "Motors",
-    "Books",
-    "Tech",
-]
-ROLES = [
-    "CEO",
-    "Founder",
-    "Marketing lead",
-    "Office manager",
-    "CTO",
-    "Head of sales",
-    "Assistant",
-    "Owner",
-    "Project manager",
-    "Designer",
-]
 STATUS_WEIGHTS = [("active", 45), ("prospect", 20), ("dormant", 15), ("ended", 8), ("referrer", 12)]
 SOURCE_WEIGHTS = [("referral", 55), ("content", 15), ("direct", 15), ("event", 10), ("other", 5)]
 TIER_WEIGHTS = [("A", 15), ("B", 45), ("C", 40)]
-TEAM = [("Alex Morgan", "alex@demo.orchard"), ("Sam Rivera", "sam@demo.orchard")]
 DEMO_PASSWORD = "orchard-demo"
 
 
@@ -141,11 +30,17 @@ def members_step(ctx) -> None:
         session.scalars(select(Membership.user_id).where(Membership.workspace_id == ws.id).order_by(Membership.id))
     )
     password_hash = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:60000")
-    for name, email in TEAM:
+    for name, email in ctx.words.TEAM:
         email = email.replace("@", f"+{ws.id}@")
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(name=name, email=email, password_hash=password_hash, current_workspace_id=ws.id)
+            user = User(
+                name=name,
+                email=email,
+                password_hash=password_hash,
+                current_workspace_id=ws.id,
+                locale=ctx.words.LOCALE,
+            )
             session.add(user)
             session.flush()
         if user.id not in ctx.member_ids:
@@ -155,14 +50,14 @@ def members_step(ctx) -> None:
 
 
 def partners_step(ctx) -> None:
-    rng, ws, now = ctx.rng, ctx.workspace, ctx.now
+    rng, ws, now, words = ctx.rng, ctx.workspace, ctx.now, ctx.words
     partner_rows = []
     for i in range(ctx.partners):
         is_company = rng.random() < 0.7
         if is_company:
-            name = f"{rng.choice(COMPANY_A)} {rng.choice(COMPANY_B)}"
+            name = words.company(rng)
         else:
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            name = " ".join(words.person(rng))
         if ctx.partners > 300:
             name = f"{name} {i + 1}"  # keep names distinguishable in big data sets
         created = now - timedelta(days=rng.randint(5, 5 * 365), minutes=rng.randint(0, 1440))
@@ -177,10 +72,10 @@ def partners_step(ctx) -> None:
                 "tier": _pick(rng, TIER_WEIGHTS),
                 "owner_id": rng.choice(ctx.member_ids),
                 "source": _pick(rng, SOURCE_WEIGHTS),
-                "website": f"https://{name.split()[0].lower()}-{i + 1}.example.com" if is_company else None,
+                "website": words.website(name, i + 1) if is_company else None,
                 "notes": None,
                 "no_prospects": no_prospects,
-                "no_prospects_reason": "Treats us as a subordinate; pushes every price down." if no_prospects else None,
+                "no_prospects_reason": words.NO_PROSPECTS_REASON if no_prospects else None,
                 "created_at": created,
                 "updated_at": created + timedelta(days=rng.randint(0, 3)),
             }
@@ -193,15 +88,15 @@ def partners_step(ctx) -> None:
     contact_rows = []
     for partner_id in ctx.partner_ids:
         for n in range(rng.choice((1, 2, 2, 3, 3, 4)) if rng.random() > 0.08 else 1):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first, last = words.person(rng)
             contact_rows.append(
                 {
                     "workspace_id": ws.id,
                     "partner_id": partner_id,
                     "name": f"{first} {last}",
-                    "role": rng.choice(ROLES),
-                    "email": f"{first}.{last}.{partner_id}@example.com".lower(),
-                    "phone": f"+49 30 {rng.randint(1000000, 9999999)}",
+                    "role": rng.choice(words.ROLES),
+                    "email": words.email(first, last, partner_id),
+                    "phone": words.phone(rng),
                     "notes": None,
                     "is_primary": n == 0,
                     "created_at": now,

@@ -14,14 +14,6 @@ from app.models import Partner
 from app.models.referral import Referral, ReferralChange
 from app.summaries import referral_stats
 
-NOTES = [
-    "Met at their launch party.",
-    "Recommended us after the website project.",
-    "Forwarded our article.",
-    "Introduced over lunch.",
-    "Asked us to call them.",
-    "Shared our case study with their board.",
-]
 DEEP_CHAIN = 9  # partners in the guaranteed deep branch: generations 0 to 8
 
 
@@ -153,7 +145,7 @@ def step(ctx) -> None:
             if contacts and rng.random() < 0.6:
                 row["contact_id"] = rng.choice(contacts)
             if rng.random() < 0.08:
-                row["note"] = rng.choice(NOTES)
+                row["note"] = rng.choice(ctx.words.REFERRAL_NOTES)
             if rng.random() < 0.03:  # found out later who sent them
                 change_rows.append(
                     {
@@ -164,7 +156,7 @@ def step(ctx) -> None:
                         "to_partner_id": ref,
                         "to_name": None,
                         "changed_by_id": owner_id,
-                        "note": "Late attribution.",
+                        "note": ctx.words.LATE_ATTRIBUTION,
                         "changed_at": min(ctx.now, created[pid] + timedelta(days=rng.randint(20, 200))),
                     }
                 )

@@ -9,22 +9,11 @@ from sqlalchemy import insert, select
 
 from app.models import Partner, Reminder
 
-TITLES = [
-    "Check in with {name}",
-    "Send the proposal to {name}",
-    "Ask {name} for a referral",
-    "Follow up on the invoice with {name}",
-    "Share the case study with {name}",
-    "Book a coffee with {name}",
-    "Confirm next steps with {name}",
-    "Thank {name} for the introduction",
-]
-LOOSE = ["Update the portfolio", "Write the monthly newsletter", "Review open proposals", "Plan next quarter"]
 TIMES = [None, None, None, time(9, 0), time(10, 30), time(14, 0), time(16, 30)]
 
 
 def step(ctx) -> None:
-    rng, now = ctx.rng, ctx.now
+    rng, now, words = ctx.rng, ctx.now, ctx.words
     if not ctx.partner_ids or not ctx.member_ids:
         return
     today = now.date()
@@ -51,9 +40,9 @@ def step(ctx) -> None:
         else:
             due = today + timedelta(days=rng.randint(1, 60))  # upcoming
         if partner_id is None:
-            title = rng.choice(LOOSE)
+            title = rng.choice(words.REMINDER_LOOSE)
         else:
-            title = rng.choice(TITLES).format(name=names.get(partner_id, "the partner"))
+            title = rng.choice(words.REMINDER_TITLES).format(name=names.get(partner_id, words.THE_PARTNER))
         created = now - timedelta(days=rng.randint(1, 90))
         rows.append(
             {
