@@ -2,7 +2,8 @@
 
 A contact or an interaction stays in its table, marked (removed_at / deleted_at); its entry says
 who deleted it and when. A reminder leaves its table (nothing that reads reminders has to skip
-deleted ones): its entry keeps the row's values (`payload`) and a restore puts it back under its id.
+deleted ones): its entry keeps the row's values (`payload`) and a restore puts it back under its id
+(or a new one, when SQLite gave that id to a new reminder meanwhile).
 Deleting the partner deletes its entries (the items go with it).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -20,7 +21,9 @@ from app.models.base import UTCDateTime
 class TrashEntry(db.Model):
     __tablename__ = "trash_entry"
     __table_args__ = (
-        UniqueConstraint("kind", "item_id", name="uq_trash_entry_kind_item"),
+        # an item's entry, dropped when it comes back another way (not unique: SQLite may give a new
+        # reminder the id of one in the Trash)
+        Index("ix_trash_entry_item", "kind", "item_id"),
         # the Trash page, newest first (ends with id, its tie-breaker)
         Index("ix_trash_entry_ws_deleted", "workspace_id", "deleted_at", "id"),
         # the purge of old entries across workspaces

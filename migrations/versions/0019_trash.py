@@ -32,15 +32,16 @@ def upgrade():
         sa.ForeignKeyConstraint(["partner_id"], ["partner.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("kind", "item_id", name="uq_trash_entry_kind_item"),
     )
     op.create_index("ix_trash_entry_ws_deleted", "trash_entry", ["workspace_id", "deleted_at", "id"])
     op.create_index("ix_trash_entry_deleted", "trash_entry", ["deleted_at"])
+    op.create_index("ix_trash_entry_item", "trash_entry", ["kind", "item_id"])
     op.create_index("ix_trash_entry_partner_id", "trash_entry", ["partner_id"])
 
 
 def downgrade():
     op.drop_index("ix_trash_entry_partner_id", table_name="trash_entry")
+    op.drop_index("ix_trash_entry_item", table_name="trash_entry")
     op.drop_index("ix_trash_entry_deleted", table_name="trash_entry")
     op.drop_index("ix_trash_entry_ws_deleted", table_name="trash_entry")
     op.drop_table("trash_entry")

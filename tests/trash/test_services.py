@@ -213,3 +213,25 @@ def test_a_thread_marked_not_a_touch_keeps_its_own_undo_and_stays_out_of_the_tra
     interaction_service.delete_interaction(db.session, db.session.get(Interaction, book[3].id), now=now, to_trash=False)
     db.session.commit()
     assert entries(workspace.id) == []
+
+
+def test_two_deleted_reminders_that_shared_an_id_both_come_back(workspace, user, now):
+    """SQLite may give a new reminder the id of one in the Trash: each keeps its own entry."""
+
+    def make_and_delete(title):
+        reminder = reminder_service.create_reminder(
+            db.session, workspace_id=workspace.id, created_by_id=user.id, now=now, title=title, due_on=date(2026, 12, 1)
+        )
+        db.session.flush()
+        reminder_service.delete_reminder(db.session, reminder, now=now)
+        db.session.commit()
+
+    make_and_delete("First")
+    make_and_delete("Second")
+    first, second = sorted(trash.trash_page(db.session, workspace.id).items, key=lambda item: item.id)
+    assert (first.label, second.label) == ("First", "Second")
+    trash.restore(db.session, workspace.id, second.id)
+    trash.restore(db.session, workspace.id, first.id)
+    db.session.commit()
+    assert sorted(db.session.scalars(select(Reminder.title))) == ["First", "Second"]
+    assert summaries.check(db.session, workspace.id) == []

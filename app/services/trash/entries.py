@@ -26,9 +26,11 @@ def discard(session: Session, kind: str, item_id: int) -> None:
 def put(
     session: Session, kind: str, row, *, label: str | None, by_id: int | None, now: datetime, keep_values: bool = False
 ) -> TrashEntry:
-    """Record a deleted contact, interaction or reminder `row` (a left-over entry of the same item is
-    replaced); `keep_values` keeps its column values, for a row that leaves its table."""
-    discard(session, kind, row.id)
+    """Record a deleted contact, interaction or reminder `row` (a left-over entry of the same contact
+    or interaction is replaced); `keep_values` keeps its column values, for a row that leaves its table
+    (a reminder: its id may be given to a new one, so an older entry with that id is another's)."""
+    if not keep_values:
+        discard(session, kind, row.id)
     entry = TrashEntry(
         workspace_id=row.workspace_id,
         kind=kind,

@@ -78,7 +78,7 @@ def _restore_interaction(session: Session, item_id: int) -> None:
     interaction.deleted_at = None
 
 
-def _restore_reminder(session: Session, workspace_id: int, payload: dict) -> None:
+def _restore_reminder(session: Session, workspace_id: int, payload: dict) -> int:
     values = decode_values(Reminder, payload)
     if values.get("partner_id") is not None:
         try:
@@ -91,7 +91,12 @@ def _restore_reminder(session: Session, workspace_id: int, payload: dict) -> Non
         if values.get(name) not in present:
             values[name] = None  # the account was deleted meanwhile
     values["workspace_id"] = workspace_id
-    session.add(Reminder(**values))
+    if session.scalar(select(Reminder.id).where(Reminder.id == values["id"])) is not None:
+        del values["id"]  # SQLite gave the id to a new reminder meanwhile: this one comes back under a new one
+    reminder = Reminder(**values)
+    session.add(reminder)
+    session.flush()
+    return reminder.id
 
 
 def restore(session: Session, workspace_id: int, entry_id: int) -> Restored:
@@ -105,7 +110,7 @@ def restore(session: Session, workspace_id: int, entry_id: int) -> Restored:
     elif kind == "interaction":
         _restore_interaction(session, item_id)
     else:
-        _restore_reminder(session, workspace_id, payload)
+        item_id = _restore_reminder(session, workspace_id, payload)
     session.flush()
     return Restored(kind, item_id, partner_id, label)
 
