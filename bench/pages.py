@@ -277,3 +277,8 @@ PAGES += [
     ("global search", lambda ctx: _q("/search", q=_fixed_word(ctx))),
     ("palette fragment", lambda ctx: (_q("/search/palette", q=_fixed_word(ctx)), {"HX-Request": "true"})),
 ]
+
+# Settings → Trash (the demo deletes nothing: the page reads the empty workspace Trash's index range)
+PAGES += [
+    ("trash", lambda ctx: "/settings/trash"),
+]
