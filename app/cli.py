@@ -92,6 +92,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(webhooks_cli)
 
+    from app.jobs.trash_purge import trash_cli
+
+    app.cli.add_command(trash_cli)
+
     from app.jobs.cli import worker_command
 
     app.cli.add_command(worker_command)

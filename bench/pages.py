@@ -286,3 +286,8 @@ PAGES += [
         lambda ctx: _q("/reports/referral-economics", period="quarter", compare=1),
     ),
 ]
+
+# Settings → Trash (the demo deletes nothing: the page reads the empty workspace Trash's index range)
+PAGES += [
+    ("trash", lambda ctx: "/settings/trash"),
+]

@@ -135,6 +135,8 @@ READ_IN_TEMPLATES = (
     _.disabled_at,  # WebhookEndpoint, templates/settings/webhook.html ("Disabled since …")
     _.delivered_at,  # WebhookDelivery, templates/settings/webhook_delivery.html
     _.response_excerpt,  # WebhookAttempt, templates/settings/webhook_delivery.html (first KB of the answer)
+    _.deleted_by,  # trash.TrashItem, templates/settings/trash.html (who deleted it)
+    _.touch_kind,
 )
 
 COLUMNS_KEPT_FOR_THE_RECORD = (

@@ -274,3 +274,28 @@ def _owner_id(partner) -> int:
     from app.models import Membership
 
     return _db.session.scalars(select(Membership.user_id).where(Membership.workspace_id == partner.workspace_id)).one()
+
+
+def test_trash_forms_need_the_token(setup, now):
+    """Settings → Trash: Restore and Empty trash are refused without the token; with it, they work
+    (the Trash page's form carries it, htmx sends the header)."""
+    from app.models import TrashEntry
+    from app.services import contacts as contact_service
+
+    client, partner, _ = setup
+    contact = Contact(workspace_id=partner.workspace_id, partner_id=partner.id, name="Trashed")
+    _db.session.add(contact)
+    _db.session.flush()
+    contact_service.remove_contact(contact, now)
+    _db.session.commit()
+    entry_id = _db.session.scalar(select(TrashEntry.id))
+    assert client.post(f"/settings/trash/{entry_id}/restore", headers=HX).status_code == 400
+    assert client.post(f"/settings/trash/{entry_id}/restore").status_code == 400
+    assert client.post("/settings/trash/empty").status_code == 400
+    _db.session.expire_all()
+    assert _db.session.get(Contact, contact.id).removed_at is not None
+    page = client.get("/settings/trash").get_data(as_text=True)
+    response = client.post(f"/settings/trash/{entry_id}/restore", data={"csrf_token": _token(page), "from": "trash"})
+    assert response.status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Contact, contact.id).removed_at is None

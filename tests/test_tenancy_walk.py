@@ -362,6 +362,17 @@ def _mail_account(ctx: Ctx):
     return account
 
 
+def _trash_entry(ctx: Ctx):
+    """A contact of the ctx's workspace, removed to its Trash: the entry."""
+    from app.services import contacts as contact_service
+    from app.services import trash
+
+    contact = make_contact(ctx.partner(), name="Walk Trashed")
+    contact_service.remove_contact(contact, NOW, by_id=ctx.owner.id)
+    db.session.commit()
+    return trash.trash_page(db.session, ctx.workspace.id, per_page=1).items[0]
+
+
 # URL argument name -> factory(ctx) returning an object (with .id) of ctx.workspace.
 ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "partner_id": lambda ctx: ctx.partner(),
@@ -391,6 +402,7 @@ ID_FACTORIES: dict[str, Callable[[Ctx], Any]] = {
     "mute_id": _mail_thread_mute,
     "suggestion_id": _mail_suggestion,
     "account_id": _mail_account,  # a mail account of the ctx's owner: another user's answers 404
+    "entry_id": _trash_entry,  # Settings → Trash: another workspace's entry answers 404
 }
 
 # Endpoints reachable without logging in, with the reason. Token routes are not part of the

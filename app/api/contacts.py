@@ -3,7 +3,7 @@ read, change, remove (a soft mark, undone by restore). The rules are the contact
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -105,10 +105,10 @@ class ContactResource(MethodView):
 
     @bp.response(204)
     def delete(self, contact_id):
-        """Remove a contact (restore brings it back)."""
+        """Remove a contact to the workspace's Trash (restore brings it back)."""
         contact = load_contact(contact_id)
         with committing():
-            contact_service.remove_contact(contact, now_utc())
+            contact_service.remove_contact(contact, now_utc(), by_id=g.user.id)
         return None
 
 

@@ -145,10 +145,10 @@ class InteractionItem(MethodView):
 
     @bp.response(204)
     def delete(self, interaction_id):
-        """Delete an interaction (POST …/restore undoes it)"""
+        """Delete an interaction to the workspace's Trash (POST …/restore undoes it)"""
         interaction = _interaction(interaction_id)
         with committing():
-            service.delete_interaction(db.session, interaction, now=now_utc())
+            service.delete_interaction(db.session, interaction, now=now_utc(), by_id=g.user.id)
 
 
 @bp.route("/interactions/<int:interaction_id>/restore", methods=["POST"])

@@ -147,10 +147,10 @@ class ReminderItem(MethodView):
 
     @bp.response(204)
     def delete(self, reminder_id):
-        """Delete a reminder (for mistakes: it cannot be undone)"""
+        """Delete a reminder (it goes to the workspace's Trash for 30 days)"""
         reminder = _reminder(reminder_id)
         with committing():
-            service.delete_reminder(db.session, reminder)
+            service.delete_reminder(db.session, reminder, now=now_utc(), by_id=g.user.id)
 
 
 @bp.route("/reminders/<int:reminder_id>/complete", methods=["POST"])

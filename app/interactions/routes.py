@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.formatting import fmt_date
 from app.ids import parse_int
 from app.interactions import bp
 from app.interactions.forms import DIRECTION_LABELS, KIND_LABELS, InteractionForm
@@ -307,7 +308,7 @@ def delete(interaction_id):
     interaction = _interaction(interaction_id)
     undo_log = request.form.get("undo_log") == "1"
     with unit_of_work():
-        service.delete_interaction(db.session, interaction, now=_now())
+        service.delete_interaction(db.session, interaction, now=_now(), by_id=current_user.id)
         if undo_log:
             # "Undo" right after logging also takes back the follow-up made in the same step.
             reminder_id = parse_int(request.form.get("reminder"))
@@ -317,13 +318,20 @@ def delete(interaction_id):
                 and reminder.partner_id == interaction.partner_id
                 and reminder.created_by_id == current_user.id
             ):
-                reminder_service.delete_reminder(db.session, reminder)
+                reminder_service.delete_reminder(db.session, reminder, now=_now(), by_id=current_user.id)
     if undo_log and wants_fragment():
         response = render("interactions/_undone.html")
         response.headers["HX-Trigger"] = _logged_trigger(interaction.partner_id, reminders=True)
         return response
     if not wants_fragment():
-        flash(_("Interaction deleted."), "info")
+        flash(
+            _(
+                "Moved to Trash: %(kind)s of %(date)s.",
+                kind=KIND_LABELS[interaction.kind],
+                date=fmt_date(interaction.occurred_at),
+            ),
+            "info",
+        )
         return redirect(_next_url(url_for("interactions.timeline", partner_id=interaction.partner_id)))
     response = _item(interaction, deleted=True)
     response.headers["HX-Trigger"] = json.dumps({"interaction-changed": {"partner": interaction.partner_id}})

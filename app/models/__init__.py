@@ -17,6 +17,7 @@ from app.models.referral_revenue import BranchRevenue, ReferralGenerationSize, R
 from app.models.reminder import Reminder  # noqa: F401
 from app.models.search import SearchItem, SearchVariant  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401
+from app.models.trash import TrashEntry  # noqa: F401
 from app.models.two_factor import RecoveryCode  # noqa: F401
 from app.models.user_session import EmailChangeToken, PasswordResetToken, UserSession  # noqa: F401
 from app.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: F401

@@ -1,8 +1,9 @@
 """Contacts, edited inline on the partner page. Every action answers with the whole contacts
 section (#partner-contacts) for htmx, or redirects back to the partner page without JavaScript."""
 
-from flask import redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.extensions import db
 from app.models import Contact, Partner
@@ -86,13 +87,12 @@ def update_contact(partner_id, contact_id):
 def remove_contact(partner_id, contact_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
     contact = _contact_of(partner, contact_id)
-    contact_service.remove_contact(contact, _now())
+    contact_service.remove_contact(contact, _now(), by_id=current_user.id)
     db.session.commit()
+    message = _("Moved to Trash: %(name)s.", name=contact.name)
     if not wants_fragment():
-        from flask import flash
-
-        flash(_("%(name)s removed.", name=contact.name), "info")
-    return _done(partner, _("%(name)s removed.", name=contact.name), undo_contact=contact)
+        flash(message, "info")
+    return _done(partner, message, undo_contact=contact)
 
 
 @bp.route("/<int:partner_id>/contacts/<int:contact_id>/restore", methods=["POST"])

@@ -70,7 +70,9 @@ def reminder_labels() -> dict:
     labels = g.get("_reminder_labels")
     if labels is None:
         labels = g._reminder_labels = {
-            "deleted": _("Deleted"),
+            "deleted": _("Moved to Trash"),
+            "restore": _("Restore"),
+            "open_trash": _("Open Trash"),
             "reopen": _("Reopen"),
             "mark_done": _("Mark done"),
             "done": _("Done"),
@@ -84,7 +86,7 @@ def reminder_labels() -> dict:
             "snooze_until": _("Snooze until"),
             "edit": _("Edit"),
             "delete": _("Delete…"),
-            "confirm_delete": _("Delete this reminder? This cannot be undone."),
+            "confirm_delete": _("Move this reminder to the Trash? You can restore it there for 30 days."),
             "csrf": generate_csrf(),
         }
     return labels
@@ -295,7 +297,7 @@ def partner_options():
 # --- inline actions ---------------------------------------------------------------------------
 
 
-def _row(reminder, *, status=200, error=None, message=None, deleted=False):
+def _row(reminder, *, status=200, error=None, message=None, deleted=False, trash_entry=None):
     if wants_fragment():
         response = render(
             "reminders/_row.html",
@@ -304,6 +306,7 @@ def _row(reminder, *, status=200, error=None, message=None, deleted=False):
             next_url=_next_url(),
             snooze_error=error,
             deleted=deleted,
+            trash_entry=trash_entry,
             status=status,
         )
         if status < 400:
@@ -356,11 +359,11 @@ def delete(reminder_id):
     if request.method == "GET":
         return render("reminders/delete.html", reminder=reminder, next_url=_next_url())
     title = reminder.title
-    service.delete_reminder(db.session, reminder)
+    entry = service.delete_reminder(db.session, reminder, now=_now(), by_id=current_user.id)
     db.session.commit()
     if wants_fragment():
-        return _row(reminder, deleted=True)
-    flash(_("Deleted: %(title)s", title=title), "info")
+        return _row(reminder, deleted=True, trash_entry=entry)
+    flash(_("Moved to Trash: %(title)s", title=title), "info")
     return redirect(_next_url())
 
 

@@ -1,4 +1,5 @@
-"""Contacts of a partner. Removal is a soft mark so it can be undone.
+"""Contacts of a partner. Removal is a soft mark, recorded in the Trash (app/services/trash), so it
+can be undone there for TRASH_DAYS.
 
 The contact count moves by the difference each change makes (app/summaries/contact_counts.py), so
 a removal or restore first locks the contact and reads it as committed now: two removals at once
@@ -13,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from app.models import Contact, Partner
+from app.services import trash
 from app.services.locking import keep, lock, locked
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
@@ -75,12 +77,17 @@ def update_contact(session: Session, contact: Contact, data: dict, now: datetime
     return contact
 
 
-def remove_contact(contact: Contact, now: datetime) -> None:
-    lock(object_session(contact), contact)
+def remove_contact(contact: Contact, now: datetime, *, by_id: int | None = None) -> None:
+    """Remove the contact to the Trash (`by_id`: the member who did, when known)."""
+    session = object_session(contact)
+    lock(session, contact)
     if contact.removed_at is None:
         contact.removed_at = now
+        trash.put(session, "contact", contact, label=contact.name, by_id=by_id, now=now)
 
 
 def restore_contact(contact: Contact) -> None:
-    lock(object_session(contact), contact)
+    session = object_session(contact)
+    lock(session, contact)
     contact.removed_at = None
+    trash.discard(session, "contact", contact.id)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Contact, Interaction, Partner, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
-from app.services import ServiceError
+from app.services import ServiceError, trash
 from app.services.clock import week_start
 from app.services.locking import keep, lock
 
@@ -102,16 +102,23 @@ def update_interaction(session: Session, interaction: Interaction, data: dict, *
     return interaction
 
 
-def delete_interaction(session: Session, interaction: Interaction, *, now: datetime) -> None:
+def delete_interaction(
+    session: Session, interaction: Interaction, *, now: datetime, by_id: int | None = None, to_trash: bool = True
+) -> None:
+    """Mark it deleted and, unless its caller keeps an undo of its own (`to_trash=False`: a thread
+    marked "not a touch"), put it in the Trash (`by_id`: the member who deleted it, when known)."""
     lock(session, interaction)
     if interaction.deleted_at is None:
         interaction.deleted_at = now
+        if to_trash:
+            trash.put(session, "interaction", interaction, label=interaction.summary, by_id=by_id, now=now)
 
 
 def restore_interaction(session: Session, interaction: Interaction) -> None:
     lock(session, interaction)
     if interaction.deleted_at is not None:
         interaction.deleted_at = None
+        trash.discard(session, "interaction", interaction.id)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Partner, Reminder
-from app.services import ServiceError
+from app.services import ServiceError, trash
 from app.services.accounts import is_member
 from app.services.pagination import Page
 from app.services.text_search import like_pattern
@@ -197,9 +197,13 @@ def snooze_reminder(session: Session, reminder: Reminder, until: str | date, *, 
     return reminder
 
 
-def delete_reminder(session: Session, reminder: Reminder) -> None:
+def delete_reminder(session: Session, reminder: Reminder, *, now: datetime, by_id: int | None = None):
+    """Delete the reminder to the Trash: its entry keeps the row's values, so a restore puts it back
+    under its id (`by_id`: the member who deleted it, when known). Returns the Trash entry."""
+    entry = trash.put(session, "reminder", reminder, label=reminder.title, by_id=by_id, now=now, keep_values=True)
     session.delete(reminder)
     session.flush()
+    return entry
 
 
 # --- queries ----------------------------------------------------------------------------------

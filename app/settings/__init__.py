@@ -9,6 +9,7 @@ from app.settings import (  # noqa: E402,F401
     routes,
     security_routes,
     token_routes,
+    trash_routes,
     two_factor_routes,
     webhook_routes,
 )

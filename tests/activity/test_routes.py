@@ -215,7 +215,7 @@ def test_edit_delete_and_undo(logged_in, factories, workspace, now, hx):
     db.session.expire_all()
     assert db.session.get(PartnerActivity, partner.id).last_touch_direction == "theirs"
     deleted = logged_in.post(f"/interactions/{item.id}/delete", headers=hx)
-    assert deleted.status_code == 200 and "Undo" in deleted.get_data(as_text=True)
+    assert deleted.status_code == 200 and "Moved to Trash" in deleted.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(PartnerActivity, partner.id).touch_count == 0
     assert f"interaction-{item.id}" not in logged_in.get(f"/partners/{partner.id}/timeline").get_data(as_text=True)

@@ -70,7 +70,7 @@ def test_quick_add_complete_and_snooze_inline(page, register_and_login):
     expect(done).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     done.get_by_role("link", name="Delete…").click()
-    expect(page.locator("li.reminder.deleted")).to_contain_text("Deleted: Send the tasting menu")
+    expect(page.locator("li.reminder.deleted")).to_contain_text("Moved to Trash: Send the tasting menu")
     page.reload()
     expect(page.locator("li.reminder", has_text="Send the tasting menu")).to_have_count(0)
 

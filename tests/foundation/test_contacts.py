@@ -137,7 +137,7 @@ def test_remove_and_undo(logged_in, session, partner, factories):
     response = logged_in.post(f"/partners/{partner.id}/contacts/{contact.id}/remove", headers=HX)
     assert response.status_code == 200 and _is_section(response)
     text = response.get_data(as_text=True)
-    assert "Rem Oved removed." in text and "Undo" in text
+    assert "Moved to Trash: Rem Oved." in text and "Restore" in text
     assert f"/partners/{partner.id}/contacts/{contact.id}/restore" in text
     assert _current(session, partner) == []
     assert session.get(Contact, contact.id).removed_at is not None  # kept, only marked
@@ -151,7 +151,7 @@ def test_remove_without_htmx_redirects_with_message(logged_in, session, partner,
     response = logged_in.post(f"/partners/{partner.id}/contacts/{contact.id}/remove")
     assert response.status_code == 302
     page = logged_in.get(f"/partners/{partner.id}").get_data(as_text=True)
-    assert "Plain Remove removed." in page
+    assert "Moved to Trash: Plain Remove." in page
     response = logged_in.post(f"/partners/{partner.id}/contacts/{contact.id}/restore")
     assert response.status_code == 302
     assert [c.name for c in _current(session, partner)] == ["Plain Remove"]

@@ -24,11 +24,11 @@ from sqlalchemy import select
 
 from app import summaries
 from app.extensions import db
-from app.models import Commission, Contact, Deal, Interaction, Partner
+from app.models import Commission, Contact, Deal, Interaction, Partner, TrashEntry
 from app.models.deal import STAGES
 from app.models.interaction import KINDS
 from app.models.partner import STATUSES, TIERS
-from app.services import ServiceError, commissions, deals, referral_tree, terms
+from app.services import ServiceError, commissions, deals, referral_tree, terms, trash
 from app.services import contacts as contact_service
 from app.services import interactions as interaction_service
 from app.services import partners as partner_service
@@ -214,6 +214,25 @@ class Book(RuleBasedStateMachine):
         else:
             interaction_service.restore_interaction(db.session, item)
         db.session.commit()
+
+    # --- the Trash ------------------------------------------------------------------------------
+
+    @rule(index=pick)
+    def restore_from_trash(self, index):
+        entries = db.session.scalars(
+            select(TrashEntry.id).where(TrashEntry.workspace_id == self.workspace_id).order_by(TrashEntry.id)
+        ).all()
+        if entries:
+            self._commit(lambda: trash.restore(db.session, self.workspace_id, _one(entries, index)))
+
+    @rule(empty=st.booleans())
+    def empty_or_purge_trash(self, empty):
+        if empty:
+            trash.empty_trash(db.session, self.workspace_id)
+        else:
+            trash.purge_trash(db.session, now=NOW + timedelta(days=trash.TRASH_DAYS + 1))
+        db.session.commit()
+        self._forget_deleted()
 
     # --- referrals, deals, commissions ------------------------------------------------------------
 

@@ -218,10 +218,10 @@ def test_snooze_to_a_date_and_into_the_past(logged_in, user, workspace, hx):
 def test_delete_asks_first_and_removes(logged_in, user, workspace, hx):
     reminder = make_reminder(workspace, user, title="Mistake")
     confirm = logged_in.get(f"/reminders/{reminder.id}/delete")
-    assert confirm.status_code == 200 and "cannot be undone" in confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "goes to the Trash" in confirm.get_data(as_text=True)
     assert _count() == 1
     response = logged_in.post(f"/reminders/{reminder.id}/delete", headers=hx)
-    assert response.status_code == 200 and "Deleted: Mistake" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Moved to Trash: Mistake" in response.get_data(as_text=True)
     assert _count() == 0
 
 

@@ -163,7 +163,7 @@ def test_snooze_refuses_an_unknown_choice(session, workspace, user, now):
 
 def test_delete(session, workspace, user, now):
     reminder = _create(session, workspace, user, now=now)
-    service.delete_reminder(session, reminder)
+    service.delete_reminder(session, reminder, now=now)
     assert session.scalar(select(func.count(Reminder.id))) == 0
 
 

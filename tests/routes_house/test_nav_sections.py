@@ -63,6 +63,8 @@ EXPECTED = {
     "settings.security": "settings",
     "settings.two_factor": "settings",
     "settings.audit_log": "settings",
+    "settings.trash_page": "settings",
+    "settings.trash_empty": "settings",
     "imports.index": "partners",  # the import wizard belongs to the partner book
     "imports.new": "partners",
     "mail_import.upload": "activity",  # the email history import (and its result) logs activity

@@ -125,6 +125,7 @@ NOT_BACKED_UP = {
     "referral_generation_size": "a summary, rebuilt from referrals on restore",
     "branch_revenue": "a summary, rebuilt from deals and referrals on restore",
     "search_item": "the search index, rebuilt from the workspace's rows on restore",
+    "trash_entry": "the Trash names the original rows and members; restored contacts and touches keep their marks",
     "search_variant": "the search index's vocabulary, rebuilt from the workspace's rows on restore",
     "import_run": "the record of past imports and their undo data, which only applies to the original rows",
     "job": "the record of background work done (imports, backups); a restored workspace starts its own",

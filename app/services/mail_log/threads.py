@@ -51,7 +51,7 @@ def mark_not_a_touch(
         .order_by(Interaction.id)
     ).all()
     for interaction in touches:
-        interaction_service.delete_interaction(session, interaction, now=now)
+        interaction_service.delete_interaction(session, interaction, now=now, to_trash=False)
     return len(touches)
 
 
