@@ -1,7 +1,7 @@
 """Trash: deleted contacts, interactions and reminders, restorable for 30 days.
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-03
 
 """
