@@ -5,8 +5,15 @@ or register page (a cookie); else the browser's Accept-Language; else English.""
 
 from __future__ import annotations
 
-from flask import request
+from datetime import date, datetime
+from decimal import Decimal
+
+import flask_babel
+from flask import has_app_context, has_request_context, request
 from flask_login import current_user
+
+from app import formatting
+from app.services import messages as service_messages
 
 # code → the language's own name (shown in the pickers as is, never translated)
 LANGUAGES = {"en": "English", "ru": "Русский"}
@@ -19,8 +26,28 @@ def known(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a job or a command: English unless force_locale says otherwise
+        return DEFAULT
     if current_user and current_user.is_authenticated:
         chosen = known(current_user.locale)
         if chosen:
             return chosen
     return known(request.cookies.get(COOKIE)) or request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def install_service_translator() -> None:
+    """The business rules' messages (app/services/messages.py) are translated through the catalog."""
+    service_messages.install(flask_babel.gettext, flask_babel.ngettext, _show)
+
+
+def _show(value: object) -> object:
+    """A service message's param as the user reads it: dates, times and numbers in their locale."""
+    if not has_app_context():
+        return service_messages.plain(value)
+    if isinstance(value, datetime):
+        return formatting.fmt_datetime(value)
+    if isinstance(value, date):
+        return formatting.fmt_date(value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return formatting.fmt_number(value)
+    return value
