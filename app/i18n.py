@@ -37,7 +37,12 @@ def select_locale() -> str:
 
 def install_service_translator() -> None:
     """The business rules' messages (app/services/messages.py) are translated through the catalog."""
-    service_messages.install(flask_babel.gettext, flask_babel.ngettext, _show)
+    service_messages.install(flask_babel.gettext, _ngettext, _show)
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **params) -> str:
+    """ngettext with %(num)s among `params`, already written in the user's locale."""
+    return flask_babel.get_translations().ungettext(singular, plural, num) % params
 
 
 def _show(value: object) -> object:

@@ -153,7 +153,7 @@ def _create_workspace(session: Session, backup: Backup, actor: User, name: str, 
     try:
         accounts.update_workspace(session, workspace, {**current, **values, "name": name})
     except ServiceError as error:
-        raise BackupError(f"The backup's workspace settings are not valid ({error.message}){_NOTHING}") from None
+        raise BackupError(f"The backup's workspace settings are not valid ({error.english}){_NOTHING}") from None
     for key, value in {**values, "created_at": now, "updated_at": now}.items():
         if key not in accounts.WORKSPACE_FIELDS and value is not None:
             setattr(workspace, key, value)
