@@ -1,4 +1,4 @@
-"""Every message a business rule raises reaches the catalog: `raise ServiceError(...)` in app/services
+"""Every message a business rule raises reaches the catalog: `raise ServiceError(...)` (or a subclass) in app/services
 takes a literal template, an N_plural, or a constant marked with N_ — never an f-string or a sentence
 glued together, which the extraction cannot see and a translator cannot translate."""
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
 MARKERS = {"N_plural", "Text"}
+ERRORS = {"ServiceError", "BackupError", "ImportFileError"}  # ServiceError and its subclasses taking a message
 # Names that hand on a Text made (and marked) elsewhere: a parameter, a field, a function returning one.
 FORWARDED = {"missing", "refusal", "conflict_message"}
 
@@ -51,7 +52,7 @@ def _is_marked(arg: ast.expr, constants: set[str]) -> bool:
 def _unmarked(trees, constants):
     for path, tree in trees.items():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _called(node) == "ServiceError":
+            if isinstance(node, ast.Call) and _called(node) in ERRORS:
                 message = node.args[0] if node.args else None
                 if message is None or not _is_marked(message, constants):
                     yield f"{path.relative_to(SERVICES.parent.parent)}:{node.lineno}"
@@ -66,7 +67,7 @@ def test_no_f_string_reaches_a_service_error():
     offenders = []
     for path, tree in _trees().items():
         for node in ast.walk(tree):
-            marker = isinstance(node, ast.Call) and _called(node) in {"ServiceError", "N_", *MARKERS}
+            marker = isinstance(node, ast.Call) and _called(node) in {*ERRORS, "N_", *MARKERS}
             if marker and any(isinstance(inner, ast.JoinedStr) for arg in node.args for inner in ast.walk(arg)):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
