@@ -29,7 +29,6 @@ def russian(app, monkeypatch):
             ("Не длиннее %(num)s символа.", "Не длиннее %(num)s символов.", "Не длиннее %(num)s символов.")
         ):
             monkeypatch.setitem(catalog, (KEEP_IT[0], index), form)
-    return catalog
 
 
 def test_without_an_app_the_english_template_is_filled(monkeypatch):
@@ -51,7 +50,8 @@ def test_outside_a_request_the_installed_translator_speaks_english(app):
         )
 
 
-def test_the_message_is_read_in_the_current_locale(app, russian):
+@pytest.mark.usefixtures("russian")
+def test_the_message_is_read_in_the_current_locale(app):
     error = ServiceError("Row %(number)s matches no partner to update.", "action", number=12000)
     with app.test_request_context(), flask_babel.force_locale("ru"):
         assert error.message == "Строка 12\xa0000: нет партнёра."  # the number written the Russian way
@@ -62,7 +62,8 @@ def test_the_message_is_read_in_the_current_locale(app, russian):
     assert error.english == "Row 12000 matches no partner to update."
 
 
-def test_a_russian_page_shows_the_refusal_in_russian(logged_in, user, russian):
+@pytest.mark.usefixtures("russian")
+def test_a_russian_page_shows_the_refusal_in_russian(logged_in, user):
     db.session.get(User, user.id).locale = "ru"
     db.session.commit()
     response = logged_in.post("/settings/profile", data={"form": "profile", "name": "Eve\nSmith", "timezone": "UTC"})
@@ -72,7 +73,8 @@ def test_a_russian_page_shows_the_refusal_in_russian(logged_in, user, russian):
     assert NAME_REFUSED not in html
 
 
-def test_an_english_page_keeps_the_english(logged_in, russian):
+@pytest.mark.usefixtures("russian")
+def test_an_english_page_keeps_the_english(logged_in):
     response = logged_in.post("/settings/profile", data={"form": "profile", "name": "Eve\nSmith", "timezone": "UTC"})
     assert response.status_code == 422
     assert NAME_REFUSED in response.get_data(as_text=True)
