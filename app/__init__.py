@@ -45,6 +45,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
     i18n.install_service_translator()
+    i18n.install(app)
 
     from app import (
         models,  # noqa: F401  (register every table)
@@ -172,11 +173,13 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TIER_LABELS
+    from app.settings.forms import ROLE_LABELS
 
     app.jinja_env.globals.update(
         status_labels=STATUS_LABELS,
         source_labels=SOURCE_LABELS,
         tier_labels=TIER_LABELS,
+        role_labels=ROLE_LABELS,
         kind_labels=KIND_LABELS,
         commission_kind_labels={"earned": _l("Earned"), "adjustment": _l("Adjustment"), "reversal": _l("Reversal")},
     )

@@ -277,3 +277,12 @@ PAGES += [
     ("global search", lambda ctx: _q("/search", q=_fixed_word(ctx))),
     ("palette fragment", lambda ctx: (_q("/search/palette", q=_fixed_word(ctx)), {"HX-Request": "true"})),
 ]
+
+# Reports
+PAGES += [
+    ("report: referral economics", lambda ctx: "/reports/referral-economics"),
+    (
+        "report: referral economics, compared",
+        lambda ctx: _q("/reports/referral-economics", period="quarter", compare=1),
+    ),
+]

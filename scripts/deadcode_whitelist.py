@@ -71,6 +71,8 @@ READ_BY_FRAMEWORKS = (
     _._export_format_labels,
     # the report owner filter's choices, read back with g.get("_report_owner_choices") (app/reports/kit.py)
     _._report_owner_choices,
+    # the language picked with ?lang=, read back with g.get("picked_locale") (app/i18n.py)
+    _.picked_locale,
     # ReportTable.currency_index, read by the report_table macro (templates/reports/_macros.html)
     _.currency_index,
     # openpyxl reads the sheet's frozen panes when it saves (app/services/exporting/xlsx_writer.py)

@@ -1,9 +1,17 @@
-"""Refresh docs/screenshot-partners.png: the partners page with demo data, 1280 px wide.
+"""Refresh the screenshots in docs/: a page with demo data, on a desktop and/or a phone, in a language.
 
-    python -m scripts.screenshot [--out docs/screenshot-partners.png] [--partners 60]
+    python -m scripts.screenshot                       # docs/screenshot-partners.png, 1280 px wide
+    python -m scripts.screenshot --page dashboard --locale ru --width 1280 --width 390
+        # docs/screenshot-dashboard-ru-desktop.png and docs/screenshot-dashboard-ru-phone.png
+
+--page is partners, dashboard or partner (the demo partner with the most deals); --path any other page.
+A width of PHONE_MAX_WIDTH or less is shot as a phone (touch, device scale 3, 844 px tall). Without
+--out, the file is docs/screenshot-<page>.png for a single desktop shot in English, else
+docs/screenshot-<page>-<locale>-<desktop|phone>.png (with the width added when two shots would share
+a name). --out names the file of a single shot.
 
 Builds a temporary database (migrations, then the demo generator), serves the app on a free local
-port, logs in with Chromium and saves the screenshot.
+port, logs in with Chromium and saves the screenshots.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -28,13 +38,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 EMAIL, PASSWORD = "demo@orchard.test", "orchard-demo"
+PHONE_MAX_WIDTH = 600
+PAGES = {"partners": "/partners/", "dashboard": "/dashboard", "partner": "/partners/{partner}"}
 
 
-def build_app(db_file: Path, partners: int, seed: int):
+def build_app(db_file: Path, partners: int, seed: int, locale: str):
     import flask_migrate
 
     from app import create_app
     from app.extensions import db
+    from app.models import Deal
     from app.services import accounts
     from app.services.demo import generate
     from config import Config
@@ -58,21 +71,54 @@ def build_app(db_file: Path, partners: int, seed: int):
         )
         workspace = accounts.create_workspace_for(db.session, user, "Demo Studio")
         user.current_workspace_id = workspace.id
+        user.locale = locale
         generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC))
         db.session.commit()
+        busiest = db.session.scalar(
+            select(Deal.partner_id)
+            .where(Deal.workspace_id == workspace.id)
+            .group_by(Deal.partner_id)
+            .order_by(func.count().desc(), Deal.partner_id)
+            .limit(1)
+        )
         db.session.remove()
-    return app
+    return app, {"partner": busiest}
+
+
+def shot_names(args) -> list[tuple[int, Path]]:
+    """(width, file) of each screenshot asked for."""
+    if args.out:
+        if len(args.width) > 1:
+            raise SystemExit("--out names one file: give one --width with it")
+        return [(args.width[0], Path(args.out))]
+    page = args.page if args.path is None else args.path.strip("/").replace("/", "-") or "home"
+    if args.locale == "en" and args.width == [1280] and args.path is None:
+        return [(1280, ROOT / "docs" / f"screenshot-{page}.png")]
+    kinds = ["phone" if w <= PHONE_MAX_WIDTH else "desktop" for w in args.width]
+    names = []
+    for width, kind in zip(args.width, kinds, strict=True):
+        size = f"{kind}-{width}" if kinds.count(kind) > 1 else kind
+        names.append((width, ROOT / "docs" / f"screenshot-{page}-{args.locale}-{size}.png"))
+    return names
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Refresh the partners page screenshot.")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot-partners.png"))
+    from app.i18n import LANGUAGES
+
+    parser = argparse.ArgumentParser(description="Refresh the screenshots in docs/.")
+    parser.add_argument("--out", help="file of a single shot (default: a name in docs/, see above)")
     parser.add_argument("--partners", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=900)
-    parser.add_argument("--path", default="/partners/", help="page to capture")
+    parser.add_argument("--page", choices=sorted(PAGES), default="partners")
+    parser.add_argument("--path", help="another page to capture, e.g. /referrals/report")
+    parser.add_argument("--locale", choices=sorted(LANGUAGES), default="en", help="the demo user's language")
+    parser.add_argument(
+        "--width", type=int, action="append", help="viewport width; repeat for several shots (default 1280)"
+    )
+    parser.add_argument("--height", type=int, default=900, help="desktop viewport height")
     args = parser.parse_args(argv)
+    args.width = args.width or [1280]
+    shots = shot_names(args)
 
     import logging
 
@@ -82,7 +128,8 @@ def main(argv=None):
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     with tempfile.TemporaryDirectory(prefix="orchard-shot-") as tmp:
-        app = build_app(Path(tmp) / "shot.db", args.partners, args.seed)
+        app, ids = build_app(Path(tmp) / "shot.db", args.partners, args.seed, args.locale)
+        path = args.path or PAGES[args.page].format(**ids)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -90,17 +137,8 @@ def main(argv=None):
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": args.width, "height": args.height})
-                page.goto(base + "/login")
-                page.fill("input[name=email]", EMAIL)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("form button[type=submit]")
-                page.wait_for_url(lambda url: "/login" not in url)
-                page.goto(base + args.path)
-                page.wait_for_load_state("networkidle")
-                out = Path(args.out)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(out))
+                for width, out in shots:
+                    shoot(browser, base, path, width, args.height, out)
                 browser.close()
         finally:
             server.shutdown()
@@ -110,7 +148,28 @@ def main(argv=None):
                 from app.extensions import db
 
                 db.engine.dispose()
-    print(f"Saved {out}")
+    for _width, out in shots:
+        print(f"Saved {out}")
+
+
+def shoot(browser, base: str, path: str, width: int, height: int, out: Path) -> None:
+    if width <= PHONE_MAX_WIDTH:
+        context = browser.new_context(
+            viewport={"width": width, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+        )
+    else:
+        context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda current: "/login" not in current)
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
+    context.close()
 
 
 if __name__ == "__main__":

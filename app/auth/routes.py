@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,6 +32,7 @@ def register():
                 workspace_name=form.workspace_name.data,
                 hash_method=_hash_method(),
                 create_workspace=not invite_token,
+                locale=str(get_locale()),
             )
         if uow.ok:
             signin.begin_session(user)

@@ -13,6 +13,7 @@ from app.models.merge import ContactMerge, DuplicateDismissal, PartnerMerge  # n
 from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  # noqa: F401
 from app.models.partner import Contact, Partner  # noqa: F401
 from app.models.referral import Referral, ReferralChange  # noqa: F401
+from app.models.referral_revenue import BranchRevenue, ReferralGenerationSize, ReferralRevenueMonth  # noqa: F401
 from app.models.reminder import Reminder  # noqa: F401
 from app.models.search import SearchItem, SearchVariant  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401

@@ -49,14 +49,18 @@ def register_user(
     workspace_name: str | None = None,
     hash_method: str = "scrypt",
     create_workspace: bool = True,
+    locale: str = "en",
 ) -> User:
-    """A new user; unless joining by invite, with a workspace they own."""
+    """A new user (speaking `locale`: the language the register page was shown in); unless joining
+    by invite, with a workspace they own."""
     email = normalise_email(email)
     name = clean_name(name, "name")
     workspace_name = clean_name(workspace_name, "workspace_name")
     if find_user_by_email(session, email):
         raise ServiceError("An account with this email already exists. Log in instead.", field="email")
-    user = User(name=name, email=email, password_hash=generate_password_hash(password, method=hash_method))
+    user = User(
+        name=name, email=email, password_hash=generate_password_hash(password, method=hash_method), locale=locale
+    )
     session.add(user)
     session.flush()
     if create_workspace:
@@ -65,10 +69,12 @@ def register_user(
     return user
 
 
-def update_profile(user: User, *, name: str, timezone: str) -> None:
-    """Save the user's own name and time zone (the profile page)."""
+def update_profile(user: User, *, name: str, timezone: str, locale: str | None = None) -> None:
+    """Save the user's own name, time zone and language (the profile page)."""
     user.name = clean_name(name, "name", missing=Text("Give your name."))
     user.timezone = timezone
+    if locale is not None:
+        user.locale = locale
 
 
 def create_workspace_for(session: Session, owner: User, name: str, currency: str = "EUR") -> Workspace:

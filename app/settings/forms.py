@@ -2,12 +2,14 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from app.forms_base import Form as FlaskForm
+from app.i18n import LANGUAGES
 from app.ids import DbIntegerField
-from app.models.workspace import ROLES
+from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
 from app.services.accounts import WORKSPACE_FIELDS
 
 TIMEZONES = sorted(available_timezones())
@@ -47,9 +49,16 @@ def _password_length(form, field):
         raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
 
 
+ROLE_LABELS = {
+    ROLE_OWNER: lazy_pgettext("workspace role", "Owner"),
+    ROLE_MEMBER: lazy_pgettext("workspace role", "Member"),
+}
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     timezone = SelectField(_l("Time zone"), choices=lambda: [(tz, tz) for tz in TIMEZONES])
+    locale = SelectField(_l("Language"), choices=lambda: list(LANGUAGES.items()))
 
 
 class PasswordForm(FlaskForm):
@@ -58,8 +67,8 @@ class PasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=lambda: [(r, r.title()) for r in ROLES], default="member")
+    role = SelectField(_l("Role"), choices=lambda: list(ROLE_LABELS.items()), default="member")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=lambda: [(r, r.title()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=lambda: list(ROLE_LABELS.items()))

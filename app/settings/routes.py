@@ -110,7 +110,9 @@ def profile():
     if request.method == "POST" and request.form.get("form") == "profile":
         if form.validate_on_submit():
             with unit_of_work(form) as uow:
-                accounts.update_profile(current_user, name=form.name.data, timezone=form.timezone.data)
+                accounts.update_profile(
+                    current_user, name=form.name.data, timezone=form.timezone.data, locale=form.locale.data
+                )
             if uow.ok:
                 flash(_("Profile saved."), "success")
                 return redirect(url_for("settings.profile"))

@@ -40,6 +40,10 @@ from app.summaries.registry import Summary
 
 STATS = ("root_id", "generation", "direct_count", "subtree_size", "subtree_depth")
 
+# Called after every move with (session, workspace id, partner id, old chain, new chain, generation
+# delta): summaries that follow the branches (app/summaries/referral_revenue.py) add themselves.
+BRANCH_LISTENERS: list = []
+
 
 def _lone(partner_id: int) -> tuple[int, int, int, int, int]:
     """The stats of a partner outside any referral relation (also what a missing row means)."""
@@ -152,6 +156,8 @@ def move(session: Session, workspace_id: int, partner_id: int, old_parent: int |
         .values(root_id=root, generation=Referral.generation + delta)
         .execution_options(synchronize_session=False)
     )
+    for listener in BRANCH_LISTENERS:
+        listener(session, workspace_id, partner_id, old_chain, new_chain, delta)
 
 
 def _write_edge(session: Session, partner: Partner, referrer_id: int | None) -> None:

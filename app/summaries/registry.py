@@ -17,6 +17,7 @@ MODULES: tuple[str, ...] = (
     "touch_weeks",
     "referral_stats",
     "deal_totals",
+    "referral_revenue",  # after referral_stats (a partner's place) and with the deals
     "commission_totals",
     "search_index",
 )

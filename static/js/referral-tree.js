@@ -16,6 +16,8 @@
   var COL = 215;          // horizontal distance between generations
   var OPEN_GENERATIONS = 3;  // big trees start unfolded this many generations below the focus
   var SMALL_TREE = 150;   // a tree this small starts fully unfolded
+  var MIN_LABEL_PX = 11;   // "Fit" never shrinks the names below this; zoomed out further, they hide
+  var VIEW_KEY = "orchard.referralTreeView";  // the picture/list choice on a narrow screen
   var COLORS = { prospect: "#2563eb", active: "#16a34a", dormant: "#a16207", ended: "#6b7280", referrer: "#7c3aed" };
 
   // --- the picker -------------------------------------------------------------------------------
@@ -35,6 +37,13 @@
     return node;
   }
 
+  // A label from the page (translated there): "{n}" / "{name}" filled in.
+  function label(canvas, key, values) {
+    var text = canvas.dataset[key] || "";
+    for (var name in values) text = text.replace("{" + name + "}", values[name]);
+    return text;
+  }
+
   function shorten(text, max) {
     return text.length > max ? text.slice(0, max - 1) + "…" : text;
   }
@@ -45,6 +54,7 @@
     this.baseGeneration = data.generation || 0;
     this.nodes = new Map();
     this.view = { k: 1, x: 40, y: 0 };
+    this.statuses = JSON.parse(canvas.dataset.statuses || "{}");
     this.add(data.nodes);
     var smallTree = data.nodes.length <= SMALL_TREE;
     var focus = this.focusId;
@@ -125,8 +135,8 @@
     this.layer.textContent = "";
     this.headers.textContent = "";
     for (var depth = 0; depth <= maxDepth; depth++) {
-      var label = el("text", { x: depth * COL, y: 0, "class": "gen-header" }, this.headers);
-      label.textContent = "Gen " + (this.baseGeneration + depth);
+      var header = el("text", { x: depth * COL, y: 0, "class": "gen-header" }, this.headers);
+      header.textContent = this.genLabel(this.baseGeneration + depth);
     }
     root.links().forEach(function (link) {
       var s = link.source, t = link.target, mid = (s.y + t.y) / 2;
@@ -141,7 +151,7 @@
                         transform: "translate(" + d.y + "," + d.x + ")", "data-id": n.id }, self.layer);
       var knob = el("g", { "class": "knob", tabindex: n.c > 0 ? "0" : null, role: n.c > 0 ? "button" : null,
                            "aria-expanded": n.c > 0 ? String(!!n.open) : null,
-                           "aria-label": n.c > 0 ? (n.open ? "Fold " : "Unfold ") + n.n : null }, g);
+                           "aria-label": n.c > 0 ? label(self.canvas, n.open ? "labelFold" : "labelUnfold", { name: n.n }) : null }, g);
       el("circle", { r: folded ? 9 : 7, fill: COLORS[n.s] || "#6b7280", "class": "dot" }, knob);
       if (folded) {
         var plus = el("text", { "class": "knob-sign", dy: "0.35em", "text-anchor": "middle" }, knob);
@@ -151,7 +161,8 @@
       var text = el("text", { x: 14, dy: "0.35em", "class": "label" }, link);
       text.textContent = shorten(n.n, 24);
       var title = el("title", {}, link);
-      title.textContent = n.n + " — " + n.s + (n.a ? " (archived)" : "") + ", " + n.z + " in branch";
+      title.textContent = n.n + " — " + (self.statuses[n.s] || n.s) + (n.a ? " (" + label(self.canvas, "labelArchived") + ")" : "")
+        + ", " + label(self.canvas, "labelInBranch", { n: n.z });
       if (n.z > 1) {
         var size = el("tspan", { "class": "size", dx: "6" }, text);
         size.textContent = folded ? "+" + (n.z - 1) + " " + partnerLabel : String(n.z);
@@ -168,8 +179,22 @@
     this.canvas.dataset.visible = String(positions.size);
   };
 
+  Tree.prototype.genLabel = function (generation) {
+    return label(this.canvas, "labelGeneration", { n: generation });
+  };
+
+  // The smallest zoom at which every name is at least MIN_LABEL_PX tall (read from the drawn labels).
+  Tree.prototype.minScale = function () {
+    var smallest = Infinity;
+    Array.prototype.forEach.call(this.layer.querySelectorAll(".label, .size"), function (text, i) {
+      if (i < 4) smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) || Infinity);
+    });
+    return isFinite(smallest) ? MIN_LABEL_PX / smallest : 0.35;
+  };
+
   Tree.prototype.apply = function () {
     var v = this.view;
+    this.svg.classList.toggle("labels-hidden", v.k < this.minScale() - 0.001);
     this.viewport.setAttribute("transform", "translate(" + v.x + "," + v.y + ") scale(" + v.k + ")");
     this.headers.setAttribute("transform", "translate(" + v.x + ",22)");
     Array.prototype.forEach.call(this.headers.childNodes, function (text, depth) { text.setAttribute("x", depth * COL * v.k); });
@@ -179,14 +204,16 @@
     var rect = this.canvas.getBoundingClientRect();
     var b = this.bounds;
     var width = b.maxY + COL, height = b.maxX - b.minX + 2 * ROW + 40;
-    var k = Math.min(rect.width / width, rect.height / height);
-    k = Math.max(0.35, Math.min(1.1, k));
+    var fits = Math.min(rect.width / width, rect.height / height);
+    var k = Math.max(this.minScale(), Math.min(1.1, fits));
     this.view.k = k;
     this.view.x = 30;
     var contentHeight = height * k;
     this.view.y = contentHeight < rect.height ? (rect.height - contentHeight) / 2 - (b.minX - ROW - 40) * k
                                               : 50 - (b.minX - ROW) * k;
     this.apply();
+    // too big to fit with readable names: keep the partner last found in view
+    if (k > fits && this.hit && this.positions.has(this.hit)) this.centerOn(this.hit);
   };
 
   Tree.prototype.zoom = function (factor, cx, cy) {
@@ -348,7 +375,7 @@
             button.type = "button";
             button.className = "linklike";
             button.dataset.id = m.id;
-            button.textContent = m.n + " · Gen " + (tree.baseGeneration + m.g);
+            button.textContent = m.n + " · " + tree.genLabel(tree.baseGeneration + m.g);
             li.appendChild(button);
             list.appendChild(li);
           });
@@ -384,6 +411,29 @@
     });
   }
 
+  // Narrow screens show the list or the picture, as last chosen (the list at first).
+  function bindSwitch(tree) {
+    var bar = document.getElementById("tree-switch"), page = document.getElementById("tree-page");
+    if (!bar || !page) return;
+    function show(view) {
+      page.dataset.treeView = view;
+      Array.prototype.forEach.call(bar.querySelectorAll("[data-tree-view]"), function (button) {
+        button.setAttribute("aria-pressed", String(button.dataset.treeView === view));
+      });
+      if (view === "picture") tree.fit();
+    }
+    var saved = null;
+    try { saved = window.localStorage.getItem(VIEW_KEY); } catch (e) { /* storage blocked */ }
+    show(saved === "picture" ? "picture" : "list");
+    bar.hidden = false;
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-tree-view]");
+      if (!button) return;
+      show(button.dataset.treeView);
+      try { window.localStorage.setItem(VIEW_KEY, button.dataset.treeView); } catch (e) { /* storage blocked */ }
+    });
+  }
+
   function boot(attempt) {
     var canvas = document.getElementById("tree-canvas");
     var source = document.getElementById("tree-data");
@@ -398,6 +448,7 @@
     canvas.orchardTree = tree;
     bindToolbar(tree);
     bindSearch(tree);
+    bindSwitch(tree);
   }
 
   window.orchardReferralTree = { boot: boot };

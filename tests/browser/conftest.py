@@ -4,6 +4,7 @@ Fixtures (names are stable, other browser tests rely on them):
   live_server          session: object with .url (base URL, no trailing slash) and .app
   browser              session: a Playwright Chromium Browser
   page                 function: a fresh Page in its own BrowserContext (own cookies)
+  phone_page           function: the same on a phone: 390×844 CSS px, device scale 3, touch
   register_and_login   function: callable(page, **overrides) -> BrowserUser; registers a new unique
                        user through the UI and leaves the page logged in on the partners list
   server_clock         function: the clock starts at `now` and runs on; returns `now`
@@ -105,6 +106,23 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:

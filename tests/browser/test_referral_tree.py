@@ -95,8 +95,15 @@ def test_open_a_seven_generation_branch_expand_search_and_navigate(page, live_se
     x3 = _node(page, ids["X3"])
     assert "+400" in x3.text_content()
 
-    # click a name: the partner page opens
+    # "Fit" keeps the names readable (11 px at least) and the partner found in view
     page.click("[data-tree-action=fit]")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll("#tree-canvas .tnode .label")].map((t) =>
+             parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b))"""
+    )
+    assert min(sizes) >= 11
+
+    # click a name: the partner page opens
     page.locator(f'#tree-canvas .tnode[data-id="{ids["L7"]}"] .node-link').click()
     page.wait_for_url(f"**/partners/{ids['L7']}")
     assert page.locator("h1").inner_text() == f"{prefix} L7"

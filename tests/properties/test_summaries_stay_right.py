@@ -249,6 +249,36 @@ class Book(RuleBasedStateMachine):
         deal = self._get(Deal, _one(self.deals, index))
         self._commit(lambda: deals.move_deal(db.session, deal, stage, NOW, lost_reason="Timing"))
 
+    @precondition(lambda self: self.deals)
+    @rule(
+        index=pick,
+        amount=st.sampled_from(["0", "450.00", "1200.50"]),
+        currency=st.sampled_from(["EUR", "USD"]),
+        ago=days_ago,
+    )
+    def edit_deal(self, index, amount, currency, ago):
+        deal = self._get(Deal, _one(self.deals, index))
+        data = {"title": "Deal", "amount": amount, "currency": currency, "stage": deal.stage, "lost_reason": "Price"}
+        self._commit(lambda: deals.update_deal(db.session, deal, data, NOW))
+        if deal.stage in ("won", "lost"):  # another close day (another month won)
+            when = (NOW - timedelta(days=ago)).date()
+            self._commit(lambda: deals.move_deal(db.session, deal, deal.stage, NOW, closed_on=when))
+
+    @precondition(lambda self: self.deals)
+    @rule(index=pick)
+    def delete_deal(self, index):
+        deal = self._get(Deal, _one(self.deals, index))
+        self._commit(lambda: deals.delete_deal(db.session, deal))
+        self._forget_deleted()
+
+    @precondition(lambda self: self.deals and len(self.partners) > 1)
+    @rule(index=pick, to=pick)
+    def move_deal_to_another_partner(self, index, to):
+        # merges move deals between partners: the revenue moves along the branches
+        deal = self._get(Deal, _one(self.deals, index))
+        deal.partner_id = _one(self.partners, to)
+        db.session.commit()
+
     @rule(index=pick, count=st.integers(min_value=1, max_value=3))
     def mark_paid(self, index, count):
         owed = db.session.scalars(

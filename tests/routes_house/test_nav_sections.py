@@ -23,6 +23,7 @@ NAV = {
 EXPECTED = {
     "dashboard.index": "dashboard",
     "reports.index": "reports",
+    "reports.referral_economics": "reports",
     "partners.index": "partners",
     "partners.new": "partners",
     "partners.show": "partners",

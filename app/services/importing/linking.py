@@ -80,7 +80,9 @@ def link(session: Session, run: ImportRun, *, actor_id: int | None, now: datetim
         session.flush()
         done += len(rows)
     if changed:
-        registry.rebuild(session, run.workspace_id, [registry.by_name("referral_stats")])
+        registry.rebuild(
+            session, run.workspace_id, [registry.by_name(n) for n in ("referral_stats", "referral_revenue")]
+        )
         _late_commissions(session, changed, now)
     return done
 

@@ -13,7 +13,7 @@ with `ANALYZE` every plan below is the same with or without the hint:
 
 * the partners a partner referred (`children`, `path_nodes`, the other children a moving branch
   leaves behind in app.summaries.referral_stats): 0.02-0.2 ms with it, 35-110 ms without;
-* won deals of a branch, found through its members (`subtree_revenue`, `revenue_by_root`):
+* won deals of a branch, found through its members (the referral_revenue summary's branch moves):
   11-29 ms with it, 120-220 ms without (a deals index on the workspace reads every deal).
 
 Where a row is found by its primary key, or in the recursive walks (joined on the referrer), SQLite

@@ -10,12 +10,12 @@ from decimal import Decimal
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Deal, Partner
+from app.models import Partner
 from app.models.partner import SOURCES
 from app.models.referral import Referral
-from app.services.referral_tree.ctes import descendants_cte
+from app.models.referral_revenue import BranchRevenue, ReferralRevenueMonth
+from app.services.money import as_money
 from app.services.referral_tree.nodes import Node, node_columns, to_node
-from app.services.referral_tree.planner import ws_filter
 
 GROWTH_WINDOW_DAYS = 365  # a branch "keeps growing" when it gained a referral in this window
 
@@ -37,84 +37,95 @@ class Report:
     dead_branches: list[tuple[Node, date | None]] = field(default_factory=list)
 
 
-# --- revenue -----------------------------------------------------------------------------------------
+# --- revenue: read from the referral_revenue summary (app/summaries/referral_revenue.py) -----------
 
 
-def _won_of_members(workspace_id: int):
-    """Won deals, as a filter on deals found through their partner (a branch's members)."""
-    return and_(ws_filter(Deal.workspace_id, workspace_id), Deal.stage == "won")
+def _amounts(rows) -> list[tuple[str, Decimal]]:
+    return [(currency, as_money(amount)) for currency, amount in rows]
 
 
 def subtree_revenue(
     session: Session, workspace_id: int, partner_id: int, is_root: bool | None = None
 ) -> list[tuple[str, Decimal]]:
-    """Won revenue of a partner's whole branch, per currency (never summed across currencies).
-    One query when the caller knows whether the partner is a root (a root's branch is found through
-    the stored root)."""
-    if is_root is None:
-        stored_root = session.scalar(
-            select(Referral.root_id).where(Referral.partner_id == partner_id, Referral.workspace_id == workspace_id)
+    """Won revenue of a partner's whole branch (itself included), per currency (never summed across
+    currencies). One query reading the partner's few summary rows, root or not (`is_root` is kept
+    for the callers that know it; it changes nothing now)."""
+    rows = session.execute(
+        select(BranchRevenue.currency, BranchRevenue.branch_amount)
+        .where(
+            BranchRevenue.workspace_id == workspace_id,
+            BranchRevenue.partner_id == partner_id,
+            BranchRevenue.branch_amount != 0,
         )
-        is_root = stored_root in (None, partner_id)
-    if is_root:
-        members = select(Referral.partner_id).where(
-            Referral.workspace_id == workspace_id, Referral.root_id == partner_id
-        )
-        stmt = select(Deal.currency, func.sum(Deal.amount)).where(
-            _won_of_members(workspace_id), or_(Deal.partner_id == partner_id, Deal.partner_id.in_(members))
-        )
-    else:
-        cte = descendants_cte(workspace_id, [partner_id])
-        stmt = (
-            select(Deal.currency, func.sum(Deal.amount))
-            .select_from(cte)
-            .join(Deal, Deal.partner_id == cte.c.id)
-            .where(_won_of_members(workspace_id))
-        )
-    rows = session.execute(stmt.group_by(Deal.currency).order_by(Deal.currency)).all()
-    return [(currency, Decimal(amount)) for currency, amount in rows]
+        .order_by(BranchRevenue.currency)
+    ).all()
+    return _amounts(rows)
 
 
 def revenue_by_root(session: Session, workspace_id: int, root_ids) -> dict[int, list[tuple[str, Decimal]]]:
-    """Won revenue of many roots' branches, per currency, in one grouped query."""
+    """Won revenue of many roots' branches, per currency, in one query."""
     ids = list(root_ids)
     result: dict[int, list[tuple[str, Decimal]]] = {i: [] for i in ids}
     if not ids:
         return result
     rows = session.execute(
-        select(Referral.root_id, Deal.currency, func.sum(Deal.amount))
-        .select_from(Referral)
-        .join(Deal, Deal.partner_id == Referral.partner_id)
-        .where(_won_of_members(workspace_id), Referral.workspace_id == workspace_id, Referral.root_id.in_(ids))
-        .group_by(Referral.root_id, Deal.currency)
-        .order_by(Referral.root_id, Deal.currency)
+        select(BranchRevenue.partner_id, BranchRevenue.currency, BranchRevenue.branch_amount)
+        .where(
+            BranchRevenue.workspace_id == workspace_id,
+            BranchRevenue.partner_id.in_(ids),
+            BranchRevenue.branch_amount != 0,
+        )
+        .order_by(BranchRevenue.partner_id, BranchRevenue.currency)
     ).all()
     for root_id, currency, amount in rows:
-        result[root_id].append((currency, Decimal(amount)))
+        result[root_id].append((currency, as_money(amount)))
     return result
 
 
-def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[str, list[tuple[Node, Decimal]]]:
-    """Top branches by won revenue, per currency. Two queries."""
-    rows = session.execute(
-        select(Referral.root_id, Deal.currency, func.sum(Deal.amount).label("amount"))
-        .join(Referral, Referral.partner_id == Deal.partner_id)
-        .where(
-            Deal.workspace_id == workspace_id,
-            Deal.stage == "won",
-            Referral.workspace_id == workspace_id,
-            or_(Referral.generation > 0, Referral.subtree_size > 1),
+def currencies(session: Session, workspace_id: int) -> list[str]:
+    """The currencies of the workspace's won deals (a few rows of the summary per month)."""
+    return list(
+        session.scalars(
+            select(ReferralRevenueMonth.currency)
+            .where(ReferralRevenueMonth.workspace_id == workspace_id, ReferralRevenueMonth.deal_count != 0)
+            .distinct()
+            .order_by(ReferralRevenueMonth.currency)
         )
-        .group_by(Referral.root_id, Deal.currency)
-    ).all()
+    )
+
+
+def top_by(session: Session, workspace_id: int, column, condition, top: int, in_currencies) -> list:
+    """(partner id, currency, amount) of the `top` rows per currency by a BranchRevenue column: one
+    statement, each currency an index walk of `top` rows."""
+    parts = [
+        select(BranchRevenue.partner_id, BranchRevenue.currency, column.label("amount"))
+        .where(BranchRevenue.workspace_id == workspace_id, BranchRevenue.currency == currency, condition, column > 0)
+        .order_by(column.desc(), BranchRevenue.partner_id)
+        .limit(top)
+        .subquery()
+        .select()
+        for currency in in_currencies
+    ]
+    if not parts:
+        return []
+    return session.execute(parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).all()
+
+
+def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[str, list[tuple[Node, Decimal]]]:
+    """Top branches (roots with referrals) by won revenue, per currency. Three queries, each reading a
+    few summary rows."""
+    rows = top_by(
+        session,
+        workspace_id,
+        BranchRevenue.branch_amount,
+        BranchRevenue.tree_root.is_(True),
+        top,
+        currencies(session, workspace_id),
+    )
     per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
     for root_id, currency, amount in rows:
-        per_currency[currency].append((root_id, Decimal(amount)))
-    wanted = set()
-    for items in per_currency.values():
-        items.sort(key=lambda item: (-item[1], item[0]))
-        del items[top:]
-        wanted.update(root for root, _a in items)
+        per_currency[currency].append((root_id, as_money(amount)))
+    wanted = {root for items in per_currency.values() for root, _a in items}
     nodes = {}
     if wanted:
         for row in session.execute(
@@ -124,7 +135,9 @@ def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[s
         ).all():
             nodes[row[0]] = to_node(row, 0)
     return {
-        currency: [(nodes[root], amount) for root, amount in items if root in nodes]
+        currency: [
+            (nodes[root], amount) for root, amount in sorted(items, key=lambda i: (-i[1], i[0])) if root in nodes
+        ]
         for currency, items in sorted(per_currency.items())
     }
 

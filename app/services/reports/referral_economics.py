@@ -1,0 +1,332 @@
+"""Referral economics: does value decay down a branch, what referrers cost against what their
+referrals bring, which branches grow and which referrers are dead ends.
+
+Read from the summaries (app/summaries/referral_revenue.py, referral_stats): a fixed number of
+queries, each reading a bounded number of rows (generations × currencies × months, or the top N by an
+index), whatever the book's size. Numbers and keys only; the route words them.
+
+* revenue per generation: won deals by month won inside the period (a month counts when it overlaps
+  the period), per currency, with the generation's partners now (generation 0: nobody referred them);
+* referrers: the top N per currency by the revenue their referrals brought (their branch below them,
+  all time), with their own revenue and the commission paid and owed to them in that currency;
+* growing branches: the roots whose branches gained the most referrals (by referral date) in the
+  period, with the count of the period before;
+* dead ends: referrers whose referrals referred nobody and who gained no referral in 12 months, the
+  ones with the most referrals first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Date, Integer, and_, cast, exists, func, literal, null, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from app.models import Commission, Partner
+from app.models.referral import Referral
+from app.models.referral_revenue import BranchRevenue, ReferralGenerationSize, ReferralRevenueMonth
+from app.services.money import ZERO, as_money
+from app.services.referral_tree.planner import ws_filter
+from app.services.referral_tree.reports import top_by
+from app.services.reports.period import Period
+
+TOP = 10
+DEAD_AFTER_DAYS = 365  # a referrer is a dead end when nothing new came in this long
+
+
+@dataclass
+class Generation:
+    generation: int
+    partners: int
+    revenue: dict[str, Decimal] = field(default_factory=dict)  # currency -> won in the period
+    deals: dict[str, int] = field(default_factory=dict)
+
+    def per_partner(self, currency: str) -> Decimal | None:
+        if not self.partners:
+            return None
+        return (self.revenue.get(currency, ZERO) / self.partners).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Referrer:
+    partner_id: int
+    name: str
+    currency: str
+    brought: Decimal  # won revenue of the partners below it (all time)
+    own: Decimal
+    paid: Decimal
+    owed: Decimal
+    direct: int
+    branch_size: int  # itself included
+
+
+@dataclass
+class Growing:
+    partner_id: int
+    name: str
+    branch_size: int
+    new: int  # referrals in the period
+    before: int  # referrals in the period before
+
+
+@dataclass
+class DeadEnd:
+    partner_id: int
+    name: str
+    referrals: int
+    last_referred_on: date | None
+
+
+@dataclass
+class Reading:
+    key: str  # "none" | "no_revenue" | "only_first" | "only_referred" | "compared"
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Economics:
+    has_referrals: bool
+    currencies: list[str]  # of the period's won revenue, biggest first
+    generations: list[Generation]
+    referrers: list[Referrer]
+    growing: list[Growing]
+    dead_ends: list[DeadEnd]
+    reading: Reading
+    before: dict[int, Generation] | None = None  # generation -> the period before's revenue, when comparing
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _generations(session: Session, workspace_id: int, period: Period, before: Period | None):
+    """Partners per generation and the won revenue per generation of the period (and of the period
+    before, when comparing): one statement."""
+    month = ReferralRevenueMonth
+
+    def won(kind: str, within: Period):
+        return (
+            select(
+                literal(kind).label("kind"),
+                month.generation,
+                month.currency,
+                func.sum(month.deal_count).label("count"),
+                func.sum(month.amount).label("amount"),
+            )
+            .where(month.workspace_id == workspace_id, month.month.between(_month(within.start), within.end))
+            .group_by(month.generation, month.currency)
+        )
+
+    size = ReferralGenerationSize
+    sizes = (
+        select(literal("size"), size.generation, null(), func.sum(size.partner_count), literal(0))
+        .where(size.workspace_id == workspace_id)
+        .group_by(size.generation)
+    )
+    ever = (
+        select(literal("ever"), literal(0), month.currency, func.sum(month.deal_count), literal(0))
+        .where(month.workspace_id == workspace_id)
+        .group_by(month.currency)
+    )
+    parts = [sizes, ever] + ([won("before", before)] if before else [])
+    rows = session.execute(won("won", period).union_all(*parts)).all()
+    generations: dict[int, Generation] = {}
+    earlier: dict[int, Generation] = {}
+    totals, ever_won = defaultdict(lambda: ZERO), set()
+    for kind, generation, currency, count, amount in rows:
+        if kind == "ever":
+            if count:
+                ever_won.add(currency)
+            continue
+        if kind == "before":
+            if not count:
+                continue
+            row = earlier.setdefault(generation, Generation(generation, 0))
+            row.revenue[currency], row.deals[currency] = as_money(amount), int(count or 0)
+            continue
+        row = generations.setdefault(generation, Generation(generation, 0))
+        if kind == "size":
+            row.partners += int(count or 0)
+        elif count:
+            row.revenue[currency] = as_money(amount)
+            row.deals[currency] = int(count)
+            totals[currency] += as_money(amount)
+    listed = sorted((g for g in generations.values() if g.partners or g.deals), key=lambda g: g.generation)
+    currencies = sorted(totals, key=lambda c: (-totals[c], c))
+    for generation, row in earlier.items():  # per partner: the generation's partners now
+        row.partners = generations[generation].partners if generation in generations else 0
+    return listed, currencies, currencies + sorted(ever_won - set(currencies)), earlier
+
+
+def _reading(generations: list[Generation], currencies: list[str], has_referrals: bool) -> Reading:
+    if not has_referrals:
+        return Reading("none")
+    if not currencies:
+        return Reading("no_revenue")
+    currency = currencies[0]
+    by_generation = {g.generation: g for g in generations}
+    first, second = by_generation.get(0), by_generation.get(1)
+    first_each = first.per_partner(currency) if first else None
+    second_each = second.per_partner(currency) if second else None
+    if not first_each:  # only referred partners won in this currency
+        return Reading("only_referred", {"currency": currency})
+    if not second_each:
+        return Reading("only_first", {"currency": currency})
+    return Reading("compared", {"currency": currency, "share": (second_each / first_each).quantize(Decimal("0.01"))})
+
+
+def _referrers(session: Session, workspace_id: int, currencies: list[str], top: int) -> list[Referrer]:
+    """The top referrers per currency by the revenue their referrals brought; names, sizes and
+    commission in two more statements."""
+    ranked = top_by(session, workspace_id, BranchRevenue.referred_amount, true(), top, currencies)
+    ids = sorted({pid for pid, _c, _a in ranked}) or [-1]
+    people, own = {}, {}
+    for row in session.execute(
+        select(
+            Partner.id,
+            Partner.name,
+            Referral.direct_count,
+            Referral.subtree_size,
+            BranchRevenue.currency,
+            BranchRevenue.own_amount,
+        )
+        .join(Referral, Referral.partner_id == Partner.id)
+        .join(BranchRevenue, BranchRevenue.partner_id == Partner.id)
+        .where(Partner.workspace_id == workspace_id, Partner.id.in_(ids))
+    ).all():
+        people[row.id] = row
+        own[(row.id, row.currency)] = as_money(row.own_amount)
+    money = defaultdict(lambda: ZERO)
+    for referrer_id, currency, status, amount in session.execute(
+        select(Commission.referrer_id, Commission.currency, Commission.status, func.sum(Commission.amount))
+        .where(Commission.workspace_id == workspace_id, Commission.referrer_id.in_(ids))
+        .group_by(Commission.referrer_id, Commission.currency, Commission.status)
+    ).all():
+        money[(referrer_id, currency, status)] = as_money(amount)
+    result = []
+    for pid, currency, amount in ranked:
+        person = people.get(pid)
+        if person is None:
+            continue
+        result.append(
+            Referrer(
+                pid,
+                person.name,
+                currency,
+                as_money(amount),
+                own.get((pid, currency), ZERO),
+                money[(pid, currency, "paid")],
+                money[(pid, currency, "owed")],
+                person.direct_count,
+                person.subtree_size,
+            )
+        )
+    order = {c: i for i, c in enumerate(currencies)}
+    result.sort(key=lambda r: (order.get(r.currency, len(order)), -r.brought, r.name.lower(), r.partner_id))
+    return result
+
+
+def _growing_and_dead(session: Session, workspace_id: int, period: Period, today: date, top: int):
+    """The roots whose branches gained the most referrals in the period (one grouped read of the
+    period's referral dates, an index range), then in one statement their names and the counts of
+    the period before, and the top dead ends (an index walk by referrals, the first `top` kept)."""
+    before = period.previous()
+    counts = session.execute(
+        select(Referral.root_id, func.count())
+        .where(Referral.workspace_id == workspace_id, Referral.referred_on.between(period.start, period.end))
+        .group_by(Referral.root_id)
+        .order_by(func.count().desc(), Referral.root_id)
+        .limit(top)
+    ).all()
+    earlier = aliased(Referral)
+    before_count = (
+        select(func.count())
+        .where(
+            earlier.workspace_id == workspace_id,
+            earlier.root_id == Partner.id,
+            earlier.referred_on.between(before.start, before.end),
+        )
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+    named = (
+        select(
+            literal("grow").label("kind"),
+            Partner.id,
+            Partner.name,
+            Referral.subtree_size,
+            before_count,
+            cast(null(), Date),
+        )
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(Partner.workspace_id == workspace_id, Partner.id.in_([root for root, _n in counts] or [-1]))
+    )
+    kid, kid_referral = aliased(Partner), aliased(Referral)
+    cutoff = today - timedelta(days=DEAD_AFTER_DAYS)
+    cutoff_at = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)
+    last_on = (
+        select(func.max(kid_referral.referred_on))
+        .join(kid, kid.id == kid_referral.partner_id)
+        .where(ws_filter(kid.workspace_id, workspace_id), kid.referred_by_id == Partner.id)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+    recent = exists(
+        select(kid.id)
+        .join(kid_referral, kid_referral.partner_id == kid.id)
+        .where(
+            ws_filter(kid.workspace_id, workspace_id),
+            kid.referred_by_id == Partner.id,
+            or_(
+                kid_referral.referred_on >= cutoff,
+                and_(kid_referral.referred_on.is_(None), kid.created_at >= cutoff_at),
+            ),
+        )
+        .correlate(Partner)
+    )
+    dead = (
+        select(literal("dead"), Partner.id, Partner.name, Referral.direct_count, cast(null(), Integer), last_on)
+        .join(Referral, Referral.partner_id == Partner.id)
+        .where(
+            Referral.workspace_id == workspace_id,
+            Referral.direct_count > 0,
+            Referral.subtree_depth == 1,
+            ~recent,
+        )
+        .order_by(Referral.direct_count.desc(), Partner.id)
+        .limit(top)
+    )
+    rows = session.execute(named.union_all(dead.subquery().select())).all()
+    names = {row[1]: row for row in rows if row[0] == "grow"}
+    growing = [
+        Growing(root, names[root][2], names[root][3], count, int(names[root][4] or 0))
+        for root, count in counts
+        if root in names
+    ]
+    dead_ends = [DeadEnd(row[1], row[2], row[3], row[5]) for row in rows if row[0] == "dead"]
+    dead_ends.sort(key=lambda d: (-d.referrals, d.partner_id))
+    return growing, dead_ends
+
+
+def economics(
+    session: Session, workspace_id: int, period: Period, today: date, before: Period | None = None, top: int = TOP
+) -> Economics:
+    """Every number of the Referral economics report, in six statements (`before`: the period to
+    compare the revenue per generation with)."""
+    generations, currencies, ever, earlier = _generations(session, workspace_id, period, before)
+    has_referrals = any(g.generation > 0 and g.partners for g in generations)
+    referrers = _referrers(session, workspace_id, ever, top)
+    growing, dead_ends = _growing_and_dead(session, workspace_id, period, today, top)
+    return Economics(
+        has_referrals=has_referrals,
+        currencies=currencies,
+        generations=generations,
+        referrers=referrers,
+        growing=growing,
+        dead_ends=dead_ends,
+        reading=_reading(generations, currencies, has_referrals),
+        before=earlier if before else None,
+    )
