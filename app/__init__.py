@@ -44,6 +44,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
+    i18n.install_service_translator()
     i18n.install(app)
 
     from app import (

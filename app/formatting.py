@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
 
@@ -59,4 +59,4 @@ def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:
         return _("today")
     if days == 1:
         return _("yesterday")
-    return _("%(n)s days ago", n=days)
+    return ngettext("%(num)s day ago", "%(num)s days ago", days)

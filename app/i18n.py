@@ -6,8 +6,15 @@ English. A new account starts in the language its register page was shown in."""
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from datetime import date, datetime
+from decimal import Decimal
+
+import flask_babel
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_login import current_user
+
+from app import formatting
+from app.services import messages as service_messages
 
 # code → the language's own name (shown in the pickers as is, never translated)
 LANGUAGES = {"en": "English", "ru": "Русский"}
@@ -20,6 +27,8 @@ def known(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a job or a command: English unless force_locale says otherwise
+        return DEFAULT
     if current_user and current_user.is_authenticated:
         chosen = known(current_user.locale)
         if chosen:
@@ -29,6 +38,29 @@ def select_locale() -> str:
         g.picked_locale = picked  # remembered by remember_picked_language
         return picked
     return known(request.cookies.get(COOKIE)) or request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def install_service_translator() -> None:
+    """The business rules' messages (app/services/messages.py) are translated through the catalog."""
+    service_messages.install(flask_babel.gettext, _ngettext, _show)
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **params) -> str:
+    """ngettext with %(num)s among `params`, already written in the user's locale."""
+    return flask_babel.get_translations().ungettext(singular, plural, num) % params
+
+
+def _show(value: object) -> object:
+    """A service message's param as the user reads it: dates, times and numbers in their locale."""
+    if not has_app_context():
+        return service_messages.plain(value)
+    if isinstance(value, datetime):
+        return formatting.fmt_datetime(value)
+    if isinstance(value, date):
+        return formatting.fmt_date(value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return formatting.fmt_number(value)
+    return value
 
 
 def remember_picked_language(response):

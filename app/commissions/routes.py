@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, abort, current_app, flash, g, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from app.commissions import bp
@@ -120,7 +121,7 @@ def pay():
         if uow.error:
             pay_errors = uow.error.message
         else:
-            message = _("%(n)s marked as paid.", n=count)
+            message = ngettext("%(num)s marked as paid.", "%(num)s marked as paid.", count)
             if not wants_fragment():  # without JavaScript: back to the page the form was on
                 flash(message, "success")
                 args = {k: v for k, v in _args(filters).items() if v}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db, htmx
@@ -186,7 +187,12 @@ def decide_all(run_id):
             flash(refused.message, "error")
         else:
             flash(
-                _("%(n)s rows set to “%(action)s”.", n=changed, action=ACTION_LABELS[form.action.data]),
+                ngettext(
+                    "%(num)s row set to “%(action)s”.",
+                    "%(num)s rows set to “%(action)s”.",
+                    changed,
+                    action=ACTION_LABELS[form.action.data],
+                ),
                 "success",
             )
     else:

@@ -272,7 +272,7 @@ def map_columns(run_id):
 def _place_error(error, mapping, form, errors) -> None:
     """A mapping refusal next to what it names: the columns it quotes ('Company') or of its field, the
     name to save, or else the top of the form."""
-    columns = [c.index for c in mapping.columns if f"'{c.header}'" in error.message]
+    columns = [c.index for c in mapping.columns if f"'{c.header}'" in error.english]
     columns = columns or [c.index for c in mapping.columns if error.field and c.field == error.field]
     if columns:
         for index in columns:

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, lazy_pgettext
 from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -9,7 +10,7 @@ from app.models.interaction import KINDS
 KIND_LABELS = {
     "call": _l("Call"),
     "meeting": _l("Meeting"),
-    "email": _l("Email"),
+    "email": lazy_pgettext("interaction kind", "Email"),
     "message": _l("Message"),
     "note": _l("Note"),
 }
@@ -53,7 +54,12 @@ class InteractionForm(FlaskForm):
     def set_follow_up(self, cadence: int):
         picks = sorted(set(FOLLOW_UP_PICKS) | {cadence})
         self.follow_up.choices = [("", _l("No follow-up"))] + [
-            (str(days), _l("%(n)s days (the cadence)", n=days) if days == cadence else _l("%(n)s days", n=days))
+            (
+                str(days),
+                lazy_ngettext("%(num)s day (the cadence)", "%(num)s days (the cadence)", days)
+                if days == cadence
+                else lazy_ngettext("%(num)s day", "%(num)s days", days),
+            )
             for days in picks
         ]
         if not self.is_submitted():

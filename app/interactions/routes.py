@@ -129,11 +129,7 @@ def log(partner_id):
                     assignee_id=current_user.id,
                     created_by_id=current_user.id,
                     now=_now(),
-                    notes=_(
-                        "After the %(kind)s on %(date)s.",
-                        kind=KIND_LABELS[interaction.kind].lower(),
-                        date=interaction.occurred_at.astimezone(_zone()).date().isoformat(),
-                    ),
+                    notes=_after(interaction.kind, interaction.occurred_at.astimezone(_zone()).date().isoformat()),
                 )
         if uow.ok:
             message = _("%(kind)s logged.", kind=KIND_LABELS[interaction.kind])
@@ -387,3 +383,15 @@ def follow_up_picks(cadence: int) -> list[int]:
     from app.interactions.forms import FOLLOW_UP_PICKS
 
     return sorted(set(FOLLOW_UP_PICKS) | {int(cadence)})
+
+
+def _after(kind: str, day: str) -> str:
+    """The follow-up reminder's note: one whole sentence per kind of interaction."""
+    notes = {
+        "call": _("After the call on %(date)s.", date=day),
+        "meeting": _("After the meeting on %(date)s.", date=day),
+        "email": _("After the email on %(date)s.", date=day),
+        "message": _("After the message on %(date)s.", date=day),
+        "note": _("After the note on %(date)s.", date=day),
+    }
+    return notes.get(kind) or _("After the interaction on %(date)s.", date=day)

@@ -54,7 +54,7 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
             audit.set_actor(session, audit.Actor.of_job(job))  # what the job changes is the job's doing
             function = TASKS.get(job.kind)
             if function is None:
-                raise ServiceError(f"No worker task runs jobs of kind '{job.kind}'.")
+                raise ServiceError("No worker task runs jobs of kind '%(kind)s'.", kind=job.kind)
 
             def progress(done: int, total: int | None, message: str | None = None) -> None:
                 job_service.report(session, job, done, total, message, now=clock())

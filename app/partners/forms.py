@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -19,7 +20,7 @@ SOURCE_LABELS = {
     "referral": _l("Referral"),
     "content": _l("Content"),
     "direct": _l("Direct"),
-    "event": _l("Event"),
+    "event": lazy_pgettext("partner source", "Event"),
     "other": _l("Other"),
 }
 TIER_LABELS = {"A": _l("A — key partner"), "B": _l("B — regular"), "C": _l("C — occasional")}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -31,17 +31,15 @@ def _parse_now(value: str | None) -> datetime:
 def _renderer():
     from app.public_links import mail_link as external
 
-    labels = {"daily": _("every day"), "weekly": _("every Monday")}
-
     def render(d: digest_service.Digest) -> digest_service.Rendered:
         due = len(d.overdue) + len(d.due_today)
         parts = []
         if due:
-            parts.append(
-                _("%(n)s due", n=due) if not d.overdue else _("%(n)s due, %(o)s overdue", n=due, o=len(d.overdue))
-            )
+            parts.append(ngettext("%(num)s due", "%(num)s due", due))
+        if d.overdue:
+            parts.append(ngettext("%(num)s overdue", "%(num)s overdue", len(d.overdue)))
         if d.coming:
-            parts.append(_("%(n)s this week", n=len(d.coming)))
+            parts.append(ngettext("%(num)s this week", "%(num)s this week", len(d.coming)))
         if d.neglected:
             parts.append(
                 ngettext("%(num)s partner to check in with", "%(num)s partners to check in with", len(d.neglected))
@@ -52,11 +50,14 @@ def _renderer():
             )
         if d.failing_mail:
             parts.append(_("mailbox sync failing"))
-        subject = _("Orchard · %(workspace)s: %(summary)s", workspace=d.workspace.name, summary=", ".join(parts))
+        subject = _(
+            "Orchard · %(workspace)s: %(summary)s",
+            workspace=d.workspace.name,
+            summary=pgettext("between the parts of a summary", ", ").join(parts),
+        )
         context = {
             "d": d,
             "subject": subject,
-            "frequency_label": labels.get(d.frequency, d.frequency),
             "fmt_day": lambda day: format_date(day, "full"),
             "link": lambda r: external("reminders.edit", reminder_id=r.id, ws=d.workspace.id),
             "partner_link": lambda partner_id: external(

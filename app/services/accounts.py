@@ -14,12 +14,13 @@ from app.models import Invite, Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
 from app.services import ServiceError
 from app.services.locking import lock, lock_workspace
+from app.services.messages import Text
 from app.services.tokens import hash_token, new_token
 
 INVITE_LIFETIME = timedelta(days=7)
 
 
-def clean_name(value: str | None, field: str, missing: str | None = None) -> str:
+def clean_name(value: str | None, field: str, missing: Text | None = None) -> str:
     """A user's or workspace's name, stripped; a ServiceError for `field` when it holds a control
     character (a line break, a tab...: names go into mail headers and one-line places) or, given
     `missing`, when it is empty."""
@@ -70,7 +71,7 @@ def register_user(
 
 def update_profile(user: User, *, name: str, timezone: str, locale: str | None = None) -> None:
     """Save the user's own name, time zone and language (the profile page)."""
-    user.name = clean_name(name, "name", missing="Give your name.")
+    user.name = clean_name(name, "name", missing=Text("Give your name."))
     user.timezone = timezone
     if locale is not None:
         user.locale = locale
@@ -78,7 +79,7 @@ def update_profile(user: User, *, name: str, timezone: str, locale: str | None =
 
 def create_workspace_for(session: Session, owner: User, name: str, currency: str = "EUR") -> Workspace:
     workspace = Workspace(
-        name=clean_name(name, "name", missing="Give the workspace a name."), default_currency=currency
+        name=clean_name(name, "name", missing=Text("Give the workspace a name.")), default_currency=currency
     )
     session.add(workspace)
     session.flush()
@@ -122,7 +123,7 @@ CADENCE_LIMITS = {"cadence_a_days": 365, "cadence_b_days": 365, "cadence_c_days"
 
 def update_workspace(session: Session, workspace: Workspace, data: dict) -> Workspace:
     """Save the workspace settings: its name, default currency and cadence defaults."""
-    name = clean_name(data.get("name"), "name", missing="Give the workspace a name.")
+    name = clean_name(data.get("name"), "name", missing=Text("Give the workspace a name."))
     currency = (data.get("default_currency") or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ServiceError("Use a three-letter ISO code such as EUR or USD.", field="default_currency")
@@ -130,7 +131,7 @@ def update_workspace(session: Session, workspace: Workspace, data: dict) -> Work
     for field, limit in CADENCE_LIMITS.items():
         value = data.get(field)
         if not isinstance(value, int) or not 1 <= value <= limit:
-            raise ServiceError(f"Choose between 1 and {limit} days.", field=field)
+            raise ServiceError("Choose between 1 and %(limit)s days.", field=field, limit=limit)
         days[field] = value
     workspace.name, workspace.default_currency = name, currency
     for field, value in days.items():

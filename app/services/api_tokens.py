@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import ApiToken, Membership, User, Workspace
 from app.models.api_token import SCOPE_READ, SCOPE_WRITE
 from app.services import ServiceError, audit
+from app.services.messages import N_plural
 from app.services.tokens import hash_token
 
 SCOPES = (SCOPE_READ, SCOPE_WRITE)
@@ -72,7 +73,10 @@ def create_token(
     if not name:
         raise ServiceError("Give the token a name.", field="name")
     if len(name) > NAME_MAX:
-        raise ServiceError(f"Keep the name under {NAME_MAX + 1} characters.", field="name")
+        raise ServiceError(
+            N_plural("Keep the name under %(num)s character.", "Keep the name under %(num)s characters.", NAME_MAX + 1),
+            field="name",
+        )
     if scope not in SCOPES:
         raise ServiceError("Choose read, or read and write.", field="scope")
     expires_at = None

@@ -14,11 +14,12 @@ from app.models import EmailChangeToken, User
 from app.services import ServiceError
 from app.services.accounts import find_user_by_email, normalise_email
 from app.services.locking import lock
+from app.services.messages import N_
 from app.services.tokens import hash_token, new_token
 
 CHANGE_VALID_FOR = timedelta(hours=24)
-EMAIL_TAKEN = "That email address is already used by another account."
-LINK_NOT_VALID = "This confirmation link has expired or was already used. Ask for the change again."
+EMAIL_TAKEN = N_("That email address is already used by another account.")
+LINK_NOT_VALID = N_("This confirmation link has expired or was already used. Ask for the change again.")
 
 
 def request_change(

@@ -21,6 +21,7 @@ from app.models.interaction import DIRECTIONS, KINDS
 from app.services import ServiceError, trash
 from app.services.clock import week_start
 from app.services.locking import keep, lock
+from app.services.messages import N_plural
 
 SUMMARY_MAX = 5000
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ahead is a typo
@@ -53,7 +54,12 @@ def _clean(session: Session, partner: Partner, data: dict, now: datetime) -> dic
         )
     summary = (data.get("summary") or "").strip() or None
     if summary and len(summary) > SUMMARY_MAX:
-        raise ServiceError(f"Keep the summary under {SUMMARY_MAX} characters.", field="summary")
+        raise ServiceError(
+            N_plural(
+                "Keep the summary under %(num)s character.", "Keep the summary under %(num)s characters.", SUMMARY_MAX
+            ),
+            field="summary",
+        )
     if kind == "note" and not summary:
         raise ServiceError("A note needs some text.", field="summary")
     contact_id = data.get("contact_id") or None

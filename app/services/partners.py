@@ -13,6 +13,7 @@ from app.models import Commission, Deal, Partner, User
 from app.services import Gone, ServiceError, search
 from app.services.accounts import check_owner
 from app.services.locking import locked
+from app.services.messages import N_plural
 from app.services.money import as_money
 from app.services.pagination import Page
 
@@ -326,11 +327,14 @@ class KeepsPaidMoney(ServiceError):
     """The partner has paid commission entries: it can be archived, never deleted."""
 
     def __init__(self, impact: DeleteImpact):
-        entries = "entry" if impact.paid.count == 1 else "entries"
         super().__init__(
-            f"This partner has {impact.paid.count} paid commission {entries} ({impact.paid.spelled()}); "
-            "archive it instead.",
+            N_plural(
+                "This partner has %(num)s paid commission entry (%(amounts)s); archive it instead.",
+                "This partner has %(num)s paid commission entries (%(amounts)s); archive it instead.",
+                impact.paid.count,
+            ),
             field="confirm_name",
+            amounts=impact.paid.spelled(),
         )
         self.impact = impact
 

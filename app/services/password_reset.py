@@ -13,10 +13,11 @@ from app.models import PasswordResetToken, User
 from app.services import ServiceError, email_change, sessions
 from app.services.accounts import find_user_by_email
 from app.services.locking import lock
+from app.services.messages import N_
 from app.services.tokens import hash_token, new_token
 
 RESET_VALID_FOR = timedelta(hours=1)
-LINK_NOT_VALID = "This reset link has expired or was already used. Ask for a new one."
+LINK_NOT_VALID = N_("This reset link has expired or was already used. Ask for a new one.")
 
 
 def request_reset(session: Session, email: str, now: datetime) -> tuple[User, str] | None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Partner, Reminder
 from app.services import ServiceError, trash
 from app.services.accounts import is_member
+from app.services.messages import N_plural
 from app.services.pagination import Page
 from app.services.text_search import like_pattern
 
@@ -82,7 +83,10 @@ def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, part
     if not title:
         raise ServiceError("Give the reminder a title.", field="title")
     if len(title) > TITLE_MAX:
-        raise ServiceError(f"Keep the title under {TITLE_MAX} characters.", field="title")
+        raise ServiceError(
+            N_plural("Keep the title under %(num)s character.", "Keep the title under %(num)s characters.", TITLE_MAX),
+            field="title",
+        )
     if isinstance(due_on, datetime) or not isinstance(due_on, date):
         raise ServiceError("Choose the day it is due.", field="due_on")
     if due_time is not None and not isinstance(due_time, time):
@@ -93,7 +97,10 @@ def _clean(session: Session, workspace_id: int, *, title, due_on, due_time, part
         raise ServiceError("Assign the reminder to a member of this workspace.", field="assignee_id")
     notes = (notes or "").strip() or None
     if notes and len(notes) > NOTES_MAX:
-        raise ServiceError(f"Keep the notes under {NOTES_MAX} characters.", field="notes")
+        raise ServiceError(
+            N_plural("Keep the notes under %(num)s character.", "Keep the notes under %(num)s characters.", NOTES_MAX),
+            field="notes",
+        )
     return {
         "title": title,
         "due_on": due_on,

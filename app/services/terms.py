@@ -16,18 +16,19 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, Terms, TermsVersion, User
 from app.services import ServiceError
+from app.services.messages import N_, Text
 from app.services.pagination import Page
 
 # Field name -> label, in display order (labels are translated by the template)
 FIELDS = {
-    "commission_rate": "Commission rate",
-    "payment_terms_days": "Payment terms (days)",
-    "response_time_days": "Expected response time (days)",
-    "cadence_days": "Contact cadence (days)",
-    "review_on": "Review on",
-    "agreed_by_contact_id": "Agreed by",
-    "agreed_on": "Agreed on",
-    "clauses": "Clauses",
+    "commission_rate": N_("Commission rate"),
+    "payment_terms_days": N_("Payment terms (days)"),
+    "response_time_days": N_("Expected response time (days)"),
+    "cadence_days": N_("Contact cadence (days)"),
+    "review_on": N_("Review on"),
+    "agreed_by_contact_id": N_("Agreed by"),
+    "agreed_on": N_("Agreed on"),
+    "clauses": N_("Clauses"),
 }
 DAY_LIMITS = {"payment_terms_days": (0, 3650), "response_time_days": (0, 365), "cadence_days": (1, 3650)}
 
@@ -75,7 +76,7 @@ def _days(name: str, value) -> int | None:
     except (TypeError, ValueError):
         raise ServiceError("Enter a whole number of days.", field=name) from None
     if not low <= days <= high:
-        raise ServiceError(f"Enter a number of days between {low} and {high}.", field=name)
+        raise ServiceError("Enter a number of days between %(low)s and %(high)s.", field=name, low=low, high=high)
     return days
 
 
@@ -124,18 +125,27 @@ def diff(previous: TermsVersion | dict | None, new: TermsVersion | dict) -> list
     ]
 
 
-def conflict_message(session: Session, terms: Terms) -> str:
+def conflict_message(session: Session, terms: Terms) -> Text:
     latest = session.execute(
         select(TermsVersion.changed_at, User.name)
         .outerjoin(User, User.id == TermsVersion.changed_by_id)
         .where(TermsVersion.partner_id == terms.partner_id, TermsVersion.version == terms.version)
     ).first()
-    who = latest.name if latest and latest.name else "someone else"
-    when = latest.changed_at.strftime("%Y-%m-%d %H:%M UTC") if latest else ""
-    return (
-        f"These terms were changed by {who} ({when}, version {terms.version}) while you were editing. "
+    if latest and latest.name:
+        return Text(
+            "These terms were changed by %(who)s (%(when)s, version %(version)s) while you were editing. "
+            "Your changes were not saved. Compare with the current version; your edits are still in the form: "
+            "save again to apply them on top of version %(version)s.",
+            who=latest.name,
+            when=latest.changed_at,
+            version=terms.version,
+        )
+    return Text(
+        "These terms were changed by someone else (%(when)s, version %(version)s) while you were editing. "
         "Your changes were not saved. Compare with the current version; your edits are still in the form: "
-        f"save again to apply them on top of version {terms.version}."
+        "save again to apply them on top of version %(version)s.",
+        when=latest.changed_at if latest else "",
+        version=terms.version,
     )
 
 

@@ -25,19 +25,19 @@ from typing import Any, BinaryIO
 
 from app.services import ServiceError
 from app.services.backup.entities import FILES
+from app.services.messages import Plural
 
 FORMAT = "orchard-backup"
 BACKUP_SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 _ZIP_MAGIC = b"PK\x03\x04"
-_NOTHING = " — nothing was restored."
 
 
 class BackupError(ServiceError):
     """The file cannot be restored; the message says why (shown next to the file field)."""
 
-    def __init__(self, message: str):
-        super().__init__(message, field="file")
+    def __init__(self, message: str | Plural, **params):
+        super().__init__(message, field="file", **params)
 
 
 def encode_line(row: dict[str, Any]) -> bytes:
@@ -71,7 +71,7 @@ class Backup:
                         raise ValueError("a row is not an object")
                     yield row
         except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-            raise BackupError(f"{file} is damaged (it cannot be read){_NOTHING}") from error
+            raise BackupError("%(file)s is damaged (it cannot be read) — nothing was restored.", file=file) from error
 
     def close(self) -> None:
         self._archive.close()
@@ -96,7 +96,7 @@ def open_backup(source: bytes | BinaryIO) -> Backup:
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         if head == _ZIP_MAGIC:
             raise BackupError(
-                "The backup file is incomplete (it was cut off, perhaps while downloading)" + _NOTHING
+                "The backup file is incomplete (it was cut off, perhaps while downloading) — nothing was restored."
             ) from error
         raise BackupError("This file is not an Orchard backup (it is not a zip file).") from error
     try:
@@ -115,20 +115,28 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise BackupError(f"manifest.json is damaged (it cannot be read){_NOTHING}") from error
+        raise BackupError("manifest.json is damaged (it cannot be read) — nothing was restored.") from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("This zip file is not an Orchard backup (its manifest is of another kind).")
     version = manifest.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise BackupError(f"manifest.json is damaged (no valid format number){_NOTHING}")
+        raise BackupError("manifest.json is damaged (no valid format number) — nothing was restored.")
     if version > BACKUP_SCHEMA_VERSION:
-        raise BackupError(f"This backup was made by a newer Orchard (format {version}); upgrade Orchard to restore it.")
+        raise BackupError(
+            "This backup was made by a newer Orchard (format %(version)s); upgrade Orchard to restore it.",
+            version=version,
+        )
     workspace, files = manifest.get("workspace"), manifest.get("files")
     if not isinstance(workspace, dict) or not isinstance(workspace.get("name"), str) or not isinstance(files, dict):
-        raise BackupError(f"manifest.json is damaged (the workspace or the file list is missing){_NOTHING}")
+        raise BackupError(
+            "manifest.json is damaged (the workspace or the file list is missing) — nothing was restored."
+        )
     unknown = sorted(set(files) - set(FILES))
     if unknown:
-        raise BackupError(f"The backup holds {', '.join(unknown)}, which this Orchard does not know{_NOTHING}")
+        raise BackupError(
+            "The backup holds %(files)s, which this Orchard does not know — nothing was restored.",
+            files=", ".join(unknown),
+        )
     for file in FILES:
         info = files.get(file)
         if (
@@ -136,9 +144,9 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
             or not isinstance(info.get("count"), int)
             or not isinstance(info.get("sha256"), str)
         ):
-            raise BackupError(f"{file} is missing from the manifest{_NOTHING}")
+            raise BackupError("%(file)s is missing from the manifest — nothing was restored.", file=file)
         if file not in names:
-            raise BackupError(f"{file} is missing from the backup{_NOTHING}")
+            raise BackupError("%(file)s is missing from the backup — nothing was restored.", file=file)
     return manifest
 
 
@@ -152,10 +160,13 @@ def _check_files(archive: zipfile.ZipFile, manifest: dict) -> None:
                     digest.update(line)
                     rows += line.startswith(b"{")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-            raise BackupError(f"{file} is damaged (it cannot be read){_NOTHING}") from error
+            raise BackupError("%(file)s is damaged (it cannot be read) — nothing was restored.", file=file) from error
         if digest.hexdigest() != expected["sha256"]:
-            raise BackupError(f"{file} is damaged (checksum mismatch){_NOTHING}")
+            raise BackupError("%(file)s is damaged (checksum mismatch) — nothing was restored.", file=file)
         if rows != expected["count"]:
             raise BackupError(
-                f"{file} is damaged (it holds {rows} rows, the manifest says {expected['count']}){_NOTHING}"
+                "%(file)s is damaged (it holds %(rows)s rows, the manifest says %(expected)s) — nothing was restored.",
+                file=file,
+                rows=rows,
+                expected=expected["count"],
             )

@@ -26,12 +26,12 @@ from app.services import ServiceError, accounts, audit
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
 from app.services.backup.sql import allocate_ids, refresh_statistics
+from app.services.messages import N_plural
 from app.services.row_values import decode_values
 
 BATCH = 2000  # rows per INSERT executemany
 NAME_LENGTH = Workspace.__table__.c.name.type.length
 _SETTINGS_SKIP = ("id", "name", "created_at", "updated_at")
-_NOTHING = " — nothing was restored."
 
 
 @dataclass
@@ -77,7 +77,13 @@ def restore_backup(
     rolls back (nothing is written)."""
     name = (name or "").strip()
     if len(name) > NAME_LENGTH:
-        raise BackupError(f"Keep the workspace name to {NAME_LENGTH} characters at most.")
+        raise BackupError(
+            N_plural(
+                "Keep the workspace name to %(num)s character at most.",
+                "Keep the workspace name to %(num)s characters at most.",
+                NAME_LENGTH,
+            )
+        )
     opened = data_or_file if isinstance(data_or_file, Backup) else open_backup(data_or_file)
     with opened as backup:
         try:
@@ -90,7 +96,10 @@ def restore_backup(
             for entity in ENTITIES:
                 counts[entity.name] = _insert_entity(session, backup, entity, workspace.id, maps)
         except StatementError as error:  # settings or members the database refuses
-            raise BackupError(f"The backup holds a value the database refuses ({_problem(error)}){_NOTHING}") from None
+            raise BackupError(
+                "The backup holds a value the database refuses (%(problem)s) — nothing was restored.",
+                problem=_problem(error),
+            ) from None
     refresh_statistics(session, [entity.table for entity in ENTITIES])
     summaries.rebuild(session, workspace.id)
     # the rows went in by bulk statements no flush sees: the log starts with where they came from
@@ -111,9 +120,17 @@ def _decode(model, row: dict, file: str) -> dict:
     try:
         return decode_values(model, row)
     except KeyError as error:
-        raise BackupError(f"{file} has a column this Orchard does not know ({error.args[0]}){_NOTHING}") from None
+        raise BackupError(
+            "%(file)s has a column this Orchard does not know (%(column)s) — nothing was restored.",
+            file=file,
+            column=error.args[0],
+        ) from None
     except (TypeError, ValueError) as error:
-        raise BackupError(f"{file} is damaged (a value cannot be read: {error}){_NOTHING}") from None
+        raise BackupError(
+            "%(file)s is damaged (a value cannot be read: %(problem)s) — nothing was restored.",
+            file=file,
+            problem=str(error),
+        ) from None
 
 
 def _workspace_names(session: Session, actor: User) -> set[str]:
@@ -132,7 +149,7 @@ def _match_users(session: Session, backup: Backup, actor: User) -> dict[int, int
     emails = {}
     for row in backup.rows(file):
         if not isinstance(row.get("id"), int) or not isinstance(row.get("email"), str):
-            raise BackupError(f"{file} is damaged (a user without id or email){_NOTHING}")
+            raise BackupError("%(file)s is damaged (a user without id or email) — nothing was restored.", file=file)
         emails[row["id"]] = accounts.normalise_email(row["email"])
     found = {}
     wanted = sorted(set(emails.values()))
@@ -153,7 +170,9 @@ def _create_workspace(session: Session, backup: Backup, actor: User, name: str, 
     try:
         accounts.update_workspace(session, workspace, {**current, **values, "name": name})
     except ServiceError as error:
-        raise BackupError(f"The backup's workspace settings are not valid ({error.message}){_NOTHING}") from None
+        raise BackupError(
+            "The backup's workspace settings are not valid (%(problem)s) — nothing was restored.", problem=error.text
+        ) from None
     for key, value in {**values, "created_at": now, "updated_at": now}.items():
         if key not in accounts.WORKSPACE_FIELDS and value is not None:
             setattr(workspace, key, value)
@@ -212,7 +231,11 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
         try:
             session.execute(insert(table), batch)
         except StatementError as error:  # a value the columns refuse (NULL name, text too long, …)
-            raise BackupError(f"{entity.file} has a row the database refuses ({_problem(error)}){_NOTHING}") from None
+            raise BackupError(
+                "%(file)s has a row the database refuses (%(problem)s) — nothing was restored.",
+                file=entity.file,
+                problem=_problem(error),
+            ) from None
         batch.clear()
         old_ids.clear()
 
@@ -221,10 +244,12 @@ def _insert_entity(session: Session, backup: Backup, entity: Entity, workspace_i
         if keys is None:
             keys = set(values)
         elif set(values) != keys:
-            raise BackupError(f"{entity.file} is damaged (its rows do not have the same columns){_NOTHING}")
+            raise BackupError(
+                "%(file)s is damaged (its rows do not have the same columns) — nothing was restored.", file=entity.file
+            )
         old_id = values.pop("id", None) if own_id else None
         if own_id and not isinstance(old_id, int):
-            raise BackupError(f"{entity.file} is damaged (a row without its id){_NOTHING}")
+            raise BackupError("%(file)s is damaged (a row without its id) — nothing was restored.", file=entity.file)
         deferred = {}
         for column, target in entity.refs.items():
             old = values.get(column)
@@ -257,7 +282,11 @@ def _mapped(maps: dict, target: str, old, entity: Entity, column: str):
         return maps[target][old]
     except (KeyError, TypeError):
         raise BackupError(
-            f"{entity.file} is damaged ({column} {old!r} refers to a row of {target}.json that is not there){_NOTHING}"
+            "%(file)s is damaged (%(column)s %(old)s refers to a row of %(target)s.json that is not there) — nothing was restored.",
+            file=entity.file,
+            column=column,
+            old=repr(old),
+            target=target,
         ) from None
 
 

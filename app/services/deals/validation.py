@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models.deal import STAGES, VALUE_SCALE
 from app.services import ServiceError
 from app.services.accounts import check_owner
+from app.services.messages import N_plural
 from app.services.money import STORED, decimals, to_minor_unit
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -21,7 +22,9 @@ def check_currency(code: str | None) -> str:
     if len(code) != 3 or code not in _CURRENCIES:
         raise ServiceError("Use a three-letter ISO currency code, like EUR or USD.", field="currency")
     if decimals(code) > 2:
-        raise ServiceError(f"{code} uses three decimals; Orchard keeps amounts with at most two.", field="currency")
+        raise ServiceError(
+            "%(code)s uses three decimals; Orchard keeps amounts with at most two.", field="currency", code=code
+        )
     return code
 
 
@@ -35,7 +38,15 @@ def check_amount(value, currency: str) -> Decimal:
     if amount > MAX_AMOUNT:
         raise ServiceError("That amount is too large.", field="amount")
     if amount != to_minor_unit(amount, currency):
-        raise ServiceError(f"{currency} amounts have at most {decimals(currency)} decimals.", field="amount")
+        raise ServiceError(
+            N_plural(
+                "%(currency)s amounts have at most %(num)s decimal.",
+                "%(currency)s amounts have at most %(num)s decimals.",
+                decimals(currency),
+            ),
+            field="amount",
+            currency=currency,
+        )
     return amount.quantize(STORED)
 
 

@@ -17,13 +17,14 @@ from app.models.deal import CLOSED_STAGES, STAGES
 from app.services import ServiceError, commissions
 from app.services.deals.validation import check_stage_rules, clean_text, validated
 from app.services.locking import keep, lock
+from app.services.messages import N_
 
 
 class MovedMeanwhile(ServiceError):
     """Someone else moved the deal after the page showed it; `stage` is where it is now."""
 
     def __init__(self, stage: str):
-        super().__init__("Someone moved this deal meanwhile. Look at where it is now before moving it.", "stage")
+        super().__init__(N_("Someone moved this deal meanwhile. Look at where it is now before moving it."), "stage")
         self.stage = stage
 
 

@@ -92,21 +92,21 @@ class Mapping:
             raise ServiceError("A mapping must be a JSON object.", "mapping")
         kind = data.get("kind", "partners")
         if kind not in IMPORT_KINDS:
-            raise ServiceError(f"Unknown import kind '{kind}' (use partners or contacts).", "kind")
+            raise ServiceError("Unknown import kind '%(kind)s' (use partners or contacts).", "kind", kind=kind)
         on_match = data.get("on_match", "fill")
         if on_match not in ON_MATCH:
-            raise ServiceError(f"Unknown on_match '{on_match}' (use fill or overwrite).", "on_match")
+            raise ServiceError("Unknown on_match '%(value)s' (use fill or overwrite).", "on_match", value=on_match)
         columns = []
         for entry in data.get("columns") or []:
             if not isinstance(entry, dict) or not isinstance(entry.get("header", ""), str):
                 raise ServiceError("Each mapped column needs a header.", "mapping")
             key = entry.get("field")
             if key is not None and key not in FIELD_BY_KEY:
-                raise ServiceError(f"Unknown field '{key}'.", "mapping")
+                raise ServiceError("Unknown field '%(key)s'.", "mapping", key=key)
             slot = entry.get("slot", 1)
             index = entry.get("index", len(columns))
             if not isinstance(slot, int) or not 1 <= slot <= MAX_CONTACT_SLOTS or not isinstance(index, int):
-                raise ServiceError(f"Column '{entry.get('header')}': bad slot or index.", "mapping")
+                raise ServiceError("Column '%(header)s': bad slot or index.", "mapping", header=entry.get("header"))
             columns.append(ColumnMap(entry.get("header", ""), index, key, slot))
         values = data.get("values") or {}
         if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
@@ -115,7 +115,7 @@ class Mapping:
             choices = FIELD_BY_KEY[key].choices if key in FIELD_BY_KEY else ()
             bad = [v for v in table.values() if v not in choices]
             if bad:
-                raise ServiceError(f"'{bad[0]}' is not a choice of {key}.", "mapping")
+                raise ServiceError("'%(value)s' is not a choice of %(key)s.", "mapping", value=bad[0], key=key)
         return cls(kind=kind, columns=columns, values={k: dict(v) for k, v in values.items()}, on_match=on_match)
 
     def applied_to(self, headers: list[str]) -> Mapping:

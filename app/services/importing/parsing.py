@@ -179,7 +179,7 @@ def _deal(cells: dict, partner_name: str, default_currency: str, problems: dict)
         except AmountError as error:
             problems["deal.amount"] = str(error)
         except ServiceError as error:
-            problems["deal.amount"] = error.message.rstrip(".")
+            problems["deal.amount"] = error.english.rstrip(".")
     return deal
 
 

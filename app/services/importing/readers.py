@@ -149,10 +149,14 @@ def _csv_records(data: bytes, encoding: str, delimiter: str) -> Iterator[list[st
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise ImportFileError(
-                    f'Line {start}: a cell is longer than {CELL_LIMIT_KB} KB. Most likely a quote (") '
-                    "opens a cell and is never closed; fix it and upload the file again."
+                    'Line %(line)s: a cell is longer than %(limit)s KB. Most likely a quote (") '
+                    "opens a cell and is never closed; fix it and upload the file again.",
+                    line=start,
+                    limit=CELL_LIMIT_KB,
                 ) from None
-            raise ImportFileError(f"Line {start} cannot be read: {error}.") from None
+            raise ImportFileError(
+                "Line %(line)s cannot be read: %(problem)s.", line=start, problem=str(error)
+            ) from None
         if held is not None:
             yield held
         held, held_start, held_lines = record, start, reader.line_num - start + 1
@@ -160,8 +164,9 @@ def _csv_records(data: bytes, encoding: str, delimiter: str) -> Iterator[list[st
         return
     if held_lines > 1 and held and _ends_inside_quote(data, encoding, delimiter, held_start):
         raise ImportFileError(
-            f'Line {held_start}: a quote (") opens a cell that is never closed, so the rest of the file '
-            "would be read as one cell. Fix the quote and upload the file again."
+            'Line %(line)s: a quote (") opens a cell that is never closed, so the rest of the file '
+            "would be read as one cell. Fix the quote and upload the file again.",
+            line=held_start,
         )
     yield held
 

@@ -16,6 +16,7 @@ from app.services import Gone, ServiceError
 from app.services.importing.fields import FIELD_BY_KEY, IMPORT_KINDS, Mapping
 from app.services.importing.formats import guess_mapping, recognise
 from app.services.importing.readers import read_table
+from app.services.messages import N_, Text
 
 PREVIEW_FILTERS = (None, "problems", "duplicates", "new")
 EDITABLE = ("uploaded", "previewed")
@@ -32,7 +33,7 @@ class RunNotFound(Gone):
     """No import of that id in this workspace (the route answers 404)."""
 
     def __init__(self):
-        ServiceError.__init__(self, "No such import in this workspace.")
+        ServiceError.__init__(self, N_("No such import in this workspace."))
 
 
 def get_run(session: Session, workspace, run_id) -> ImportRun:
@@ -75,15 +76,22 @@ def check_mapping(mapping: Mapping, headers: list[str]) -> None:
         if column.field is None:
             continue
         if not 0 <= column.index < len(headers):
-            raise ServiceError(f"Column '{column.header}' is not in this file.", "mapping")
+            raise ServiceError("Column '%(header)s' is not in this file.", "mapping", header=column.header)
         label = FIELD_BY_KEY[column.field].label
         if not used_by(mapping.kind, column.field):
             continue
         key = (column.field, column.slot if FIELD_BY_KEY[column.field].repeatable else 1)
         if key in seen:
-            slot = f" (contact {key[1]})" if FIELD_BY_KEY[column.field].repeatable else ""
+            both = {"first": seen[key], "second": column.header, "label": Text(label)}
+            if FIELD_BY_KEY[column.field].repeatable:
+                raise ServiceError(
+                    "'%(first)s' and '%(second)s' are both mapped to %(label)s (contact %(slot)s): map one of them.",
+                    "mapping",
+                    slot=key[1],
+                    **both,
+                )
             raise ServiceError(
-                f"'{seen[key]}' and '{column.header}' are both mapped to {label}{slot}: map one of them.", "mapping"
+                "'%(first)s' and '%(second)s' are both mapped to %(label)s: map one of them.", "mapping", **both
             )
         seen[key] = column.header
     fields = {key for key, _slot in seen}
@@ -205,11 +213,13 @@ def decide(session: Session, run: ImportRun, number: int, action: str) -> Import
         raise ServiceError("Choose create, update or skip.", "action")
     row = session.scalar(select(ImportRow).where(ImportRow.run_id == run.id, ImportRow.number == number))
     if row is None:
-        raise ServiceError(f"This file has no row {number}.", "action")
+        raise ServiceError("This file has no row %(number)s.", "action", number=number)
     if action != "skip" and row.problem_count:
-        raise ServiceError(f"Row {number} has problems: fix them in the file or the mapping first.", "action")
+        raise ServiceError(
+            "Row %(number)s has problems: fix them in the file or the mapping first.", "action", number=number
+        )
     if action == "update" and row.match_partner_id is None:
-        raise ServiceError(f"Row {number} matches no partner to update.", "action")
+        raise ServiceError("Row %(number)s matches no partner to update.", "action", number=number)
     row.action = action
     session.flush()
     return row

@@ -11,6 +11,7 @@ from app.models import SavedMapping
 from app.services import Gone, ServiceError
 from app.services.importing.fields import Mapping
 from app.services.locking import lock_workspace
+from app.services.messages import N_plural
 
 NAME_MAX = 120
 
@@ -23,7 +24,10 @@ def save_mapping(
     if not name:
         raise ServiceError("Give the mapping a name.", "name")
     if len(name) > NAME_MAX:
-        raise ServiceError(f"Keep the name under {NAME_MAX} characters.", "name")
+        raise ServiceError(
+            N_plural("Keep the name under %(num)s character.", "Keep the name under %(num)s characters.", NAME_MAX),
+            "name",
+        )
     lock_workspace(session, workspace.id)  # two saves of one new name at once: the second replaces
     saved = saved_mapping(session, workspace, name)
     if saved is None:

@@ -17,8 +17,8 @@ HEADER_SEARCH_ROWS = 10  # a header row below a preamble ("Notes: ...") is looke
 class ImportFileError(ServiceError):
     """The uploaded file cannot be read as a table; the message says why and what to do."""
 
-    def __init__(self, message: str):
-        super().__init__(message, field="file")
+    def __init__(self, message: str, **params):
+        super().__init__(message, field="file", **params)
 
 
 @dataclass(eq=False)
@@ -88,8 +88,10 @@ def readable_headers(raw: Sequence[str], width: int) -> list[str]:
     wider than MAX_COLUMNS is refused: no export people have is, and its mapping page would be huge."""
     if width > MAX_COLUMNS:
         raise ImportFileError(
-            f"This file has {width} columns; Orchard reads files of up to {MAX_COLUMNS}. "
-            "Remove the columns you do not need."
+            "This file has %(width)s columns; Orchard reads files of up to %(limit)s. "
+            "Remove the columns you do not need.",
+            width=width,
+            limit=MAX_COLUMNS,
         )
     names = [re.sub(r"\s+", " ", cell).strip() for cell in raw[:width]]
     names.extend([""] * (width - len(names)))

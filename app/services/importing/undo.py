@@ -22,6 +22,7 @@ from app.models import Commission, Contact, Deal, ImportRow, ImportRun, Interact
 from app.models.referral import ReferralChange
 from app.services import ServiceError
 from app.services.locking import lock_workspace, locked
+from app.services.messages import N_plural
 from app.services.row_values import restore
 from app.summaries import registry
 
@@ -182,7 +183,13 @@ def undo(session: Session, run: ImportRun, *, actor, now: datetime) -> None:
     if run.status != "done" or run.finished_at is None:
         raise ServiceError("This import did not run, so there is nothing to undo.")
     if now - run.finished_at > timedelta(days=UNDO_DAYS):
-        raise ServiceError(f"This import is older than {UNDO_DAYS} days and can no longer be undone.")
+        raise ServiceError(
+            N_plural(
+                "This import is older than %(num)s day and can no longer be undone.",
+                "This import is older than %(num)s days and can no longer be undone.",
+                UNDO_DAYS,
+            )
+        )
     lock_workspace(session, run.workspace_id)  # the referral forest changes
     work = _Undo(session, run)
     offenders = work.edited_since()
@@ -192,12 +199,21 @@ def undo(session: Session, run: ImportRun, *, actor, now: datetime) -> None:
                 select(Partner.name).where(Partner.id.in_(sorted(offenders)[:NAMED])).order_by(Partner.name)
             )
         )
-        more = f" and {len(offenders) - len(names)} more" if len(offenders) > len(names) else ""
+        if len(offenders) > len(names):
+            raise ServiceError(
+                N_plural(
+                    "These partners were changed after the import: %(names)s and %(num)s more. "
+                    "Undoing it would lose that work, so nothing was undone.",
+                    "These partners were changed after the import: %(names)s and %(num)s more. "
+                    "Undoing it would lose that work, so nothing was undone.",
+                    len(offenders) - len(names),
+                ),
+                names=", ".join(names),
+            )
         raise ServiceError(
-            "These partners were changed after the import: "
-            + ", ".join(names)
-            + more
-            + ". Undoing it would lose that work, so nothing was undone."
+            "These partners were changed after the import: %(names)s. "
+            "Undoing it would lose that work, so nothing was undone.",
+            names=", ".join(names),
         )
     work.apply()
     run.status = "undone"

@@ -22,8 +22,9 @@ from app.services.importing.table import (
     skipped_above,
     used_width,
 )
+from app.services.messages import N_
 
-DAMAGED = "This .xlsx file is damaged and cannot be opened. Open it in Excel, save it again, or save it as CSV."
+DAMAGED = N_("This .xlsx file is damaged and cannot be opened. Open it in Excel, save it again, or save it as CSV.")
 
 
 def read_xlsx(data: bytes) -> Table:

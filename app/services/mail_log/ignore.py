@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models.email_log import MailIgnoreRule
 from app.services import ServiceError
+from app.services.messages import N_plural
 
 DEFAULT_PATTERNS = (
     "noreply@*",
@@ -42,7 +43,10 @@ def normalise(pattern: str) -> str:
     if not text:
         raise ServiceError("Enter an address, a domain or a pattern such as *-noreply@*.", field="pattern")
     if len(text) > PATTERN_MAX:
-        raise ServiceError(f"Keep it under {PATTERN_MAX} characters.", field="pattern")
+        raise ServiceError(
+            N_plural("Keep it under %(num)s character.", "Keep it under %(num)s characters.", PATTERN_MAX),
+            field="pattern",
+        )
     if not _VALID.match(text) or text.count("@") > 1 or text.strip("*@.") == "":
         raise ServiceError(
             "That is not an address, a domain or a pattern: e.g. news@example.com, @example.com or *-noreply@*.",

@@ -16,10 +16,11 @@ from app.services import Gone, ServiceError
 from app.services.mail_sync import crypto
 from app.services.mail_sync.imap import Connection, Server, connect, is_loopback
 from app.services.mail_sync.sync import folders_of
+from app.services.messages import N_
 
-PLAIN_REFUSED = "Plain connections (no TLS) are only allowed to a server on this machine: choose SSL or STARTTLS."
-NO_PASSWORD = "Enter the app password of the mailbox."
-UNKNOWN_FOLDER = "Choose one of the server's folders."
+PLAIN_REFUSED = N_("Plain connections (no TLS) are only allowed to a server on this machine: choose SSL or STARTTLS.")
+NO_PASSWORD = N_("Enter the app password of the mailbox.")
+UNKNOWN_FOLDER = N_("Choose one of the server's folders.")
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from app.services import Gone, ServiceError
 from app.services.locking import locked
 from app.services.merging import snapshot
 from app.services.merging.partners import SIDES, default_choices
+from app.services.messages import N_
 
 # field -> label, in the order of the page (translated by the template)
-FIELDS = {"name": "Name", "role": "Role", "email": "Email", "phone": "Phone", "notes": "Notes"}
+FIELDS = {"name": N_("Name"), "role": N_("Role"), "email": N_("Email"), "phone": N_("Phone"), "notes": N_("Notes")}
 
 
 def lock_contacts(session: Session, workspace_id: int, partner_id: int, ids: set[int]) -> dict[int, Contact]:
@@ -62,7 +63,7 @@ def merge_contacts(
     survivor, merged = pair[survivor_id], pair[merged_id]
     for contact in (merged, survivor):
         if contact.removed_at is not None:
-            raise ServiceError(f"{contact.name} was removed. Restore it before merging.")
+            raise ServiceError("%(name)s was removed. Restore it before merging.", name=contact.name)
     if set(choices) - set(FIELDS) or any(side not in SIDES for side in choices.values()):
         raise ServiceError("Choose, for each field, the value to keep.")
     chosen = {**default_choices(survivor, merged, FIELDS), **choices}

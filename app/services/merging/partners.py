@@ -49,6 +49,7 @@ from app.models import (
 from app.services import Gone, ServiceError
 from app.services.locking import lock_workspace, locked
 from app.services.merging import snapshot
+from app.services.messages import Text
 from app.services.referral_tree import ARROW, set_referrer
 from app.services.referral_tree.ctes import ancestor_ids
 from app.services.row_values import decode_values
@@ -83,7 +84,7 @@ class MergePlan:
     counts: dict[str, int]  # what moves: contact, deal, interaction, ... -> how many
     terms: str  # "none" | "survivor" | "merged" | "both": who has terms
     notes: list[str] = field(default_factory=list)  # what happens to the referrals
-    refusal: str | None = None  # why they cannot be merged
+    refusal: Text | None = None  # why they cannot be merged
 
 
 def _empty(value) -> bool:
@@ -103,17 +104,19 @@ def _terms_owner(session: Session, survivor_id: int, merged_id: int) -> str:
     return {0: "none", 2: "both"}.get(len(having)) or ("survivor" if survivor_id in having else "merged")
 
 
-def _loop(session: Session, workspace_id: int, survivor: Partner, merged: Partner) -> str | None:
+def _loop(session: Session, workspace_id: int, survivor: Partner, merged: Partner) -> Text | None:
     """The refusal when a third partner sits between the two in the referral tree."""
     for low, high in ((merged, survivor), (survivor, merged)):
         up = ancestor_ids(session, workspace_id, high.id)  # high first, up to its root
         if low.id in up and up.index(low.id) > 1:
             chain = list(reversed(up[: up.index(low.id) + 1]))
             names = dict(session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(chain))).all())
-            return (
-                f"{survivor.name} and {merged.name} cannot be merged: between them in the referral tree is "
-                + ARROW.join(names.get(i, "?") for i in chain)
-                + ". As one partner they would have referred themselves. Change one of these referrers first."
+            return Text(
+                "%(survivor)s and %(merged)s cannot be merged: between them in the referral tree is %(chain)s. "
+                "As one partner they would have referred themselves. Change one of these referrers first.",
+                survivor=survivor.name,
+                merged=merged.name,
+                chain=ARROW.join(names.get(i, "?") for i in chain),
             )
     return None
 
@@ -183,12 +186,12 @@ def plan_merge(session: Session, workspace_id: int, survivor: Partner, merged: P
     return plan
 
 
-def _state_problem(survivor: Partner, merged: Partner) -> str | None:
+def _state_problem(survivor: Partner, merged: Partner) -> Text | None:
     for partner in (merged, survivor):
         if partner.merged_into_id is not None:
-            return f"{partner.name} was already merged into another partner."
+            return Text("%(name)s was already merged into another partner.", name=partner.name)
         if partner.archived_at is not None:
-            return f"{partner.name} is archived. Restore it before merging."
+            return Text("%(name)s is archived. Restore it before merging.", name=partner.name)
     return None
 
 

@@ -24,6 +24,7 @@ from app.models import Commission, Contact, ContactMerge, Partner, PartnerMerge
 from app.services import Gone, ServiceError
 from app.services.locking import lock_workspace, locked
 from app.services.merging import snapshot
+from app.services.messages import N_plural
 from app.services.referral_tree import set_referrer
 
 UNDO_DAYS = 30
@@ -41,18 +42,36 @@ PARTNER_TABLES = (
 
 def _refuse_if_stale(merge, now: datetime) -> None:
     if merge.undone_at is not None:
-        raise ServiceError(f"This merge was already undone on {merge.undone_at:%Y-%m-%d %H:%M} UTC.")
+        raise ServiceError("This merge was already undone on %(when)s.", when=merge.undone_at)
     if now - merge.merged_at > timedelta(days=UNDO_DAYS):
         raise ServiceError(
-            f"A merge can be undone for {UNDO_DAYS} days; this one was made on {merge.merged_at:%Y-%m-%d}."
+            N_plural(
+                "A merge can be undone for %(num)s day; this one was made on %(made)s.",
+                "A merge can be undone for %(num)s days; this one was made on %(made)s.",
+                UNDO_DAYS,
+            ),
+            made=merge.merged_at.date(),
         )
 
 
 def _refuse_if_changed(session: Session, merge, loaded: dict) -> None:
     problems = snapshot.changed_since(session, merge.after, loaded)
     if problems:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise ServiceError(f"This merge cannot be undone: since the merge, {shown}. Undoing would lose those changes.")
+        shown = "; ".join(problems[:5])
+        if len(problems) > 5:
+            raise ServiceError(
+                N_plural(
+                    "This merge cannot be undone: since the merge, %(shown)s; and %(num)s more. "
+                    "Undoing would lose those changes.",
+                    "This merge cannot be undone: since the merge, %(shown)s; and %(num)s more. "
+                    "Undoing would lose those changes.",
+                    len(problems) - 5,
+                ),
+                shown=shown,
+            )
+        raise ServiceError(
+            "This merge cannot be undone: since the merge, %(shown)s. Undoing would lose those changes.", shown=shown
+        )
 
 
 def undo_partner_merge(session: Session, workspace, actor, merge_id: int, *, now: datetime) -> PartnerMerge:

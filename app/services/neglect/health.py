@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Deal, Partner, PartnerActivity
+from app.services.messages import N_, N_plural, Text
 from app.services.neglect.flags import aware
 from app.services.neglect.rules import FLAGS, Defaults, eligible, flags_at, moments, overdue_ratio
 from app.services.sqltime import DAY, epoch_seconds, seconds
@@ -60,7 +61,7 @@ class Component:
     label: str
     points: float
     max_points: int
-    explanation: str
+    explanation: Text  # shown in the user's language
 
 
 @dataclass
@@ -175,25 +176,47 @@ def health_score(status: PartnerStatus, winwin: tuple[int, int] | None = None) -
     components = [
         Component(
             "recency",
-            "Recency against cadence",
+            N_("Recency against cadence"),
             recency,
             RECENCY_POINTS,
-            (
-                f"{status.days_since} days since the last touch"
-                if status.last_touch_at
-                else f"never touched: {status.days_since} days since it was added"
-            )
-            + f", cadence {status.cadence} days",
+            Text(
+                "%(since)s, %(cadence)s",
+                since=Text(
+                    N_plural("%(num)s day since the last touch", "%(num)s days since the last touch", status.days_since)
+                    if status.last_touch_at
+                    else N_plural(
+                        "never touched: %(num)s day since it was added",
+                        "never touched: %(num)s days since it was added",
+                        status.days_since,
+                    )
+                ),
+                cadence=Text(N_plural("cadence %(num)s day", "cadence %(num)s days", status.cadence)),
+            ),
         ),
         Component(
-            "reciprocity", "Reciprocity", reciprocity, RECIPROCITY_POINTS, f"{ours} touches by us, {theirs} by them"
+            "reciprocity",
+            N_("Reciprocity"),
+            reciprocity,
+            RECIPROCITY_POINTS,
+            Text(
+                "%(ours)s, %(theirs)s",
+                ours=Text(N_plural("%(num)s touch by us", "%(num)s touches by us", ours)),
+                theirs=Text(N_plural("%(num)s by them", "%(num)s by them", theirs)),
+            ),
         ),
         Component(
             "breadth",
-            "Contact breadth",
+            N_("Contact breadth"),
             breadth,
             BREADTH_POINTS,
-            f"{status.contacts} current contacts (full points at {BREADTH_FULL_AT})",
+            Text(
+                N_plural(
+                    "%(num)s current contact (full points at %(full)s)",
+                    "%(num)s current contacts (full points at %(full)s)",
+                    status.contacts,
+                ),
+                full=BREADTH_FULL_AT,
+            ),
         ),
     ]
     if winwin and winwin[0]:
@@ -201,10 +224,13 @@ def health_score(status: PartnerStatus, winwin: tuple[int, int] | None = None) -
         components.append(
             Component(
                 "winwin",
-                "Win-win balance",
+                N_("Win-win balance"),
                 WINWIN_POINTS * both / assessed,
                 WINWIN_POINTS,
-                f"{both} of {assessed} deals win-win",
+                Text(
+                    N_plural("%(both)s of %(num)s deal win-win", "%(both)s of %(num)s deals win-win", assessed),
+                    both=both,
+                ),
             )
         )
         status.winwin_included = True

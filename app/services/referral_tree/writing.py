@@ -37,6 +37,7 @@ from app.models.referral import Referral, ReferralChange
 from app.services import ServiceError
 from app.services.commissions import on_referrer_changed
 from app.services.locking import lock_workspace
+from app.services.messages import N_plural
 from app.services.referral_tree.ctes import ancestor_ids
 
 NOTE_MAX = 2000
@@ -54,10 +55,11 @@ def _check_no_loop(session: Session, workspace_id: int, partner: Partner, referr
     if partner.id in up:
         loop = list(reversed(up[: up.index(partner.id) + 1])) + [partner.id]
         raise ServiceError(
-            "That would make a loop: "
-            + ARROW.join(_chain_names(session, loop))
-            + f". {partner.name} already referred {referrer.name}, directly or through others.",
+            "That would make a loop: %(chain)s. %(partner)s already referred %(referrer)s, directly or through others.",
             field="referred_by_id",
+            chain=ARROW.join(_chain_names(session, loop)),
+            partner=partner.name,
+            referrer=referrer.name,
         )
 
 
@@ -83,7 +85,10 @@ def set_referrer(
         raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
-        raise ServiceError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+        raise ServiceError(
+            N_plural("Keep the note under %(num)s character.", "Keep the note under %(num)s characters.", NOTE_MAX),
+            field="note",
+        )
     with session.no_autoflush:  # the lock comes before this transaction writes anything more
         lock_workspace(session, workspace_id)
     if inspect(partner).persistent:  # its edge as committed now, not as loaded before the lock
@@ -100,7 +105,9 @@ def set_referrer(
             raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
         if referrer.archived_at is not None and referrer_id != old_id:
             raise ServiceError(
-                f"{referrer.name} is archived. Restore it before recording it as a referrer.", field="referred_by_id"
+                "%(name)s is archived. Restore it before recording it as a referrer.",
+                field="referred_by_id",
+                name=referrer.name,
             )
         if referrer_id != old_id:
             _check_no_loop(session, workspace_id, partner, referrer)

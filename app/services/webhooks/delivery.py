@@ -196,7 +196,7 @@ def _attempt(session, delivery_id, now, lease_until, transport, settings, rng) -
     try:
         addresses = check_url(url, allow_loopback=settings.allow_loopback, require_https=settings.require_https)
     except ServiceError as refused:
-        answer = Answer(None, error=f"Refused: {refused.message}"[:300])
+        answer = Answer(None, error=f"Refused: {refused.english}"[:300])
     else:
         headers = signing.headers(secret, msg_id=msg_id, payload=payload, now=now)
         answer = transport(Outgoing(url, addresses[0], headers, payload, settings.timeout))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
+from app.services.messages import N_plural
 from app.services.pagination import Page
 from app.services.webhooks import signing
 from app.services.webhooks.delivery import replay
@@ -54,18 +55,23 @@ def _clean(fields: dict, *, allow_loopback: bool, require_https: bool) -> dict:
     if not url:
         raise ServiceError("Enter the URL that should receive the events.", field="url")
     if len(url) > URL_LENGTH:
-        raise ServiceError(f"Use at most {URL_LENGTH} characters.", field="url")
+        raise ServiceError(
+            N_plural("Use at most %(num)s character.", "Use at most %(num)s characters.", URL_LENGTH), field="url"
+        )
     check_url(url, allow_loopback=allow_loopback, require_https=require_https)
     description = (fields.get("description") or "").strip() or None
     if description and len(description) > DESCRIPTION_LENGTH:
-        raise ServiceError(f"Use at most {DESCRIPTION_LENGTH} characters.", field="description")
+        raise ServiceError(
+            N_plural("Use at most %(num)s character.", "Use at most %(num)s characters.", DESCRIPTION_LENGTH),
+            field="description",
+        )
     types = list(fields.get("event_types") or [])
     if ALL_EVENTS in types:
         types = [ALL_EVENTS]
     else:
         unknown = [t for t in types if t not in EVENT_TYPES]
         if unknown:
-            raise ServiceError(f"Unknown event type: {', '.join(unknown)}.", field="event_types")
+            raise ServiceError("Unknown event type: %(types)s.", field="event_types", types=", ".join(unknown))
         types = [t for t in EVENT_TYPES if t in types]  # the catalogue's order, once each
     if not types:
         raise ServiceError("Choose at least one event, or all events.", field="event_types")

@@ -62,11 +62,12 @@ def check_url(url: str, *, allow_loopback: bool, require_https: bool) -> list[st
     port = port or (443 if parts.scheme == "https" else 80)
     addresses = resolve(parts.hostname, port)
     if not addresses:
-        raise ServiceError(f"The host name {parts.hostname} could not be resolved.", FIELD)
+        raise ServiceError("The host name %(host)s could not be resolved.", FIELD, host=parts.hostname)
     for address in addresses:
         if _refused(ipaddress.ip_address(address), allow_loopback=allow_loopback):
             raise ServiceError(
-                f"The URL points to a private or reserved address ({address}); use a public one.",
+                "The URL points to a private or reserved address (%(address)s); use a public one.",
                 FIELD,
+                address=address,
             )
     return addresses
