@@ -63,6 +63,7 @@ def init_jobs(app: Flask) -> None:
         imports,  # noqa: F401  (registers the import tasks)
         mail_import,  # noqa: F401  (the mail history import)
         mail_sync,
+        report_weeks,
         webhook_scan,
         webhooks,
     )
@@ -71,6 +72,7 @@ def init_jobs(app: Flask) -> None:
     webhooks.register(jobs)
     webhook_scan.register(jobs.huey, app)
     mail_sync.register(jobs.huey, app)
+    report_weeks.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

@@ -18,6 +18,8 @@ MODULES: tuple[str, ...] = (
     "referral_stats",
     "deal_totals",
     "commission_totals",
+    "health_weeks",
+    "owner_months",
     "search_index",
 )
 
