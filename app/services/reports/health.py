@@ -80,15 +80,22 @@ class HealthHistory:
     reading: Reading | None
 
 
-def health_history(session: Session, workspace_id: int, now: datetime) -> HealthHistory:
-    """The last 52 weeks up to the one in progress: one query of at most 52 rows."""
+def health_history(
+    session: Session, workspace_id: int, now: datetime, since: date | None = None, until: date | None = None
+) -> HealthHistory:
+    """The weeks from `since` to `until` (dates in them), at most the last 52 up to the one in
+    progress: one query of at most 52 rows."""
     current = week_start(now)
+    first = current - (WEEKS - 1) * WEEK
+    if since is not None:
+        first = max(first, since - timedelta(days=since.weekday()))
+    last = min(current, until - timedelta(days=until.weekday())) if until is not None else current
     rows = session.execute(
         select(HealthWeek)
         .where(
             HealthWeek.workspace_id == workspace_id,
-            HealthWeek.week_start > current - WEEKS * WEEK,
-            HealthWeek.week_start <= current,
+            HealthWeek.week_start >= first,
+            HealthWeek.week_start <= last,
         )
         .order_by(HealthWeek.week_start)
     ).scalars()
