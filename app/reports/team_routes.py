@@ -4,10 +4,10 @@ managers (/reports/managers). The numbers come from app.services.reports; here t
 from __future__ import annotations
 
 from flask import g
-from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 
 from app.dashboard.routes import FLAG_LABELS
 from app.extensions import db

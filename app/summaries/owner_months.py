@@ -76,7 +76,9 @@ def contributions(connection, workspace_id: int, partner_ids) -> Counter:
         partners = and_(partners, Partner.id.in_(partner_ids))
         touches = and_(touches, Interaction.partner_id.in_(partner_ids))
         deals = and_(deals, Deal.partner_id.in_(partner_ids))
-    owner_of = {pid: owner or 0 for pid, owner in connection.execute(select(Partner.id, Partner.owner_id).where(partners))}
+    owner_of = {
+        pid: owner or 0 for pid, owner in connection.execute(select(Partner.id, Partner.owner_id).where(partners))
+    }
     counts: Counter = Counter()
     rows = connection.execute(
         select(Interaction.partner_id, Interaction.occurred_at, Interaction.direction)
@@ -86,8 +88,9 @@ def contributions(connection, workspace_id: int, partner_ids) -> Counter:
     )
     _touch_contributions(counts, owner_of, rows)
     won = connection.execute(
-        select(Deal.partner_id, Deal.closed_on, Deal.currency, Deal.amount, Deal.value_to_us, Deal.value_to_partner)
-        .where(deals)
+        select(
+            Deal.partner_id, Deal.closed_on, Deal.currency, Deal.amount, Deal.value_to_us, Deal.value_to_partner
+        ).where(deals)
     )
     for partner_id, closed_on, currency, amount, to_us, to_partner in won:
         owner, month = owner_of.get(partner_id), month_of(closed_on)
@@ -118,7 +121,13 @@ def _write(connection, workspace_id: int, counts: Counter) -> int:
         for (o, m), v in sorted(months.items())
     ]
     money_rows = [
-        {"workspace_id": workspace_id, "owner_id": o, "month": m, "currency": cur, **{c: v.get(c, 0) for c in MONEY_COUNTS}}
+        {
+            "workspace_id": workspace_id,
+            "owner_id": o,
+            "month": m,
+            "currency": cur,
+            **{c: v.get(c, 0) for c in MONEY_COUNTS},
+        }
         for (o, m, cur), v in sorted(money.items())
     ]
     if month_rows:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from app.extensions import db
 from app.models import Deal, Interaction
 from app.services.reports.period import choose
@@ -24,7 +22,11 @@ def at(month, day, hour=9):
 def touch(partner, moment, direction):
     db.session.add(
         Interaction(
-            workspace_id=partner.workspace_id, partner_id=partner.id, kind="call", direction=direction, occurred_at=moment
+            workspace_id=partner.workspace_id,
+            partner_id=partner.id,
+            kind="call",
+            direction=direction,
+            occurred_at=moment,
         )
     )
 
@@ -45,8 +47,7 @@ def won(partner, amount, currency, closed_on, to_us, to_partner, stage="won"):
     )
 
 
-@pytest.fixture
-def team(user, workspace):
+def build_team(user, workspace):
     """Olga (owner) keeps Brook (tier B) and Alder (tier A); Mia (member) keeps Cedar (tier C).
 
     Olga's waiting-on-us episodes in the quarter: Brook 5 Oct 09:00 → answered 11:00 (2 hours);

@@ -80,7 +80,9 @@ def test_closing_again_in_the_same_week_changes_nothing(workspace):
     db.session.commit()
     assert close_weeks(db.session, NOW + timedelta(days=3), workspace.id) == 0
     db.session.commit()
-    count = db.session.scalar(select(func.count()).select_from(HealthWeek).where(HealthWeek.workspace_id == workspace.id))
+    count = db.session.scalar(
+        select(func.count()).select_from(HealthWeek).where(HealthWeek.workspace_id == workspace.id)
+    )
     assert count == 53
 
 

@@ -13,7 +13,13 @@ from app.extensions import db
 from app.models import Interaction
 from app.services.reports.managers import managers_report
 from tests.conftest import NOW, make_partner, make_user, workspace_of
-from tests.reports.team_book import QUARTER, at, team, touch  # noqa: F401  (team: a fixture)
+from tests.reports.team_book import QUARTER, at, build_team, touch
+
+
+@pytest.fixture
+def team(user, workspace):
+    return build_team(user, workspace)
+
 
 def test_each_owner_row_counted_by_hand(team, workspace):
     report = managers_report(db.session, workspace.id, QUARTER, NOW)
@@ -58,7 +64,9 @@ def test_answering_an_open_episode_moves_the_histogram(team, workspace):
     olga = managers_report(db.session, workspace.id, QUARTER, NOW).rows[1]
     assert (olga.answered, olga.open_episodes, olga.answer_buckets[0]) == (4, 0, 2)
     assert olga.median_bucket == 0  # 2, 2, 30, 100 hours: the lower median is 2 hours
-    db.session.delete(db.session.get(Interaction, db.session.query(Interaction.id).order_by(Interaction.id.desc()).first()[0]))
+    db.session.delete(
+        db.session.get(Interaction, db.session.query(Interaction.id).order_by(Interaction.id.desc()).first()[0])
+    )
     db.session.commit()
     assert summaries.check(db.session, workspace.id) == []
 

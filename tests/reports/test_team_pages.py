@@ -13,14 +13,21 @@ from app.extensions import db
 from app.services.reports.health import close_weeks
 from tests.conftest import NOW, PASSWORD, AuthActions, make_partner, make_user, workspace_of
 from tests.html import parse
-from tests.reports.team_book import team, touch  # noqa: F401  (team: a fixture)
+from tests.reports.team_book import build_team, touch
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
-def _cells(page, table_id=None):
+@pytest.fixture
+def team(user, workspace):
+    return build_team(user, workspace)
+
+
+def _cells(page):
     table = page.one("table", class_="report-table")
-    return [[c.text.strip() for c in row.find_all() if c.tag in ("th", "td")] for row in table.one("tbody").find_all("tr")]
+    return [
+        [c.text.strip() for c in row.find_all() if c.tag in ("th", "td")] for row in table.one("tbody").find_all("tr")
+    ]
 
 
 def test_reports_index_links_both_reports(logged_in):
@@ -64,7 +71,11 @@ def test_owner_sees_every_manager_with_the_median_bucket(logged_in, team):
     reading = page.one("p", data_reading=True).text
     assert reading == "Olga Owner made 139% of the touches their cadences ask for; Mia Member 109%."
     lines = list(csv.reader(io.StringIO(logged_in.get("/reports/managers?period=quarter&format=csv").text)))
-    assert lines[0][0] == "Account manager" and [line[0] for line in lines[1:]] == ["Mia Member", "Olga Owner", "Olga Owner"]
+    assert lines[0][0] == "Account manager" and [line[0] for line in lines[1:]] == [
+        "Mia Member",
+        "Olga Owner",
+        "Olga Owner",
+    ]
 
 
 def test_a_member_sees_only_their_own_row(client, team):
@@ -92,7 +103,13 @@ def test_another_workspaces_managers_stay_out(logged_in, team):
 
 @pytest.mark.parametrize(
     "query",
-    ["period=custom&from=2026-12-01&to=2026-01-01", "period=%00&from=x&to=y", "owner=abc&tier=Z", "format=pdf", "from=0001-01-01&period=custom&to=9999-12-31"],
+    [
+        "period=custom&from=2026-12-01&to=2026-01-01",
+        "period=%00&from=x&to=y",
+        "owner=abc&tier=Z",
+        "format=pdf",
+        "from=0001-01-01&period=custom&to=9999-12-31",
+    ],
 )
 @pytest.mark.parametrize("page", ["health", "managers"])
 def test_query_strings_never_make_a_500(logged_in, team, page, query):

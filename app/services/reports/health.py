@@ -41,7 +41,9 @@ def close_weeks(session: Session, now: datetime, workspace_id: int | None = None
         latest = connection.scalar(select(func.max(HealthWeek.week_start)).where(HealthWeek.workspace_id == ws))
         if week is not None:
             connection.execute(
-                update(HealthWeek).where(HealthWeek.workspace_id == ws, HealthWeek.week_start == week).values(closed=True)
+                update(HealthWeek)
+                .where(HealthWeek.workspace_id == ws, HealthWeek.week_start == week)
+                .values(closed=True)
             )
             closed += 1
         day = latest + WEEK if latest else current - WEEKS * WEEK

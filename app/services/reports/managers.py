@@ -16,7 +16,6 @@ month (`Managers.since`). Four queries, whatever the book's size.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -129,10 +128,17 @@ def managers_report(
         r = row(owner_id)
         r.partners, r.neglected, r.expected_touches = int(partners), int(neglected or 0), float(expected or 0)
     om = OwnerMonth
-    sums = [func.sum(om.touches), func.sum(om.episodes), func.sum(om.answered), *(func.sum(om.__table__.c[c]) for c in ANSWER_COLUMNS)]
+    sums = [
+        func.sum(om.touches),
+        func.sum(om.episodes),
+        func.sum(om.answered),
+        *(func.sum(om.__table__.c[c]) for c in ANSWER_COLUMNS),
+    ]
     months = session.execute(
         select(om.owner_id, *sums)
-        .where(om.workspace_id == workspace_id, om.month >= since, om.month <= period.end, *_only(om.owner_id, only_owner))
+        .where(
+            om.workspace_id == workspace_id, om.month >= since, om.month <= period.end, *_only(om.owner_id, only_owner)
+        )
         .group_by(om.owner_id)
     )
     for owner_id, touches, episodes, answered, *buckets in months:
@@ -186,12 +192,3 @@ def _reading(rows: list[ManagerRow]) -> Reading | None:
     if len(ordered) == 1:
         return Reading("single", ordered[0])
     return Reading("spread", ordered[0], ordered[-1])
-
-
-def revenue_by_currency(rows: list[ManagerRow]) -> dict[str, Decimal]:
-    """Everyone's won revenue per currency (never mixed), for the picture's captions."""
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for r in rows:
-        for currency, amount in r.revenue.items():
-            totals[currency] += amount
-    return dict(sorted(totals.items()))
