@@ -27,8 +27,9 @@ WEEKS = 52
 WEEK = timedelta(days=7)
 
 
-def close_weeks(session: Session, now: datetime, workspace_id: int | None = None) -> int:
-    """Close the weeks that are over (in one workspace, or all); the number of weeks closed."""
+def close_weeks(session: Session, now: datetime, workspace_id: int | None = None, *, history: int = WEEKS) -> int:
+    """Close the weeks that are over (in one workspace, or all); the number of weeks closed. A
+    workspace's first close writes `history` weeks before the current one."""
     current = week_start(now)
     ids = [workspace_id] if workspace_id else list(session.scalars(select(Workspace.id).order_by(Workspace.id)))
     closed = 0
@@ -46,7 +47,7 @@ def close_weeks(session: Session, now: datetime, workspace_id: int | None = None
                 .values(closed=True)
             )
             closed += 1
-        day = latest + WEEK if latest else current - WEEKS * WEEK
+        day = latest + WEEK if latest else current - history * WEEK
         while day < current:
             write_week(connection, ws, day, closed=True)
             closed += 1
