@@ -102,7 +102,8 @@ def answer_bucket_label(index: int | None) -> str | None:
 @bp.route("/managers")
 def managers():
     asked = ask()
-    only = None if g.membership.is_owner else current_user.id  # a member sees their own row
+    # an owner sees everyone (or the one chosen in the owner filter); a member sees their own row
+    only = asked.filters.owner_id if g.membership.is_owner else current_user.id
     report = managers_report(db.session, g.workspace.id, asked.period, now_utc(), only_owner=only)
     rows = []
     for r in report.rows:
@@ -191,7 +192,7 @@ def managers():
         kept=kept,
         neglected=neglected,
         revenue=sorted(revenue.items()),
-        own_row_only=only is not None,
+        own_row_only=not g.membership.is_owner,
     )
 
 

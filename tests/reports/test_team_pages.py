@@ -54,6 +54,7 @@ def test_health_page_shows_the_weeks_the_reading_and_exports_them(logged_in, wor
     reading = page.one("p", data_reading=True).text
     assert reading.startswith("Neglected partners rose from 0 to 1 since the week of")
     assert len(page.find_all("figure", class_="weekly-chart")) == 10
+    assert page.find("select", name="owner") is None and page.find("select", name="tier") is None
     response = logged_in.get("/reports/health?format=csv")
     lines = list(csv.reader(io.StringIO(response.text)))
     assert lines[0][:3] == ["Week of", "State", "Partners"] and lines[-1][:3] == ["2026-11-23", "This week so far", "1"]
@@ -78,11 +79,21 @@ def test_owner_sees_every_manager_with_the_median_bucket(logged_in, team):
     ]
 
 
+def test_the_owner_filter_picks_one_manager(logged_in, team):
+    page = parse(logged_in.get(f"/reports/managers?period=quarter&owner={team['mia'].id}").text)
+    assert [r[0] for r in _cells(page)] == ["Mia Member"]
+    assert page.find("select", name="tier") is None  # the aggregates are per owner only
+
+
 def test_a_member_sees_only_their_own_row(client, team):
     AuthActions(client).login(team["mia"].email, PASSWORD)
     page = parse(client.get("/reports/managers?period=quarter").text)
     assert [r[0] for r in _cells(page)] == ["Mia Member"]
     assert "your own row" in page.one("p", class_="notice").text
+    assert page.find("select", name="owner") is None
+    # asking for someone else's row still shows only their own
+    other = parse(client.get(f"/reports/managers?owner={team['olga'].id}").text)
+    assert [r[0] for r in _cells(other)] == ["Mia Member"]
     lines = list(csv.reader(io.StringIO(client.get("/reports/managers?period=quarter&format=csv").text)))
     assert [line[0] for line in lines[1:]] == ["Mia Member"]
 
