@@ -107,7 +107,7 @@ def managers():
     report = managers_report(db.session, g.workspace.id, asked.period, now_utc(), only_owner=only)
     rows = []
     for r in report.rows:
-        name = r.name or _("No owner")
+        name = _who(r)
         base = (
             r.partners,
             r.touches,
@@ -196,8 +196,14 @@ def managers():
     )
 
 
+def _who(row) -> str:
+    if row.name:
+        return row.name
+    return _("No owner") if row.owner_id == 0 else _("Former member")
+
+
 def _bar(row, value, text) -> dict:
-    return {"label": row.name or _("No owner"), "value": value, "text": text, "before": None, "before_text": None}
+    return {"label": _who(row), "value": value, "text": text, "before": None, "before_text": None}
 
 
 def fmt_percent_of(share) -> str:

@@ -151,3 +151,11 @@ def test_query_count_does_not_grow_with_the_book(logged_in, workspace, user, cou
     with count_queries() as large:
         assert logged_in.get(f"/reports/{page}").status_code == 200
     assert small.count == large.count <= 10
+
+
+def test_partners_without_an_owner_have_a_row_of_their_own(logged_in, team, workspace):
+    loose = make_partner(workspace, name="Loose")
+    touch(loose, NOW - timedelta(days=3), "ours")
+    db.session.commit()
+    rows = _cells(parse(logged_in.get("/reports/managers?period=quarter").text))
+    assert [r[0] for r in rows][-1] == "No owner" and rows[-1][1:3] == ["1", "1"]

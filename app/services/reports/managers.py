@@ -32,7 +32,7 @@ from app.services.sqltime import seconds
 @dataclass
 class ManagerRow:
     owner_id: int  # 0: partners without an owner
-    name: str | None  # None for "no owner"
+    name: str | None  # None for "no owner" (0) and for someone no longer a member
     partners: int = 0
     neglected: int = 0
     touches: int = 0
