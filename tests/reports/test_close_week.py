@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.jobs.report_weeks import close
@@ -16,7 +16,9 @@ from tests.conftest import NOW, make_partner
 def _weeks(workspace_id):
     db.session.expire_all()
     return db.session.execute(
-        select(func.count(), func.sum(HealthWeek.closed == False)).where(HealthWeek.workspace_id == workspace_id)  # noqa: E712  (SQL, not Python)
+        select(func.count(), func.sum(case((HealthWeek.closed.is_(False), 1), else_=0))).where(
+            HealthWeek.workspace_id == workspace_id
+        )
     ).one()
 
 
