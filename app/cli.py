@@ -84,6 +84,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
 
+    from app.reports_cli import reports_cli
+
+    app.cli.add_command(reports_cli)
+
     from app.summaries_cli import summaries_cli
 
     app.cli.add_command(summaries_cli)

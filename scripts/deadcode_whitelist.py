@@ -20,7 +20,9 @@ from app.models import (
     ContactMerge,
     DigestLog,
     DuplicateDismissal,
+    HealthWeek,
     Invite,
+    OwnerMonth,
     Partner,
     PartnerActivity,
     PartnerMerge,
@@ -152,6 +154,18 @@ COLUMNS_KEPT_FOR_THE_RECORD = (
     # check; no neglect rule reads these two yet
     PartnerActivity.last_our_s,
     PartnerActivity.run_contact_id,
+    # report aggregates' counters, read and written by their names (FLAG_COLUMNS, ANSWER_COLUMNS of
+    # app/models/report_weeks.py) in app/summaries/health_weeks.py and owner_months.py
+    HealthWeek.not_answering,
+    HealthWeek.burst_then_silence,
+    OwnerMonth.answer_0,
+    OwnerMonth.answer_1,
+    OwnerMonth.answer_2,
+    OwnerMonth.answer_3,
+    OwnerMonth.answer_4,
+    OwnerMonth.answer_5,
+    OwnerMonth.answer_6,
+    OwnerMonth.answer_7,
 )
 
 

@@ -69,10 +69,10 @@ def build_app(db_file: Path, partners: int, seed: int, locale: str):
             create_workspace=False,
             hash_method="pbkdf2:sha256:1000",
         )
-        workspace = accounts.create_workspace_for(db.session, user, "Demo Studio")
+        workspace = accounts.create_workspace_for(db.session, user, "Демо-студия" if locale == "ru" else "Demo Studio")
         user.current_workspace_id = workspace.id
         user.locale = locale
-        generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC))
+        generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC), locale=locale)
         db.session.commit()
         busiest = db.session.scalar(
             select(Deal.partner_id)
@@ -111,7 +111,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--page", choices=sorted(PAGES), default="partners")
     parser.add_argument("--path", help="another page to capture, e.g. /referrals/report")
-    parser.add_argument("--locale", choices=sorted(LANGUAGES), default="en", help="the demo user's language")
+    parser.add_argument("--locale", choices=sorted(LANGUAGES), default="en", help="the demo's language (its names and notes, and the user's)")
     parser.add_argument(
         "--width", type=int, action="append", help="viewport width; repeat for several shots (default 1280)"
     )

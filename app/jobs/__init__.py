@@ -64,6 +64,7 @@ def init_jobs(app: Flask) -> None:
         mail_import,  # noqa: F401  (the mail history import)
         mail_sync,
         trash_purge,
+        report_weeks,
         webhook_scan,
         webhooks,
     )
@@ -73,6 +74,7 @@ def init_jobs(app: Flask) -> None:
     webhook_scan.register(jobs.huey, app)
     mail_sync.register(jobs.huey, app)
     trash_purge.register(jobs.huey, app)
+    report_weeks.register(jobs.huey, app)
 
 
 def queue(app: Flask) -> Jobs:

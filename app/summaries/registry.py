@@ -19,6 +19,8 @@ MODULES: tuple[str, ...] = (
     "deal_totals",
     "referral_revenue",  # after referral_stats (a partner's place) and with the deals
     "commission_totals",
+    "health_weeks",
+    "owner_months",
     "search_index",
 )
 

@@ -3,7 +3,7 @@ generation; per partner its own, its referrals' and its branch's revenue per cur
 referral_revenue summary), built for the workspaces already there.
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-03
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0013"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

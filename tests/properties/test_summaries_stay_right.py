@@ -2,7 +2,7 @@
 give (`app.summaries.check(...) == []` after each step), and paid money never disappears.
 
 A hypothesis state machine: each example is a fresh workspace and a short sequence of partner,
-contact, interaction, referral, deal and commission changes, each committed (or refused by its
+contact, interaction, owner, referral, deal, commission and week-closing changes, each committed (or refused by its
 rule and rolled back) before the check. Short and few, so it stays quick on both engines."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from app.services import ServiceError, commissions, deals, referral_tree, terms,
 from app.services import contacts as contact_service
 from app.services import interactions as interaction_service
 from app.services import partners as partner_service
+from app.services.reports import health
 from tests.conftest import NOW, make_user, workspace_of
 
 pick = st.integers(min_value=0, max_value=10_000)  # an index into the rows made so far, modulo their number
@@ -96,6 +97,7 @@ class Book(RuleBasedStateMachine):
             self.add_contact(index, primary=True)
             self.log_interaction(index, "call", "ours", index * 8, contact=1, by_user=True)
         self.create_deal(1, "won", "1200.50", "EUR")  # an owed entry for the referrer
+        self.close_week(0)  # an open health week for the flushes to keep right
 
     # --- partners ------------------------------------------------------------------------------
 
@@ -124,6 +126,18 @@ class Book(RuleBasedStateMachine):
             partner_service.archive_partner(partner, NOW)
         else:
             partner_service.restore_partner(partner)
+        db.session.commit()
+
+    @precondition(lambda self: self.partners)
+    @rule(index=pick, mine=st.booleans())
+    def assign_owner(self, index, mine):
+        partner = self._get(Partner, _one(self.partners, index))
+        partner.owner_id = self.user.id if mine else None
+        db.session.commit()
+
+    @rule(weeks=st.integers(min_value=0, max_value=2))
+    def close_week(self, weeks):
+        health.close_weeks(db.session, NOW + timedelta(weeks=weeks), self.workspace_id)
         db.session.commit()
 
     @precondition(lambda self: self.partners)

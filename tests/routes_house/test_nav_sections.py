@@ -24,6 +24,8 @@ EXPECTED = {
     "dashboard.index": "dashboard",
     "reports.index": "reports",
     "reports.referral_economics": "reports",
+    "reports.health": "reports",
+    "reports.managers": "reports",
     "partners.index": "partners",
     "partners.new": "partners",
     "partners.show": "partners",

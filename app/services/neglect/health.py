@@ -241,15 +241,22 @@ def health_score(status: PartnerStatus, winwin: tuple[int, int] | None = None) -
     return status
 
 
-def _winwin_by_partner(session: Session, workspace_id: int, partner_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{partner_id: (assessed deals, win-win deals)} for the given partners (of one workspace)."""
+def winwin_select(partners_where):
+    """(partner id, assessed deals, win-win deals) per partner matching `partners_where` (a
+    condition on Deal.partner_id), as one SELECT (flush hooks run it on their connection)."""
     assessed = and_(Deal.value_to_us.is_not(None), Deal.value_to_partner.is_not(None), Deal.stage != "lost")
     both = and_(Deal.value_to_us > 0, Deal.value_to_partner > 0)
-    rows = session.execute(
+    return (
         select(
             Deal.partner_id, func.sum(case((assessed, 1), else_=0)), func.sum(case((and_(assessed, both), 1), else_=0))
         )
-        .where(Deal.partner_id.in_(partner_ids))  # ids already limited to the workspace by the caller's query
+        .where(partners_where)
         .group_by(Deal.partner_id)
-    ).all()
+    )
+
+
+def _winwin_by_partner(session: Session, workspace_id: int, partner_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{partner_id: (assessed deals, win-win deals)} for the given partners (of one workspace)."""
+    # ids already limited to the workspace by the caller's query
+    rows = session.execute(winwin_select(Deal.partner_id.in_(partner_ids))).all()
     return {pid: (int(a or 0), int(b or 0)) for pid, a, b in rows}
