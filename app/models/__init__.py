@@ -14,6 +14,7 @@ from app.models.notifications import CalendarFeed, DigestLog, DigestPreference  
 from app.models.partner import Contact, Partner  # noqa: F401
 from app.models.referral import Referral, ReferralChange  # noqa: F401
 from app.models.reminder import Reminder  # noqa: F401
+from app.models.report import OutcomeBucket, PartnerOutcome, SourceFix  # noqa: F401
 from app.models.search import SearchItem, SearchVariant  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401
 from app.models.two_factor import RecoveryCode  # noqa: F401

@@ -18,6 +18,7 @@ MODULES: tuple[str, ...] = (
     "referral_stats",
     "deal_totals",
     "commission_totals",
+    "partner_outcomes",
     "search_index",
 )
 
