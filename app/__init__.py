@@ -163,16 +163,19 @@ def _register_template_helpers(app: Flask) -> None:
         fmt_datetime=formatting.fmt_datetime,
         fmt_money=formatting.fmt_money,
         fmt_number=formatting.fmt_number,
+        fmt_percent=formatting.fmt_percent,
+        fmt_decimal=formatting.fmt_decimal,
         fmt_ago=formatting.fmt_ago,
     )
     # Human labels for stored enum values (templates never show "prospect" or "earned" raw)
     from flask_babel import lazy_gettext as _l
 
-    from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS
+    from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TIER_LABELS
 
     app.jinja_env.globals.update(
         status_labels=STATUS_LABELS,
         source_labels=SOURCE_LABELS,
+        tier_labels=TIER_LABELS,
         kind_labels=KIND_LABELS,
         commission_kind_labels={"earned": _l("Earned"), "adjustment": _l("Adjustment"), "reversal": _l("Reversal")},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
 from flask_babel import gettext as _
 
 
@@ -37,6 +37,16 @@ def fmt_money(amount: Decimal | None, currency: str) -> str:
 
 def fmt_number(value) -> str:
     return format_decimal(value) if value is not None else ""
+
+
+def fmt_percent(share) -> str:
+    """A share (0.25) as the locale writes a percentage ("25%", "25 %"); whole percents."""
+    return format_percent(share, "#,##0%") if share is not None else ""
+
+
+def fmt_decimal(value, digits: int = 1) -> str:
+    """A measure such as an average, with `digits` decimals in the locale's way ("3.1", "3,1")."""
+    return format_decimal(value, "#,##0." + "0" * digits) if value is not None else ""
 
 
 def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:

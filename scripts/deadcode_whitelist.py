@@ -69,6 +69,10 @@ READ_BY_FRAMEWORKS = (
     _._reminder_days,
     # the Export menus' labels, read back with g.get("_export_format_labels") (app/exports/routes.py)
     _._export_format_labels,
+    # the report owner filter's choices, read back with g.get("_report_owner_choices") (app/reports/kit.py)
+    _._report_owner_choices,
+    # ReportTable.currency_index, read by the report_table macro (templates/reports/_macros.html)
+    _.currency_index,
     # openpyxl reads the sheet's frozen panes when it saves (app/services/exporting/xlsx_writer.py)
     _.freeze_panes,
     # the request's transaction mode, read back with g.pop("transaction_mode") (app/__init__.py)

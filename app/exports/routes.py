@@ -48,7 +48,8 @@ CONTACT_FORMATS = (*TABLE_FORMATS, "vcf")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _format(allowed=TABLE_FORMATS) -> str:
+def download_format(allowed=TABLE_FORMATS) -> str:
+    """The `format` asked for (csv when none); anything else answers 400 naming the choices."""
     chosen = request.args.get("format", "csv")
     if chosen not in allowed:
         labels = format_labels()
@@ -78,12 +79,15 @@ def _disposition(file_name: str) -> str:
     return header
 
 
-def _table(export: Export, headers: list[str], fmt: str, file_name: str | None = None):
-    """The response for a table export in `fmt`: streamed CSV, or an .xlsx from a temporary file."""
+def table_download(
+    export: Export, headers: list[str], fmt: str, file_name: str | None = None, title: str | None = None
+):
+    """The response for a table export in `fmt`: streamed CSV, or an .xlsx from a temporary file
+    (its sheet named `title`, or after the export). The reports' tables download through it too."""
     if fmt == "xlsx":
         out = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it after sending; closing removes it)
         try:
-            write_xlsx(out, export.columns, headers, export.rows, title=sheet_titles()[export.name])
+            write_xlsx(out, export.columns, headers, export.rows, title=title or sheet_titles()[export.name])
         except BaseException:
             out.close()
             raise
@@ -128,7 +132,7 @@ def _contacts(statement, fmt: str, name: str):
         return _vcards(statement, _file_name(name, "vcf"))
     export = contacts.contacts_export(db.session, statement)
     extension = "xlsx" if fmt == "xlsx" else "csv"
-    return _table(export, _labelled(export, contact_headers()), fmt, _file_name(name, extension))
+    return table_download(export, _labelled(export, contact_headers()), fmt, _file_name(name, extension))
 
 
 def _slug(text: str) -> str:
@@ -140,22 +144,22 @@ def _slug(text: str) -> str:
 
 @bp.route("/partners")
 def partners():
-    fmt = _format()
+    fmt = download_format()
     export = partners_export(db.session, g.workspace.id, partner_filters(), _tz())
-    return _table(export, list(PARTNER_HEADER), fmt)
+    return table_download(export, list(PARTNER_HEADER), fmt)
 
 
 @bp.route("/contacts")
 def filtered_contacts():
     """The contacts of the partners the list shows for its filters and search (all pages)."""
-    fmt = _format(CONTACT_FORMATS)
+    fmt = download_format(CONTACT_FORMATS)
     return _contacts(contacts.filtered_statement(db.session, g.workspace.id, partner_filters()), fmt, "contacts")
 
 
 @bp.route("/partners/<int:partner_id>/contacts")
 def partner_contacts(partner_id):
     partner = get_or_404_in_workspace(Partner, partner_id)
-    fmt = _format(CONTACT_FORMATS)
+    fmt = download_format(CONTACT_FORMATS)
     return _contacts(contacts.partner_statement(partner.id), fmt, f"contacts-{_slug(partner.name) or partner.id}")
 
 
@@ -175,25 +179,25 @@ def contact_card(partner_id, contact_id):
 
 @bp.route("/deals")
 def deals():
-    fmt = _format()
+    fmt = download_format()
     export = deals_export(db.session, g.workspace.id, deal_filters(), _tz())
-    return _table(export, _labelled(export, deal_headers()), fmt)
+    return table_download(export, _labelled(export, deal_headers()), fmt)
 
 
 @bp.route("/interactions")
 def interactions():
-    fmt = _format()
+    fmt = download_format()
     member_id, kind = feed_filters()
     export = interactions_export(db.session, g.workspace.id, member_id=member_id, kind=kind, tz=_tz())
-    return _table(export, _labelled(export, interaction_headers()), fmt)
+    return table_download(export, _labelled(export, interaction_headers()), fmt)
 
 
 @bp.route("/reminders")
 def reminders():
-    fmt = _format()
+    fmt = download_format()
     _who, view, assignee_id = reminder_args()
     export = reminders_export(db.session, g.workspace.id, view=view, assignee_id=assignee_id, tz=_tz())
-    return _table(export, _labelled(export, reminder_headers()), fmt)
+    return table_download(export, _labelled(export, reminder_headers()), fmt)
 
 
 @bp.app_template_global()

@@ -6,7 +6,8 @@ them into a file. Column keys are not labels: the routes put a translated label 
 services speak no language), except the Orchard partners export, whose header is a fixed contract.
 
 Values in rows: str (text), int / Decimal (numbers), bool, date, time, aware datetime (already in
-the user's time zone), or None.
+the user's time zone), or None. A "percent" value is a share (0.25 is 25%); a "decimal" is a
+measure such as an average (one decimal shown).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-KINDS = ("text", "integer", "amount", "date", "time", "datetime", "bool")
+KINDS = ("text", "integer", "amount", "decimal", "percent", "date", "time", "datetime", "bool")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,15 @@ from openpyxl.utils import get_column_letter
 from app.services.exporting.columns import Column
 
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
-FORMATS = {"date": "yyyy-mm-dd", "time": "hh:mm", "datetime": "yyyy-mm-dd hh:mm", "amount": "#,##0.00", "integer": "0"}
+FORMATS = {
+    "date": "yyyy-mm-dd",
+    "time": "hh:mm",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "amount": "#,##0.00",
+    "integer": "0",
+    "decimal": "0.0",
+    "percent": "0.0%",
+}
 
 
 def _value(column: Column, value):
