@@ -23,6 +23,8 @@ NAV = {
 EXPECTED = {
     "dashboard.index": "dashboard",
     "reports.index": "reports",
+    "reports.sources": "reports",
+    "reports.tiers": "reports",
     "partners.index": "partners",
     "partners.new": "partners",
     "partners.show": "partners",
