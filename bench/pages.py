@@ -277,3 +277,11 @@ PAGES += [
     ("global search", lambda ctx: _q("/search", q=_fixed_word(ctx))),
     ("palette fragment", lambda ctx: (_q("/search/palette", q=_fixed_word(ctx)), {"HX-Request": "true"})),
 ]
+
+# Reports: Sources and Tiers (bucket sums; cadence kept is one count over the activity rows)
+PAGES += [
+    ("report sources (12 months)", lambda ctx: "/reports/sources"),
+    ("report sources, compared + filtered", lambda ctx: _q("/reports/sources", compare=1, tier="A")),
+    ("report tiers (12 months)", lambda ctx: "/reports/tiers"),
+    ("report tiers, quarter compared", lambda ctx: _q("/reports/tiers", period="quarter", compare=1)),
+]

@@ -1,6 +1,7 @@
 """The Sources and Tiers reports' derived data: each partner's contribution (partner_outcome) and
 their sums per day and month, source, tier, owner and currency (outcome_bucket), kept by
-app/summaries/partner_outcomes.py; filled here for the workspaces already there.
+app/summaries/partner_outcomes.py; filled here for the workspaces already there. And an index on
+partner_activity for the Tiers report's cadence kept (eligible partners per tier, and those not due).
 
 Revision ID: 0015
 Revises: 0013
@@ -86,6 +87,10 @@ def upgrade():
             name=op.f("uq_outcome_bucket_workspace_id"),
         ),
     )
+    with op.batch_alter_table("partner_activity", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_partner_activity_ws_tier_due", ["workspace_id", "eligible", "tier", "due_s", "owner_id"], unique=False
+        )
     _fill_the_books_already_there()
 
 
@@ -102,6 +107,8 @@ def _fill_the_books_already_there():
 
 
 def downgrade():
+    with op.batch_alter_table("partner_activity", schema=None) as batch_op:
+        batch_op.drop_index("ix_partner_activity_ws_tier_due")
     op.drop_table("outcome_bucket")
     with op.batch_alter_table("partner_outcome", schema=None) as batch_op:
         batch_op.drop_index("ix_partner_outcome_ws")

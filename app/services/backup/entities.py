@@ -123,7 +123,6 @@ NOT_BACKED_UP = {
     "commission_total": "a summary, rebuilt from the commission ledger on restore",
     "partner_outcome": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
     "outcome_bucket": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
-    "source_fix": "the record of a past data fix of the original rows, only its migration's downgrade reads it",
     "search_item": "the search index, rebuilt from the workspace's rows on restore",
     "search_variant": "the search index's vocabulary, rebuilt from the workspace's rows on restore",
     "import_run": "the record of past imports and their undo data, which only applies to the original rows",
