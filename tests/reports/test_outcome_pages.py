@@ -23,7 +23,10 @@ def book(workspace, user):
 
 def _rows(page):
     table = page.one("table", class_="report-table")
-    return [[cell.text.strip() for cell in tr.find_all() if cell.tag in ("th", "td")] for tr in table.one("tbody").find_all("tr")]
+    return [
+        [cell.text.strip() for cell in tr.find_all() if cell.tag in ("th", "td")]
+        for tr in table.one("tbody").find_all("tr")
+    ]
 
 
 def test_the_sources_page_shows_the_picture_the_reading_and_the_table(book, logged_in):

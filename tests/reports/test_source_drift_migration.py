@@ -8,9 +8,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from app import summaries
-from app.summaries.registry import by_name
 from app.extensions import db
 from app.models import Partner, Workspace
+from app.summaries.registry import by_name
 
 
 def _partner(connection, workspace_id, name, source, referred_by_id=None, merged_into_id=None):

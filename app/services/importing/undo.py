@@ -162,7 +162,9 @@ class _Undo:
         for batch in _batches(self.partners):
             s.execute(delete(Partner).where(Partner.id.in_(batch)).execution_options(synchronize_session=False))
         # (bulk statements pass by the flush: the summaries that read edges and partners are rebuilt)
-        registry.rebuild(s, self.run.workspace_id, [registry.by_name(n) for n in ("referral_stats", "partner_outcomes")])
+        registry.rebuild(
+            s, self.run.workspace_id, [registry.by_name(n) for n in ("referral_stats", "partner_outcomes")]
+        )
 
     def _partners(self, ids) -> list[Partner]:
         return _select_in(
