@@ -6,7 +6,7 @@ A partner's contribution is derived from its own row, its deals, its touches and
 referred (`contributions`). The flush hook finds the partners a flush touched — the partner itself
 changed (source, tier, owner, status, merged away), added or deleted; one of its deals or
 interactions added, changed or deleted; a partner it referred added, deleted, moved to another
-referrer or merged away — locks their contribution rows, derives them again, and adds the
+referrer or merged away; merged into a partner deleted — locks their contribution rows, derives them again, and adds the
 difference (new minus old, the old dimensions taken from the stored row) to the buckets with an
 upsert, so concurrent writers add up. A merged-away partner contributes nothing (its survivor does).
 """
@@ -210,8 +210,25 @@ def _fact_rows(workspace_id: int, rows: dict[tuple, dict]) -> list[dict]:
     ]
 
 
+PENDING = "orchard_partner_outcomes"  # session.info: partners found before the flush, derived after it
+
+
+def before_flush(session: Session) -> None:
+    """Partners merged into one this flush deletes come back as partners of their own (the database
+    clears their merged_into_id): found now, derived again after the flush."""
+    gone = [o.id for o in session.deleted if isinstance(o, Partner) and o.id is not None]
+    if not gone:
+        return
+    rows = session.execute(select(Partner.workspace_id, Partner.id).where(Partner.merged_into_id.in_(gone)))
+    pending = session.info.setdefault(PENDING, defaultdict(set))
+    for workspace_id, partner_id in rows:
+        pending[workspace_id].add(partner_id)
+
+
 def after_flush(session: Session) -> None:
     touched = touched_partners(session)
+    for workspace_id, ids in session.info.pop(PENDING, {}).items():
+        touched[workspace_id] |= ids
     if not touched:
         return
     connection = session.connection()
@@ -275,5 +292,6 @@ SUMMARY = Summary(
     rebuild=rebuild,
     stored=stored,
     expected=expected,
+    before_flush=before_flush,
     after_flush=after_flush,
 )

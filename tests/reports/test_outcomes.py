@@ -131,3 +131,16 @@ def test_the_summary_equals_its_rebuild_after_edits_merges_and_deletes(book, wor
     db.session.commit()
     assert summaries.check(db.session, workspace.id) == []
     assert _by_key(sources_report(db.session, workspace.id, PERIOD, Filters(), now))["referral"].gained == 1
+
+
+def test_deleting_the_partner_others_were_merged_into_brings_them_back_in_the_counts(book, workspace, user, now):
+    from app.services import merging
+    from app.services import partners as partner_service
+
+    merging.merge_partners(
+        db.session, workspace.id, user.id, survivor_id=book["old1"].id, merged_id=book["old2"].id, choices={}, now=now
+    )
+    db.session.commit()
+    partner_service.delete_partner(db.session, book["old1"], book["old1"].name)
+    db.session.commit()
+    assert summaries.check(db.session, workspace.id) == []
