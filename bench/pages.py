@@ -325,4 +325,9 @@ PAGES += [
     ("report: health over time, quarter", lambda ctx: _q(_health_weeks(ctx), period="quarter")),
     ("report: account managers", lambda ctx: "/reports/managers"),
     ("report: account managers, quarter", lambda ctx: _q("/reports/managers", period="quarter")),
+    # Sources and Tiers: bucket sums; cadence kept is one count over the activity rows
+    ("report: sources", lambda ctx: "/reports/sources"),
+    ("report: sources, compared and filtered", lambda ctx: _q("/reports/sources", compare=1, tier="A")),
+    ("report: tiers", lambda ctx: "/reports/tiers"),
+    ("report: tiers, quarter compared", lambda ctx: _q("/reports/tiers", period="quarter", compare=1)),
 ]

@@ -178,3 +178,19 @@ KNOWN_UNUSED = (
 from app.jobs.mail_sync import sync_job  # noqa: E402
 
 READ_BY_FRAMEWORKS += (sync_job,)
+
+
+# The reports' measures (app/models/report.py) are read and written by name from MEASURES, in
+# app/summaries/partner_outcomes.py and app/services/reports/outcomes.py
+from app.models.report import OutcomeBucket, SourceFix  # noqa: E402
+
+READ_BY_FRAMEWORKS += (
+    OutcomeBucket.won_partners,
+    OutcomeBucket.win_win,
+    OutcomeBucket.retained,
+    OutcomeBucket.won_deals,
+    OutcomeBucket.won_amount,
+    # the source-drift fix's record: written and read by migration 0014's SQL (its downgrade)
+    SourceFix,
+    SourceFix.old_source,
+)

@@ -111,7 +111,12 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--page", choices=sorted(PAGES), default="partners")
     parser.add_argument("--path", help="another page to capture, e.g. /referrals/report")
-    parser.add_argument("--locale", choices=sorted(LANGUAGES), default="en", help="the demo's language (its names and notes, and the user's)")
+    parser.add_argument(
+        "--locale",
+        choices=sorted(LANGUAGES),
+        default="en",
+        help="the demo's language (its names and notes, and the user's)",
+    )
     parser.add_argument(
         "--width", type=int, action="append", help="viewport width; repeat for several shots (default 1280)"
     )

@@ -63,8 +63,8 @@ def init_jobs(app: Flask) -> None:
         imports,  # noqa: F401  (registers the import tasks)
         mail_import,  # noqa: F401  (the mail history import)
         mail_sync,
-        trash_purge,
         report_weeks,
+        trash_purge,
         webhook_scan,
         webhooks,
     )

@@ -79,6 +79,8 @@ class PartnerActivity(db.Model):
             "partner_id",  # the key, as SQLite's indexes end with it anyway: PostgreSQL lists from it alone
         ),
         Index("ix_partner_activity_ws_waiting", "workspace_id", "eligible", "waiting_s", "owner_id"),
+        # the Tiers report's cadence kept: eligible partners per tier, and those not yet due (covering)
+        Index("ix_partner_activity_ws_tier_due", "workspace_id", "eligible", "tier", "due_s", "owner_id"),
         Index("ix_partner_activity_ws_chase", "workspace_id", "eligible", "chase_s", "owner_id"),
         Index("ix_partner_activity_ws_contacts", "workspace_id", "eligible", "contact_count", "owner_id"),
         Index(

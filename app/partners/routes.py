@@ -76,6 +76,7 @@ def _set_referrer_from_form(form, partner):
             now=_now(),
             actor_id=g.membership.user_id,
             details=False,
+            source_chosen=True,  # the form's source already follows the referrer (_data_with_source)
         )
 
 

@@ -8,4 +8,4 @@ from app.web import blueprint_nav_section
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 blueprint_nav_section(bp, "reports")
 
-from app.reports import referral_economics, routes, team_routes  # noqa: E402,F401
+from app.reports import outcome_routes, referral_economics, routes, team_routes  # noqa: E402,F401

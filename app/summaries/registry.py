@@ -21,6 +21,7 @@ MODULES: tuple[str, ...] = (
     "commission_totals",
     "health_weeks",
     "owner_months",
+    "partner_outcomes",
     "search_index",
 )
 

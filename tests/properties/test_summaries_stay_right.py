@@ -27,8 +27,8 @@ from app.extensions import db
 from app.models import Commission, Contact, Deal, Interaction, Partner, TrashEntry
 from app.models.deal import STAGES
 from app.models.interaction import KINDS
-from app.models.partner import STATUSES, TIERS
-from app.services import ServiceError, commissions, deals, referral_tree, terms, trash
+from app.models.partner import SOURCES, STATUSES, TIERS
+from app.services import ServiceError, commissions, deals, merging, referral_tree, terms, trash
 from app.services import contacts as contact_service
 from app.services import interactions as interaction_service
 from app.services import partners as partner_service
@@ -112,10 +112,18 @@ class Book(RuleBasedStateMachine):
         self.partners.append(partner.id)
 
     @precondition(lambda self: self.partners)
-    @rule(index=pick, status=st.sampled_from(STATUSES), tier=st.sampled_from(TIERS), no_prospects=st.booleans())
-    def edit_partner(self, index, status, tier, no_prospects):
+    @rule(
+        index=pick,
+        status=st.sampled_from(STATUSES),
+        tier=st.sampled_from(TIERS),
+        no_prospects=st.booleans(),
+        source=st.sampled_from(SOURCES),
+        owned=st.booleans(),
+    )
+    def edit_partner(self, index, status, tier, no_prospects, source, owned):
         partner = self._get(Partner, _one(self.partners, index))
         data = {"status": status, "tier": tier, "no_prospects": no_prospects, "no_prospects_reason": "Closed"}
+        data |= {"source": source, "owner_id": self.user.id if owned else None}
         self._commit(lambda: partner_service.update_partner(db.session, partner, data, NOW))
 
     @precondition(lambda self: self.partners)
@@ -267,10 +275,12 @@ class Book(RuleBasedStateMachine):
         stage=st.sampled_from(STAGES),
         amount=st.sampled_from(["0", "450.00", "1200.50"]),
         currency=st.sampled_from(["EUR", "USD"]),
+        values=st.sampled_from([(None, None), (2, 1), (0, 2), (1, -1)]),
     )
-    def create_deal(self, index, stage, amount, currency):
+    def create_deal(self, index, stage, amount, currency, values=(None, None)):
         partner = self._get(Partner, _one(self.partners, index))
         data = {"title": "Deal", "amount": amount, "currency": currency, "stage": stage, "lost_reason": "Price"}
+        data |= {"value_to_us": values[0], "value_to_partner": values[1]}
         outcome = []
         self._commit(lambda: outcome.append(deals.create_deal(db.session, partner, data, None, NOW)))
         if outcome:
@@ -311,6 +321,16 @@ class Book(RuleBasedStateMachine):
         deal = self._get(Deal, _one(self.deals, index))
         deal.partner_id = _one(self.partners, to)
         db.session.commit()
+
+    @precondition(lambda self: len(self.partners) > 1)
+    @rule(index=pick, into=pick)
+    def merge_partners(self, index, into):
+        merged, survivor = _one(self.partners, index), _one(self.partners, into)
+        self._commit(
+            lambda: merging.merge_partners(
+                db.session, self.workspace_id, self.user.id, survivor_id=survivor, merged_id=merged, choices={}, now=NOW
+            )
+        )
 
     @rule(index=pick, count=st.integers(min_value=1, max_value=3))
     def mark_paid(self, index, count):

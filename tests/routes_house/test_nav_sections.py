@@ -26,6 +26,8 @@ EXPECTED = {
     "reports.referral_economics": "reports",
     "reports.health": "reports",
     "reports.managers": "reports",
+    "reports.sources": "reports",
+    "reports.tiers": "reports",
     "partners.index": "partners",
     "partners.new": "partners",
     "partners.show": "partners",

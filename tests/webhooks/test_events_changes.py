@@ -127,7 +127,7 @@ def test_contact_created_updated_removed_restored_on_the_page(logged_in, factori
 
 def test_referral_set_and_cleared(app, factories, workspace, now, sent):
     referrer = factories.partner(workspace, name="Rita")
-    partner = factories.partner(workspace, name="Carl")
+    partner = factories.partner(workspace, name="Carl", source="content")  # (a default source would follow)
     sent.clear()
     set_referrer(db.session, workspace.id, partner, referrer.id, now=now)
     db.session.commit()

@@ -127,6 +127,8 @@ NOT_BACKED_UP = {
     "referral_revenue_month": "a summary, rebuilt from deals and referrals on restore",
     "referral_generation_size": "a summary, rebuilt from referrals on restore",
     "branch_revenue": "a summary, rebuilt from deals and referrals on restore",
+    "partner_outcome": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
+    "outcome_bucket": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
     "search_item": "the search index, rebuilt from the workspace's rows on restore",
     "trash_entry": "the Trash names the original rows and members; restored contacts and touches keep their marks",
     "search_variant": "the search index's vocabulary, rebuilt from the workspace's rows on restore",

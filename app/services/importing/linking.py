@@ -13,7 +13,8 @@ the same rules run over the forest read once, under the same workspace lock:
   (commissions.on_referrer_changed, as the service calls it).
 
 The edges are written by bulk statements, so the referral_stats summary is rebuilt for the
-workspace once at the end (the documented way for bulk writes; app/summaries/__init__.py).
+workspace once at the end (the documented way for bulk writes; app/summaries/__init__.py), and the
+partner_outcomes summary derives the referrers' rows again right after each batch's update.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from app.services import commissions
 from app.services.locking import lock_workspace
 from app.services.referral_tree import ARROW
 from app.services.row_values import column_values
-from app.summaries import registry
+from app.summaries import partner_outcomes, registry
 
 PARTNERS = Partner.__table__
 
@@ -157,6 +158,8 @@ def _link_rows(session: Session, run: ImportRun, rows: list[ImportRow], forest, 
         ],
     ).all()
     change_of = {partner_id: change_id for change_id, partner_id in written}
+    # the referrers' "referrals made" (the bulk update passed by the flush that keeps them)
+    partner_outcomes.refresh(session.connection(), run.workspace_id, {target for _r, _p, target in changes})
     for row, partner_id, target in changes:
         row.created = {**(row.created or {}), "referrer": target, "referral_change": change_of.get(partner_id)}
     for obj in list(session.identity_map.values()):

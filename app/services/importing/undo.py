@@ -162,8 +162,11 @@ class _Undo:
                 s.expunge(obj)
         for batch in _batches(self.partners):
             s.execute(delete(Partner).where(Partner.id.in_(batch)).execution_options(synchronize_session=False))
+        # (bulk statements pass by the flush: the summaries that read edges and partners are rebuilt)
         registry.rebuild(
-            s, self.run.workspace_id, [registry.by_name(n) for n in ("referral_stats", "referral_revenue")]
+            s,
+            self.run.workspace_id,
+            [registry.by_name(n) for n in ("referral_stats", "referral_revenue", "partner_outcomes")],
         )
 
     def _partners(self, ids) -> list[Partner]:

@@ -123,7 +123,16 @@ def undo_partner_merge(session: Session, workspace, actor, merge_id: int, *, now
         partner = partners[key]
         referrer_id = before["partner"][key]["referred_by_id"]
         if partner.referred_by_id != referrer_id:
-            set_referrer(session, workspace_id, partner, referrer_id, now=now, actor_id=actor_id, details=False)
+            set_referrer(
+                session,
+                workspace_id,
+                partner,
+                referrer_id,
+                now=now,
+                actor_id=actor_id,
+                details=False,
+                source_chosen=True,
+            )
     session.flush()
     referrals = snapshot.load(session, "referral", before["referral"])
     snapshot.put_back(session, before, {"partner": partners, "referral": referrals}, tables=("partner", "referral"))

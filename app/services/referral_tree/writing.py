@@ -38,6 +38,7 @@ from app.services import ServiceError
 from app.services.commissions import on_referrer_changed
 from app.services.locking import lock_workspace
 from app.services.messages import N_plural
+from app.services.partners import source_given_referrer
 from app.services.referral_tree.ctes import ancestor_ids
 
 NOTE_MAX = 2000
@@ -75,11 +76,14 @@ def set_referrer(
     referred_on: date | None = None,
     note: str | None = None,
     details: bool = True,
+    source_chosen: bool = False,
 ) -> ReferralChange | None:
     """Set, change or clear who referred `partner` (None clears), with the referral details.
 
     With details=False (the partner form) only the referrer changes and recorded details are kept
     when the referrer stays. Raises ServiceError naming the field; writes nothing in that case.
+    A referrer given to a partner that had none makes its source "referral" when it is still the
+    default ("direct"), unless `source_chosen` says the user picked the source (the partner form).
     Returns the ReferralChange recorded, or None when the referrer did not change."""
     if partner.workspace_id != workspace_id:
         raise ServiceError("Choose a referrer among this workspace's partners.", field="referred_by_id")
@@ -132,6 +136,9 @@ def set_referrer(
     if referrer_id != old_id:
         old_name = session.scalar(select(Partner.name).where(Partner.id == old_id)) if old_id else None
         partner.referred_by_id = referrer_id
+        partner.source = source_given_referrer(
+            partner.source, referrer_added=old_id is None and referrer_id is not None, chosen=source_chosen
+        )
         change = ReferralChange(
             workspace_id=workspace_id,
             partner_id=partner.id,
