@@ -179,6 +179,12 @@ PAGES = {
     "settings-data-and-exports": "/settings/data",
     "search": "/search?q={query}",
     "reports": "/reports/",
+    "report-sources": "/reports/sources?compare=1",
+    "report-tiers": "/reports/tiers",
+    "report-managers": "/reports/managers",
+    "report-health": "/reports/health",
+    "report-referral-economics": "/reports/referral-economics?compare=1",
+    "settings-trash": "/settings/trash",
     "help": "/help",
 }
 
