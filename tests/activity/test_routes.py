@@ -366,3 +366,25 @@ def test_dashboard_row_loads_its_quick_log_box(logged_in, factories, workspace, 
     assert box.status_code == 200 and "<html" not in body
     assert f'id="quick-log-{partner.id}-neglected"' in body  # the suffix keeps only safe characters
     assert parse(body).one("select", name="follow_up").one("option", selected=True)["value"] == "60"
+
+
+def test_the_badge_and_the_dashboard_say_whose_reminders_they_count(logged_in, workspace, user, now, frozen_clock):
+    """The badge counted the user's own due reminders while the dashboard listed everyone's under the
+    same words: 2 against 3 with nothing to say why. Each now says whose, and "yours" agrees with it."""
+    from tests.conftest import add_member, make_partner
+
+    make_partner(workspace, name="Acme")  # a book with partners shows the dashboard, not the welcome
+    teammate = add_member(workspace, name="Tom Teammate")
+    today = now.date()
+    for title, assignee in (("Mine A", user), ("Mine B", user), ("Tom's", teammate)):
+        db.session.add(Reminder(workspace_id=workspace.id, title=title, due_on=today, assignee_id=assignee.id))
+    db.session.commit()
+    everyone = parse(logged_in.get("/dashboard").get_data(as_text=True))
+    heading = everyone.one("section", id="dashboard-reminders").one("h2")
+    assert heading.text.startswith("Today and overdue: everyone's")
+    assert everyone.one("small", data_due_count=True).text == "(3)"
+    badge = everyone.one("span", id="reminders-badge")
+    assert badge.text == "2" and badge["title"] == "2 reminders due today or overdue, assigned to you"
+    mine = parse(logged_in.get("/dashboard?who=mine").get_data(as_text=True))
+    assert mine.one("section", id="dashboard-reminders").one("h2").text.startswith("Today and overdue: yours")
+    assert mine.one("small", data_due_count=True).text == "(2)" == f"({badge.text})"
