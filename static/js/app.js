@@ -33,7 +33,7 @@
         if (!input) return;
         input.select();
         if (navigator.clipboard) { navigator.clipboard.writeText(input.value); }
-        button.textContent = "Copied";
+        button.textContent = button.dataset.copied || button.textContent;
       });
     });
   }
