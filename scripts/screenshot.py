@@ -74,6 +74,11 @@ def build_app(db_file: Path, partners: int, seed: int, locale: str):
         user.locale = locale
         generate(db.session, workspace, seed=seed, partners=partners, now=datetime.now(UTC), locale=locale)
         db.session.commit()
+        # the weeks before this one, as the worker would have recorded them (the health report's picture)
+        from app.services.reports.health import close_weeks
+
+        close_weeks(db.session, datetime.now(UTC), workspace.id, history=26)
+        db.session.commit()
         busiest = db.session.scalar(
             select(Deal.partner_id)
             .where(Deal.workspace_id == workspace.id)
