@@ -163,6 +163,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         fmt_date=formatting.fmt_date,
         fmt_datetime=formatting.fmt_datetime,
+        fmt_time=formatting.fmt_time,
         fmt_money=formatting.fmt_money,
         fmt_number=formatting.fmt_number,
         fmt_percent=formatting.fmt_percent,

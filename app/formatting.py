@@ -1,20 +1,29 @@
-"""Dates, numbers and money for display, through Babel in the user's locale and timezone."""
+"""Dates, numbers and money for display, through Babel in the user's locale and timezone.
+
+One format per kind of date, everywhere (lists, timeline, flashes, reports):
+- a calendar day (a due date, a close date, the day a touch happened): `fmt_date` — "Nov 24, 2026",
+  «24 нояб. 2026 г.»;
+- a moment (when something was logged, changed, deleted): `fmt_datetime` — the day as above and the
+  time of day, "Nov 24, 2026, 12:00 PM", «24 нояб. 2026 г., 12:00», in the user's time zone;
+- a time of day alone (a reminder's time): `fmt_time` — "9:30 AM", «09:30»;
+- how long ago: `fmt_ago` — "3 days ago"."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, ngettext
+from flask_babel import format_currency, format_date, format_decimal, format_percent, format_time, ngettext
 from flask_babel import gettext as _
 
 
-def fmt_date(value: date | datetime | None, format: str = "medium") -> str:
+def fmt_date(value: date | datetime | None) -> str:
+    """A calendar day (a moment shows the day it is where the user is)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _local(value).date()
-    return format_date(value, format)
+    return format_date(value, "medium")
 
 
 def _local(value: datetime) -> datetime:
@@ -23,10 +32,17 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(get_timezone())
 
 
-def fmt_datetime(value: datetime | None, format: str = "medium") -> str:
+def fmt_datetime(value: datetime | None) -> str:
+    """A moment: its day and its time of day, where the user is."""
     if value is None:
         return ""
-    return format_datetime(value, format)
+    local = _local(value)
+    return _("%(day)s, %(time)s", day=format_date(local.date(), "medium"), time=format_time(local, "short"))
+
+
+def fmt_time(value) -> str:
+    """A time of day alone (a reminder's time, already in the user's wall-clock time)."""
+    return format_time(value, "short") if value is not None else ""
 
 
 def fmt_money(amount: Decimal | None, currency: str) -> str:

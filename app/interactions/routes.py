@@ -129,12 +129,12 @@ def log(partner_id):
                     assignee_id=current_user.id,
                     created_by_id=current_user.id,
                     now=_now(),
-                    notes=_after(interaction.kind, interaction.occurred_at.astimezone(_zone()).date().isoformat()),
+                    notes=_after(interaction.kind, fmt_date(interaction.occurred_at)),
                 )
         if uow.ok:
             message = _("%(kind)s logged.", kind=KIND_LABELS[interaction.kind])
             if reminder is not None:
-                message += " " + _("Follow-up on %(date)s.", date=reminder.due_on.isoformat())
+                message += " " + _("Follow-up on %(date)s.", date=fmt_date(reminder.due_on))
             if not wants_fragment():
                 flash(message, "success")
                 return redirect(next_url)
