@@ -21,7 +21,6 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Deal, Interaction, Partner
-from app.services.locking import locked
 
 # {(key tuple, column name): amount}
 Contributions = Counter
@@ -63,7 +62,12 @@ class PartnerDeltas:
         before = {}
         for workspace_id, ids in found.items():
             ids = sorted(ids)
-            connection.execute(locked(select(Partner.id).where(Partner.id.in_(ids)).order_by(Partner.id)))
+            # FOR NO KEY UPDATE: writers of one partner queue here, but rows that only point at the
+            # partner (a touch, a contact: their foreign-key check takes KEY SHARE) do not wait for
+            # it — with FOR UPDATE two such writers could each hold KEY SHARE and wait for the other
+            connection.execute(
+                select(Partner.id).where(Partner.id.in_(ids)).order_by(Partner.id).with_for_update(key_share=True)
+            )
             before[workspace_id] = (set(ids), self.contributions(connection, workspace_id, ids))
         session.info[self.name] = before
 
