@@ -4,16 +4,13 @@ the same by hand."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask
 from huey import crontab
 
-from app.extensions import db
-
-logger = logging.getLogger(__name__)
+from app.jobs.periodic import every, in_own_transaction
 
 
 def _utcnow() -> datetime:
@@ -24,23 +21,11 @@ def close(app: Flask, *, clock: Callable[[], datetime] = _utcnow) -> int:
     """One close in an app context and transaction of its own (committed; rolled back on error)."""
     from app.services.reports.health import close_weeks
 
-    with app.app_context():
-        try:
-            closed = close_weeks(db.session, clock())
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
-    return closed
+    return in_own_transaction(app, lambda session: close_weeks(session, clock()))
 
 
 def register(huey, app: Flask) -> None:
-    def reports_close_weeks():
-        try:
-            close(app)
-        except Exception:  # logged; the next hour tries again
-            logger.exception("closing the health weeks failed")
-
-    huey.periodic_task(crontab(minute="7"), name="orchard.reports_close_weeks")(reports_close_weeks)
+    """Every hour at :07 in the worker (its consumer runs the periodic tasks)."""
+    every(
+        huey, crontab(minute="7"), "orchard.reports_close_weeks", lambda: close(app), "closing the health weeks failed"
+    )

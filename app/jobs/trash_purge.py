@@ -4,7 +4,6 @@ from cron (`--now` to purge as of another moment)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 import click
@@ -12,9 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from huey import crontab
 
-from app.extensions import db
-
-logger = logging.getLogger(__name__)
+from app.jobs.periodic import every, in_own_transaction
 
 trash_cli = AppGroup("trash", help="The Trash: deleted contacts, interactions and reminders.")
 
@@ -23,28 +20,18 @@ def purge(app: Flask, now: datetime) -> int:
     """One purge in an app context and transaction of its own (committed; rolled back on error)."""
     from app.services.trash import purge_trash
 
-    with app.app_context():
-        try:
-            count = purge_trash(db.session, now=now)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
-    return count
+    return in_own_transaction(app, lambda session: purge_trash(session, now=now))
 
 
 def register(huey, app: Flask) -> None:
     """Every night at 03:17 UTC in the worker (its consumer runs the periodic tasks)."""
-
-    def trash_purge():
-        try:
-            purge(app, datetime.now(UTC))
-        except Exception:  # logged; the next night's purge tries again
-            logger.exception("trash purge failed")
-
-    huey.periodic_task(crontab(minute="17", hour="3"), name="orchard.trash_purge")(trash_purge)
+    every(
+        huey,
+        crontab(minute="17", hour="3"),
+        "orchard.trash_purge",
+        lambda: purge(app, datetime.now(UTC)),
+        "trash purge failed",
+    )
 
 
 @trash_cli.command("purge")

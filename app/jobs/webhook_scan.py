@@ -3,7 +3,6 @@ task of the app's queue), and `flask webhooks scan` to run it once by hand or fr
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,9 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import crontab
 
-from app.extensions import db
-
-logger = logging.getLogger(__name__)
+from app.jobs.periodic import every, in_own_transaction
 
 
 def _utcnow() -> datetime:
@@ -25,28 +22,12 @@ def scan(app: Flask, *, clock: Callable[[], datetime] = _utcnow):
     """One scan in an app context and transaction of its own (committed; rolled back on error)."""
     from app.services.webhooks.flags import scan_time_events
 
-    with app.app_context():
-        try:
-            result = scan_time_events(db.session, clock())
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
-    return result
+    return in_own_transaction(app, lambda session: scan_time_events(session, clock()))
 
 
 def register(huey, app: Flask) -> None:
     """Every minute in the worker (its consumer runs the periodic tasks)."""
-
-    def webhooks_scan():
-        try:
-            scan(app)
-        except Exception:  # logged; the next minute's scan tries again
-            logger.exception("webhook time-event scan failed")
-
-    huey.periodic_task(crontab(minute="*"), name="orchard.webhooks_scan")(webhooks_scan)
+    every(huey, crontab(minute="*"), "orchard.webhooks_scan", lambda: scan(app), "webhook time-event scan failed")
 
 
 @click.command("scan")

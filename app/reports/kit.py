@@ -7,6 +7,7 @@
   their translated labels and its rows of raw values (Decimal, int, share, str…) in column order.
   The page shows it under the picture (templates/reports/_kit.html `report_table`), and the same URL
   with `?format=csv|csv-excel|xlsx` downloads it: the file holds exactly what the page shows.
+- `bar(...)`: one bar of a picture, as the chart macros read it.
 - `show(template, table, **context)`: the page, or the file when a format is asked for.
 
 A report's route: `asked = ask()`, the numbers from its service in app/services/reports/, a
@@ -103,6 +104,12 @@ class ReportTable:
         """Where the row's currency is (amounts are shown in it), if the table has one."""
         keys = [column.key for column in self.columns]
         return keys.index("currency") if "currency" in keys else None
+
+
+def bar(label: str, value, text: str, *, before=None, before_text: str | None = None, href: str | None = None) -> dict:
+    """One bar of a picture (templates/reports/_charts.html `bars`): its label, the value it is drawn
+    from and that value written out; with a comparison, the period before's value and text."""
+    return {"label": label, "value": value, "text": text, "before": before, "before_text": before_text, "href": href}
 
 
 def show(template: str, table: ReportTable, /, **context):

@@ -116,14 +116,14 @@ def _charts(report, asked) -> list:
         for row in report.rows:
             value, earlier = value_of(row), value_of(before[row.key]) if row.key in before else None
             result.append(
-                {
-                    "label": _label(report.group, row.key),
-                    "value": value or 0,
-                    "text": text_of(value) if value is not None else "–",
-                    "before": (earlier or 0) if asked.before else None,
-                    "before_text": text_of(earlier) if earlier is not None else None,
-                    "href": url_for("partners.index", **{link_arg: row.key}),
-                }
+                kit.bar(
+                    _label(report.group, row.key),
+                    value or 0,
+                    text_of(value) if value is not None else "–",
+                    before=(earlier or 0) if asked.before else None,
+                    before_text=text_of(earlier) if earlier is not None else None,
+                    href=url_for("partners.index", **{link_arg: row.key}),
+                )
             )
         return result
 

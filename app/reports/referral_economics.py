@@ -136,14 +136,10 @@ def _charts(data):
 
 
 def _item(label, value, currency, before=None, href=None):
-    return {
-        "label": label,
-        "value": value or 0,
-        "text": fmt_money(value or 0, currency),
-        "before": before,
-        "before_text": fmt_money(before, currency) if before is not None else None,
-        "href": href,
-    }
+    before_text = fmt_money(before, currency) if before is not None else None
+    return kit.bar(
+        label, value or 0, fmt_money(value or 0, currency), before=before, before_text=before_text, href=href
+    )
 
 
 @bp.route("/referral-economics")
@@ -159,14 +155,9 @@ def referral_economics():
         _item(r.name, r.brought, r.currency, href=tree(r.partner_id)) for r in data.referrers if r.currency == main
     ]
     growing_bars = [
-        {
-            "label": r.name,
-            "value": r.new,
-            "text": fmt_number(r.new),
-            "before": r.before,
-            "before_text": fmt_number(r.before),
-            "href": tree(r.partner_id),
-        }
+        kit.bar(
+            r.name, r.new, fmt_number(r.new), before=r.before, before_text=fmt_number(r.before), href=tree(r.partner_id)
+        )
         for r in data.growing
     ]
     return kit.show(

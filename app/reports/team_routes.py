@@ -14,7 +14,7 @@ from app.extensions import db
 from app.formatting import fmt_date, fmt_money, fmt_number, fmt_percent
 from app.models.report_weeks import ANSWER_BUCKET_HOURS, FLAG_COLUMNS
 from app.reports import bp
-from app.reports.kit import ReportTable, ask, show
+from app.reports.kit import ReportTable, ask, bar, show
 from app.services.exporting.columns import Column
 from app.services.reports.health import health_history
 from app.services.reports.managers import managers_report
@@ -203,7 +203,7 @@ def _who(row) -> str:
 
 
 def _bar(row, value, text) -> dict:
-    return {"label": _who(row), "value": value, "text": text, "before": None, "before_text": None}
+    return bar(_who(row), value, text)
 
 
 def fmt_percent_of(share) -> str:
