@@ -173,6 +173,7 @@ def _register_template_helpers(app: Flask) -> None:
     # Human labels for stored enum values (templates never show "prospect" or "earned" raw)
     from flask_babel import lazy_gettext as _l
 
+    from app.commissions.note_words import commission_note
     from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TIER_LABELS
     from app.settings.forms import ROLE_LABELS
 
@@ -182,6 +183,7 @@ def _register_template_helpers(app: Flask) -> None:
         tier_labels=TIER_LABELS,
         role_labels=ROLE_LABELS,
         kind_labels=KIND_LABELS,
+        commission_note=commission_note,
         commission_kind_labels={"earned": _l("Earned"), "adjustment": _l("Adjustment"), "reversal": _l("Reversal")},
     )
 

@@ -14,7 +14,7 @@ from flask import Flask, g, has_app_context, has_request_context, request
 from flask_login import current_user
 
 from app import formatting
-from app.services import messages as service_messages
+from app import messages as service_messages
 
 # code → the language's own name (shown in the pickers as is, never translated)
 LANGUAGES = {"en": "English", "ru": "Русский"}
@@ -41,7 +41,7 @@ def select_locale() -> str:
 
 
 def install_service_translator() -> None:
-    """The business rules' messages (app/services/messages.py) are translated through the catalog."""
+    """The business rules' messages (app/messages.py) are translated through the catalog."""
     service_messages.install(flask_babel.gettext, _ngettext, _show)
 
 

@@ -10,7 +10,7 @@ pybabel=".venv/bin/pybabel"
 pot="translations/messages.pot"
 extract() {
   "$pybabel" -q extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
-    -k pgettext:1c,2 -k lazy_pgettext:1c,2 -k N_ -k N_plural:1,2 -k Text -k ServiceError -k BackupError -k ImportFileError \
+    -k pgettext:1c,2 -k lazy_pgettext:1c,2 -k N_ -k N_plural:1,2 -k Text -k ServiceError -k BackupError -k ImportFileError -k AmountError \
     --no-location --sort-output --omit-header -o "$pot" .
 }
 case "${1:-}" in

@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from app.extensions import db
+from app.messages import N_, Text
 from app.services import ServiceError, audit
 from app.services import jobs as job_service
 
 logger = logging.getLogger(__name__)
-UNEXPECTED = (
+UNEXPECTED = N_(
     "It stopped because of an unexpected error (it is logged for whoever runs this server). "
     "What was saved before it stopped is kept; retry to continue from there."
 )
@@ -67,16 +68,16 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
             session.rollback()
             if isinstance(error, ServiceError):
                 logger.info("job %s refused: %s", job_id, error.message)
-                message = error.message
+                message = error.text  # shown in the reader's language
             else:
                 logger.exception("job %s failed", job_id)
-                message = UNEXPECTED
+                message = Text(UNEXPECTED)
             _mark_failed(session, job_id, message, clock())
         finally:
             audit.clear_actor(session)
 
 
-def _mark_failed(session, job_id: int, message: str, now: datetime) -> None:
+def _mark_failed(session, job_id: int, message: Text, now: datetime) -> None:
     from app.models import Job
 
     try:

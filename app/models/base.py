@@ -1,10 +1,14 @@
 """Shared column types and mixins for the models."""
 
+import json
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy import Text as SQLText
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from app.messages import TEXT_KEY, Text, from_data, to_data
 
 
 def utcnow() -> datetime:
@@ -31,6 +35,39 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JSONWithTexts(TypeDecorator):
+    """JSON whose texts for the user (app.messages.Text, anywhere inside) are kept as their
+    template and params, and read back as texts: each reader sees them in their own language."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return to_data(value)
+
+    def process_result_value(self, value, dialect):
+        return from_data(value)
+
+
+class TextForUser(TypeDecorator):
+    """A text column holding either plain words or a Text (kept as JSON of its template and params,
+    read back as a Text, so it is shown in the reader's language)."""
+
+    impl = SQLText
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return json.dumps(to_data(value), ensure_ascii=False) if isinstance(value, Text) else value
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, str) and value.startswith('{"' + TEXT_KEY):
+            try:
+                return from_data(json.loads(value))
+            except ValueError:
+                return value
+        return value
 
 
 class WorkspaceScoped:

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBi
 from sqlalchemy.orm import Mapped, deferred, mapped_column, validates
 
 from app.extensions import db
-from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
+from app.models.base import JSONWithTexts, UTCDateTime, WorkspaceScoped, utcnow
 
 RUN_STATUSES = ("uploaded", "previewed", "running", "done", "failed", "undone")
 ROW_ACTIONS = ("create", "update", "skip")
@@ -60,8 +60,8 @@ class ImportRow(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1-based data row of the file
     values: Mapped[list] = mapped_column(JSON)  # the raw cells
-    parsed: Mapped[dict] = mapped_column(JSON)  # {"partner": {...}, "contacts": [...], "deal": {...}, ...}
-    problems: Mapped[dict] = mapped_column(JSON)  # {field key: message}
+    parsed: Mapped[dict] = mapped_column(JSONWithTexts)  # {"partner": {...}, "contacts": [...], "deal": {...}, ...}
+    problems: Mapped[dict] = mapped_column(JSONWithTexts)  # {field key: message (a Text)}
     problem_count: Mapped[int] = mapped_column(Integer, default=0)  # len(problems), for filters and counts
     # (the partner foreign keys are indexed: deleting partners, e.g. an undo, looks them up here)
     match_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)

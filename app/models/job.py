@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import UTCDateTime, WorkspaceScoped, utcnow
+from app.models.base import JSONWithTexts, TextForUser, UTCDateTime, WorkspaceScoped, utcnow
 
 # a job's status: queued -> running -> done | failed (a failed or stale one may be queued again)
 JOB_FINISHED = ("done", "failed")
@@ -28,8 +28,8 @@ class Job(WorkspaceScoped, db.Model):
     subject_id: Mapped[int | None] = mapped_column(Integer)  # the row it works on (an import run), for lists
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int | None] = mapped_column(Integer)
-    message: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(TextForUser)  # plain words or a Text
+    result: Mapped[dict | None] = mapped_column(JSONWithTexts)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

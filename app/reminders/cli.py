@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
-from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 
 from app.extensions import db
 from app.mail import mail_domain, smtp_transport
@@ -58,7 +58,6 @@ def _renderer():
         context = {
             "d": d,
             "subject": subject,
-            "fmt_day": lambda day: format_date(day, "full"),
             "link": lambda r: external("reminders.edit", reminder_id=r.id, ws=d.workspace.id),
             "partner_link": lambda partner_id: external(
                 "reminders.partner_tab", partner_id=partner_id, ws=d.workspace.id

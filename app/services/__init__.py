@@ -1,6 +1,6 @@
 """Business rules, free of Flask: each function takes the session, workspace, actor and now it needs."""
 
-from app.services.messages import N_, Plural, Text
+from app.messages import N_, Plural, Text
 
 
 class ServiceError(Exception):

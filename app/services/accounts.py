@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.messages import Text
 from app.models import Invite, Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER
 from app.services import ServiceError
 from app.services.locking import lock, lock_workspace
-from app.services.messages import Text
 from app.services.tokens import hash_token, new_token
 
 INVITE_LIFETIME = timedelta(days=7)

@@ -24,10 +24,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from app.messages import N_plural
 from app.models import ApiToken, Membership, User, Workspace
 from app.models.api_token import SCOPE_READ, SCOPE_WRITE
 from app.services import ServiceError, audit
-from app.services.messages import N_plural
 from app.services.tokens import hash_token
 
 SCOPES = (SCOPE_READ, SCOPE_WRITE)

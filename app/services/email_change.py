@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
+from app.messages import N_
 from app.models import EmailChangeToken, User
 from app.services import ServiceError
 from app.services.accounts import find_user_by_email, normalise_email
 from app.services.locking import lock
-from app.services.messages import N_
 from app.services.tokens import hash_token, new_token
 
 CHANGE_VALID_FOR = timedelta(hours=24)

@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.messages import N_plural
 from app.models import Contact, Interaction, Partner, TouchWeek, User
 from app.models.interaction import DIRECTIONS, KINDS
 from app.services import ServiceError, trash
 from app.services.clock import week_start
 from app.services.locking import keep, lock
-from app.services.messages import N_plural
 
 SUMMARY_MAX = 5000
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; more than this ahead is a typo

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.messages import Text
 from app.models.job import JOB_FINISHED, Job
 from app.services import Gone, ServiceError
 
@@ -54,13 +55,13 @@ def claim(session: Session, job_id: int, *, now: datetime) -> Job | None:
 
 
 def report(
-    session: Session, job: Job, done: int, total: int | None, message: str | None = None, *, now: datetime
+    session: Session, job: Job, done: int, total: int | None, message: str | Text | None = None, *, now: datetime
 ) -> None:
     """Progress: `done` of `total` (None while unknown); the caller commits so the page sees it."""
     job.done = max(0, int(done))
     job.total = None if total is None else max(0, int(total))
     if message is not None:
-        job.message = message[:MESSAGE_LIMIT]
+        job.message = _limited(message)
     job.touched_at = now
     session.flush()
 
@@ -76,9 +77,14 @@ def finish(session: Session, job: Job, result=None, *, now: datetime) -> None:
     session.flush()
 
 
-def fail(session: Session, job: Job, message: str, *, now: datetime) -> None:
+def _limited(message: str | Text) -> str | Text:
+    """A message for the job's page: a Text as it is (shown in the reader's language), words cut."""
+    return message if isinstance(message, Text) else (message or "")[:MESSAGE_LIMIT]
+
+
+def fail(session: Session, job: Job, message: str | Text, *, now: datetime) -> None:
     job.status = "failed"
-    job.message = (message or "")[:MESSAGE_LIMIT]
+    job.message = _limited(message)
     job.finished_at = now
     job.touched_at = now
     session.flush()

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 
+from app.messages import Text
+
 ZERO = Decimal("0")
 STORED = Decimal("0.01")  # the scale of every amount column
 
@@ -37,7 +39,11 @@ _CURRENCY_MARKS = "€$£₽¥₴₸"
 
 
 class AmountError(ValueError):
-    """The text is not an amount, or could be read two ways; the message says which."""
+    """The text is not an amount, or could be read two ways; `text` says which (for the user)."""
+
+    def __init__(self, template: str, **params):
+        self.text = Text(template, **params)
+        super().__init__(self.text.english)
 
 
 def parse_amount(text: str) -> Decimal:
@@ -50,12 +56,12 @@ def parse_amount(text: str) -> Decimal:
     raw = (text or "").strip()
     value = raw.strip(_CURRENCY_MARKS).strip()
     if value.startswith("-"):
-        raise AmountError(f"'{raw}' is negative: an amount cannot be")
+        raise AmountError("'%(value)s' is negative: an amount cannot be", value=raw)
     value = value.translate(_SPACES)
     if not value or not all(ch.isdigit() or ch in ".," for ch in value) or not value[0].isdigit():
-        raise AmountError(f"'{raw}' is not an amount")
+        raise AmountError("'%(value)s' is not an amount", value=raw)
     if not value[-1].isdigit():
-        raise AmountError(f"'{raw}' is not an amount")
+        raise AmountError("'%(value)s' is not an amount", value=raw)
     separators = [ch for ch in value if ch in ".,"]
     if not separators:
         return Decimal(value)
@@ -65,19 +71,24 @@ def parse_amount(text: str) -> Decimal:
         # both: the last one is the decimal mark, the other groups thousands ("4.800,50")
         grouping = separators[0]
         if separators[-1] == grouping or separators[:-1].count(grouping) != len(separators) - 1:
-            raise AmountError(f"'{raw}' is not an amount")
+            raise AmountError("'%(value)s' is not an amount", value=raw)
         return Decimal(_ungrouped(integer, grouping, raw) + "." + fraction)
     mark = separators[0]
     if len(separators) > 1:  # "1,234,567": only grouping
         return Decimal(_ungrouped(value, mark, raw))
     if len(fraction) == 3:
         as_decimal = f"{Decimal(integer + '.' + fraction):.2f}"
-        raise AmountError(f"'{raw}' is ambiguous: write {integer}{fraction} or {as_decimal}")
+        raise AmountError(
+            "'%(value)s' is ambiguous: write %(whole)s or %(decimal)s",
+            value=raw,
+            whole=integer + fraction,
+            decimal=as_decimal,
+        )
     return Decimal(integer + "." + fraction)
 
 
 def _ungrouped(value: str, mark: str, raw: str) -> str:
     groups = value.split(mark)
     if not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:]):
-        raise AmountError(f"'{raw}' is not an amount")
+        raise AmountError("'%(value)s' is not an amount", value=raw)
     return "".join(groups)

@@ -9,11 +9,11 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models import Commission, Deal, Partner, User
 from app.services import Gone, ServiceError, search
 from app.services.accounts import check_owner
 from app.services.locking import locked
-from app.services.messages import N_plural
 from app.services.money import as_money
 from app.services.pagination import Page
 

@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.messages import N_
 from app.models import PasswordResetToken, User
 from app.services import ServiceError, email_change, sessions
 from app.services.accounts import find_user_by_email
 from app.services.locking import lock
-from app.services.messages import N_
 from app.services.tokens import hash_token, new_token
 
 RESET_VALID_FOR = timedelta(hours=1)

@@ -22,10 +22,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.messages import N_plural
 from app.models import Partner, Reminder
 from app.services import ServiceError, trash
 from app.services.accounts import is_member
-from app.services.messages import N_plural
 from app.services.pagination import Page
 from app.services.reminder_partners import partner_choices
 

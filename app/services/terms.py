@@ -14,9 +14,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.messages import N_, Text
 from app.models import Contact, Partner, Terms, TermsVersion, User
 from app.services import ServiceError
-from app.services.messages import N_, Text
 from app.services.pagination import Page
 
 # Field name -> label, in display order (labels are translated by the template)

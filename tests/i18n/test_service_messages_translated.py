@@ -1,5 +1,5 @@
 """A business rule's message reaches the user in their language: the service keeps the English
-template and its params, the catalog translates it when it is shown (app/services/messages.py)."""
+template and its params, the catalog translates it when it is shown (app/messages.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import flask_babel
 import pytest
 
+from app import messages as service_messages
 from app.extensions import db
+from app.messages import N_plural
 from app.models import User
 from app.services import Gone, ServiceError
-from app.services import messages as service_messages
-from app.services.messages import N_plural
 
 NAME_REFUSED = "Use a name without line breaks, tabs or other control characters."
 KEEP_IT = ("Keep it under %(num)s character.", "Keep it under %(num)s characters.")

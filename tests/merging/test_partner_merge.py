@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import flask_babel
 import pytest
 from sqlalchemy import func, select
 
@@ -185,6 +186,18 @@ def test_undo_is_refused_after_a_moved_deal_was_edited(book, workspace, user, no
         undo_partner_merge(db.session, workspace, user, record.id, now=now)
     db.session.rollback()
     assert db.session.get(Partner, book.merged.id).merged_into_id == book.survivor.id
+
+
+def test_a_russian_reader_is_told_what_changed_in_russian(app, book, workspace, user, now):
+    record = merge(book, workspace, user, now)
+    db.session.scalar(select(Deal).where(Deal.title == "Retainer")).notes = "Changed after the merge"
+    db.session.commit()
+    with pytest.raises(ServiceError) as refused:
+        undo_partner_merge(db.session, workspace, user, record.id, now=now)
+    db.session.rollback()
+    with app.test_request_context(), flask_babel.force_locale("ru"):
+        said = refused.value.message
+    assert "сделка «Retainer» изменена" in said and "edited" not in said and "merge" not in said
 
 
 def test_undo_is_refused_after_30_days(book, workspace, user, now):

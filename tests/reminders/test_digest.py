@@ -72,6 +72,8 @@ def test_daily_digest_content(app, runner, smtp_server, workspace, user, factori
         assert "Already done" not in body and "Sam's own task" not in body
         assert "Forgotten Bakery" in body  # the neglected partner
         assert "https://crm.example.com/settings/calendar" in body
+        # days are written as everywhere else in Orchard (the medium format), not a long form of its own
+        assert "Nov 24, 2026" in body and "Nov 20, 2026" in body and "Tuesday" not in body
     assert (
         text.index("OVERDUE") < text.index("Send the proposal") < text.index("DUE TODAY") < text.index("Call Anna back")
     )

@@ -23,9 +23,9 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from app.messages import Plural
 from app.services import ServiceError
 from app.services.backup.entities import FILES
-from app.services.messages import Plural
 
 FORMAT = "orchard-backup"
 BACKUP_SCHEMA_VERSION = 1

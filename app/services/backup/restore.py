@@ -20,13 +20,13 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from app import summaries
+from app.messages import N_plural
 from app.models import Membership, User, Workspace
 from app.models.workspace import ROLE_MEMBER, ROLE_OWNER, ROLES
 from app.services import ServiceError, accounts, audit
 from app.services.backup.entities import ENTITIES, MEMBERS, REFERENCED, USERS, Entity
 from app.services.backup.manifest import Backup, BackupError, open_backup
 from app.services.backup.sql import allocate_ids, refresh_statistics
-from app.services.messages import N_plural
 from app.services.row_values import decode_values
 
 BATCH = 2000  # rows per INSERT executemany

@@ -28,6 +28,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Commission, Deal, Partner, Terms, TermsVersion
+from app.services.commissions import notes
 from app.services.money import ZERO, to_minor_unit
 
 HUNDRED = Decimal("100")
@@ -114,7 +115,7 @@ def _reconcile(
             for entry in extra:
                 session.delete(entry)
             if keep.amount != want_owed or keep.kind != kind:
-                keep.note = _note(f"{reason}: {keep.amount} → {want_owed}", keep.note)
+                keep.note = notes.appended(notes.changed(reason, keep.amount, want_owed), keep.note)
             keep.amount, keep.kind, keep.base_amount = want_owed, kind, base
             keep.rate, keep.terms_version_id = rate, version_id
         else:
@@ -136,11 +137,6 @@ def _reconcile(
             session.add(entry)
             created.append(entry)
     return created
-
-
-def _note(text: str, previous: str | None) -> str:
-    combined = f"{previous}; {text}" if previous else text
-    return combined[-300:]
 
 
 def _entries_for(session: Session, deal_ids) -> dict[int, list[Commission]]:

@@ -7,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models.deal import STAGES, VALUE_SCALE
 from app.services import ServiceError
 from app.services.accounts import check_owner
-from app.services.messages import N_plural
 from app.services.money import STORED, decimals, to_minor_unit
 
 MAX_AMOUNT = Decimal("999999999999.99")

@@ -12,12 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.messages import N_
 from app.models import Commission, Deal, Partner
 from app.models.deal import CLOSED_STAGES, STAGES
 from app.services import ServiceError, commissions
+from app.services.commissions import notes as commission_notes
 from app.services.deals.validation import check_stage_rules, clean_text, validated
 from app.services.locking import keep, lock
-from app.services.messages import N_
 
 
 class MovedMeanwhile(ServiceError):
@@ -61,7 +62,7 @@ def create_deal(session: Session, partner: Partner, data: dict, actor_id: int | 
     session.flush()
     created = []
     if deal.stage == "won":
-        created = commissions.on_deal_changed(session, deal, now, reason="deal won", newly_won=True)
+        created = commissions.on_deal_changed(session, deal, now, reason=commission_notes.WON, newly_won=True)
     return Outcome(deal, created)
 
 
@@ -139,14 +140,14 @@ def _after_change(session, deal, old_stage, old_amount, old_currency, now) -> li
     won_now, won_before = deal.stage == "won", old_stage == "won"
     session.flush()
     if won_now and not won_before:
-        return commissions.on_deal_changed(session, deal, now, reason="deal won", newly_won=True)
+        return commissions.on_deal_changed(session, deal, now, reason=commission_notes.WON, newly_won=True)
     if won_before and not won_now:
-        return commissions.on_deal_changed(session, deal, now, reason=f"deal moved to {deal.stage}")
+        return commissions.on_deal_changed(session, deal, now, reason=commission_notes.moved(deal.stage))
     if won_now and (Decimal(old_amount) != Decimal(deal.amount) or old_currency != deal.currency):
         return commissions.on_deal_changed(
             session,
             deal,
             now,
-            reason=f"deal amount changed from {old_amount} {old_currency} to {deal.amount} {deal.currency}",
+            reason=commission_notes.amount_changed(old_amount, old_currency, deal.amount, deal.currency),
         )
     return []

@@ -26,8 +26,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.messages import Text
 from app.models import Contact, Deal, ImportRow, ImportRun, Partner
 from app.services import ServiceError, commissions
+from app.services.commissions import notes as commission_notes
 from app.services.importing.fields import Mapping
 from app.services.importing.linking import link
 from app.services.locking import locked
@@ -138,7 +140,9 @@ class _Chunk:
             won = [d for d in deals if d.stage == "won" and partner.referred_by_id]
             entries = []
             for deal in won:
-                entries += commissions.on_deal_changed(self.session, deal, self.now, reason="deal won", newly_won=True)
+                entries += commissions.on_deal_changed(
+                    self.session, deal, self.now, reason=commission_notes.WON, newly_won=True
+                )
             row.partner_id = partner.id
             contacts_added = self.mapping.kind == "contacts" and new_contacts
             row.result = "created" if created_partner or contacts_added else "updated"
@@ -174,7 +178,7 @@ class _Chunk:
                     before["partner"] = snapshot
         if partner is None:
             row.result, row.referrer_pending = "failed", False
-            row.problems = {**row.problems, "row": "The partner this row belongs to was deleted meanwhile"}
+            row.problems = {**row.problems, "row": Text("The partner this row belongs to was deleted meanwhile")}
             row.problem_count = len(row.problems)
             return None
         new_contacts = self._contacts(row, partner, created_partner, contacts, before)

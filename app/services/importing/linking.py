@@ -24,9 +24,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.messages import Text
 from app.models import Deal, ImportRow, ImportRun, Partner
 from app.models.referral import ReferralChange
 from app.services import commissions
+from app.services.importing.referrers import ARCHIVED_REFERRER, REFERRAL_LOOP
 from app.services.locking import lock_workspace
 from app.services.referral_tree import ARROW
 from app.services.row_values import column_values
@@ -112,18 +114,18 @@ def _link_rows(session: Session, run: ImportRun, rows: list[ImportRow], forest, 
         target = row.referrer_id or row_partner.get(row.referrer_row)
         problem = None
         if target is None:
-            problem = f"The referrer's row ({row.referrer_row}) was not imported: no referrer was set"
+            problem = Text("The referrer's row (%(row)s) was not imported: no referrer was set", row=row.referrer_row)
         elif parents[partner_id] is not None:  # an existing partner keeps its referrer
             continue
         elif target not in parents:
-            problem = "The referrer was deleted meanwhile: no referrer was set"
+            problem = Text("The referrer was deleted meanwhile: no referrer was set")
         elif target in archived:
-            problem = f"{names[target]} is archived. Restore it before recording it as a referrer."
+            problem = Text(ARCHIVED_REFERRER, name=names[target])
         else:
             loop = _loop(parents, partner_id, target)
             if loop:
                 chain = [partner_id, *reversed(loop)]
-                problem = "Referral loop: " + ARROW.join(names[i] for i in chain)
+                problem = Text(REFERRAL_LOOP, chain=ARROW.join(names[i] for i in chain))
         if problem:
             row.problems = {**row.problems, "partner.referred_by": problem}
             row.problem_count = len(row.problems)

@@ -20,19 +20,20 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from app.messages import N_, N_plural, Text
 from app.services import ServiceError
 from app.services.deals.validation import check_amount, check_currency
 from app.services.importing.fields import FIELD_BY_KEY, ColumnMap, Mapping
 from app.services.matching import fold
 from app.services.money import AmountError, parse_amount
 
-# How the problem messages name the fields whose value must be one of a list
-CHOICE_NOUNS = {
-    "partner.kind": "kind",
-    "partner.status": "status",
-    "partner.tier": "tier",
-    "partner.source": "source",
-    "deal.stage": "deal stage",
+# The fields whose value must be one of a list, and what a value outside it is told
+CHOICE_PROBLEMS = {
+    "partner.kind": N_("'%(value)s' is not a kind — map it in step 2"),
+    "partner.status": N_("'%(value)s' is not a status — map it in step 2"),
+    "partner.tier": N_("'%(value)s' is not a tier — map it in step 2"),
+    "partner.source": N_("'%(value)s' is not a source — map it in step 2"),
+    "deal.stage": N_("'%(value)s' is not a deal stage — map it in step 2"),
 }
 LIMITS = {
     "partner.name": 200,
@@ -67,7 +68,7 @@ class Members:
             members.by_name[fold((name or "").strip())].append(user_id)
         return members
 
-    def find(self, value: str) -> tuple[int | None, str | None]:
+    def find(self, value: str) -> tuple[int | None, Text | None]:
         text = value.strip()
         if text.lower() in self.by_email:
             return self.by_email[text.lower()], None
@@ -75,11 +76,11 @@ class Members:
         if len(ids) == 1:
             return ids[0], None
         if ids:
-            return None, f"Several members are called '{text}' — use the member's email"
-        return None, f"No member '{text}'"
+            return None, Text("Several members are called '%(name)s' — use the member's email", name=text)
+        return None, Text("No member '%(name)s'", name=text)
 
 
-def choice(key: str, value: str, mapping: Mapping) -> tuple[str | None, str | None]:
+def choice(key: str, value: str, mapping: Mapping) -> tuple[str | None, Text | None]:
     """A cell of a choice field → (choice, problem): through the mapping's per-value table first
     ("Active client" → active), then the choices themselves, case-insensitively."""
     table = mapping.values.get(key, {})
@@ -93,24 +94,24 @@ def choice(key: str, value: str, mapping: Mapping) -> tuple[str | None, str | No
     for option in FIELD_BY_KEY[key].choices:
         if fold(option) == folded:
             return option, None
-    return None, f"'{text}' is not a {CHOICE_NOUNS[key]} — map it in step 2"
+    return None, Text(CHOICE_PROBLEMS[key], value=text)
 
 
-def website(value: str) -> tuple[str | None, str | None]:
+def website(value: str) -> tuple[str | None, Text | None]:
     text = value.strip()
     url = text if "://" in text else f"https://{text}"
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or " " in text or "." not in host or host.startswith("."):
-        return None, f"'{text}' is not a website address"
+        return None, Text("'%(value)s' is not a website address", value=text)
     return url, None
 
 
-def email(value: str) -> tuple[str | None, str | None]:
+def email(value: str) -> tuple[str | None, Text | None]:
     try:
         checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError:
-        return None, "Not an email address"
+        return None, Text("Not an email address")
     return checked.normalized.lower(), None
 
 
@@ -127,7 +128,9 @@ def _cells_by_field(cells: list[str], columns: list[ColumnMap]) -> dict[tuple[st
 def _too_long(key: str, value: str, slot: int, problems: dict) -> bool:
     limit = LIMITS.get(key)
     if limit and len(value) > limit:
-        problems[problem_key(key, slot)] = f"Longer than {limit} characters"
+        problems[problem_key(key, slot)] = Text(
+            N_plural("Longer than %(num)s character", "Longer than %(num)s characters", limit)
+        )
         return True
     return False
 
@@ -166,20 +169,22 @@ def _deal(cells: dict, partner_name: str, default_currency: str, problems: dict)
     title = cells.get(("deal.title", 1)) or partner_name
     deal = {"title": title}
     if not title:
-        problems["deal.title"] = "A deal needs a title"
+        problems["deal.title"] = Text("A deal needs a title")
     _too_long("deal.title", title, 1, problems)
     try:
         deal["currency"] = check_currency(cells.get(("deal.currency", 1)) or default_currency)
     except ServiceError:
-        problems["deal.currency"] = f"'{cells.get(('deal.currency', 1))}' is not a currency (use a code like EUR)"
+        problems["deal.currency"] = Text(
+            "'%(value)s' is not a currency (use a code like EUR)", value=cells.get(("deal.currency", 1))
+        )
     if ("deal.amount", 1) in cells:
         try:
             amount = parse_amount(cells[("deal.amount", 1)])
             deal["amount"] = str(check_amount(amount, deal.get("currency", "EUR")))
         except AmountError as error:
-            problems["deal.amount"] = str(error)
+            problems["deal.amount"] = error.text
         except ServiceError as error:
-            problems["deal.amount"] = error.english.rstrip(".")
+            problems["deal.amount"] = error.text
     return deal
 
 
@@ -188,28 +193,28 @@ def parse_row(
 ) -> tuple[dict, dict]:
     """(parsed, problems) of one row; see the module's docstring."""
     found = _cells_by_field(cells, mapping.columns)
-    problems: dict[str, str] = {}
+    problems: dict[str, Text] = {}
     partner: dict = {}
     if mapping.kind == "contacts":  # a contact and the name of its partner: nothing else is read
         contacts = _contacts(found, problems)
         company = found.get(("partner.name", 1), "")
         if not company:
-            problems["partner.name"] = "No company: a contact is attached to a partner by its name"
+            problems["partner.name"] = Text("No company: a contact is attached to a partner by its name")
         if not contacts and not any(key.startswith("contact.") for key in problems):
-            problems["contact.name"] = "No contact in this row: map a column to Contact name or email"
+            problems["contact.name"] = Text("No contact in this row: map a column to Contact name or email")
         return {"partner": partner, "contacts": contacts, "company": company}, problems
-    for key in CHOICE_NOUNS:
+    for key in CHOICE_PROBLEMS:
         if key != "deal.stage" and (key, 1) in found:
             value, problem = choice(key, found[(key, 1)], mapping)
             if problem:
                 problems[key] = problem
             else:
                 partner[key.split(".")[1]] = value
-    notes: dict[str, str] = {}  # said on the row without keeping it out
+    notes: dict[str, Text] = {}  # said on the row without keeping it out
     if ("partner.owner", 1) in found:
         owner_id, problem = members.find(found[("partner.owner", 1)])
-        if owner_id is None and problem.startswith("No member"):  # a file from another CRM: no owner
-            notes["partner.owner"] = f"{problem} — imported without an owner"
+        if owner_id is None and problem.template.startswith("No member"):  # a file from another CRM
+            notes["partner.owner"] = Text("No member '%(name)s' — imported without an owner", **problem.params)
         elif problem:
             problems["partner.owner"] = problem
         else:
@@ -233,7 +238,7 @@ def parse_row(
         name = contacts[0]["name"]
         partner.setdefault("kind", "person")
     if not name:
-        problems["partner.name"] = "No name: this row has neither a partner name nor a contact name"
+        problems["partner.name"] = Text("No name: this row has neither a partner name nor a contact name")
     elif not _too_long("partner.name", name, 1, problems):
         partner["name"] = name
     deal = _deal(found, name, default_currency, problems)
@@ -245,7 +250,7 @@ def parse_row(
             else:
                 deal["stage"] = stage
         if deal.get("stage") == "won" and "deal.amount" not in problems and Decimal(deal.get("amount", "0")) <= 0:
-            problems["deal.amount"] = "A won deal needs its amount"
+            problems["deal.amount"] = Text("A won deal needs its amount")
         if deal.get("stage") == "lost":
             deal["lost_reason"] = f"Lost before the import of {file_name}"
         parsed["deal"] = deal

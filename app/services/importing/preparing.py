@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.messages import Text
 from app.models import ImportRow, ImportRun, Membership, User, Workspace
 from app.services import ServiceError
 from app.services.importing.fields import Mapping
@@ -82,7 +83,9 @@ class _Pass:
         company = parsed.get("company") or ""
         ids = self.book.index.names.by_key.get(name_key(company)) if company else None
         if company and not ids:
-            problems["partner.name"] = f"No partner '{company}' — import it as a partner first, or fix the name"
+            problems["partner.name"] = Text(
+                "No partner '%(name)s' — import it as a partner first, or fix the name", name=company
+            )
         partner_id = ids[0] if ids else None
         parsed["partner_id"] = partner_id
         emails = row_emails(parsed)

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.messages import N_, Text
 from app.services.importing.matching_rows import Book
 from app.services.matching import email_key, name_key
 from app.services.referral_tree import ARROW
+
+ARCHIVED_REFERRER = N_("%(name)s is archived. Restore it before recording it as a referrer.")
+REFERRAL_LOOP = N_("Referral loop: %(chain)s")
 
 
 @dataclass
@@ -56,7 +60,7 @@ class FileRefs:
 class Resolved:
     referrer_row: int | None = None
     referrer_id: int | None = None
-    problem: str | None = None
+    problem: Text | None = None
 
 
 def _target(value: str, refs: FileRefs, book: Book) -> tuple[int | None, int | None]:
@@ -81,11 +85,11 @@ def resolve(refs: FileRefs, book: Book, fill_only: set[int]) -> dict[int, Resolv
             continue
         row, partner_id = _target(facts.referred_by, refs, book)
         if row is None and partner_id is None:
-            resolved[number] = Resolved(problem=f"Referrer '{facts.referred_by.strip()}' not found")
+            resolved[number] = Resolved(problem=Text("Referrer '%(name)s' not found", name=facts.referred_by.strip()))
             continue
         if partner_id in book.archived:  # the referral service's rule: restore it first
             name = book.names[partner_id]
-            resolved[number] = Resolved(problem=f"{name} is archived. Restore it before recording it as a referrer.")
+            resolved[number] = Resolved(problem=Text(ARCHIVED_REFERRER, name=name))
             continue
         resolved[number] = Resolved(referrer_row=row, referrer_id=partner_id)
         node = facts.node
@@ -94,7 +98,7 @@ def resolve(refs: FileRefs, book: Book, fill_only: set[int]) -> dict[int, Resolv
         target = refs.rows[row].node if row is not None else ("partner", partner_id)
         edges.setdefault(node, target)
     for number, loop in _loops(refs, book, edges).items():
-        resolved[number] = Resolved(problem="Referral loop: " + loop)
+        resolved[number] = Resolved(problem=Text(REFERRAL_LOOP, chain=loop))
     return resolved
 
 

@@ -10,13 +10,13 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.messages import N_, Text
 from app.models import ImportRow, ImportRun
 from app.models.importing import ROW_ACTIONS
 from app.services import Gone, ServiceError
 from app.services.importing.fields import FIELD_BY_KEY, IMPORT_KINDS, Mapping
 from app.services.importing.formats import guess_mapping, recognise
 from app.services.importing.readers import read_table
-from app.services.messages import N_, Text
 
 PREVIEW_FILTERS = (None, "problems", "duplicates", "new")
 EDITABLE = ("uploaded", "previewed")

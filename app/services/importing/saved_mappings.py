@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models import SavedMapping
 from app.services import Gone, ServiceError
 from app.services.importing.fields import Mapping
 from app.services.locking import lock_workspace
-from app.services.messages import N_plural
 
 NAME_MAX = 120
 

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from app.messages import N_plural
 from app.models import Commission, Contact, Deal, ImportRow, ImportRun, Interaction, Partner, Reminder, Terms
 from app.models.referral import ReferralChange
 from app.services import ServiceError
 from app.services.locking import lock_workspace, locked
-from app.services.messages import N_plural
 from app.services.row_values import restore
 from app.summaries import registry
 

@@ -13,6 +13,7 @@ from itertools import islice
 
 from openpyxl import load_workbook
 
+from app.messages import N_
 from app.services.importing.table import (
     HEADER_SEARCH_ROWS,
     ImportFileError,
@@ -22,7 +23,6 @@ from app.services.importing.table import (
     skipped_above,
     used_width,
 )
-from app.services.messages import N_
 
 DAMAGED = N_("This .xlsx file is damaged and cannot be opened. Open it in Excel, save it again, or save it as CSV.")
 

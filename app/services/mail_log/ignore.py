@@ -14,9 +14,9 @@ from fnmatch import fnmatchcase
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models.email_log import MailIgnoreRule
 from app.services import ServiceError
-from app.services.messages import N_plural
 
 DEFAULT_PATTERNS = (
     "noreply@*",

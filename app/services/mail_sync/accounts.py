@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.messages import N_
 from app.models.mail_account import SECURITIES, SECURITY_PLAIN, MailAccount
 from app.services import Gone, ServiceError
 from app.services.mail_sync import crypto
 from app.services.mail_sync.imap import Connection, Server, connect, is_loopback
 from app.services.mail_sync.sync import folders_of
-from app.services.messages import N_
 
 PLAIN_REFUSED = N_("Plain connections (no TLS) are only allowed to a server on this machine: choose SSL or STARTTLS.")
 NO_PASSWORD = N_("Enter the app password of the mailbox.")

@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.messages import N_
 from app.models import Contact, ContactMerge, Interaction, Partner, Referral
 from app.services import Gone, ServiceError
 from app.services.locking import locked
 from app.services.merging import snapshot
 from app.services.merging.partners import SIDES, default_choices
-from app.services.messages import N_
 
 # field -> label, in the order of the page (translated by the template)
 FIELDS = {"name": N_("Name"), "role": N_("Role"), "email": N_("Email"), "phone": N_("Phone"), "notes": N_("Notes")}

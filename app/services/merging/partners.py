@@ -33,6 +33,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
+from app.messages import Text
 from app.models import (
     Commission,
     Contact,
@@ -49,7 +50,6 @@ from app.models import (
 from app.services import Gone, ServiceError
 from app.services.locking import lock_workspace, locked
 from app.services.merging import snapshot
-from app.services.messages import Text
 from app.services.referral_tree import ARROW, set_referrer
 from app.services.referral_tree.ctes import ancestor_ids
 from app.services.row_values import decode_values

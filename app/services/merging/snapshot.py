@@ -14,6 +14,7 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.messages import N_, Text
 from app.models import (
     Commission,
     Contact,
@@ -46,17 +47,79 @@ DERIVED = {
     "statement_link": ("last_opened_at",),
 }
 # how a changed row is named in the message that refuses an undo
-LABELS = {
-    "partner": ("partner", "name"),
-    "contact": ("contact", "name"),
-    "deal": ("deal", "title"),
-    "interaction": ("interaction", "summary"),
-    "reminder": ("reminder", "title"),
-    "commission": ("commission entry", None),
-    "statement_link": ("statement link", "label"),
-    "terms": ("terms", None),
-    "terms_version": ("terms version", "version"),
-    "referral": ("referral", None),
+# What an undo says of a row changed since the merge: (its name's column, then per change the
+# sentence with the name, and without one)
+CHANGES = {
+    "partner": (
+        "name",
+        {
+            "deleted": (N_("the partner “%(name)s” was deleted"), N_("a partner was deleted")),
+            "edited": (N_("the partner “%(name)s” was edited"), N_("a partner was edited")),
+        },
+    ),
+    "contact": (
+        "name",
+        {
+            "deleted": (N_("the contact “%(name)s” was deleted"), N_("a contact was deleted")),
+            "edited": (N_("the contact “%(name)s” was edited"), N_("a contact was edited")),
+        },
+    ),
+    "deal": (
+        "title",
+        {
+            "deleted": (N_("the deal “%(name)s” was deleted"), N_("a deal was deleted")),
+            "edited": (N_("the deal “%(name)s” was edited"), N_("a deal was edited")),
+        },
+    ),
+    "interaction": (
+        "summary",
+        {
+            "deleted": (N_("the interaction “%(name)s” was deleted"), N_("an interaction was deleted")),
+            "edited": (N_("the interaction “%(name)s” was edited"), N_("an interaction was edited")),
+        },
+    ),
+    "reminder": (
+        "title",
+        {
+            "deleted": (N_("the reminder “%(name)s” was deleted"), N_("a reminder was deleted")),
+            "edited": (N_("the reminder “%(name)s” was edited"), N_("a reminder was edited")),
+        },
+    ),
+    "commission": (
+        None,
+        {
+            "deleted": (None, N_("a commission entry was deleted")),
+            "edited": (None, N_("a commission entry was edited")),
+        },
+    ),
+    "statement_link": (
+        "label",
+        {
+            "deleted": (N_("the statement link “%(name)s” was deleted"), N_("a statement link was deleted")),
+            "edited": (N_("the statement link “%(name)s” was edited"), N_("a statement link was edited")),
+        },
+    ),
+    "terms": (
+        None,
+        {
+            "deleted": (None, N_("the terms were deleted")),
+            "edited": (None, N_("the terms were edited")),
+        },
+    ),
+    "terms_version": (
+        "version",
+        {
+            "deleted": (N_("version %(name)s of the terms was deleted"), N_("a version of the terms was deleted")),
+            "edited": (N_("version %(name)s of the terms was edited"), N_("a version of the terms was edited")),
+        },
+    ),
+    "referral": (
+        None,
+        {
+            "deleted": (None, N_("a referral was deleted")),
+            "edited": (None, N_("a referral was edited")),
+        },
+    ),
 }
 
 
@@ -92,22 +155,23 @@ def _compared(table: str, values: dict) -> dict:
     return {name: value for name, value in values.items() if name not in skipped}
 
 
-def _label(table: str, values: dict) -> str:
-    noun, attr = LABELS[table]
+def _change(table: str, values: dict, change: str) -> Text:
+    attr, sentences = CHANGES[table]
+    named, unnamed = sentences[change]
     name = values.get(attr) if attr else None
-    return f"{noun} “{name}”" if name not in (None, "") else noun
+    return Text(named, name=name) if name not in (None, "") else Text(unnamed)
 
 
-def changed_since(session: Session, after: dict, loaded: dict) -> list[str]:
-    """What was changed or deleted since the snapshot `after` was taken (names for the message)."""
+def changed_since(session: Session, after: dict, loaded: dict) -> list[Text]:
+    """What was changed or deleted since the snapshot `after` was taken (named, for the message)."""
     problems = []
     for table, rows in after.items():
         for key, values in rows.items():
             obj = loaded.get(table, {}).get(key)
             if obj is None:
-                problems.append(f"the {_label(table, values)} was deleted")
+                problems.append(_change(table, values, "deleted"))
             elif _compared(table, column_values(obj)) != _compared(table, values):
-                problems.append(f"the {_label(table, values)} was edited")
+                problems.append(_change(table, values, "edited"))
     return problems
 
 

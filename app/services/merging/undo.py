@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from app.messages import Joined, N_plural
 from app.models import Commission, Contact, ContactMerge, Partner, PartnerMerge
 from app.services import Gone, ServiceError
 from app.services.locking import lock_workspace, locked
 from app.services.merging import snapshot
-from app.services.messages import N_plural
 from app.services.referral_tree import set_referrer
 
 UNDO_DAYS = 30
@@ -57,7 +57,7 @@ def _refuse_if_stale(merge, now: datetime) -> None:
 def _refuse_if_changed(session: Session, merge, loaded: dict) -> None:
     problems = snapshot.changed_since(session, merge.after, loaded)
     if problems:
-        shown = "; ".join(problems[:5])
+        shown = Joined(problems[:5])
         if len(problems) > 5:
             raise ServiceError(
                 N_plural(

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from app.messages import N_, N_plural, Text
 from app.models import Contact, Deal, Partner, PartnerActivity
-from app.services.messages import N_, N_plural, Text
 from app.services.neglect.flags import aware
 from app.services.neglect.rules import FLAGS, Defaults, eligible, flags_at, moments, overdue_ratio
 from app.services.sqltime import DAY, epoch_seconds, seconds

@@ -32,12 +32,12 @@ from datetime import date, datetime
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models import Contact, Partner
 from app.models.referral import Referral, ReferralChange
 from app.services import ServiceError
 from app.services.commissions import on_referrer_changed
 from app.services.locking import lock_workspace
-from app.services.messages import N_plural
 from app.services.partners import source_given_referrer
 from app.services.referral_tree.ctes import ancestor_ids
 

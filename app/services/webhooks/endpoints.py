@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.messages import N_plural
 from app.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
-from app.services.messages import N_plural
 from app.services.pagination import Page
 from app.services.webhooks import signing
 from app.services.webhooks.delivery import replay

@@ -1,4 +1,4 @@
-"""User-facing texts the business rules speak, translated by the app's catalog without Flask.
+"""Texts for the user (of the business rules, the models, the routes), translated without Flask.
 
 A service keeps the English template (placeholders like %(name)s, never an f-string) and its params;
 the text is put into the user's language only when it is shown. The app factory installs the
@@ -49,7 +49,9 @@ def N_plural(singular: str, plural: str, num: int) -> Plural:
 
 
 def plain(value: object) -> object:
-    """A param written without a locale: ISO dates, UTC times."""
+    """A param written without a locale: ISO dates, UTC times, texts in English."""
+    if isinstance(value, Text | Joined):
+        return value.english
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M} UTC"
     if isinstance(value, date):
@@ -111,3 +113,67 @@ class Text:
 
     def __hash__(self) -> int:
         return hash(self.english)
+
+
+class Joined:
+    """Texts shown one after the other (a list inside a sentence: "a deal was edited; …")."""
+
+    __slots__ = ("separator", "texts")
+
+    def __init__(self, texts, separator: str = "; "):
+        self.texts = list(texts)
+        self.separator = separator
+
+    @property
+    def english(self) -> str:
+        return self.separator.join(str(plain(text)) for text in self.texts)
+
+    def __str__(self) -> str:
+        return self.separator.join(str(text) for text in self.texts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Joined):
+            return (self.texts, self.separator) == (other.texts, other.separator)
+        return self.english == other if isinstance(other, str) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.english)
+
+
+# A text kept in the database (an import row's problems, a job's message) is kept as its template
+# and params, so each reader sees it in their own language: {"$text": template, "params": {...}},
+# with "plural" and "num" for a sentence with a count. Params are JSON values (numbers, strings).
+TEXT_KEY = "$text"
+JOINED_KEY = "$joined"  # Joined texts: {"$joined": [...], "separator": "; "}
+
+
+def to_data(value: object) -> object:
+    """`value` with every Text in it (inside dicts and lists too) as JSON data."""
+    if isinstance(value, Text):
+        template, data = value.template, {}
+        if isinstance(template, Plural):
+            template, data = template.singular, {"plural": template.plural, "num": template.num}
+        return {TEXT_KEY: template, **data, "params": to_data(value.params)}
+    if isinstance(value, Joined):
+        return {JOINED_KEY: to_data(value.texts), "separator": value.separator}
+    if isinstance(value, dict):
+        return {key: to_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_data(item) for item in value]
+    return value
+
+
+def from_data(value: object) -> object:
+    """The reverse of `to_data`: texts again (any other value as it was stored)."""
+    if isinstance(value, dict):
+        if isinstance(value.get(TEXT_KEY), str):
+            template = value[TEXT_KEY]
+            if "plural" in value:
+                template = Plural(template, value["plural"], int(value.get("num") or 0))
+            return Text(template, **from_data(value.get("params") or {}))
+        if isinstance(value.get(JOINED_KEY), list):
+            return Joined(from_data(value[JOINED_KEY]), value.get("separator", "; "))
+        return {key: from_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [from_data(item) for item in value]
+    return value
