@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import flask_babel
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.jobs.runner import TASKS, UNEXPECTED, run_job
 from app.messages import N_plural, Text, from_data, to_data
-from app.models import Job, User
+from app.models import Deal, Job, User
 from app.services import Gone
 from app.services import deals as deal_service
 from app.services import jobs as job_service
@@ -107,3 +108,16 @@ def test_a_commission_note_is_worded_in_the_readers_language(app, logged_in, use
     assert "deal amount changed" not in page and "deal won" not in page
     assert _russian(app, "deal amount changed from %(was)s to %(now)s").split("%")[0] in page
     assert "100,00 → 300,00" in page  # the amounts owed, written the Russian way
+
+
+def test_what_an_import_job_writes_into_a_field_is_in_its_users_language(app, logged_in, user, workspace):
+    _speaks_russian(user)
+    run_id = previewed(
+        logged_in,
+        "Company,Deal,Stage,Amount\nGarden Studio,Logo,lost,100\n",
+        fields={0: "partner.name", 1: "deal.title", 2: "deal.stage", 3: "deal.amount"},
+    )
+    assert logged_in.post(f"/imports/{run_id}/run").status_code == 302  # the job runs in the worker
+    db.session.expire_all()
+    reason = db.session.scalar(select(Deal.lost_reason).where(Deal.workspace_id == workspace.id))
+    assert reason == _russian(app, "Lost before the import of %(file)s") % {"file": "book.csv"}

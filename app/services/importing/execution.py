@@ -87,6 +87,11 @@ def _contacts_of(session: Session, partner_ids) -> dict[int, list[Contact]]:
     return found
 
 
+def _words(value) -> str | None:
+    """A text the import writes into a field (a Text: in the language the import runs in)."""
+    return None if value is None else str(value)
+
+
 def _touch(obj, now: datetime) -> None:
     """updated_at = now, written even when it already holds now (else the column's onupdate would
     put the clock's time in: an unchanged value is left out of the UPDATE)."""
@@ -232,7 +237,7 @@ class _Chunk:
             currency=values["currency"],
             stage=stage,
             closed_on=self.now.date() if stage in ("won", "lost") else None,
-            lost_reason=values.get("lost_reason") if stage == "lost" else None,
+            lost_reason=_words(values.get("lost_reason")) if stage == "lost" else None,
             owner_id=partner.owner_id,
             created_at=self.now,
             updated_at=self.now,

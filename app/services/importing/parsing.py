@@ -252,7 +252,7 @@ def parse_row(
         if deal.get("stage") == "won" and "deal.amount" not in problems and Decimal(deal.get("amount", "0")) <= 0:
             problems["deal.amount"] = Text("A won deal needs its amount")
         if deal.get("stage") == "lost":
-            deal["lost_reason"] = f"Lost before the import of {file_name}"
+            deal["lost_reason"] = Text("Lost before the import of %(file)s", file=file_name)
         parsed["deal"] = deal
     for key, target in (("partner.ref", "ref"), ("partner.referred_by", "referred_by")):
         if (key, 1) in found:
