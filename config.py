@@ -68,6 +68,9 @@ class Config:
     BROWSER_SESSION_DAYS = int(os.environ.get("BROWSER_SESSION_DAYS", "90"))  # a session without remember-me
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     BABEL_DEFAULT_LOCALE = "en"
+    # Account addresses on a domain reserved for testing (name@something.test) receive no mail, so
+    # they are refused outside development and testing unless this is set (a private staging server)
+    ALLOW_TEST_EMAIL_DOMAINS = os.environ.get("ALLOW_TEST_EMAIL_DOMAINS", "") == "1"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     BABEL_DEFAULT_TIMEZONE = "UTC"
     # Said explicitly: the one Limiter object otherwise keeps the setting of the last app built

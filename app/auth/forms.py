@@ -1,8 +1,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.account_email import account_email
 from app.forms_base import Form as FlaskForm
 from app.models.partner import KINDS  # noqa: F401  (keeps import order stable for forms)
 
@@ -19,9 +20,7 @@ def _password_length(form, field):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[_strip]
-    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), account_email, Length(max=254)], filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length, Length(max=200)])
     workspace_name = StringField(
         _l("Workspace name"),

@@ -2,16 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
+from app.account_email import account_email
 from app.auth.forms import _password_length, _strip
 from app.forms_base import Form as FlaskForm
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[_strip]
-    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), account_email, Length(max=254)], filters=[_strip])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -21,7 +20,7 @@ class ResetPasswordForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     new_email = EmailField(
         _l("New email address"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[DataRequired(), account_email, Length(max=254)],
         filters=[_strip],
     )
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
