@@ -11,9 +11,9 @@ over the partners *gained* (added) in the period:
 * won revenue (all their won deals so far) per currency, and per partner gained — never mixed;
 * the win-win balance: the average value to us and to the partner of their assessed deals, and the
   share of those deals in the win-win quadrant (app/services/deals/assessment.py);
-* still active after 12 months: of the partners gained in the same period one year earlier (365
-  days before its start to 365 days before its end: every one of them has had its full year), the
-  share touched, or with a deal won, 365 days or more after it was added;
+* still active after 12 months: of the partners gained in the same span one year earlier (every one
+  of them has had its full year), the share touched, or with a deal won, 365 days or more after it
+  was added;
 * referrals made by them, and the referral multiplier = referrals made / partners gained;
 * tiers only, cadence kept: of the partners the neglect rules apply to now, the share not neglected
   (app/services/neglect/rules.py), one indexed count over their activity rows.
@@ -28,18 +28,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import PartnerActivity
 from app.models.partner import SOURCES, TIERS
 from app.models.report import MEASURES, OutcomeBucket, PartnerOutcome
 from app.services.money import as_money
-from app.services.reports.period import Period
+from app.services.reports.period import Period, months_back
 from app.services.sqltime import seconds
 
 GROUPS = {"source": SOURCES, "tier": TIERS}
-YEAR = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -104,19 +103,20 @@ def tiers_report(session, workspace_id, period, filters, now, before=None) -> Ou
 # --- reading the buckets -----------------------------------------------------------------------------
 
 
-def _months(start: date, end: date):
-    """Whole calendar months inside [start, end], and the day ranges left over at either end."""
+def _months(start: date, end: date, last_day: date):
+    """Whole calendar months inside [start, end], and the day ranges left over at either end. A month
+    that `end` cuts counts as whole when nothing can be after `end` (end >= last_day, the last day
+    any bucket can hold): today's month read from one row, not day by day."""
     months, days = [], []
-    first = start if start.day == 1 else _next_month(start)
-    cursor = first
-    while _next_month(cursor) - timedelta(days=1) <= end:
+    cursor = start if start.day == 1 else _next_month(start)
+    while _next_month(cursor) - timedelta(days=1) <= end or (cursor <= end and end >= last_day):
         months.append(cursor)
         cursor = _next_month(cursor)
     if not months:
         return [], [(start, end)]
     if start < months[0]:
         days.append((start, months[0] - timedelta(days=1)))
-    if cursor <= end:
+    if cursor <= end < last_day:
         days.append((cursor, end))
     return months, days
 
@@ -125,30 +125,33 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _in(piece, grain: str, day: date) -> bool:
-    months, days = piece
-    if grain == "m":
-        return day in months
-    return any(a <= day <= b for a, b in days)
-
-
-def _bucket_rows(session: Session, workspace_id: int, group: str, ranges: list[tuple[date, date]], filters):
+def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters, last_day: date) -> list[dict]:
+    """For each (start, end) of `ranges`: (key, currency) -> the measures summed over it, summed by
+    the database (one statement: a UNION ALL of one grouped sum per range)."""
     b = OutcomeBucket
-    pieces = [_months(start, end) for start, end in ranges if start <= end]
-    wanted = []
-    for months, days in pieces:
-        if months:
-            wanted.append(and_(b.grain == "m", b.day.in_(months)))
-        wanted += [and_(b.grain == "d", b.day.between(a, c)) for a, c in days]
-    if not wanted:
-        return []
     column = getattr(b, group)
-    stmt = (
-        select(b.grain, b.day, column.label("key"), b.currency, *(func.sum(getattr(b, n)).label(n) for n in MEASURES))
-        .where(b.workspace_id == workspace_id, or_(*wanted), *_filter_conditions(b, filters))
-        .group_by(b.grain, b.day, column, b.currency)
-    )
-    return session.execute(stmt).all()
+    parts = []
+    for index, (start, end) in enumerate(ranges):
+        if start > end:
+            continue
+        months, days = _months(start, end, last_day)
+        wanted = [and_(b.grain == "m", b.day.in_(months))] if months else []
+        wanted += [and_(b.grain == "d", b.day.between(a, c)) for a, c in days]
+        parts.append(
+            select(
+                literal(index).label("range_index"),
+                column.label("key"),
+                b.currency,
+                *(func.sum(getattr(b, n)).label(n) for n in MEASURES),
+            )
+            .where(b.workspace_id == workspace_id, or_(*wanted), *_filter_conditions(b, filters))
+            .group_by(column, b.currency)
+        )
+    sums: list[dict] = [{} for _ in ranges]
+    if parts:
+        for row in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            sums[row.range_index][(row.key, row.currency)] = {n: getattr(row, n) or 0 for n in MEASURES}
+    return sums
 
 
 def _filter_conditions(model, filters) -> list:
@@ -160,20 +163,6 @@ def _filter_conditions(model, filters) -> list:
     if getattr(filters, "source", None) is not None:
         conditions.append(model.source == filters.source)
     return conditions
-
-
-def _sums(rows, start: date, end: date) -> dict[tuple, dict]:
-    """(key, currency) -> the measures summed over the rows inside [start, end]."""
-    totals: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    if start > end:
-        return totals
-    piece = _months(start, end)
-    for row in rows:
-        if _in(piece, row.grain, row.day):
-            bucket = totals[(row.key, row.currency)]
-            for name in MEASURES:
-                bucket[name] += getattr(row, name) or 0
-    return totals
 
 
 def _share(part, whole) -> Decimal | None:
@@ -236,12 +225,10 @@ def _cadence(session: Session, workspace_id: int, filters, now: datetime) -> dic
 def _report(session, workspace_id, group, period: Period, before: Period | None, filters, now) -> OutcomeReport:
     periods = [period] + ([before] if before else [])
     ranges = []
-    for p in periods:
-        ranges += [(p.start, p.end), (p.start - YEAR, p.end - YEAR)]
-    rows = _bucket_rows(session, workspace_id, group, ranges, filters)
-    built = []
-    for p in periods:
-        built.append(_rows(group, _sums(rows, p.start, p.end), _sums(rows, p.start - YEAR, p.end - YEAR)))
+    for p in periods:  # the period, and the partners gained the same span a year earlier (retention)
+        ranges += [(p.start, p.end), (months_back(p.start, 12), months_back(p.end, 12))]
+    sums = _range_sums(session, workspace_id, group, ranges, filters, last_day=now.date())
+    built = [_rows(group, sums[2 * i], sums[2 * i + 1]) for i in range(len(periods))]
     current = built[0]
     if group == "tier":
         kept = _cadence(session, workspace_id, filters, now)
