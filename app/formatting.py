@@ -47,36 +47,38 @@ def fmt_time(value) -> str:
     return format_time(value, "short") if value is not None else ""
 
 
-def _locale() -> str:
+def locale_name() -> str:
+    """The user's locale, for writing many numbers with one look-up (`locale=` below)."""
     locale = get_locale()
     return str(locale) if locale is not None else "en"
 
 
 # Numbers as Babel writes them in the user's locale, through app/number_format.py (the same output,
 # a page of numbers at a fraction of the cost)
-def fmt_money(amount: Decimal | None, currency: str) -> str:
+def fmt_money(amount: Decimal | None, currency: str, locale: str | None = None) -> str:
     if amount is None:
         return ""
-    return number_format.money(amount, currency, _locale())
+    return number_format.money(amount, currency, locale or locale_name())
 
 
-def fmt_number(value) -> str:
-    return number_format.number(value, _locale()) if value is not None else ""
+def fmt_number(value, locale: str | None = None) -> str:
+    return number_format.number(value, locale or locale_name()) if value is not None else ""
 
 
-def fmt_percent(share) -> str:
+def fmt_percent(share, locale: str | None = None) -> str:
     """A share (0.25) as the locale writes a percentage ("25%", "25 %"); whole percents."""
-    return number_format.number(share, _locale(), "#,##0%") if share is not None else ""
+    return number_format.number(share, locale or locale_name(), "#,##0%") if share is not None else ""
 
 
 DECIMAL_PATTERNS = {digits: "#,##0." + "0" * digits for digits in range(6)}
 
 
-def fmt_decimal(value, digits: int = 1) -> str:
+def fmt_decimal(value, digits: int = 1, locale: str | None = None) -> str:
     """A measure such as an average, with `digits` decimals in the locale's way ("3.1", "3,1")."""
     if value is None:
         return ""
-    return number_format.number(value, _locale(), DECIMAL_PATTERNS.get(digits) or "#,##0." + "0" * digits)
+    pattern = DECIMAL_PATTERNS.get(digits) or "#,##0." + "0" * digits
+    return number_format.number(value, locale or locale_name(), pattern)
 
 
 def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from flask import g, request
 
+from app import formatting
 from app.exports.routes import download_format, table_download
 from app.extensions import db
 from app.models.partner import SOURCES, TIERS
@@ -104,6 +105,31 @@ class ReportTable:
         """Where the row's currency is (amounts are shown in it), if the table has one."""
         keys = [column.key for column in self.columns]
         return keys.index("currency") if "currency" in keys else None
+
+    def shown(self) -> list[list[str | None]]:
+        """The rows as the page writes them (None: no value), the user's locale looked up once."""
+        locale, money_at = formatting.locale_name(), self.currency_index
+        writers = [_writer(column.kind, money_at, locale) for column in self.columns]
+        return [
+            [None if value is None else write(value, row) for write, value in zip(writers, row, strict=True)]
+            for row in self.rows
+        ]
+
+
+def _writer(kind: str, money_at: int | None, locale: str):
+    """How a cell of this kind of column is written: a function of the value and its row (amounts
+    in the row's currency, when the table has one)."""
+    if kind == "amount" and money_at is not None:
+        return lambda value, row: formatting.fmt_money(value, row[money_at], locale)
+    if kind in ("amount", "integer"):
+        return lambda value, row: formatting.fmt_number(value, locale)
+    if kind == "percent":
+        return lambda value, row: formatting.fmt_percent(value, locale)
+    if kind == "decimal":
+        return lambda value, row: formatting.fmt_decimal(value, 1, locale)
+    if kind == "date":
+        return lambda value, row: formatting.fmt_date(value)
+    return lambda value, row: str(value)
 
 
 def bar(label: str, value, text: str, *, before=None, before_text: str | None = None, href: str | None = None) -> dict:

@@ -18,13 +18,18 @@ from app.web import now_utc, url_template
 CHARTED_CURRENCIES = 3  # pictures for the biggest currencies; the table has them all
 
 
-def _generation_label(generation: int) -> str:
-    if generation == 0:
-        return _("Generation 0 (nobody referred them)")
-    return _("Generation %(number)s", number=generation)
+def _generation_labels(data) -> dict[int, str]:
+    """Each generation's label, worded once for the page's tables and pictures."""
+    labels = {}
+    for row in data.generations:
+        if row.generation == 0:
+            labels[0] = _("Generation 0 (nobody referred them)")
+        else:
+            labels[row.generation] = _("Generation %(number)s", number=row.generation)
+    return labels
 
 
-def _tables(data) -> dict[str, kit.ReportTable]:
+def _tables(data, labels: dict[int, str]) -> dict[str, kit.ReportTable]:
     generations = kit.ReportTable(
         "referral-generations",
         _("Revenue per generation"),
@@ -42,7 +47,7 @@ def _tables(data) -> dict[str, kit.ReportTable]:
         for currency in data.currencies or [None]:
             generations.rows.append(
                 (
-                    _generation_label(row.generation),
+                    labels[row.generation],
                     row.partners,
                     currency,
                     row.revenue.get(currency) if currency else None,
@@ -116,7 +121,7 @@ def _reading(reading) -> str | None:
     return None
 
 
-def _charts(data):
+def _charts(data, labels: dict[int, str]):
     """Per currency: won revenue per generation and won per partner (bars), the period before under each."""
     charts = []
     earlier, compared = data.before or {}, data.before is not None
@@ -127,7 +132,7 @@ def _charts(data):
             value, per = row.revenue.get(currency), row.per_partner(currency)
             old_value = old.revenue.get(currency) if old else None
             old_per = old.per_partner(currency) if old else None
-            label = _generation_label(row.generation)
+            label = labels[row.generation]
             won.append(_item(label, value, currency, (old_value or 0) if compared else None))
             each.append(_item(label, per, currency, (old_per or 0) if compared else None))
         charts.append((_("Won, %(currency)s", currency=currency), won))
@@ -147,7 +152,8 @@ def referral_economics():
     asked = kit.ask()
     today = local_today(current_user.timezone, now_utc())
     data = economics(db.session, g.workspace.id, asked.period, today, before=asked.before)
-    tables = _tables(data)
+    labels = _generation_labels(data)
+    tables = _tables(data, labels)
     chosen = tables.get(request.args.get("table"), tables["referral-generations"])
     tree = url_template("referrals.tree", "partner_id")
     main = data.referrers[0].currency if data.referrers else None
@@ -167,7 +173,7 @@ def referral_economics():
         data=data,
         tables=tables,
         reading=_reading(data.reading),
-        charts=_charts(data),
+        charts=_charts(data, labels),
         referrer_bars=referrer_bars,
         referrer_currency=main,
         growing_bars=growing_bars,
