@@ -71,13 +71,21 @@ def search(
     conditions = [SearchItem.workspace_id == workspace_id, SearchItem.kind.in_(kinds), q.condition(parsed)]
     if not include_archived:
         conditions += [SearchItem.archived.is_(False), SearchItem.partner_archived.is_(False)]
+    # the partner's last touch breaks ties: one look-up per hit (a join let PostgreSQL hash every
+    # partner's activity row whatever the number of hits)
+    last_touch = (
+        select(PartnerActivity.last_touch_s)
+        .where(PartnerActivity.partner_id == SearchItem.partner_id)
+        .correlate(SearchItem)
+        .scalar_subquery()
+    )
     number = (
         func.row_number()
         .over(
             partition_by=SearchItem.kind,
             order_by=(
                 rank,
-                func.coalesce(PartnerActivity.last_touch_s, 0).desc(),
+                func.coalesce(last_touch, 0).desc(),
                 SearchItem.activity_s.desc(),
                 SearchItem.id.desc(),
             ),
@@ -94,8 +102,8 @@ def search(
         SearchItem.partner_archived,
         rank.label("rank"),
         number,
-    ).outerjoin(PartnerActivity, PartnerActivity.partner_id == SearchItem.partner_id)
-    ranked = ranked.where(*conditions).subquery()
+    ).where(*conditions)
+    ranked = ranked.subquery()
     rows = session.execute(
         select(ranked, Partner.name.label("partner_name"))
         .outerjoin(Partner, Partner.id == ranked.c.partner_id)
