@@ -58,3 +58,15 @@ def test_the_calendar_feed_of_a_russian_user_is_in_russian(app, logged_in, user,
     calendar = Calendar.from_ical(app.test_client().get(path).data)
     assert str(calendar["X-WR-CALNAME"]) == "Orchard reminders"
     assert "Partner: Студия Север" in str(calendar.walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_the_merge_page_says_what_happens_to_the_referrals_in_russian(logged_in, user, workspace, now):
+    from tests.merging.helpers import build_book
+
+    book = build_book(workspace, user, now)
+    user.locale = "ru"
+    db.session.commit()
+    page = logged_in.get(f"/duplicates/merge/{book.survivor.id}/{book.merged.id}").get_data(as_text=True)
+    notes = [item.text for item in parse(page).find_all("li") if "Rita Referrer" in item.text]
+    assert notes, page
+    assert not any("referred by" in note or "becomes" in note for note in notes), notes
