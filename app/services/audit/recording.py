@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import delete, event, insert, inspect
 from sqlalchemy.orm import Session
 
+from app.messages import Text, to_data
 from app.models import AuditEvent, User, Workspace
 from app.services.audit import actor as actors
 from app.services.audit.registry import SPECS, Spec
@@ -35,6 +36,8 @@ class AuditLogIsAppendOnly(Exception):
 
 
 def _json(value):
+    if isinstance(value, Text):  # kept as its template and params: read in the reader's language
+        return to_data(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date | time):
