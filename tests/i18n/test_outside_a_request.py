@@ -70,3 +70,13 @@ def test_the_merge_page_says_what_happens_to_the_referrals_in_russian(logged_in,
     notes = [item.text for item in parse(page).find_all("li") if "Rita Referrer" in item.text]
     assert notes, page
     assert not any("referred by" in note or "becomes" in note for note in notes), notes
+
+
+def test_a_password_reset_mail_is_in_the_accounts_language_not_the_browsers(app, client, user, smtp_server):
+    user.locale = "ru"
+    db.session.commit()
+    client.post("/password/forgot", data={"email": user.email}, headers={"Accept-Language": "en-US"})
+    (mail,) = smtp_server.messages
+    assert "Reset your Orchard password" not in mail["Subject"], mail["Subject"]
+    assert "Hello" not in mail.get_body(("plain",)).get_content()
+    db.session.rollback()
