@@ -20,3 +20,11 @@ def test_a_deals_win_win_warning_is_in_russian(logged_in, user, workspace, us, t
     warning = page.one("p", class_="quadrant-warning").text
     assert not any(word in warning for word in ("A compromise", "Good for", "Nobody")), warning
     assert any("а" <= letter <= "я" for letter in warning.lower()), warning
+
+
+def test_russian_counts_take_their_three_forms(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context("/"), force_locale("ru"):
+        shown = [ngettext("%(num)s partner", "%(num)s partners", n) for n in (1, 2, 5, 11, 21, 22)]
+    assert shown == ["1 партнёр", "2 партнёра", "5 партнёров", "11 партнёров", "21 партнёр", "22 партнёра"]
