@@ -15,6 +15,7 @@ from app.deals.forms import STAGE_LABELS
 from app.formatting import fmt_date, fmt_datetime, fmt_money, fmt_number
 from app.interactions.forms import DIRECTION_LABELS
 from app.interactions.forms import KIND_LABELS as INTERACTION_KIND_LABELS
+from app.messages import from_data
 from app.models.base import UTCDateTime
 from app.partners.forms import KIND_LABELS, SOURCE_LABELS, STATUS_LABELS, TIER_LABELS
 from app.services.audit.queries import REFERENCES
@@ -179,6 +180,8 @@ def _column_type(object_type: str, name: str):
 def value_text(object_type: str, name: str, value, names: dict) -> str:
     if value is None or value == "":
         return EMPTY
+    if isinstance(value, dict):  # a text for the user (app.messages.to_data)
+        return str(from_data(value))
     labels = VALUE_LABELS.get((object_type, name)) or VALUE_LABELS.get(("*", name))
     if labels is not None:
         return str(labels.get(value, value))

@@ -58,7 +58,7 @@ def _show(value: object) -> object:
         return formatting.fmt_datetime(value)
     if isinstance(value, date):
         return formatting.fmt_date(value)
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return formatting.fmt_number(value)
     return value
 

@@ -17,7 +17,7 @@ case "${1:-}" in
   extract) extract ;;
   update)
     extract
-    "$pybabel" -q update -i "$pot" -d translations --no-fuzzy-matching --ignore-obsolete
+    "$pybabel" -q update -i "$pot" -d translations --no-fuzzy-matching --ignore-obsolete --width 100  # as the catalog is wrapped
     ;;
   compile) "$pybabel" -q compile -d translations --statistics 2>/dev/null || "$pybabel" -q compile -d translations ;;
   init) "$pybabel" -q init -i "$pot" -d translations -l "${2:?a language code, e.g. de}" ;;

@@ -100,6 +100,8 @@ def app(_default_app):
             finally:
                 app.config.clear()
                 app.config.update(config)
+                # feeds built for this test's rows: the next test's rows have the same ids and times
+                app.extensions.pop("orchard_calendar_feeds", None)
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ from __future__ import annotations
 import smtplib
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import i18n
 from app.auth import bp, signin
 from app.auth.password_forms import ForgotPasswordForm, ResetPasswordForm
 from app.extensions import db, limiter
@@ -58,6 +60,11 @@ def forgot_password():
 
 
 def _send_reset_mail(user, token) -> None:
+    with force_locale(i18n.known(user.locale) or str(get_locale())):  # the account's language, not the browser's
+        _write_reset_mail(user, token)
+
+
+def _write_reset_mail(user, token) -> None:
     link = mail_link("auth.reset_password", token=token)
     send_mail(
         to_name=user.name,

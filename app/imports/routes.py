@@ -230,6 +230,7 @@ def _mapping_page(run, form, mapping, *, source=None, errors=None, status=200):
         slots=range(1, MAX_CONTACT_SLOTS + 1),
         value_maps=_value_maps(mapping, summary),
         recognised=RECOGNISED_LABELS.get(run.recognised or ""),
+        file_notes=table.warnings,
         source=source,
         errors=errors or {},
         status=status,

@@ -18,7 +18,8 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import UTCDateTime, WorkspaceScoped
+from app.messages import Text
+from app.models.base import ShortTextForUser, UTCDateTime, WorkspaceScoped
 
 
 class AuditEvent(WorkspaceScoped, db.Model):
@@ -40,7 +41,8 @@ class AuditEvent(WorkspaceScoped, db.Model):
     actor_kind: Mapped[str] = mapped_column(String(8))
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     actor_token_id: Mapped[int | None] = mapped_column(Integer)  # kept after the token is deleted
-    actor_label: Mapped[str] = mapped_column(String(300))  # as it was: the name, the token and its owner…
+    # as it was: the name, the token and its owner… (words as a text, shown in the reader's language)
+    actor_label: Mapped[str | Text] = mapped_column(ShortTextForUser(300))
     object_type: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int | None] = mapped_column(Integer)
     object_label: Mapped[str] = mapped_column(String(300), default="")

@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy import Text as SQLText
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -68,6 +68,21 @@ class TextForUser(TypeDecorator):
             except ValueError:
                 return value
         return value
+
+
+class ShortTextForUser(TextForUser):
+    """TextForUser in a column of limited length (`ShortTextForUser(300)`): a Text whose JSON would
+    not fit is kept as its English, cut to the length."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        length = self.impl.length
+        if isinstance(value, Text):
+            stored = json.dumps(to_data(value), ensure_ascii=False)
+            return stored if len(stored) <= length else value.english[:length]
+        return value[:length] if isinstance(value, str) else value
 
 
 class WorkspaceScoped:

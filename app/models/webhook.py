@@ -9,7 +9,8 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import Timestamps, UTCDateTime, WorkspaceScoped, utcnow
+from app.messages import Text as TextForReader
+from app.models.base import ShortTextForUser, Timestamps, UTCDateTime, WorkspaceScoped, utcnow
 
 
 class WebhookEndpoint(WorkspaceScoped, Timestamps, db.Model):
@@ -22,7 +23,8 @@ class WebhookEndpoint(WorkspaceScoped, Timestamps, db.Model):
     # "whsec_" + base64 of 24 random bytes: kept in clear because signing needs it
     secret: Mapped[str] = mapped_column(String(80))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    disabled_reason: Mapped[str | None] = mapped_column(String(300))
+    # why it was disabled, for the owner to read: a text (shown in the reader's language)
+    disabled_reason: Mapped[str | TextForReader | None] = mapped_column(ShortTextForUser(300))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # attempts failed in a row (any success resets it) and when the first of them was made
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
@@ -71,4 +73,4 @@ class WebhookAttempt(WorkspaceScoped, db.Model):
     status_code: Mapped[int | None] = mapped_column(Integer)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     response_excerpt: Mapped[str] = mapped_column(Text, default="")  # the first KB of the answer
-    error: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | TextForReader | None] = mapped_column(ShortTextForUser(300))  # a text, as above

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 
+from app import i18n
 from app.extensions import db
 from app.mail import mail_domain, smtp_transport
 from app.services import digest as digest_service
@@ -32,6 +33,10 @@ def _renderer():
     from app.public_links import mail_link as external
 
     def render(d: digest_service.Digest) -> digest_service.Rendered:
+        with force_locale(i18n.known(d.user.locale) or i18n.DEFAULT):  # each mail in its reader's language
+            return _render(d)
+
+    def _render(d: digest_service.Digest) -> digest_service.Rendered:
         due = len(d.overdue) + len(d.due_today)
         parts = []
         if due:

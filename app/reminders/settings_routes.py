@@ -5,9 +5,11 @@ from collections import OrderedDict
 from threading import Lock
 
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import i18n
 from app.extensions import db, limiter
 from app.public_links import public_host, public_url
 from app.reminders import bp
@@ -118,15 +120,16 @@ def feed(token):
     if body is None:
         rows = calendar_feed.feed_rows(db.session, user.id, today)
         host = public_host()
-        body = calendar_feed.build_calendar(
-            user,
-            rows,
-            now=_now(),
-            host=host,
-            link=lambda reminder: public_url(
-                url_for("reminders.edit", reminder_id=reminder.id, ws=reminder.workspace_id)
-            ),
-        )
+        with force_locale(i18n.known(user.locale) or i18n.DEFAULT):  # the feed's user's, not the calendar app's
+            body = calendar_feed.build_calendar(
+                user,
+                rows,
+                now=_now(),
+                host=host,
+                link=lambda reminder: public_url(
+                    url_for("reminders.edit", reminder_id=reminder.id, ws=reminder.workspace_id)
+                ),
+            )
         _built_feeds().put((user.id, version, public_url("")), body)
     response = make_response(body, 200, headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

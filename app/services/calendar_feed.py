@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.messages import N_, Text
 from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
 from app.services.clock import zone
 from app.services.reminders import open_reminders_order
@@ -142,7 +143,7 @@ def feed_version(session: Session, user, today: date, limit: int = FEED_LIMIT) -
         )
     ).one()
     return hash_token(
-        f"{user.id}|{user.timezone}|{today}|{count}|{id_sum}|{last_change}|{partner_change}|{workspace_change}"
+        f"{user.id}|{user.timezone}|{user.locale}|{today}|{count}|{id_sum}|{last_change}|{partner_change}|{workspace_change}"
     )[:32]
 
 
@@ -153,15 +154,16 @@ def build_calendar(
     now: datetime,
     host: str,
     link: Callable[[Reminder], str] | None = None,
-    name: str = "Orchard reminders",
+    name: str | None = None,
 ) -> bytes:
-    """The iCalendar document for `rows` (see feed_rows)."""
+    """The iCalendar document for `rows` (see feed_rows); its words in the current language (the route
+    sets the feed's user's)."""
     tz = zone(user.timezone)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", name or str(Text(N_("Orchard reminders"))))
     cal.add("x-wr-timezone", str(tz.key))
     cal.add("x-published-ttl", "PT1H")
     for reminder, partner_name, workspace_name in rows:
@@ -185,8 +187,8 @@ def build_calendar(
             event.add("duration", TIMED_EVENT_LENGTH)
         lines = []
         if partner_name:
-            lines.append(f"Partner: {partner_name}")
-        lines.append(f"Workspace: {workspace_name}")
+            lines.append(str(Text(N_("Partner: %(name)s"), name=partner_name)))
+        lines.append(str(Text(N_("Workspace: %(name)s"), name=workspace_name)))
         if reminder.notes:
             lines += ["", reminder.notes]
         if link is not None:

@@ -90,7 +90,7 @@ def audit_log_csv():
             for event in page.events:
                 yield [
                     fmt_datetime(event.occurred_at),
-                    event.actor_label,
+                    str(event.actor_label),
                     type_label(event.object_type),
                     event.object_label,
                     event.object_id,

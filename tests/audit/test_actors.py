@@ -115,7 +115,7 @@ def test_secrets_never_appear(session, workspace, user, now):
     endpoints.rotate_secret(session, endpoint, now)
     invite, invite_token = accounts.create_invite(session, workspace, user, now)
     session.commit()
-    stored = json.dumps([(e.changes, e.object_label, e.actor_label) for e in events(session)])
+    stored = json.dumps([(e.changes, e.object_label, str(e.actor_label)) for e in events(session)])
     for value in (
         plaintext,
         token.token_hash,

@@ -87,13 +87,23 @@ MEASURE = """
 @pytest.fixture(scope="module")
 def demo_workspace(live_server):
     """A user and a workspace full of demo data; the ids the pages below need."""
+    return _demo(live_server, "en")
+
+
+@pytest.fixture(scope="module")
+def russian_demo_workspace(live_server):
+    """The same in Russian: a Russian owner and the Russian demo (longer words than the English)."""
+    return _demo(live_server, "ru")
+
+
+def _demo(live_server, locale):
     from app.extensions import db
     from app.models import Commission, Deal, Partner, Terms
     from app.services import accounts
     from app.services.demo import generate
 
     app = live_server.app
-    email = f"phone{os.getpid()}@example.com"
+    email = f"phone{os.getpid()}{locale}@example.com"
     with app.app_context():
         user = accounts.register_user(
             db.session,
@@ -105,7 +115,8 @@ def demo_workspace(live_server):
         )
         workspace = accounts.create_workspace_for(db.session, user, "Phone Studio")
         user.current_workspace_id = workspace.id
-        generate(db.session, workspace, seed=7, partners=60, now=NOW)
+        user.locale = locale
+        generate(db.session, workspace, seed=7, partners=60, now=NOW, locale=locale)
         db.session.commit()
         ws = workspace.id
 
@@ -201,7 +212,7 @@ def _open(page, live_server, name, ids):
     page.goto(live_server(PAGES[name].format(**ids)))
     page.wait_for_load_state("networkidle")
     if name == "referral-tree-picture":
-        page.get_by_role("button", name="Picture").click()
+        page.click("[data-tree-view=picture]")
         page.wait_for_selector("#tree-canvas .tnode")
         page.click("[data-tree-action=fit]")
     elif name == "dashboard":
@@ -214,6 +225,16 @@ def _open(page, live_server, name, ids):
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_fits_a_phone(name, phone_page, live_server, demo_workspace, server_clock):
+    _assert_fits(phone_page, live_server, name, demo_workspace)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_a_phone_in_russian(name, phone_page, live_server, russian_demo_workspace, server_clock):
+    """Russian words are longer: a select or a row of buttons that fits in English may stick out."""
+    _assert_fits(phone_page, live_server, name, russian_demo_workspace)
+
+
+def _assert_fits(phone_page, live_server, name, demo_workspace):
     _log_in(phone_page, live_server, demo_workspace["email"])
     _open(phone_page, live_server, name, demo_workspace)
     found = phone_page.evaluate(MEASURE)

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from app.extensions import db
 from tests.conftest import NOW, make_contact, make_partner
+from tests.deals.helpers import make_deal
 from tests.html import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,6 +169,9 @@ MAIN_PAGES = [
     "/partners/{id}/history",
     "/partners/{id}/edit",
     "/referrals/tree/{id}",
+    # a deal with a compromise: its win-win warning
+    "/deals/{deal}",
+    "/deals/{deal}/edit",
 ]
 
 
@@ -196,12 +200,13 @@ def in_russian(logged_in, user, workspace):
     user.locale = "ru"
     partner = make_partner(workspace, name="Студия Север", archived_at=NOW)
     make_contact(partner, name="Ирина Петрова", email="irina@sever.example")
+    deal = make_deal(partner, now=NOW, title="Сайт", value_to_us=0, value_to_partner=1)
     db.session.commit()
-    return logged_in, partner.id
+    return logged_in, partner.id, deal.id
 
 
 def test_main_pages_in_russian_have_no_english_left(in_russian):
-    client, partner_id = in_russian
+    client, partner_id, deal_id = in_russian
     english = {}
     for message in _catalog():
         plain = message.id and not message.pluralizable and not PLACEHOLDER.search(message.id)
@@ -209,7 +214,7 @@ def test_main_pages_in_russian_have_no_english_left(in_russian):
             english[message.id] = message.string
     left = {}
     for path in MAIN_PAGES:
-        response = client.get(path.format(id=partner_id), follow_redirects=True)
+        response = client.get(path.format(id=partner_id, deal=deal_id), follow_redirects=True)
         assert response.status_code == 200, path
         assert parse(response.get_data(as_text=True)).one("html")["lang"] == "ru"
         page = _PageText()

@@ -94,7 +94,7 @@ def test_an_archived_referrer_is_not_carried_over(tree, workspace, user, now):
     db.session.commit()
     other = make_partner(workspace, name="Olga")
     plan = plan_merge(db.session, workspace.id, other, d)
-    assert any("archived" in note for note in plan.notes)
+    assert any("archived" in note.english for note in plan.notes)
     merge(workspace, user, other, d, now)
     assert referrer_of(other) is None
     assert_summaries_right(workspace.id)

@@ -3,6 +3,9 @@ language); a boosted navigation that fails gets the whole error page, as without
 
 from __future__ import annotations
 
+import pytest
+
+from app.extensions import db
 from tests.conftest import HX, HX_BOOSTED
 from tests.html import parse
 
@@ -36,3 +39,41 @@ def test_the_page_carries_the_messages_for_failures_the_server_cannot_answer(log
     assert "connection" in body["data-msg-offline"]
     assert body["data-msg-failed"]
     assert body["data-msg-draft-restored"]
+
+
+@pytest.mark.parametrize(
+    ("status", "title", "russian"),
+    [
+        (403, "Not allowed", "Не разрешено"),
+        (409, "Changed meanwhile", None),
+        (429, "Too many attempts", None),
+        (500, "Something went wrong", None),
+    ],
+)
+def test_each_failure_the_issue_names_gets_a_problem_fragment_in_the_users_language(
+    app, client, auth, user, monkeypatch, status, title, russian
+):
+    """403, 409, 429 and 5xx, as 404 and an expired form above: a fragment the page shows in place."""
+    from flask import abort
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def fail():
+        if status == 500:
+            raise RuntimeError("boom")
+        abort(status)
+
+    assert auth.login(user).status_code == 302
+    monkeypatch.setitem(app.view_functions, "partners.index", fail)
+    response = client.get("/partners/", headers=HX)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    problem = parse(html).one(class_="request-problem")
+    assert problem["role"] == "alert" and title in problem.text
+    user.locale = "ru"
+    db.session.commit()
+    shown = parse(client.get("/partners/", headers=HX).get_data(as_text=True)).one(class_="request-problem")
+    assert title not in shown.text and any("а" <= c <= "я" for c in shown.text.lower()), shown.text
+    if russian:
+        assert russian in shown.text

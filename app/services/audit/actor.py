@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.messages import Text
 from app.models.base import utcnow
 
 KEY = "orchard_audit_actor"
@@ -21,7 +22,7 @@ LABEL_LENGTH = 300
 @dataclass(frozen=True)
 class Actor:
     kind: str  # "user" | "token" | "job" | "cli" | "system"
-    label: str
+    label: str | Text  # a person's or a command's name as is; words (a token's, a job's) as a Text
     user_id: int | None = None
     token_id: int | None = None
 
@@ -31,16 +32,17 @@ class Actor:
 
     @classmethod
     def of_token(cls, token, user) -> Actor:
-        return cls("token", f"API token “{token.name}” of {user.name}", user_id=user.id, token_id=token.id)
+        label = Text("API token “%(token)s” of %(user)s", token=token.name, user=user.name)
+        return cls("token", label, user_id=user.id, token_id=token.id)
 
     @classmethod
     def of_job(cls, job) -> Actor:
         if job.kind.startswith("import."):
-            label = f"import job #{job.id}"
+            label = Text("import job #%(id)s", id=str(job.id))
         elif "restore" in job.kind:
-            label = "restore"
+            label = Text("restore")
         else:
-            label = f"{job.kind} job #{job.id}"
+            label = Text("%(kind)s job #%(id)s", kind=job.kind, id=str(job.id))
         return cls("job", label, user_id=job.user_id)
 
     @classmethod
@@ -48,7 +50,7 @@ class Actor:
         return cls("cli", command)
 
 
-SYSTEM = Actor("system", "system")
+SYSTEM = Actor("system", Text("system"))
 ActorSource = Actor | Callable[[], Actor]
 _defaults: dict[str, Callable] = {}
 

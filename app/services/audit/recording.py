@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import delete, event, insert, inspect
 from sqlalchemy.orm import Session
 
+from app.messages import Text, to_data
 from app.models import AuditEvent, User, Workspace
 from app.services.audit import actor as actors
 from app.services.audit.registry import SPECS, Spec
@@ -35,6 +36,8 @@ class AuditLogIsAppendOnly(Exception):
 
 
 def _json(value):
+    if isinstance(value, Text):  # kept as its template and params: read in the reader's language
+        return to_data(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date | time):
@@ -96,7 +99,7 @@ def _row(session, spec, obj, action, changes, actor, gone, moment) -> dict | Non
         "actor_kind": actor.kind,
         "actor_user_id": None if actor.user_id in gone["users"] else actor.user_id,
         "actor_token_id": actor.token_id,
-        "actor_label": actor.label[: actors.LABEL_LENGTH],
+        "actor_label": actor.label if isinstance(actor.label, Text) else actor.label[: actors.LABEL_LENGTH],
         "object_type": spec.object_type,
         "object_id": values.get("id") if spec.object_type != "referral" else values.get("partner_id"),
         "object_label": _label(session, spec, values),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.messages import N_
+
 QUADRANTS = ("win-win", "win-lose", "lose-win", "lose-lose")
 
 
@@ -18,7 +20,7 @@ QUADRANTS = ("win-win", "win-lose", "lose-win", "lose-lose")
 class Assessment:
     quadrant: str | None  # None until both sides are assessed
     compromise: bool  # one side (or both) is only break-even
-    warning: str | None
+    warning: str | None  # marked with N_(): translated where it is shown
 
 
 def quadrant(value_to_us: int | None, value_to_partner: int | None) -> str | None:
@@ -34,11 +36,11 @@ def assess(value_to_us: int | None, value_to_partner: int | None) -> Assessment:
     compromise = 0 in (value_to_us, value_to_partner)
     warning = None
     if compromise:
-        warning = "A compromise is not win-win: look for what would make this a real gain for both sides."
+        warning = N_("A compromise is not win-win: look for what would make this a real gain for both sides.")
     elif q == "win-lose":
-        warning = "Good for us, not for them: a partner who loses does not come back or recommend us."
+        warning = N_("Good for us, not for them: a partner who loses does not come back or recommend us.")
     elif q == "lose-win":
-        warning = "Good for them, not for us: working below cost does not last."
+        warning = N_("Good for them, not for us: working below cost does not last.")
     elif q == "lose-lose":
-        warning = "Nobody gains: consider turning this deal down."
+        warning = N_("Nobody gains: consider turning this deal down.")
     return Assessment(q, compromise, warning)

@@ -124,7 +124,7 @@ def _read_csv(data: bytes, encoding: str, sample: str) -> Table:
         headers=readable_headers(header, max(width, 1)),
         encoding=encoding,
         delimiter=delimiter,
-        warnings=skipped_above(first, index, "row", offset=1 if declared else 0),
+        warnings=skipped_above(first, index, offset=1 if declared else 0),
         source=lambda: islice(_csv_records(data, encoding, delimiter), skip, None),
         count=count,
     )

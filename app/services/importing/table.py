@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from app.messages import N_plural, Text
 from app.services import ServiceError
 from app.services.exporting.csv_writer import FORMULA_STARTS
 
@@ -30,7 +31,7 @@ class Table:
     headers: list[str]
     encoding: str | None = None  # csv and vcard: the detected text encoding ("utf_8_sig", "cp1251", ...)
     delimiter: str | None = None  # csv: "," ";" "\t" "|"
-    warnings: list[str] = field(default_factory=list)  # what was skipped ("Card 7 could not be read ...")
+    warnings: list[Text] = field(default_factory=list)  # what was skipped ("Card 7 could not be read ...")
     source: Callable[[], Iterable[Sequence[str]]] = field(default=tuple, repr=False)  # the data rows, raw
     count: int | None = field(default=None, repr=False)  # known when the reader has already counted
 
@@ -70,13 +71,21 @@ def header_index(records: list[Sequence[str]]) -> int | None:
     return first if later is None else later
 
 
-def skipped_above(records: list[Sequence[str]], index: int, unit: str, offset: int = 0) -> list[str]:
+def skipped_above(records: list[Sequence[str]], index: int, offset: int = 0) -> list[Text]:
     """The warning that filled rows above the header (a title, LinkedIn's notes) were not imported."""
     skipped = sum(1 for record in records[:index] if used_width(record))
     if not skipped:
         return []
-    above = f"the {unit} above it was" if skipped == 1 else f"the {skipped} {unit}s above it were"
-    return [f"The header is {unit} {index + 1 + offset}; {above} skipped."]
+    return [
+        Text(
+            N_plural(
+                "The header is row %(row)s; the row above it was skipped.",  # at most 9 above (HEADER_SEARCH_ROWS)
+                "The header is row %(row)s; the %(num)s rows above it were skipped.",
+                skipped,
+            ),
+            row=str(index + 1 + offset),
+        )
+    ]
 
 
 MAX_COLUMNS = 300

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from vobject.base import getLogicalLines, textLineToContentLine
 
+from app.messages import N_, N_plural, Text
 from app.services.importing import text as texts
 from app.services.importing.table import ImportFileError, Table
 
@@ -46,12 +47,17 @@ def read_vcard(data: bytes, encoding: str) -> Table:
         if row is None or not any(row):
             skipped += 1
             if skipped <= MAX_WARNINGS:
-                why = "could not be read" if row is None else "is empty"
-                warnings.append(f"Card {number} {why} and was skipped.")
+                why = (
+                    N_("Card %(card)s could not be read and was skipped.")
+                    if row is None
+                    else N_("Card %(card)s is empty and was skipped.")
+                )
+                warnings.append(Text(why, card=str(number)))
         else:
             good += 1
     if skipped > MAX_WARNINGS:
-        warnings.append(f"{skipped - MAX_WARNINGS} more cards were skipped.")
+        more = skipped - MAX_WARNINGS
+        warnings.append(Text(N_plural("%(num)s more card was skipped.", "%(num)s more cards were skipped.", more)))
     if not good:
         raise ImportFileError(
             "No contact card in this file could be read. Export the contacts again (vCard 3.0 or 4.0) "

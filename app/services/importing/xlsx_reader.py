@@ -13,7 +13,7 @@ from itertools import islice
 
 from openpyxl import load_workbook
 
-from app.messages import N_
+from app.messages import N_, Text
 from app.services.importing.table import (
     HEADER_SEARCH_ROWS,
     ImportFileError,
@@ -36,8 +36,12 @@ def read_xlsx(data: bytes) -> Table:
             index = header_index([_trimmed(record) for record in first])
             if index is not None:
                 chosen = sheet_index
-                notes = [f'Sheet "{sheet_name}" was read: the sheets before it are empty.'] if sheet_index else []
-                notes += skipped_above(first, index, "row")
+                notes = (
+                    [Text('Sheet "%(sheet)s" was read: the sheets before it are empty.', sheet=sheet_name)]
+                    if sheet_index
+                    else []
+                )
+                notes += skipped_above(first, index)
                 break
         else:
             raise ImportFileError("The workbook is empty: none of its sheets has anything in it.")

@@ -33,7 +33,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
-from app.messages import Text
+from app.messages import Text, to_data
 from app.models import (
     Commission,
     Contact,
@@ -83,7 +83,7 @@ class MergePlan:
     defaults: dict[str, str]  # field -> "survivor" | "merged"
     counts: dict[str, int]  # what moves: contact, deal, interaction, ... -> how many
     terms: str  # "none" | "survivor" | "merged" | "both": who has terms
-    notes: list[str] = field(default_factory=list)  # what happens to the referrals
+    notes: list[Text] = field(default_factory=list)  # what happens to the referrals
     refusal: Text | None = None  # why they cannot be merged
 
 
@@ -121,7 +121,7 @@ def _loop(session: Session, workspace_id: int, survivor: Partner, merged: Partne
     return None
 
 
-def _referral_notes(session: Session, survivor: Partner, merged: Partner) -> list[str]:
+def _referral_notes(session: Session, survivor: Partner, merged: Partner) -> list[Text]:
     referrer_ids = {survivor.referred_by_id, merged.referred_by_id} - {None}
     rows = session.execute(
         select(Partner.id, Partner.name, Partner.archived_at).where(Partner.id.in_(referrer_ids))
@@ -132,18 +132,40 @@ def _referral_notes(session: Session, survivor: Partner, merged: Partner) -> lis
     theirs = None if merged.referred_by_id == survivor.id else merged.referred_by_id
     if survivor.referred_by_id == merged.id or merged.referred_by_id == survivor.id:
         notes.append(
-            f"The referral between {merged.name} and {survivor.name} is dropped: it would be a partner referring itself."
+            Text(
+                "The referral between %(merged)s and %(survivor)s is dropped: it would be a partner referring itself.",
+                merged=merged.name,
+                survivor=survivor.name,
+            )
         )
     if theirs is not None:
         if own is not None:
             notes.append(
-                f"{survivor.name} keeps its referrer {names[own].name}; {merged.name}'s referrer "
-                f"{names[theirs].name} is not carried over."
+                Text(
+                    "%(survivor)s keeps its referrer %(own)s; %(merged)s's referrer %(theirs)s is not carried over.",
+                    survivor=survivor.name,
+                    own=names[own].name,
+                    merged=merged.name,
+                    theirs=names[theirs].name,
+                )
             )
         elif names[theirs].archived_at is not None:
-            notes.append(f"{merged.name}'s referrer {names[theirs].name} is archived, so it is not carried over.")
+            notes.append(
+                Text(
+                    "%(merged)s's referrer %(theirs)s is archived, so it is not carried over.",
+                    merged=merged.name,
+                    theirs=names[theirs].name,
+                )
+            )
         else:
-            notes.append(f"{survivor.name} becomes referred by {names[theirs].name}, as {merged.name} was.")
+            notes.append(
+                Text(
+                    "%(survivor)s becomes referred by %(theirs)s, as %(merged)s was.",
+                    survivor=survivor.name,
+                    theirs=names[theirs].name,
+                    merged=merged.name,
+                )
+            )
     return notes
 
 
@@ -365,7 +387,7 @@ def merge_partners(
         before=before,
         after=after,
         created={"commission": created},
-        summary={"counts": plan.counts, "notes": plan.notes, "terms": plan.terms, "choices": chosen},
+        summary={"counts": plan.counts, "notes": to_data(plan.notes), "terms": plan.terms, "choices": chosen},
     )
     session.add(record)
     session.flush()

@@ -25,6 +25,7 @@ import urllib3
 from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from app.messages import Text
 from app.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.base import UTCDateTime
 from app.services import ServiceError
@@ -61,10 +62,20 @@ class Outgoing:
 class Answer:
     status_code: int | None
     excerpt: str = ""
-    error: str | None = None
+    error: str | Text | None = None  # why there is no answer, for the owner to read
 
 
 Transport = Callable[[Outgoing], Answer]
+
+
+def _number(value: float) -> int | float:
+    """A number of seconds or hours, kept as JSON can (shown as the reader's locale writes it: 0,3)."""
+    return int(value) if float(value).is_integer() else float(f"{value:g}")
+
+
+def _could_not_connect(error: Exception) -> Text:
+    # the reason is the network library's own words (English); what happened is said in the reader's
+    return Text("Could not connect: %(reason)s", reason=str(error)[:200])
 
 
 def send_pinned(request: Outgoing) -> Answer:
@@ -99,11 +110,13 @@ def send_pinned(request: Outgoing) -> Answer:
             response.close()
         return Answer(response.status, excerpt)
     except urllib3.exceptions.NewConnectionError as error:  # (a subclass of the timeout error)
-        return Answer(None, error=f"Could not connect: {error}"[:300])
+        return Answer(None, error=_could_not_connect(error))
     except urllib3.exceptions.TimeoutError:
-        return Answer(None, error=f"No answer within {request.timeout:g} seconds (timed out).")
+        return Answer(
+            None, error=Text("No answer within %(seconds)s seconds (timed out).", seconds=_number(request.timeout))
+        )
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        return Answer(None, error=f"Could not connect: {error}"[:300])
+        return Answer(None, error=_could_not_connect(error))
     finally:
         pool.close()
 
@@ -196,7 +209,7 @@ def _attempt(session, delivery_id, now, lease_until, transport, settings, rng) -
     try:
         addresses = check_url(url, allow_loopback=settings.allow_loopback, require_https=settings.require_https)
     except ServiceError as refused:
-        answer = Answer(None, error=f"Refused: {refused.english}"[:300])
+        answer = Answer(None, error=Text("Refused: %(reason)s", reason=refused.text))
     else:
         headers = signing.headers(secret, msg_id=msg_id, payload=payload, now=now)
         answer = transport(Outgoing(url, addresses[0], headers, payload, settings.timeout))
@@ -253,9 +266,10 @@ def _record(session, delivery_id, endpoint_id, answer, duration_ms, now, lease_u
 def _disable_if_failing(session, endpoint_id: int, now: datetime, settings: DeliverySettings) -> None:
     c = WebhookEndpoint.__table__.c
     hours = settings.disable_after.total_seconds() / 3600
-    reason = (
-        f"Disabled automatically: {settings.disable_after_failures} or more attempts in a row failed "
-        f"over more than {hours:g} hours."
+    reason = Text(
+        "Disabled automatically: %(failures)s or more attempts in a row failed over more than %(hours)s hours.",
+        failures=settings.disable_after_failures,
+        hours=_number(hours),
     )
     result = session.execute(
         update(WebhookEndpoint)
@@ -265,7 +279,7 @@ def _disable_if_failing(session, endpoint_id: int, now: datetime, settings: Deli
             c.consecutive_failures >= settings.disable_after_failures,
             c.failing_since <= now - settings.disable_after,
         )
-        .values(enabled=False, disabled_at=now, disabled_reason=reason[:300])
+        .values(enabled=False, disabled_at=now, disabled_reason=reason)
     )
     if result.rowcount == 1:
         session.execute(

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.messages import N_plural
+from app.messages import N_plural, Text
 from app.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.workspace import ROLE_OWNER
 from app.services import Gone, ServiceError
@@ -124,7 +124,7 @@ def _enable(endpoint: WebhookEndpoint, enabled: bool, now: datetime) -> None:
         endpoint.consecutive_failures = 0
         endpoint.failing_since = None
     elif not enabled and endpoint.enabled:
-        endpoint.disabled_reason = "Disabled by an owner."
+        endpoint.disabled_reason = Text("Disabled by an owner.")
         endpoint.disabled_at = now
     endpoint.enabled = enabled
 
