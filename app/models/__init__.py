@@ -15,7 +15,7 @@ from app.models.partner import Contact, Partner  # noqa: F401
 from app.models.referral import Referral, ReferralChange  # noqa: F401
 from app.models.referral_revenue import BranchRevenue, ReferralGenerationSize, ReferralRevenueMonth  # noqa: F401
 from app.models.reminder import Reminder  # noqa: F401
-from app.models.report import OutcomeBucket, PartnerOutcome, SourceFix  # noqa: F401
+from app.models.report import BookBucket, OutcomeBucket, PartnerOutcome, SourceFix  # noqa: F401
 from app.models.report_weeks import HealthWeek, OwnerMoney, OwnerMonth  # noqa: F401
 from app.models.search import SearchItem, SearchVariant  # noqa: F401
 from app.models.terms import Terms, TermsVersion  # noqa: F401

@@ -101,3 +101,24 @@ class SourceFix(db.Model):
     __tablename__ = "source_fix"
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     old_source: Mapped[str] = mapped_column(String(16))
+
+
+class BookBucket(db.Model):
+    """The partners the neglect rules apply to, counted per (grain, due day, owner, tier, source,
+    effective cadence), kept by app/summaries/book_buckets.py from the activity rows. Grain "m"
+    rows count by the month the partner is due (day = the 1st), grain "d" rows by the day: how many
+    partners a team keeps, against which cadences, and how many are not yet neglected (due later
+    than now) are sums over a bounded number of rows, plus the partners due today (Tiers, Account
+    managers). Due days are UTC days of the activity row's due moment."""
+
+    __tablename__ = "book_bucket"
+    __table_args__ = (UniqueConstraint("workspace_id", "grain", "day", "owner_id", "tier", "source", "cadence_days"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    grain: Mapped[str] = mapped_column(String(1))
+    day: Mapped[date] = mapped_column(Date)
+    owner_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: nobody; no foreign key, as the outcome buckets
+    tier: Mapped[str] = mapped_column(String(1))
+    source: Mapped[str] = mapped_column(String(16))
+    cadence_days: Mapped[int] = mapped_column(Integer)
+    partners: Mapped[int] = mapped_column(Integer, default=0)

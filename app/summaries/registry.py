@@ -22,6 +22,7 @@ MODULES: tuple[str, ...] = (
     "health_weeks",
     "owner_months",
     "partner_outcomes",
+    "book_buckets",  # after partner_activity: reads its rows
     "search_index",
 )
 

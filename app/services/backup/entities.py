@@ -129,6 +129,7 @@ NOT_BACKED_UP = {
     "branch_revenue": "a summary, rebuilt from deals and referrals on restore",
     "partner_outcome": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
     "outcome_bucket": "a summary, rebuilt from partners, deals, interactions and referrers on restore",
+    "book_bucket": "a summary, rebuilt from the partners' activity rows on restore",
     "search_item": "the search index, rebuilt from the workspace's rows on restore",
     "trash_entry": "the Trash names the original rows and members; restored contacts and touches keep their marks",
     "search_variant": "the search index's vocabulary, rebuilt from the workspace's rows on restore",

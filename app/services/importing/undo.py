@@ -166,7 +166,7 @@ class _Undo:
         registry.rebuild(
             s,
             self.run.workspace_id,
-            [registry.by_name(n) for n in ("referral_stats", "referral_revenue", "partner_outcomes")],
+            [registry.by_name(n) for n in ("referral_stats", "referral_revenue", "partner_outcomes", "book_buckets")],
         )
 
     def _partners(self, ids) -> list[Partner]:

@@ -19,14 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import func, select
 
-from app.models import OwnerMoney, OwnerMonth, PartnerActivity
+from app.models import OwnerMoney, OwnerMonth
 from app.models.report_weeks import ANSWER_COLUMNS
 from app.services.accounts import workspace_members
+from app.services.reports.book import book_counts
 from app.services.reports.period import Period
-from app.services.sqltime import seconds
 
 
 @dataclass
@@ -112,21 +113,10 @@ def managers_report(
             rows[owner_id] = ManagerRow(owner_id, None)
         return rows[owner_id]
 
-    pa = PartnerActivity
-    owner = func.coalesce(pa.owner_id, 0)
-    book = session.execute(
-        select(
-            owner,
-            func.count(),
-            func.sum(case((pa.due_s < seconds(now), 1), else_=0)),
-            func.sum(cast(days, Float) / pa.cadence_days),
-        )
-        .where(pa.workspace_id == workspace_id, pa.eligible.is_(True), *_only(owner, only_owner))
-        .group_by(owner)
-    )
-    for owner_id, partners, neglected, expected in book:
+    only = SimpleNamespace(owner_id=only_owner)
+    for owner_id, book in book_counts(session, workspace_id, now, "owner_id", only).items():
         r = row(owner_id)
-        r.partners, r.neglected, r.expected_touches = int(partners), int(neglected or 0), float(expected or 0)
+        r.partners, r.neglected, r.expected_touches = book.partners, book.neglected, days * book.touches_per_day
     om = OwnerMonth
     sums = [
         func.sum(om.touches),

@@ -28,15 +28,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import PartnerActivity
 from app.models.partner import SOURCES, TIERS
-from app.models.report import MEASURES, OutcomeBucket, PartnerOutcome
+from app.models.report import MEASURES, OutcomeBucket
 from app.services.money import as_money
+from app.services.reports.book import book_counts
 from app.services.reports.period import Period, months_back
-from app.services.sqltime import seconds
 
 GROUPS = {"source": SOURCES, "tier": TIERS}
 
@@ -204,22 +203,9 @@ def _money_per(amount, partners) -> Decimal | None:
 
 
 def _cadence(session: Session, workspace_id: int, filters, now: datetime) -> dict[str, tuple[int, int]]:
-    """tier -> (partners the neglect rules apply to, those not neglected now): one indexed count."""
-    pa = PartnerActivity
-    now_s = seconds(now)
-    stmt = (
-        select(pa.tier, func.count(), func.sum(case((pa.due_s >= now_s, 1), else_=0)))
-        .where(pa.workspace_id == workspace_id, pa.eligible.is_(True))
-        .group_by(pa.tier)
-    )
-    if getattr(filters, "owner_id", None) is not None:
-        stmt = stmt.where(pa.owner_id == filters.owner_id)
-    if getattr(filters, "tier", None) is not None:
-        stmt = stmt.where(pa.tier == filters.tier)
-    if getattr(filters, "source", None) is not None:
-        o = PartnerOutcome
-        stmt = stmt.join(o, and_(o.partner_id == pa.partner_id, o.currency == "")).where(o.source == filters.source)
-    return {tier: (int(n), int(kept or 0)) for tier, n, kept in session.execute(stmt)}
+    """tier -> (partners the neglect rules apply to, those not neglected now), from the book buckets."""
+    counts = book_counts(session, workspace_id, now, "tier", filters)
+    return {tier: (c.partners, c.not_neglected) for tier, c in counts.items()}
 
 
 def _report(session, workspace_id, group, period: Period, before: Period | None, filters, now) -> OutcomeReport:

@@ -1,0 +1,87 @@
+"""The book a team keeps, now: per owner or tier, the partners the neglect rules apply to, how many
+are not neglected yet (due later than now), and the touches their cadences ask for per day.
+
+Read from the book_buckets summary (app/models/report.py `BookBucket`): all of a group's month rows
+(every partner is in one), the not-yet-due months after this one, this month's days after today,
+and — the one count over activity rows — the partners due later today (an index range over today's
+due moments). A bounded number of rows whatever the size of the book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import BookBucket, Partner, PartnerActivity
+from app.services.sqltime import seconds
+
+
+@dataclass
+class BookCount:
+    partners: int = 0
+    not_neglected: int = 0
+    touches_per_day: float = 0.0  # the sum of 1 / cadence over the partners
+
+    @property
+    def neglected(self) -> int:
+        return self.partners - self.not_neglected
+
+
+def _next_month(day):
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def book_counts(session: Session, workspace_id: int, now: datetime, by: str, filters=None) -> dict:
+    """{owner id or tier: BookCount}; `by` is "owner_id" or "tier"; `filters` may name an owner,
+    tier or source (attributes owner_id, tier, source; None for any)."""
+    b = BookBucket
+    today = now.astimezone(UTC).date()
+    this_month_later = and_(b.grain == "d", b.day > today, b.day < _next_month(today))
+    later = or_(and_(b.grain == "m", b.day > today.replace(day=1)), this_month_later)
+    group = getattr(b, by)
+    counts: dict = {}
+    rows = session.execute(
+        select(
+            group,
+            func.sum(case((b.grain == "m", b.partners), else_=0)),
+            func.sum(case((later, b.partners), else_=0)),
+            func.sum(case((b.grain == "m", cast(b.partners, Float) / b.cadence_days), else_=0.0)),
+        )
+        .where(b.workspace_id == workspace_id, or_(b.grain == "m", this_month_later), *_conditions(b, filters))
+        .group_by(group)
+    )
+    for key, partners, not_due, per_day in rows:
+        counts[key] = BookCount(int(partners or 0), int(not_due or 0), float(per_day or 0))
+    # the partners due later today: not neglected yet
+    pa = PartnerActivity
+    tomorrow = datetime.combine(today + timedelta(days=1), time(), UTC)
+    column = func.coalesce(pa.owner_id, 0) if by == "owner_id" else pa.tier
+    due_today = (
+        select(column, func.count())
+        .join(Partner, Partner.id == pa.partner_id)
+        .where(
+            pa.workspace_id == workspace_id,
+            pa.eligible.is_(True),
+            pa.due_s >= seconds(now),
+            pa.due_s < seconds(tomorrow),
+            *_conditions(pa, filters, source=Partner.source),
+        )
+        .group_by(column)
+    )
+    for key, n in session.execute(due_today):
+        counts.setdefault(key, BookCount()).not_neglected += int(n)
+    return counts
+
+
+def _conditions(model, filters, source=None) -> list:
+    found = []
+    owner_id = getattr(filters, "owner_id", None)
+    if owner_id is not None:
+        found.append(func.coalesce(model.owner_id, 0) == owner_id)
+    if getattr(filters, "tier", None) is not None:
+        found.append(model.tier == filters.tier)
+    if getattr(filters, "source", None) is not None:
+        found.append((source if source is not None else model.source) == filters.source)
+    return found
