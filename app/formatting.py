@@ -70,15 +70,11 @@ def fmt_percent(share, locale: str | None = None) -> str:
     return number_format.number(share, locale or locale_name(), "#,##0%") if share is not None else ""
 
 
-DECIMAL_PATTERNS = {digits: "#,##0." + "0" * digits for digits in range(6)}
-
-
 def fmt_decimal(value, digits: int = 1, locale: str | None = None) -> str:
     """A measure such as an average, with `digits` decimals in the locale's way ("3.1", "3,1")."""
     if value is None:
         return ""
-    pattern = DECIMAL_PATTERNS.get(digits) or "#,##0." + "0" * digits
-    return number_format.number(value, locale or locale_name(), pattern)
+    return number_format.number(value, locale or locale_name(), "#,##0." + "0" * digits)
 
 
 def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:

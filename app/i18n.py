@@ -26,6 +26,12 @@ def known(code: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
+def language_of(user, fallback: str = DEFAULT) -> str:
+    """The language `user` reads Orchard in (their profile's), for what is written for them outside
+    their own request: a job's work, a mail, their calendar feed."""
+    return known(getattr(user, "locale", None)) or fallback
+
+
 def select_locale() -> str:
     if not has_request_context():  # a job or a command: English unless force_locale says otherwise
         return DEFAULT

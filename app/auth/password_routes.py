@@ -60,7 +60,7 @@ def forgot_password():
 
 
 def _send_reset_mail(user, token) -> None:
-    with force_locale(i18n.known(user.locale) or str(get_locale())):  # the account's language, not the browser's
+    with force_locale(i18n.language_of(user, fallback=str(get_locale()))):  # the account's language, not the browser's
         _write_reset_mail(user, token)
 
 

@@ -63,7 +63,10 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
                 job_service.report(session, job, done, total, message, now=clock())
                 session.commit()
 
-            with force_locale(_language_of(session, job)):  # what the job words, it words for its user
+            from app.models import User
+
+            user = session.get(User, job.user_id) if job.user_id else None
+            with force_locale(i18n.language_of(user)):  # what the job words, it words for its user
                 result = function(session, job, progress=progress, now=clock())
             job_service.finish(session, job, result, now=clock())
             session.commit()
@@ -78,13 +81,6 @@ def run_job(app: Flask, job_id: int, *, clock: Callable[[], datetime] = _utcnow)
             _mark_failed(session, job_id, message, clock())
         finally:
             audit.clear_actor(session)
-
-
-def _language_of(session, job) -> str:
-    from app.models import User
-
-    user = session.get(User, job.user_id) if job.user_id else None
-    return i18n.known(user.locale if user else None) or i18n.DEFAULT
 
 
 def _mark_failed(session, job_id: int, message: Text, now: datetime) -> None:

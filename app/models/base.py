@@ -78,11 +78,11 @@ class ShortTextForUser(TextForUser):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        stored = super().process_bind_param(value, dialect)
         length = self.impl.length
-        if isinstance(value, Text):
-            stored = json.dumps(to_data(value), ensure_ascii=False)
-            return stored if len(stored) <= length else value.english[:length]
-        return value[:length] if isinstance(value, str) else value
+        if isinstance(value, Text) and len(stored) > length:
+            return value.english[:length]
+        return stored[:length] if isinstance(stored, str) else stored
 
 
 class WorkspaceScoped:

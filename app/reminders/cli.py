@@ -33,7 +33,7 @@ def _renderer():
     from app.public_links import mail_link as external
 
     def render(d: digest_service.Digest) -> digest_service.Rendered:
-        with force_locale(i18n.known(d.user.locale) or i18n.DEFAULT):  # each mail in its reader's language
+        with force_locale(i18n.language_of(d.user)):  # each mail in its reader's language
             return _render(d)
 
     def _render(d: digest_service.Digest) -> digest_service.Rendered:

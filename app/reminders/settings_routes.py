@@ -120,7 +120,7 @@ def feed(token):
     if body is None:
         rows = calendar_feed.feed_rows(db.session, user.id, today)
         host = public_host()
-        with force_locale(i18n.known(user.locale) or i18n.DEFAULT):  # the feed's user's, not the calendar app's
+        with force_locale(i18n.language_of(user)):  # the feed's user's, not the calendar app's
             body = calendar_feed.build_calendar(
                 user,
                 rows,

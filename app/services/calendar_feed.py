@@ -21,7 +21,7 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.messages import N_, Text
+from app.messages import Text
 from app.models import CalendarFeed, Membership, Partner, Reminder, User, Workspace
 from app.services.clock import zone
 from app.services.reminders import open_reminders_order
@@ -163,7 +163,7 @@ def build_calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name or str(Text(N_("Orchard reminders"))))
+    cal.add("x-wr-calname", name or str(Text("Orchard reminders")))
     cal.add("x-wr-timezone", str(tz.key))
     cal.add("x-published-ttl", "PT1H")
     for reminder, partner_name, workspace_name in rows:
@@ -187,8 +187,8 @@ def build_calendar(
             event.add("duration", TIMED_EVENT_LENGTH)
         lines = []
         if partner_name:
-            lines.append(str(Text(N_("Partner: %(name)s"), name=partner_name)))
-        lines.append(str(Text(N_("Workspace: %(name)s"), name=workspace_name)))
+            lines.append(str(Text("Partner: %(name)s", name=partner_name)))
+        lines.append(str(Text("Workspace: %(name)s", name=workspace_name)))
         if reminder.notes:
             lines += ["", reminder.notes]
         if link is not None:

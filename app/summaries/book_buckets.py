@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.models import BookBucket, Partner, PartnerActivity, Workspace
-from app.summaries.partner_activity import WORKSPACE_WATCHED
+from app.models import BookBucket, Partner, PartnerActivity
+from app.summaries.partner_activity import workspaces_with_new_defaults
 from app.summaries.partner_deltas import PARTNER_ROWS, PartnerDeltas
 from app.summaries.registry import Summary
 from app.summaries.sql import upsert
@@ -73,11 +73,8 @@ def rebuild(session: Session, workspace_id: int) -> int:
 
 def after_flush(session: Session) -> None:
     DELTAS.after_flush(session)
-    for obj in session.dirty:
-        if isinstance(obj, Workspace) and session.is_modified(obj):
-            state = inspect(obj)
-            if any(state.attrs[name].history.has_changes() for name in WORKSPACE_WATCHED):
-                rebuild(session, obj.id)
+    for workspace_id in workspaces_with_new_defaults(session):
+        rebuild(session, workspace_id)
 
 
 def stored(session: Session, workspace_id: int) -> dict:

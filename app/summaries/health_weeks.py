@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, inspect, select, update
+from sqlalchemy import and_, case, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Deal, HealthWeek, Interaction, Partner, Workspace
+from app.models import Deal, HealthWeek, Interaction, Partner
 from app.models.report_weeks import BAND_COLUMNS, FLAG_COLUMNS, SCORE_BANDS
 from app.services.neglect.health import PartnerStatus, health_score, winwin_select
 from app.services.neglect.rules import FLAGS, Defaults, eligible, flags_at
 from app.services.sqltime import DAY, seconds
-from app.summaries.partner_activity import WORKSPACE_WATCHED, activity_select
+from app.summaries.partner_activity import activity_select, workspaces_with_new_defaults
 from app.summaries.partner_deltas import PARTNER_ROWS, PartnerDeltas
 from app.summaries.registry import Summary
 from app.summaries.sql import upsert
@@ -130,13 +130,10 @@ DELTAS = PartnerDeltas("orchard_health_weeks", PARTNER_ROWS, _contributions, _ap
 
 def after_flush(session: Session) -> None:
     DELTAS.after_flush(session)
-    for obj in session.dirty:
-        if isinstance(obj, Workspace) and session.is_modified(obj):
-            state = inspect(obj)
-            if any(state.attrs[name].history.has_changes() for name in WORKSPACE_WATCHED):
-                connection = session.connection()
-                if (week := open_week(connection, obj.id)) is not None:
-                    write_week(connection, obj.id, week, closed=False)
+    for workspace_id in workspaces_with_new_defaults(session):
+        connection = session.connection()
+        if (week := open_week(connection, workspace_id)) is not None:
+            write_week(connection, workspace_id, week, closed=False)
 
 
 def rebuild(session: Session, workspace_id: int) -> int:

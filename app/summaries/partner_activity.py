@@ -198,6 +198,12 @@ def _changed(session: Session, obj, names) -> bool:
     return session.is_modified(obj) and any(state.attrs[name].history.has_changes() for name in names)
 
 
+def workspaces_with_new_defaults(session: Session) -> list[int]:
+    """The workspaces whose cadence or response-time defaults this flush changes (every partner's
+    moments move: the summaries built on them derive the workspace again)."""
+    return [obj.id for obj in session.dirty if isinstance(obj, Workspace) and _changed(session, obj, WORKSPACE_WATCHED)]
+
+
 def before_flush(session: Session) -> None:
     """The partners whose touches name a contact this flush deletes, other than the contact's own
     partner (whose touches go with it when it is deleted too)."""

@@ -11,7 +11,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from app import number_format
 from app.i18n import LANGUAGES
 
-CURRENCIES = ["EUR", "USD", "GBP", "JPY", "RUB", "CHF", "KWD", "XXX", "ZZZ"]
+CURRENCIES = ["EUR", "USD", "GBP", "JPY", "RUB", "CHF", "KWD", "XAU", "QQQ"]  # gold, and a code no one uses
 PATTERNS = [None, "#,##0.0", "#,##0.00", "#,##0", "#,##0%", "0.000", "#,##0.###"]
 
 

@@ -121,3 +121,12 @@ def test_what_an_import_job_writes_into_a_field_is_in_its_users_language(app, lo
     db.session.expire_all()
     reason = db.session.scalar(select(Deal.lost_reason).where(Deal.workspace_id == workspace.id))
     assert reason == _russian(app, "Lost before the import of %(file)s") % {"file": "book.csv"}
+
+
+def test_a_long_note_gives_up_its_oldest_events_whole():
+    note = None
+    for n in range(30):
+        note = notes.appended(notes.changed(notes.WON, Decimal(n), Decimal(n + 1)), note)
+    events = notes.read(note)
+    assert len(note) <= notes.LIMIT and all(event.words is None for event in events)  # no half an event
+    assert events[-1] == notes.Event(old=Decimal(29), new=Decimal(30))

@@ -16,7 +16,6 @@ from app.messages import Text
 from app.models.base import utcnow
 
 KEY = "orchard_audit_actor"
-LABEL_LENGTH = 300
 
 
 @dataclass(frozen=True)

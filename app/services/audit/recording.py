@@ -99,7 +99,7 @@ def _row(session, spec, obj, action, changes, actor, gone, moment) -> dict | Non
         "actor_kind": actor.kind,
         "actor_user_id": None if actor.user_id in gone["users"] else actor.user_id,
         "actor_token_id": actor.token_id,
-        "actor_label": actor.label if isinstance(actor.label, Text) else actor.label[: actors.LABEL_LENGTH],
+        "actor_label": actor.label,  # its column keeps a text as such, and cuts words to its length
         "object_type": spec.object_type,
         "object_id": values.get("id") if spec.object_type != "referral" else values.get("partner_id"),
         "object_label": _label(session, spec, values),

@@ -2,8 +2,9 @@
 
 The row keeps short English codes, one per event, joined by "; " (readable in an export and the
 same in every language): "deal won", "deal moved to lost", "deal amount changed from 1000.00 EUR
-to 1200.00 EUR", each followed by ": 120.00 → 0.00" when it changed the amount owed. `read` gives them back as events, for the pages to word in the
-reader's language; anything else in a note is kept as it was written."""
+to 1200.00 EUR", each followed by ": 120.00 → 0.00" when it changed the amount owed. `read` gives
+them back as events, for the pages to word in the reader's language; anything else in a note is
+kept as it was written."""
 
 from __future__ import annotations
 
@@ -33,8 +34,11 @@ def changed(reason: str, old: Decimal, new: Decimal) -> str:
 
 
 def appended(event: str, previous: str | None) -> str:
-    combined = f"{previous}; {event}" if previous else event
-    return combined[-LIMIT:]
+    """The note with `event` added; the oldest events give way (whole) when it would not fit."""
+    events = [*(previous.split("; ") if previous else []), event]
+    while len(events) > 1 and len("; ".join(events)) > LIMIT:
+        events.pop(0)
+    return "; ".join(events)[-LIMIT:]
 
 
 @dataclass(frozen=True)

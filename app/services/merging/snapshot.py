@@ -46,7 +46,6 @@ DERIVED = {
     "referral": ("root_id", "generation", "direct_count", "subtree_size", "subtree_depth", "updated_at"),
     "statement_link": ("last_opened_at",),
 }
-# how a changed row is named in the message that refuses an undo
 # What an undo says of a row changed since the merge: (its name's column, then per change the
 # sentence with the name, and without one)
 CHANGES = {

@@ -15,6 +15,7 @@ from sqlalchemy import Float, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import BookBucket, Partner, PartnerActivity
+from app.services.reports.period import next_month
 from app.services.sqltime import seconds
 
 
@@ -29,16 +30,12 @@ class BookCount:
         return self.partners - self.not_neglected
 
 
-def _next_month(day):
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
 def book_counts(session: Session, workspace_id: int, now: datetime, by: str, filters=None) -> dict:
     """{owner id or tier: BookCount}; `by` is "owner_id" or "tier"; `filters` may name an owner,
     tier or source (attributes owner_id, tier, source; None for any)."""
     b = BookBucket
     today = now.astimezone(UTC).date()
-    this_month_later = and_(b.grain == "d", b.day > today, b.day < _next_month(today))
+    this_month_later = and_(b.grain == "d", b.day > today, b.day < next_month(today))
     later = or_(and_(b.grain == "m", b.day > today.replace(day=1)), this_month_later)
     group = getattr(b, by)
     counts: dict = {}
@@ -49,7 +46,7 @@ def book_counts(session: Session, workspace_id: int, now: datetime, by: str, fil
             func.sum(case((later, b.partners), else_=0)),
             func.sum(case((b.grain == "m", cast(b.partners, Float) / b.cadence_days), else_=0.0)),
         )
-        .where(b.workspace_id == workspace_id, or_(b.grain == "m", this_month_later), *_conditions(b, filters))
+        .where(b.workspace_id == workspace_id, or_(b.grain == "m", this_month_later), *filter_conditions(b, filters))
         .group_by(group)
     )
     for key, partners, not_due, per_day in rows:
@@ -66,7 +63,7 @@ def book_counts(session: Session, workspace_id: int, now: datetime, by: str, fil
             pa.eligible.is_(True),
             pa.due_s >= seconds(now),
             pa.due_s < seconds(tomorrow),
-            *_conditions(pa, filters, source=Partner.source),
+            *filter_conditions(pa, filters, owner=func.coalesce(pa.owner_id, 0), source=Partner.source),
         )
         .group_by(column)
     )
@@ -75,11 +72,12 @@ def book_counts(session: Session, workspace_id: int, now: datetime, by: str, fil
     return counts
 
 
-def _conditions(model, filters, source=None) -> list:
+def filter_conditions(model, filters, *, owner=None, source=None) -> list:
+    """The report filters (`filters`: attributes owner_id, tier, source, None for any) as conditions
+    on `model`'s columns, or on the `owner` and `source` expressions given for it."""
     found = []
-    owner_id = getattr(filters, "owner_id", None)
-    if owner_id is not None:
-        found.append(func.coalesce(model.owner_id, 0) == owner_id)
+    if getattr(filters, "owner_id", None) is not None:
+        found.append((owner if owner is not None else model.owner_id) == filters.owner_id)
     if getattr(filters, "tier", None) is not None:
         found.append(model.tier == filters.tier)
     if getattr(filters, "source", None) is not None:

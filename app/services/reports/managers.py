@@ -3,7 +3,7 @@
 Per owner (the partners' current owner; "no owner" as owner 0):
 
 * partners: their eligible partners (the ones the neglect rules apply to) and the neglected share
-  now, from the activity summary;
+  now, from the book buckets (app/services/reports/book.py);
 * touches against cadence: the touches with their partners in the period, over the touches their
   partners' cadences ask for in it (days ÷ each partner's effective cadence, summed);
 * waiting-on-us episodes started in the period (app/summaries/owner_months.py), how many are still
@@ -11,7 +11,7 @@ Per owner (the partners' current owner; "no owner" as owner 0):
 * won revenue per currency and the share of assessed won deals that are win-win.
 
 The monthly aggregates count whole months: the period is read from the first day of its first
-month (`Managers.since`). Four queries, whatever the book's size.
+month (`Managers.since`). Five queries, whatever the book's size.
 """
 
 from __future__ import annotations

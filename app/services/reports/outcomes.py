@@ -16,7 +16,7 @@ over the partners *gained* (added) in the period:
   was added;
 * referrals made by them, and the referral multiplier = referrals made / partners gained;
 * tiers only, cadence kept: of the partners the neglect rules apply to now, the share not neglected
-  (app/services/neglect/rules.py), one indexed count over their activity rows.
+  (app/services/neglect/rules.py), from the book buckets (app/services/reports/book.py).
 
 The one-line reading is data (a key and its numbers); the route words it.
 """
@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 from app.models.partner import SOURCES, TIERS
 from app.models.report import MEASURES, OutcomeBucket
 from app.services.money import as_money
-from app.services.reports.book import book_counts
-from app.services.reports.period import Period, months_back
+from app.services.reports.book import book_counts, filter_conditions
+from app.services.reports.period import Period, months_back, next_month
 
 GROUPS = {"source": SOURCES, "tier": TIERS}
 
@@ -107,10 +107,10 @@ def _months(start: date, end: date, last_day: date):
     that `end` cuts counts as whole when nothing can be after `end` (end >= last_day, the last day
     any bucket can hold): today's month read from one row, not day by day."""
     months, days = [], []
-    cursor = start if start.day == 1 else _next_month(start)
-    while _next_month(cursor) - timedelta(days=1) <= end or (cursor <= end and end >= last_day):
+    cursor = start if start.day == 1 else next_month(start)
+    while next_month(cursor) - timedelta(days=1) <= end or (cursor <= end and end >= last_day):
         months.append(cursor)
-        cursor = _next_month(cursor)
+        cursor = next_month(cursor)
     if not months:
         return [], [(start, end)]
     if start < months[0]:
@@ -118,10 +118,6 @@ def _months(start: date, end: date, last_day: date):
     if cursor <= end < last_day:
         days.append((cursor, end))
     return months, days
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters, last_day: date) -> list[dict]:
@@ -143,7 +139,7 @@ def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters
                 b.currency,
                 *(func.sum(getattr(b, n)).label(n) for n in MEASURES),
             )
-            .where(b.workspace_id == workspace_id, or_(*wanted), *_filter_conditions(b, filters))
+            .where(b.workspace_id == workspace_id, or_(*wanted), *filter_conditions(b, filters))
             .group_by(column, b.currency)
         )
     sums: list[dict] = [{} for _ in ranges]
@@ -151,17 +147,6 @@ def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters
         for row in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
             sums[row.range_index][(row.key, row.currency)] = {n: getattr(row, n) or 0 for n in MEASURES}
     return sums
-
-
-def _filter_conditions(model, filters) -> list:
-    conditions = []
-    if getattr(filters, "owner_id", None) is not None:
-        conditions.append(model.owner_id == filters.owner_id)
-    if getattr(filters, "tier", None) is not None:
-        conditions.append(model.tier == filters.tier)
-    if getattr(filters, "source", None) is not None:
-        conditions.append(model.source == filters.source)
-    return conditions
 
 
 def _share(part, whole) -> Decimal | None:
