@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import Float, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import BookBucket, Partner, PartnerActivity
@@ -35,22 +35,31 @@ def book_counts(session: Session, workspace_id: int, now: datetime, by: str, fil
     tier or source (attributes owner_id, tier, source; None for any)."""
     b = BookBucket
     today = now.astimezone(UTC).date()
-    this_month_later = and_(b.grain == "d", b.day > today, b.day < next_month(today))
-    later = or_(and_(b.grain == "m", b.day > today.replace(day=1)), this_month_later)
     group = getattr(b, by)
-    counts: dict = {}
-    rows = session.execute(
+    conditions = [b.workspace_id == workspace_id, *filter_conditions(b, filters)]
+    # two index ranges, one statement: every month row (the month after this one onwards not due
+    # yet), and this month's days after today (not due yet either)
+    months = (
         select(
-            group,
-            func.sum(case((b.grain == "m", b.partners), else_=0)),
-            func.sum(case((later, b.partners), else_=0)),
-            func.sum(case((b.grain == "m", cast(b.partners, Float) / b.cadence_days), else_=0.0)),
+            group.label("key"),
+            func.sum(b.partners).label("partners"),
+            func.sum(case((b.day > today.replace(day=1), b.partners), else_=0)).label("not_due"),
+            func.sum(cast(b.partners, Float) / b.cadence_days).label("per_day"),
         )
-        .where(b.workspace_id == workspace_id, or_(b.grain == "m", this_month_later), *filter_conditions(b, filters))
+        .where(*conditions, b.grain == "m")
         .group_by(group)
     )
-    for key, partners, not_due, per_day in rows:
-        counts[key] = BookCount(int(partners or 0), int(not_due or 0), float(per_day or 0))
+    days = (
+        select(group, literal(0), func.sum(b.partners), literal(0.0))
+        .where(*conditions, b.grain == "d", b.day > today, b.day < next_month(today))
+        .group_by(group)
+    )
+    counts: dict = {}
+    for key, partners, not_due, per_day in session.execute(union_all(months, days)):
+        count = counts.setdefault(key, BookCount())
+        count.partners += int(partners or 0)
+        count.not_neglected += int(not_due or 0)
+        count.touches_per_day += float(per_day or 0)
     # the partners due later today: not neglected yet
     pa = PartnerActivity
     tomorrow = datetime.combine(today + timedelta(days=1), time(), UTC)
