@@ -24,6 +24,8 @@ def _generation_labels(data) -> dict[int, str]:
     for row in data.generations:
         if row.generation == 0:
             labels[0] = _("Generation 0 (nobody referred them)")
+        elif row.deeper:
+            labels[row.generation] = _("Generation %(number)s and deeper", number=row.generation)
         else:
             labels[row.generation] = _("Generation %(number)s", number=row.generation)
     return labels

@@ -17,7 +17,7 @@ from app.services.reports.referral_economics import economics
 from app.summaries import referral_revenue
 from tests.conftest import NOW, make_partner, make_user, workspace_of
 
-from .economics_book import build
+from .economics_book import _won, build
 
 TODAY = NOW.date()
 LAST_12_MONTHS = choose("12m", None, None, TODAY)  # 2025-11-25 .. 2026-11-24
@@ -136,3 +136,34 @@ def test_another_workspace_sees_none_of_it(workspace):
     assert [(g.generation, g.partners, g.revenue) for g in data.generations] == [(0, 1, {})]
     assert rt.subtree_revenue(db.session, other.id, lone.id) == []
     assert rt.branch_revenue(db.session, other.id) == {}
+
+
+def _chain(workspace, length):
+    """A chain of `length` partners, each referred by the one before; each wins 10 EUR in the period."""
+    ids = []
+    for n in range(length):
+        partner = make_partner(workspace, name=f"Link {n}")
+        if ids:
+            rt.set_referrer(db.session, workspace.id, partner, ids[-1], now=NOW, referred_on=date(2026, 5, 1))
+        _won(workspace, partner.id, "10", "EUR", date(2026, 6, 1))
+        ids.append(partner.id)
+    db.session.commit()
+    return ids
+
+
+def test_generations_from_the_tenth_down_are_one_row(workspace):
+    _chain(workspace, 14)  # generations 0 .. 13
+    data = _report(workspace)
+    rows = [(g.generation, g.deeper, g.partners, g.revenue, g.deals) for g in data.generations]
+    assert len(rows) == 11
+    assert rows[:2] == [(0, False, 1, {"EUR": Decimal("10")}, {"EUR": 1}), (1, False, 1, {"EUR": Decimal("10")}, {"EUR": 1})]
+    assert rows[9] == (9, False, 1, {"EUR": Decimal("10")}, {"EUR": 1})
+    # generations 10, 11, 12 and 13: four partners, 40 EUR
+    assert rows[10] == (10, True, 4, {"EUR": Decimal("40")}, {"EUR": 4})
+    assert data.generations[10].per_partner("EUR") == Decimal("10.00")
+
+
+def test_a_tenth_generation_alone_is_not_called_deeper(workspace):
+    _chain(workspace, 11)  # generations 0 .. 10
+    data = _report(workspace)
+    assert [(g.generation, g.deeper, g.partners) for g in data.generations][-1] == (10, False, 1)

@@ -149,3 +149,22 @@ def test_the_page_runs_the_same_queries_at_two_sizes(logged_in, workspace, count
     with count_queries() as big:
         assert logged_in.get(URL + "?compare=1").status_code == 200
     assert small.count == big.count <= 10
+
+
+def test_a_long_chain_ends_in_one_row_for_the_deep_generations(logged_in, workspace):
+    from datetime import date
+
+    from .economics_book import _won
+
+    previous = None
+    for n in range(13):
+        partner = make_partner(workspace, name=f"Link {n}")
+        if previous:
+            referral_tree.set_referrer(db.session, workspace.id, partner, previous, now=NOW)
+        _won(workspace, partner.id, "10", "EUR", date(2026, 6, 1))
+        previous = partner.id
+    db.session.commit()
+    page = parse(logged_in.get(URL).text)
+    generations = _cells(page.one("table", id="report-referral-generations"))
+    assert [row[0] for row in generations][-2:] == ["Generation 9", "Generation 10 and deeper"]
+    assert generations[-1][1:] == ["3", "EUR", "€30.00", "3", "€10.00"]

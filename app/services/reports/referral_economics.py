@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, cast, exists, func, literal, null, or_, select, true
+from sqlalchemy import Date, Integer, and_, case, cast, exists, func, literal, null, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Commission, Partner
@@ -34,6 +34,7 @@ from app.services.referral_tree.reports import top_by
 from app.services.reports.period import Period
 
 TOP = 10
+DEEPEST = 10  # generations from the tenth down are one row: a long chain does not lengthen the report
 DEAD_AFTER_DAYS = 365  # a referrer is a dead end when nothing new came in this long
 
 
@@ -41,6 +42,7 @@ DEAD_AFTER_DAYS = 365  # a referrer is a dead end when nothing new came in this 
 class Generation:
     generation: int
     partners: int
+    deeper: bool = False  # the row of generation DEEPEST holds the generations below it too
     revenue: dict[str, Decimal] = field(default_factory=dict)  # currency -> won in the period
     deals: dict[str, int] = field(default_factory=dict)
 
@@ -104,30 +106,41 @@ def _month(day: date) -> date:
 
 def _generations(session: Session, workspace_id: int, period: Period, before: Period | None):
     """Partners per generation and the won revenue per generation of the period (and of the period
-    before, when comparing): one statement."""
+    before, when comparing): one statement; generations from DEEPEST down summed in one row."""
     month = ReferralRevenueMonth
+
+    def shown(column):
+        return case((column >= DEEPEST, DEEPEST), else_=column)
 
     def won(kind: str, within: Period):
         return (
             select(
                 literal(kind).label("kind"),
-                month.generation,
+                shown(month.generation).label("generation"),
                 month.currency,
                 func.sum(month.deal_count).label("count"),
                 func.sum(month.amount).label("amount"),
+                literal(0).label("deepest"),
             )
             .where(month.workspace_id == workspace_id, month.month.between(_month(within.start), within.end))
-            .group_by(month.generation, month.currency)
+            .group_by(shown(month.generation), month.currency)
         )
 
     size = ReferralGenerationSize
     sizes = (
-        select(literal("size"), size.generation, null(), func.sum(size.partner_count), literal(0))
+        select(
+            literal("size"),
+            shown(size.generation),
+            null(),
+            func.sum(size.partner_count),
+            literal(0),
+            func.max(size.generation),
+        )
         .where(size.workspace_id == workspace_id)
-        .group_by(size.generation)
+        .group_by(shown(size.generation))
     )
     ever = (
-        select(literal("ever"), literal(0), month.currency, func.sum(month.deal_count), literal(0))
+        select(literal("ever"), literal(0), month.currency, func.sum(month.deal_count), literal(0), literal(0))
         .where(month.workspace_id == workspace_id)
         .group_by(month.currency)
     )
@@ -136,7 +149,7 @@ def _generations(session: Session, workspace_id: int, period: Period, before: Pe
     generations: dict[int, Generation] = {}
     earlier: dict[int, Generation] = {}
     totals, ever_won = defaultdict(lambda: ZERO), set()
-    for kind, generation, currency, count, amount in rows:
+    for kind, generation, currency, count, amount, deepest in rows:
         if kind == "ever":
             if count:
                 ever_won.add(currency)
@@ -150,6 +163,7 @@ def _generations(session: Session, workspace_id: int, period: Period, before: Pe
         row = generations.setdefault(generation, Generation(generation, 0))
         if kind == "size":
             row.partners += int(count or 0)
+            row.deeper = (deepest or 0) > DEEPEST
         elif count:
             row.revenue[currency] = as_money(amount)
             row.deals[currency] = int(count)
