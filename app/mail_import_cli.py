@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Membership, User, Workspace
+from app.services import ServiceError
 from app.services.mail_log import importing
 from app.services.mail_log.mbox import SNIFF_BYTES, NotMail, check_eml, check_mbox
 
@@ -26,8 +27,14 @@ REASONS = {
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "email", required=True, help="The member whose mail this is (their email).")
 @click.option("--workspace", "workspace_id", required=True, type=int, help="The workspace's id.")
+@click.option(
+    "--address",
+    "addresses",
+    multiple=True,
+    help="Another address the member writes from in FILE (repeatable): their mail from it is 'we reached out'.",
+)
 @click.option("--keep-body", is_flag=True, help="Keep each message's text (default: subject and a snippet).")
-def import_command(file: Path, email: str, workspace_id: int, keep_body: bool) -> None:
+def import_command(file: Path, email: str, workspace_id: int, addresses: tuple[str, ...], keep_body: bool) -> None:
     """Log the emails of FILE (.mbox or .eml) with the workspace's contacts as interactions."""
     session = db.session
     workspace = session.get(Workspace, workspace_id)
@@ -46,6 +53,10 @@ def import_command(file: Path, email: str, workspace_id: int, keep_body: bool) -
         (check_eml if file_format == "eml" else check_mbox)(head)
     except NotMail as refusal:
         raise click.ClickException(f"{file.name}: {REASONS[refusal.reason]}.") from None
+    try:
+        own = importing.parse_addresses(",".join(addresses))
+    except ServiceError as refusal:
+        raise click.ClickException(refusal.english) from None
     user_id = user.id
 
     said = []  # a batch's progress is said once the next one is done: the last one is the summary's
@@ -65,6 +76,7 @@ def import_command(file: Path, email: str, workspace_id: int, keep_body: bool) -
         now=datetime.now(UTC),
         progress=committed,
         keep_body=keep_body,
+        addresses=own,
     )
     session.commit()
     click.echo(

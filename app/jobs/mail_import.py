@@ -41,6 +41,7 @@ def run(session, job, *, progress, now):
         now=now,
         progress=lambda o: progress(o.seen, total),
         keep_body=bool(job.params.get("keep_body")),
+        addresses=job.params.get("addresses") or (),
     )
     shutil.rmtree(folder, ignore_errors=True)
     return outcome.as_dict()

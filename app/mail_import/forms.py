@@ -13,6 +13,7 @@ ACCEPT = ".mbox,.mbx,.eml,application/mbox,message/rfc822"
 
 class UploadForm(FlaskForm):
     files = MultipleFileField(_l("Mail export"))
+    addresses = StringField(_l("Your other addresses in this mail"))
     keep_body = BooleanField(_l("Keep the text of each message (off: only the subject and a short snippet)"))
 
 

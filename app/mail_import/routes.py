@@ -23,9 +23,10 @@ from app.jobs.routes import KIND_LABELS, RESULT_PAGES
 from app.mail_import import bp
 from app.mail_import.forms import ACCEPT, ConfirmForm, UploadForm
 from app.models import Interaction, Job
+from app.services import ServiceError
 from app.services import jobs as job_service
+from app.services.mail_log import importing, threads
 from app.services.mail_log import suggestions as suggestion_service
-from app.services.mail_log import threads
 from app.services.mail_log.mbox import SNIFF_BYTES, NotMail, check_eml, check_mbox
 from app.tenancy import get_or_404_in_workspace
 from app.web import blueprint_nav_section, now_utc, render, safe_next_url, unit_of_work
@@ -148,6 +149,11 @@ def upload():
     form = UploadForm()
     if request.method == "GET" or not form.validate_on_submit():
         return _upload_page(form, status=422 if form.errors else 200)
+    try:
+        addresses = importing.parse_addresses(form.addresses.data)
+    except ServiceError as refusal:
+        form.addresses.errors = [refusal.message]
+        return _upload_page(form, status=422)
     uploads = [u for u in (form.files.data or []) if getattr(u, "filename", None)]
     file_format, error = _format_of(uploads)
     if error is None:
@@ -176,6 +182,7 @@ def upload():
             "names": uploaded,
             "format": file_format,
             "keep_body": bool(form.keep_body.data),
+            "addresses": addresses,
         },
     )
     ident = job.id

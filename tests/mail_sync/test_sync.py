@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import socket
+import zipfile
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Interaction, MailAccount, MailFolderState
+from tests.backup.helpers import backup_bytes
 from tests.imap_server import free_port
 from tests.mail_sync.conftest import connect, message, sync
 
@@ -183,3 +186,18 @@ def test_what_an_import_logged_the_sync_does_not_log_again(app, owner, mailbox):
     run = sync(app)
     assert [(r.seen, r.logged) for r in run.results] == [(2, 1)]
     assert _emails(owner["partner"].id) == 2
+
+
+def test_the_backup_holds_neither_the_password_nor_its_encrypted_form(app, owner, mailbox):
+    mailbox.append("INBOX", message("gina@garden.example", "mia@orchard.test", "Hi", msgid="<1@g>"))
+    account = connect(app, owner["user"], mailbox)
+    sync(app)
+    token = account.password_encrypted
+
+    data = backup_bytes(db.session, owner["user"].current_workspace_id)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        contents = b"".join(archive.read(name) for name in archive.namelist())
+        assert not any("mail_account" in name or "folder_state" in name for name in archive.namelist())
+    assert b"Hi" in contents  # the logged email is there
+    assert mailbox.password.encode() not in contents and token.encode() not in contents

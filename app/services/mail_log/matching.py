@@ -74,6 +74,7 @@ class Context:
     patterns: list[str]
     domains: dict[str, int]  # a partner's website domain -> partner id (one partner per domain)
     known_suggestions: set[str] = field(default_factory=set)  # addresses suggested before (any status)
+    merged: dict[int, list[int]] = field(default_factory=dict)  # a partner -> the partners merged into it
 
 
 def load_context(session: Session, workspace_id: int, user_id: int, own_addresses=()) -> Context:
@@ -113,6 +114,19 @@ def load_context(session: Session, workspace_id: int, user_id: int, own_addresse
         if domain and domain not in own_domains:
             domains.setdefault(domain, partner_id)
     known = set(session.scalars(select(MailSuggestion.email).where(MailSuggestion.workspace_id == workspace_id)))
+    into = dict(
+        session.execute(
+            select(Partner.id, Partner.merged_into_id).where(
+                Partner.workspace_id == workspace_id, Partner.merged_into_id.is_not(None)
+            )
+        ).all()
+    )
+    merged: dict[int, list[int]] = {}
+    for partner_id in into:
+        survivor, hops = into[partner_id], 0
+        while survivor in into and hops < len(into):  # merged in turn: its own survivor
+            survivor, hops = into[survivor], hops + 1
+        merged.setdefault(survivor, []).append(partner_id)
     return Context(
         workspace_id=workspace_id,
         user_id=user_id,
@@ -121,6 +135,7 @@ def load_context(session: Session, workspace_id: int, user_id: int, own_addresse
         patterns=ignore.patterns(session, workspace_id),
         domains=domains,
         known_suggestions=known,
+        merged=merged,
     )
 
 

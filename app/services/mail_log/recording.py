@@ -68,6 +68,8 @@ class _Recorder:
             return
         logged = 0
         for touch in found.touches:
+            if self._logged_before_a_merge(parsed.message_key, touch.partner_id):
+                continue
             claimed = insert_ignoring_conflict(
                 self.session,
                 EmailMessage.__table__,
@@ -106,6 +108,23 @@ class _Recorder:
             outcome.logged += logged
         else:
             outcome.duplicates += 1
+
+    def _logged_before_a_merge(self, message_key: str, partner_id: int) -> bool:
+        """Whether the message was logged on a partner merged into this one since (its touch moved
+        here with the merge)."""
+        merged = self.context.merged.get(partner_id)
+        if not merged:
+            return False
+        found = self.session.scalar(
+            select(EmailMessage.id)
+            .where(
+                EmailMessage.workspace_id == self.context.workspace_id,
+                EmailMessage.message_key == message_key,
+                EmailMessage.partner_id.in_(merged),
+            )
+            .limit(1)
+        )
+        return found is not None
 
     def flush(self) -> None:
         """Write the batch's interactions (one flush) and tie each claimed message to its own."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Interaction, Partner, Reminder, TrashEntry, User
+from app.models.email_log import EmailMessage
 from app.services import Gone, ServiceError
 from app.services.locking import keep, locked
 from app.services.row_values import decode_values
@@ -124,10 +125,28 @@ def _destroy(session: Session, claimed: list) -> int:
         ids = [item_id for entry_kind, item_id, *_ in claimed if entry_kind == kind]
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
+            if model is Interaction:
+                _forget_mail_text(session, chunk)
             for item in session.scalars(select(model).where(model.id.in_(chunk), mark.is_not(None))):
                 session.delete(item)
     session.flush()
     return len(claimed)  # reminders left their table when deleted: their entry was all there was
+
+
+def _forget_mail_text(session: Session, interaction_ids: list[int]) -> None:
+    """A logged email deleted for good keeps its message's claim, without the interaction and the
+    text: the same message imported or synced again is a duplicate, not logged back."""
+    session.execute(
+        update(EmailMessage)
+        .where(
+            EmailMessage.interaction_id.in_(interaction_ids),
+            select(Interaction.id)
+            .where(Interaction.id == EmailMessage.interaction_id, Interaction.deleted_at.is_not(None))
+            .exists(),
+        )
+        .values(interaction_id=None, snippet=None, body=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def empty_trash(session: Session, workspace_id: int) -> int:
