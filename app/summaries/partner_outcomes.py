@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, inspect, select, true
 from sqlalchemy.orm import Session
 
 from app.models import Deal, Interaction, Partner
-from app.models.report import MEASURES, OutcomeBucket, PartnerOutcome
+from app.models.report import MEASURES, OUTCOME_BUCKET_KEY, OutcomeBucket, PartnerOutcome
 from app.services.deals.assessment import quadrant
 from app.services.locking import locked
 from app.services.money import as_money
@@ -32,7 +32,7 @@ from app.summaries.sql import upsert
 FACTS = PartnerOutcome.__table__
 BUCKETS = OutcomeBucket.__table__
 DIMENSIONS = ("source", "tier", "owner_id")
-BUCKET_KEY = ["workspace_id", "grain", "day", "source", "tier", "owner_id", "currency"]
+BUCKET_KEY = list(OUTCOME_BUCKET_KEY)
 RETAINED_AFTER = timedelta(days=365)
 # Partner columns a contribution reads, and those that move the referrer's count
 WATCHED = ("source", "tier", "owner_id", "status", "created_at", "merged_into_id", "referred_by_id")
