@@ -156,7 +156,10 @@ def test_generations_from_the_tenth_down_are_one_row(workspace):
     data = _report(workspace)
     rows = [(g.generation, g.deeper, g.partners, g.revenue, g.deals) for g in data.generations]
     assert len(rows) == 11
-    assert rows[:2] == [(0, False, 1, {"EUR": Decimal("10")}, {"EUR": 1}), (1, False, 1, {"EUR": Decimal("10")}, {"EUR": 1})]
+    assert rows[:2] == [
+        (0, False, 1, {"EUR": Decimal("10")}, {"EUR": 1}),
+        (1, False, 1, {"EUR": Decimal("10")}, {"EUR": 1}),
+    ]
     assert rows[9] == (9, False, 1, {"EUR": Decimal("10")}, {"EUR": 1})
     # generations 10, 11, 12 and 13: four partners, 40 EUR
     assert rows[10] == (10, True, 4, {"EUR": Decimal("40")}, {"EUR": 4})
