@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, case, cast, exists, func, literal, null, or_, select, true
+from sqlalchemy import Date, Integer, and_, case, cast, exists, func, literal, literal_column, null, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Commission, Partner
@@ -109,8 +109,9 @@ def _generations(session: Session, workspace_id: int, period: Period, before: Pe
     before, when comparing): one statement; generations from DEEPEST down summed in one row."""
     month = ReferralRevenueMonth
 
-    def shown(column):
-        return case((column >= DEEPEST, DEEPEST), else_=column)
+    def shown(column):  # the constant written into the statement, so GROUP BY matches the select list
+        deepest = literal_column(str(DEEPEST))
+        return case((column >= deepest, deepest), else_=column)
 
     def won(kind: str, within: Period):
         return (
