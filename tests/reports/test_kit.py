@@ -135,3 +135,19 @@ def test_the_kit_needs_a_login(sample_app):
 def test_a_table_needs_a_label_for_every_column():
     with pytest.raises(ValueError):
         kit.ReportTable("x", "X", (Column("a"), Column("b")), ("A",))
+
+
+def test_table_cells_are_escaped_and_labelled_for_the_phone_layout():
+    table = kit.ReportTable(
+        "names",
+        "Names",
+        (Column("name"), Column("note"), Column("partners", "integer")),
+        ("Name", 'Says "hi" <b>', "Partners"),
+        rows=[("<script>alert(1)</script>", "Tom & Jerry", None)],
+    )
+    row = parse(f"<table><tbody>{table.body()}</tbody></table>").one("tbody").one("tr")
+    assert row.one("th").text == "<script>alert(1)</script>"  # shown as text, not run
+    note, partners = row.find_all("td")
+    assert (note.text, note["data-label"], note["class"]) == ("Tom & Jerry", 'Says "hi" <b>', "kind-text")
+    assert (partners.text, partners["class"]) == ("–", "kind-integer")
+    assert "<script>" not in str(table.body())
