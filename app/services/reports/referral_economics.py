@@ -21,8 +21,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Date, Integer, and_, case, cast, exists, func, literal, literal_column, null, or_, select, true
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Commission, Partner
@@ -244,25 +260,27 @@ def _referrers(session: Session, workspace_id: int, currencies: list[str], top: 
     return result
 
 
-def _growing_and_dead(session: Session, workspace_id: int, period: Period, today: date, top: int):
-    """The roots whose branches gained the most referrals in the period (one grouped read of the
-    period's referral dates, an index range), then in one statement their names and the counts of
-    the period before, and the top dead ends (an index walk by referrals, the first `top` kept)."""
-    before = period.previous()
-    counts = session.execute(
+@cache
+def _growing_statements():
+    """The two statements of `_growing_and_dead`, built once (their values are bound parameters):
+    the period's referral counts per root, and the named roots with the dead ends."""
+    counts = (
         select(Referral.root_id, func.count())
-        .where(Referral.workspace_id == workspace_id, Referral.referred_on.between(period.start, period.end))
+        .where(
+            Referral.workspace_id == bindparam("ws"),
+            Referral.referred_on.between(bindparam("start"), bindparam("end")),
+        )
         .group_by(Referral.root_id)
         .order_by(func.count().desc(), Referral.root_id)
-        .limit(top)
-    ).all()
+        .limit(bindparam("top"))
+    )
     earlier = aliased(Referral)
     before_count = (
         select(func.count())
         .where(
-            earlier.workspace_id == workspace_id,
+            earlier.workspace_id == bindparam("ws"),
             earlier.root_id == Partner.id,
-            earlier.referred_on.between(before.start, before.end),
+            earlier.referred_on.between(bindparam("before_start"), bindparam("before_end")),
         )
         .correlate(Partner)
         .scalar_subquery()
@@ -277,15 +295,13 @@ def _growing_and_dead(session: Session, workspace_id: int, period: Period, today
             cast(null(), Date),
         )
         .join(Referral, Referral.partner_id == Partner.id)
-        .where(Partner.workspace_id == workspace_id, Partner.id.in_([root for root, _n in counts] or [-1]))
+        .where(Partner.workspace_id == bindparam("ws"), Partner.id.in_(bindparam("roots", expanding=True)))
     )
     kid, kid_referral = aliased(Partner), aliased(Referral)
-    cutoff = today - timedelta(days=DEAD_AFTER_DAYS)
-    cutoff_at = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)
     last_on = (
         select(func.max(kid_referral.referred_on))
         .join(kid, kid.id == kid_referral.partner_id)
-        .where(ws_filter(kid.workspace_id, workspace_id), kid.referred_by_id == Partner.id)
+        .where(ws_filter(kid.workspace_id, bindparam("ws")), kid.referred_by_id == Partner.id)
         .correlate(Partner)
         .scalar_subquery()
     )
@@ -293,11 +309,11 @@ def _growing_and_dead(session: Session, workspace_id: int, period: Period, today
         select(kid.id)
         .join(kid_referral, kid_referral.partner_id == kid.id)
         .where(
-            ws_filter(kid.workspace_id, workspace_id),
+            ws_filter(kid.workspace_id, bindparam("ws")),
             kid.referred_by_id == Partner.id,
             or_(
-                kid_referral.referred_on >= cutoff,
-                and_(kid_referral.referred_on.is_(None), kid.created_at >= cutoff_at),
+                kid_referral.referred_on >= bindparam("cutoff"),
+                and_(kid_referral.referred_on.is_(None), kid.created_at >= bindparam("cutoff_at")),
             ),
         )
         .correlate(Partner)
@@ -306,15 +322,38 @@ def _growing_and_dead(session: Session, workspace_id: int, period: Period, today
         select(literal("dead"), Partner.id, Partner.name, Referral.direct_count, cast(null(), Integer), last_on)
         .join(Referral, Referral.partner_id == Partner.id)
         .where(
-            Referral.workspace_id == workspace_id,
+            Referral.workspace_id == bindparam("ws"),
             Referral.direct_count > 0,
             Referral.subtree_depth == 1,
             ~recent,
         )
         .order_by(Referral.direct_count.desc(), Partner.id)
-        .limit(top)
+        .limit(bindparam("top"))
     )
-    rows = session.execute(named.union_all(dead.subquery().select())).all()
+    return counts, named.union_all(dead.subquery().select())
+
+
+def _growing_and_dead(session: Session, workspace_id: int, period: Period, today: date, top: int):
+    """The roots whose branches gained the most referrals in the period (one grouped read of the
+    period's referral dates, an index range), then in one statement their names and the counts of
+    the period before, and the top dead ends (an index walk by referrals, the first `top` kept)."""
+    before = period.previous()
+    counts_stmt, named_stmt = _growing_statements()
+    counts = session.execute(counts_stmt, {"ws": workspace_id, "start": period.start, "end": period.end, "top": top})
+    counts = counts.all()
+    cutoff = today - timedelta(days=DEAD_AFTER_DAYS)
+    rows = session.execute(
+        named_stmt,
+        {
+            "ws": workspace_id,
+            "roots": [root for root, _n in counts] or [-1],
+            "before_start": before.start,
+            "before_end": before.end,
+            "cutoff": cutoff,
+            "cutoff_at": datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC),
+            "top": top,
+        },
+    ).all()
     names = {row[1]: row for row in rows if row[0] == "grow"}
     growing = [
         Growing(root, names[root][2], names[root][3], count, int(names[root][4] or 0))
