@@ -120,16 +120,16 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _generations(session: Session, workspace_id: int, period: Period, before: Period | None):
-    """Partners per generation and the won revenue per generation of the period (and of the period
-    before, when comparing): one statement; generations from DEEPEST down summed in one row."""
+@cache
+def _generations_statement(compared: bool):
+    """The statement of `_generations`, built once per shape (its values are bound parameters)."""
     month = ReferralRevenueMonth
 
     def shown(column):  # the constant written into the statement, so GROUP BY matches the select list
         deepest = literal_column(str(DEEPEST))
         return case((column >= deepest, deepest), else_=column)
 
-    def won(kind: str, within: Period):
+    def won(kind: str):
         return (
             select(
                 literal(kind).label("kind"),
@@ -139,7 +139,10 @@ def _generations(session: Session, workspace_id: int, period: Period, before: Pe
                 func.sum(month.amount).label("amount"),
                 literal(0).label("deepest"),
             )
-            .where(month.workspace_id == workspace_id, month.month.between(_month(within.start), within.end))
+            .where(
+                month.workspace_id == bindparam("ws"),
+                month.month.between(bindparam(f"{kind}_start"), bindparam(f"{kind}_end")),
+            )
             .group_by(shown(month.generation), month.currency)
         )
 
@@ -153,16 +156,24 @@ def _generations(session: Session, workspace_id: int, period: Period, before: Pe
             literal(0),
             func.max(size.generation),
         )
-        .where(size.workspace_id == workspace_id)
+        .where(size.workspace_id == bindparam("ws"))
         .group_by(shown(size.generation))
     )
     ever = (
         select(literal("ever"), literal(0), month.currency, func.sum(month.deal_count), literal(0), literal(0))
-        .where(month.workspace_id == workspace_id)
+        .where(month.workspace_id == bindparam("ws"))
         .group_by(month.currency)
     )
-    parts = [sizes, ever] + ([won("before", before)] if before else [])
-    rows = session.execute(won("won", period).union_all(*parts)).all()
+    return won("won").union_all(sizes, ever, *([won("before")] if compared else []))
+
+
+def _generations(session: Session, workspace_id: int, period: Period, before: Period | None):
+    """Partners per generation and the won revenue per generation of the period (and of the period
+    before, when comparing): one statement; generations from DEEPEST down summed in one row."""
+    values = {"ws": workspace_id, "won_start": _month(period.start), "won_end": period.end}
+    if before:
+        values |= {"before_start": _month(before.start), "before_end": before.end}
+    rows = session.execute(_generations_statement(before is not None), values).all()
     generations: dict[int, Generation] = {}
     earlier: dict[int, Generation] = {}
     totals, ever_won = defaultdict(lambda: ZERO), set()
