@@ -120,9 +120,12 @@ def _months(start: date, end: date, last_day: date):
     return months, days
 
 
-def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters, last_day: date) -> list[dict]:
+def _range_sums(
+    session: Session, workspace_id: int, group: str, ranges, filters, last_day: date, counts_only=frozenset()
+) -> list[dict]:
     """For each (start, end) of `ranges`: (key, currency) -> the measures summed over it, summed by
-    the database (one statement: a UNION ALL of one grouped sum per range)."""
+    the database (one statement: a UNION ALL of one grouped sum per range). The ranges whose index is
+    in `counts_only` read only the count rows (currency ""), not the money rows."""
     b = OutcomeBucket
     column = getattr(b, group)
     parts = []
@@ -139,7 +142,12 @@ def _range_sums(session: Session, workspace_id: int, group: str, ranges, filters
                 b.currency,
                 *(func.sum(getattr(b, n)).label(n) for n in MEASURES),
             )
-            .where(b.workspace_id == workspace_id, or_(*wanted), *filter_conditions(b, filters))
+            .where(
+                b.workspace_id == workspace_id,
+                or_(*wanted),
+                *filter_conditions(b, filters),
+                *([b.currency == ""] if index in counts_only else []),
+            )
             .group_by(column, b.currency)
         )
     sums: list[dict] = [{} for _ in ranges]
@@ -198,7 +206,9 @@ def _report(session, workspace_id, group, period: Period, before: Period | None,
     ranges = []
     for p in periods:  # the period, and the partners gained the same span a year earlier (retention)
         ranges += [(p.start, p.end), (months_back(p.start, 12), months_back(p.end, 12))]
-    sums = _range_sums(session, workspace_id, group, ranges, filters, last_day=now.date())
+    # a cohort a year earlier gives its retention: its counts, never its money
+    cohorts = frozenset(range(1, len(ranges), 2))
+    sums = _range_sums(session, workspace_id, group, ranges, filters, last_day=now.date(), counts_only=cohorts)
     built = [_rows(group, sums[2 * i], sums[2 * i + 1]) for i in range(len(periods))]
     current = built[0]
     if group == "tier":
