@@ -77,9 +77,35 @@ def remember_picked_language(response):
     return response
 
 
+def page_translations():
+    """The request's translations, looked up once per request and language: a page asks for a
+    hundred texts, and Flask-Babel finds the catalogue again for each one (the domain, the locale,
+    the cache, through the request's globals). Kept in the attribute Flask-Babel clears itself when
+    the language changes (force_locale, refresh)."""
+    from flask_babel import get_translations
+
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    cached = getattr(state, "babel_translations", None)
+    if cached is None:
+        cached = get_translations()
+        state = g.get("_flask_babel")  # made by the look-up when it was missing
+        if state is not None:
+            state.babel_translations = cached
+    return cached
+
+
 def install(app: Flask) -> None:
     from flask_babel import get_locale
 
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.after_request(remember_picked_language)
     app.jinja_env.globals["languages"] = LANGUAGES
     app.context_processor(lambda: {"current_locale": str(get_locale() or DEFAULT)})
