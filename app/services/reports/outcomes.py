@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models.partner import SOURCES, TIERS
@@ -124,8 +124,9 @@ def _range_sums(
     session: Session, workspace_id: int, group: str, ranges, filters, last_day: date, counts_only=frozenset()
 ) -> list[dict]:
     """For each (start, end) of `ranges`: (key, currency) -> the measures summed over it, summed by
-    the database (one statement: a UNION ALL of one grouped sum per range). The ranges whose index is
-    in `counts_only` read only the count rows (currency ""), not the money rows."""
+    the database (one statement: a UNION ALL of grouped sums, one per range's whole months and one
+    per range's run of days, each an index range of its own). The ranges whose index is in
+    `counts_only` read only the count rows (currency ""), not the money rows."""
     b = OutcomeBucket
     column = getattr(b, group)
     parts = []
@@ -135,7 +136,7 @@ def _range_sums(
         months, days = _months(start, end, last_day)
         wanted = [and_(b.grain == "m", b.day.in_(months))] if months else []
         wanted += [and_(b.grain == "d", b.day.between(a, c)) for a, c in days]
-        parts.append(
+        parts += [
             select(
                 literal(index).label("range_index"),
                 column.label("key"),
@@ -144,16 +145,19 @@ def _range_sums(
             )
             .where(
                 b.workspace_id == workspace_id,
-                or_(*wanted),
+                rows,
                 *filter_conditions(b, filters),
                 *([b.currency == ""] if index in counts_only else []),
             )
             .group_by(column, b.currency)
-        )
+            for rows in wanted
+        ]
     sums: list[dict] = [{} for _ in ranges]
     if parts:
         for row in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
-            sums[row.range_index][(row.key, row.currency)] = {n: getattr(row, n) or 0 for n in MEASURES}
+            into = sums[row.range_index].setdefault((row.key, row.currency), dict.fromkeys(MEASURES, 0))
+            for n in MEASURES:
+                into[n] += getattr(row, n) or 0
     return sums
 
 
