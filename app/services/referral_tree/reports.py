@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.models import Partner
@@ -94,34 +95,43 @@ def currencies(session: Session, workspace_id: int) -> list[str]:
     )
 
 
-def top_by(session: Session, workspace_id: int, column, condition, top: int, in_currencies) -> list:
-    """(partner id, currency, amount) of the `top` rows per currency by a BranchRevenue column: one
-    statement, each currency an index walk of `top` rows."""
+@cache
+def _top_statement(amount: str, roots_only: bool, currencies: int):
+    """The statement of `top_by` for this many currencies, built once (its values bound parameters)."""
+    column = BranchRevenue.__table__.c[amount]
+    condition = BranchRevenue.tree_root.is_(True) if roots_only else true()
     parts = [
         select(BranchRevenue.partner_id, BranchRevenue.currency, column.label("amount"))
-        .where(BranchRevenue.workspace_id == workspace_id, BranchRevenue.currency == currency, condition, column > 0)
+        .where(
+            BranchRevenue.workspace_id == bindparam("ws"),
+            BranchRevenue.currency == bindparam(f"currency_{index}"),
+            condition,
+            column > 0,
+        )
         .order_by(column.desc(), BranchRevenue.partner_id)
-        .limit(top)
+        .limit(bindparam("top"))
         .subquery()
         .select()
-        for currency in in_currencies
+        for index in range(currencies)
     ]
-    if not parts:
+    return parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def top_by(session: Session, workspace_id: int, amount: str, roots_only: bool, top: int, in_currencies) -> list:
+    """(partner id, currency, amount) of the `top` rows per currency by a BranchRevenue amount column
+    (`amount`: its name; `roots_only`: only the trees' roots): one statement, each currency an index
+    walk of `top` rows."""
+    currencies = list(in_currencies)
+    if not currencies:
         return []
-    return session.execute(parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).all()
+    values = {"ws": workspace_id, "top": top} | {f"currency_{i}": c for i, c in enumerate(currencies)}
+    return session.execute(_top_statement(amount, roots_only, len(currencies)), values).all()
 
 
 def branch_revenue(session: Session, workspace_id: int, top: int = 10) -> dict[str, list[tuple[Node, Decimal]]]:
     """Top branches (roots with referrals) by won revenue, per currency. Three queries, each reading a
     few summary rows."""
-    rows = top_by(
-        session,
-        workspace_id,
-        BranchRevenue.branch_amount,
-        BranchRevenue.tree_root.is_(True),
-        top,
-        currencies(session, workspace_id),
-    )
+    rows = top_by(session, workspace_id, "branch_amount", True, top, currencies(session, workspace_id))
     per_currency: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
     for root_id, currency, amount in rows:
         per_currency[currency].append((root_id, as_money(amount)))

@@ -37,7 +37,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -220,13 +219,11 @@ def _reading(generations: list[Generation], currencies: list[str], has_referrals
     return Reading("compared", {"currency": currency, "share": (second_each / first_each).quantize(Decimal("0.01"))})
 
 
-def _referrers(session: Session, workspace_id: int, currencies: list[str], top: int) -> list[Referrer]:
-    """The top referrers per currency by the revenue their referrals brought; names, sizes and
-    commission in two more statements."""
-    ranked = top_by(session, workspace_id, BranchRevenue.referred_amount, true(), top, currencies)
-    ids = sorted({pid for pid, _c, _a in ranked}) or [-1]
-    people, own = {}, {}
-    for row in session.execute(
+@cache
+def _referrer_statements():
+    """The referrers' names, sizes and own revenue, and the commission paid and owed to them, for the
+    ids bound as `ids`: built once."""
+    people = (
         select(
             Partner.id,
             Partner.name,
@@ -237,16 +234,28 @@ def _referrers(session: Session, workspace_id: int, currencies: list[str], top: 
         )
         .join(Referral, Referral.partner_id == Partner.id)
         .join(BranchRevenue, BranchRevenue.partner_id == Partner.id)
-        .where(Partner.workspace_id == workspace_id, Partner.id.in_(ids))
-    ).all():
+        .where(Partner.workspace_id == bindparam("ws"), Partner.id.in_(bindparam("ids", expanding=True)))
+    )
+    money = (
+        select(Commission.referrer_id, Commission.currency, Commission.status, func.sum(Commission.amount))
+        .where(Commission.workspace_id == bindparam("ws"), Commission.referrer_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Commission.referrer_id, Commission.currency, Commission.status)
+    )
+    return people, money
+
+
+def _referrers(session: Session, workspace_id: int, currencies: list[str], top: int) -> list[Referrer]:
+    """The top referrers per currency by the revenue their referrals brought; names, sizes and
+    commission in two more statements."""
+    ranked = top_by(session, workspace_id, "referred_amount", False, top, currencies)
+    ids = sorted({pid for pid, _c, _a in ranked}) or [-1]
+    people_stmt, money_stmt = _referrer_statements()
+    people, own = {}, {}
+    for row in session.execute(people_stmt, {"ws": workspace_id, "ids": ids}).all():
         people[row.id] = row
         own[(row.id, row.currency)] = as_money(row.own_amount)
     money = defaultdict(lambda: ZERO)
-    for referrer_id, currency, status, amount in session.execute(
-        select(Commission.referrer_id, Commission.currency, Commission.status, func.sum(Commission.amount))
-        .where(Commission.workspace_id == workspace_id, Commission.referrer_id.in_(ids))
-        .group_by(Commission.referrer_id, Commission.currency, Commission.status)
-    ).all():
+    for referrer_id, currency, status, amount in session.execute(money_stmt, {"ws": workspace_id, "ids": ids}).all():
         money[(referrer_id, currency, status)] = as_money(amount)
     result = []
     for pid, currency, amount in ranked:
