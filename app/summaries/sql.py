@@ -21,18 +21,22 @@ def _insert_for(dialect_name: str):
 
 
 def upsert(connection, table, rows_or_select, key, *, update=None, add=None, columns=None):
-    """Insert rows (a list of dicts, or a SELECT with `columns`); where a row with the same `key`
-    (column names or expressions of a unique index) exists, set the `update` columns to the new
-    values, or add the new values to the `add` columns (atomic counters)."""
+    """Insert rows (a list of dicts with the same keys, or a SELECT with `columns`); where a row
+    with the same `key` (column names or expressions of a unique index) exists, set the `update`
+    columns to the new values, or add the new values to the `add` columns (atomic counters)."""
+    if isinstance(rows_or_select, list) and not rows_or_select:
+        return
     insert = _insert_for(connection.dialect.name)(table)
     if isinstance(rows_or_select, list):
-        stmt = insert.values(rows_or_select)
+        # the rows as parameters of one executemany (they have the same keys): the statement is
+        # compiled once and cached, where a multi-row VALUES is compiled again for every row count
+        stmt, rows = insert, rows_or_select
     else:
-        stmt = insert.from_select(columns, rows_or_select)
+        stmt, rows = insert.from_select(columns, rows_or_select), None
     excluded = stmt.excluded
     changes = {name: excluded[name] for name in (update or ())}
     changes.update({name: table.c[name] + excluded[name] for name in (add or ())})
-    connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=changes))
+    connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=changes), rows)
 
 
 class NotByIndex(ColumnElement):
