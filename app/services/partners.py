@@ -65,7 +65,7 @@ def filtered_partners(
 ):
     """The WHERE part of the partner list (with the session, a search also tolerates typos)."""
     searching = bool(filters.q.strip())
-    # searching, the partners are read from the index's matches by id (see engine.not_by_index)
+    # searching, the partners are read from the index's matches by id (see app.summaries.sql.not_by_index)
     workspace_column = search.not_by_index(Partner.workspace_id) if searching else Partner.workspace_id
     archived_column = search.not_by_index(Partner.archived_at) if searching else Partner.archived_at
     conditions = [workspace_column == workspace_id]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Partner, PartnerActivity
@@ -55,20 +55,24 @@ def after_flush(session: Session) -> None:
     if not deltas:
         return
     connection = session.connection()
-    for partner_id, delta in sorted(deltas.items()):
-        connection.execute(
-            update(PARTNER)
-            .where(PARTNER.c.id == partner_id)
-            # a bookkeeping column: not an edit of the partner (updated_at stays)
-            .values(contact_count=PARTNER.c.contact_count + delta, updated_at=PARTNER.c.updated_at)
-        )
-        connection.execute(
-            update(ACTIVITY)
-            .where(ACTIVITY.c.partner_id == partner_id)
-            .values(contact_count=ACTIVITY.c.contact_count + delta)
-        )
+    rows = [{"partner": partner_id, "delta": delta} for partner_id, delta in sorted(deltas.items())]
+    # one executemany per table, whatever the number of partners
+    connection.execute(
+        update(PARTNER)
+        .where(PARTNER.c.id == bindparam("partner"))
+        # a bookkeeping column: not an edit of the partner (updated_at stays)
+        .values(contact_count=PARTNER.c.contact_count + bindparam("delta"), updated_at=PARTNER.c.updated_at),
+        rows,
+    )
+    connection.execute(
+        update(ACTIVITY)
+        .where(ACTIVITY.c.partner_id == bindparam("partner"))
+        .values(contact_count=ACTIVITY.c.contact_count + bindparam("delta")),
+        rows,
+    )
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, Partner) and obj.id in deltas:
+        # by its identity: reading obj.id of an expired partner would load it (a SELECT per partner)
+        if isinstance(obj, Partner) and inspect(obj).identity[0] in deltas:
             session.expire(obj, ["contact_count"])
 
 

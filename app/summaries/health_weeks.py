@@ -26,7 +26,7 @@ from app.services.sqltime import DAY, seconds
 from app.summaries.partner_activity import activity_select, workspaces_with_new_defaults
 from app.summaries.partner_deltas import PARTNER_ROWS, PartnerDeltas
 from app.summaries.registry import Summary
-from app.summaries.sql import upsert
+from app.summaries.sql import not_by_index, upsert
 
 TABLE = HealthWeek.__table__
 KEY = ["workspace_id", "week_start"]
@@ -47,10 +47,16 @@ def snapshot(connection, workspace_id: int, week_start: date, partner_ids=None) 
     the flags and score each partner had then, from its touches before that moment."""
     end = week_end(week_start)
     end_s = seconds(end)
-    partners = and_(Partner.workspace_id == workspace_id, Partner.created_at < end, eligible(Partner))
-    touches = and_(Interaction.workspace_id == workspace_id, Interaction.occurred_at < end)
-    deals = Deal.workspace_id == workspace_id
-    if partner_ids is not None:
+    # given partners: read by the partners' indexes, not by walking the workspace's (sql.not_by_index)
+    given = partner_ids is not None
+
+    def of_workspace(column):
+        return (not_by_index(column) if given else column) == workspace_id
+
+    partners = and_(of_workspace(Partner.workspace_id), Partner.created_at < end, eligible(Partner))
+    touches = and_(of_workspace(Interaction.workspace_id), Interaction.occurred_at < end)
+    deals = of_workspace(Deal.workspace_id)
+    if given:
         partners = and_(partners, Partner.id.in_(partner_ids))
         touches = and_(touches, Interaction.partner_id.in_(partner_ids))
         deals = and_(deals, Deal.partner_id.in_(partner_ids))

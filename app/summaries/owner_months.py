@@ -31,7 +31,7 @@ from app.services.deals.assessment import quadrant
 from app.summaries.deal_totals import month_of
 from app.summaries.partner_deltas import PartnerDeltas
 from app.summaries.registry import Summary
-from app.summaries.sql import upsert
+from app.summaries.sql import not_by_index, upsert
 
 MONTHS, MONEY = OwnerMonth.__table__, OwnerMoney.__table__
 MONTH_KEY = ["workspace_id", "owner_id", "month"]
@@ -69,13 +69,22 @@ def _touch_contributions(counts: Counter, owner_of: dict, touches) -> None:
 
 def contributions(connection, workspace_id: int, partner_ids) -> Counter:
     """{(kind, owner, month, [currency,] column): amount} of these partners (None: all of the workspace)."""
-    partners = Partner.workspace_id == workspace_id
-    touches = and_(Interaction.workspace_id == workspace_id, Interaction.deleted_at.is_(None))
-    deals = and_(Deal.workspace_id == workspace_id, Deal.stage == "won")
-    if partner_ids is not None:
-        partners = and_(partners, Partner.id.in_(partner_ids))
-        touches = and_(touches, Interaction.partner_id.in_(partner_ids))
-        deals = and_(deals, Deal.partner_id.in_(partner_ids))
+    if partner_ids is None:
+        partners = Partner.workspace_id == workspace_id
+        touches = and_(Interaction.workspace_id == workspace_id, Interaction.deleted_at.is_(None))
+        deals = and_(Deal.workspace_id == workspace_id, Deal.stage == "won")
+    else:  # read by the partners' indexes, not by walking the workspace's (sql.not_by_index)
+        partners = and_(not_by_index(Partner.workspace_id) == workspace_id, Partner.id.in_(partner_ids))
+        touches = and_(
+            not_by_index(Interaction.workspace_id) == workspace_id,
+            Interaction.deleted_at.is_(None),
+            Interaction.partner_id.in_(partner_ids),
+        )
+        deals = and_(
+            not_by_index(Deal.workspace_id) == workspace_id,
+            not_by_index(Deal.stage) == "won",
+            Deal.partner_id.in_(partner_ids),
+        )
     owner_of = {
         pid: owner or 0 for pid, owner in connection.execute(select(Partner.id, Partner.owner_id).where(partners))
     }

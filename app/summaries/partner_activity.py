@@ -248,7 +248,12 @@ def after_flush(session: Session) -> None:
     if touched or workspaces:
         refreshed = set().union(*touched.values())
         for obj in list(session.identity_map.values()):
-            if isinstance(obj, PartnerActivity) and (obj.workspace_id in workspaces or obj.partner_id in refreshed):
+            if not isinstance(obj, PartnerActivity):
+                continue
+            # from what is loaded: reading an expired row's columns would load it (a SELECT per row)
+            state = inspect(obj)
+            workspace_id = state.dict.get("workspace_id")
+            if state.identity[0] in refreshed or (workspaces and (workspace_id is None or workspace_id in workspaces)):
                 session.expire(obj)
 
 

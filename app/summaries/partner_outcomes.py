@@ -27,7 +27,7 @@ from app.services.deals.assessment import quadrant
 from app.services.locking import locked
 from app.services.money import as_money
 from app.summaries.registry import Summary
-from app.summaries.sql import upsert
+from app.summaries.sql import not_by_index, upsert
 
 FACTS = PartnerOutcome.__table__
 BUCKETS = OutcomeBucket.__table__
@@ -57,9 +57,13 @@ def contributions(connection, workspace_id: int, ids: list[int] | None = None) -
     def only(column):
         return column.in_(ids) if ids is not None else true()
 
+    def of_workspace(column):
+        # given partners: read by the partners' indexes, not by walking the workspace's (sql.not_by_index)
+        return (column if ids is None else not_by_index(column)) == workspace_id
+
     partners = connection.execute(
         select(Partner.id, Partner.created_at, Partner.source, Partner.tier, Partner.owner_id, Partner.status).where(
-            Partner.workspace_id == workspace_id, Partner.merged_into_id.is_(None), only(Partner.id)
+            of_workspace(Partner.workspace_id), Partner.merged_into_id.is_(None), only(Partner.id)
         )
     ).all()
     if not partners:
@@ -69,7 +73,7 @@ def contributions(connection, workspace_id: int, ids: list[int] | None = None) -
         select(
             Deal.partner_id, Deal.stage, Deal.closed_on, Deal.currency, Deal.amount, Deal.value_to_us,
             Deal.value_to_partner,
-        ).where(Deal.workspace_id == workspace_id, only(Deal.partner_id))
+        ).where(of_workspace(Deal.workspace_id), only(Deal.partner_id))
     ):  # fmt: skip
         deals[row.partner_id].append(row)
     touches = {
@@ -81,7 +85,7 @@ def contributions(connection, workspace_id: int, ids: list[int] | None = None) -
                 func.max(Interaction.occurred_at).label("last"),
             )
             .where(
-                Interaction.workspace_id == workspace_id,
+                of_workspace(Interaction.workspace_id),
                 only(Interaction.partner_id),
                 Interaction.deleted_at.is_(None),
                 Interaction.kind != "note",
@@ -92,7 +96,7 @@ def contributions(connection, workspace_id: int, ids: list[int] | None = None) -
     referred = dict(
         connection.execute(
             select(Partner.referred_by_id, func.count())
-            .where(Partner.workspace_id == workspace_id, Partner.merged_into_id.is_(None))
+            .where(of_workspace(Partner.workspace_id), Partner.merged_into_id.is_(None))
             .where(Partner.referred_by_id.is_not(None) if ids is None else Partner.referred_by_id.in_(ids))
             .group_by(Partner.referred_by_id)
         ).all()

@@ -62,8 +62,10 @@ def after_flush(session: Session) -> None:
     connection = session.connection()
     if gone:
         indexing.remove(connection, gone)
-    for partner_id, archived in sorted(flags.items()):
-        connection.execute(update(ITEMS).where(ITEMS.c.partner_id == partner_id).values(partner_archived=archived))
+    for archived in (True, False):  # one statement for those archived, one for those restored
+        ids = sorted(partner_id for partner_id, flag in flags.items() if flag is archived)
+        if ids:
+            connection.execute(update(ITEMS).where(ITEMS.c.partner_id.in_(ids)).values(partner_archived=archived))
     rows, unfindable = [], set()
     for kind, ids in touched.items():
         ids -= {i for k, i in gone if k == kind}

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from app.models import Partner, PartnerActivity
 from app.models.search import SearchItem
 from app.services.search import query as q
-from app.services.search.engine import not_by_index
 from app.services.search.folding import fold_word
+from app.summaries.sql import not_by_index
 
 # In the order the groups are shown
 KINDS = ("partner", "contact", "deal", "interaction", "reminder", "terms")

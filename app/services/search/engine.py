@@ -189,31 +189,3 @@ def _matches_sqlite(element, compiler, **kw):
 
 def matches(groups) -> ColumnElement[bool]:
     return Matches(groups)
-
-
-class NotByIndex(ColumnElement):
-    """A column the planner is not to reach through an index (SQLite: the unary "+"): a list being
-    searched is then read from its few matches by id, not by walking every row of the workspace in
-    the list's index and testing each against the matches (7 ms → 0.1 ms for 5 matches in 50,000
-    partners). PostgreSQL weighs the matches by its statistics and needs no hint."""
-
-    inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column):
-        self.column = column
-        self.type = column.type
-
-
-@compiles(NotByIndex)
-def _not_by_index(element, compiler, **kw):
-    return compiler.process(element.column, **kw)
-
-
-@compiles(NotByIndex, "sqlite")
-def _not_by_index_sqlite(element, compiler, **kw):
-    return "+" + compiler.process(element.column, **kw)
-
-
-def not_by_index(column) -> ColumnElement:
-    return NotByIndex(column)
