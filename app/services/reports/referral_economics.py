@@ -6,13 +6,16 @@ queries, each reading a bounded number of rows (generations × currencies × mon
 index), whatever the book's size. Numbers and keys only; the route words them.
 
 * revenue per generation: won deals by month won inside the period (a month counts when it overlaps
-  the period), per currency, with the generation's partners now (generation 0: nobody referred them);
+  the period), per currency, with the generation's partners now (generation 0: nobody referred them),
+  generations from the tenth down in one row;
 * referrers: the top N per currency by the revenue their referrals brought (their branch below them,
   all time), with their own revenue and the commission paid and owed to them in that currency;
 * growing branches: the roots whose branches gained the most referrals (by referral date) in the
   period, with the count of the period before;
 * dead ends: referrers whose referrals referred nobody and who gained no referral in 12 months, the
-  ones with the most referrals first.
+  ones with the most referrals first (these two: app/services/reports/referral_branches.py).
+
+The statements are built once per process, their values bound parameters.
 """
 
 from __future__ import annotations
