@@ -4,18 +4,16 @@ indexes, not every row of the workspace (bench/mail_import_bench.py, docs/PERFOR
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.services.mail_log import RawMessage, record_messages
 from app.services.reports.health import close_weeks
 from app.summaries import check
+from tests.flush_statements import statements_in_flushes
 from tests.mail_import.mail import message
 
 TABLES = ("partner", "interaction", "deal", "contact", "partner_activity", "partner_outcome")
@@ -60,32 +58,6 @@ def _import(user, workspace, now, numbers, *, hours=1):
     return outcome
 
 
-@contextlib.contextmanager
-def _in_flushes():
-    """The statements (text, parameters) run inside the session's flushes."""
-    seen, flushing = [], []
-
-    def start(session, flush_context, instances):
-        flushing.append(True)
-
-    def stop(session, flush_context):
-        flushing.clear()
-
-    def keep(conn, cursor, statement, params, context, executemany):
-        if flushing:
-            seen.append((statement, params, executemany))
-
-    event.listen(Session, "before_flush", start)
-    event.listen(Session, "after_flush_postexec", stop)
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-        event.remove(Session, "after_flush_postexec", stop)
-        event.remove(Session, "before_flush", start)
-
-
 def _summaries(statements):
     """The statements of the summaries' hooks: all but the ORM's own INSERT of each new touch (on
     SQLite one per row: its RETURNING gives no order to match a batch's ids with)."""
@@ -94,9 +66,9 @@ def _summaries(statements):
 
 def test_a_batch_flush_runs_as_many_statements_for_25_partners_as_for_5(book, user, workspace, now):
     _import(user, workspace, now, range(30), hours=2)  # statements compiled, nothing new to cache
-    with _in_flushes() as five:
+    with statements_in_flushes() as five:
         assert _import(user, workspace, now, range(5), hours=3).logged == 5
-    with _in_flushes() as twenty_five:
+    with statements_in_flushes() as twenty_five:
         assert _import(user, workspace, now, range(5, 30), hours=3).logged == 25
     assert len(_summaries(twenty_five)) == len(_summaries(five)), _summaries(twenty_five)
     assert check(db.session, workspace.id) == []
@@ -105,7 +77,7 @@ def test_a_batch_flush_runs_as_many_statements_for_25_partners_as_for_5(book, us
 def test_a_batch_flush_reads_the_touched_partners_not_the_whole_workspace(book, user, workspace, now):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's planner needs the hint; PostgreSQL weighs the conditions by its statistics")
-    with _in_flushes() as seen:
+    with statements_in_flushes() as seen:
         assert _import(user, workspace, now, range(5), hours=3).logged == 5
     walks = []
     connection = db.session.connection()
